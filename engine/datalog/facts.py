@@ -1,0 +1,110 @@
+"""Checking and converting the facts of one case before they reach the engine."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from ..problems import Problem
+from .declarations import PredicateSig
+from .errors import InvalidFacts, fact_problem
+from .values import check_value, format_date, to_internal
+
+
+def internal_facts(
+    facts: Mapping[str, Iterable[tuple]], signatures: dict[str, PredicateSig]
+) -> dict[str, set[tuple]]:
+    """API facts → internal tuples; raises ``InvalidFacts`` listing every problem found."""
+    problems: list[Problem] = []
+    result: dict[str, set[tuple]] = {}
+    if not isinstance(facts, Mapping):
+        raise InvalidFacts([fact_problem("$", f"facts must be a mapping, not {type(facts).__name__}",
+                                         "{predicate: [tuple, ...]}")])
+    for name in sorted(facts, key=str):
+        sig = signatures.get(name)
+        if sig is None:
+            known = ", ".join(sorted(n for n, s in signatures.items() if s.kind == "input"))
+            problems.append(fact_problem(f"{name}", f"unknown predicate {name!r}",
+                                         f"one of the input predicates: {known}"))
+            continue
+        if sig.kind != "input":
+            problems.append(fact_problem(f"{name}", f"{name} is derived by rules and cannot be given as "
+                                         "a fact", "only input predicates"))
+            continue
+        types = sig.arg_types if len(sig.arg_types) == sig.arity else (None,) * sig.arity
+        converted: set[tuple] = set()
+        rows = facts[name]
+        if isinstance(rows, str | bytes) or not isinstance(rows, Iterable):
+            problems.append(fact_problem(name, f"facts of {name} must be a list of tuples",
+                                         f"[({', '.join(sig.arg_names) or '…'}), …]"))
+            continue
+        for i, row in enumerate(rows):
+            where = f"{name}[{i}]"
+            if not isinstance(row, tuple | list):
+                problems.append(fact_problem(where, f"{row!r} is not a tuple", f"a tuple of {sig.arity}"))
+                continue
+            if len(row) != sig.arity:
+                problems.append(fact_problem(where, f"{tuple(row)!r} has {len(row)} value(s)",
+                                             f"{sig.arity} value(s) for {_shape(sig)}"))
+                continue
+            bad = False
+            for j, (value, arg_type) in enumerate(zip(row, types, strict=True)):
+                why = check_value(value, arg_type)
+                if why:
+                    label = sig.arg_names[j] if j < len(sig.arg_names) else f"argument {j + 1}"
+                    problems.append(fact_problem(f"{where}.{label}", why, arg_type or "str or int"))
+                    bad = True
+            if not bad:
+                converted.add(tuple(to_internal(v, t) for v, t in zip(row, types, strict=True)))
+        if sig.acyclic and sig.arity == 2:
+            cycle = find_cycle(converted)
+            if cycle:
+                shown = " → ".join(str(_show(v, types[0])) for v in cycle)
+                problems.append(fact_problem(name, f"{name} is declared acyclic but has the cycle {shown}",
+                                             "no cycle (e.g. nobody is their own ancestor)"))
+        result[name] = converted
+    if problems:
+        raise InvalidFacts(problems)
+    return result
+
+
+def _shape(sig: PredicateSig) -> str:
+    names = sig.arg_names or tuple(f"_{i + 1}" for i in range(sig.arity))
+    return f"{sig.name}({', '.join(names)})"
+
+
+def _show(value, arg_type):
+    return format_date(value) if arg_type == "date" else value
+
+
+def find_cycle(edges: set[tuple]) -> list | None:
+    """A cycle ``[a, b, …, a]`` in a binary relation, or None; deterministic (smallest start first)."""
+    from .values import sort_key
+
+    successors: dict = {}
+    for a, b in edges:
+        successors.setdefault(a, []).append(b)
+    for nexts in successors.values():
+        nexts.sort(key=sort_key)
+    state: dict = {}  # 1 = on the current path, 2 = done
+    for root in sorted(successors, key=sort_key):
+        if root in state:
+            continue
+        path = [root]
+        state[root] = 1
+        stack = [iter(successors.get(root, ()))]
+        while stack:
+            nxt = next(stack[-1], _END)
+            if nxt is _END:
+                stack.pop()
+                state[path.pop()] = 2
+                continue
+            if state.get(nxt) == 1:
+                return path[path.index(nxt):] + [nxt]
+            if nxt not in state:
+                state[nxt] = 1
+                path.append(nxt)
+                stack.append(iter(successors.get(nxt, ())))
+    return None
+
+
+_END = object()

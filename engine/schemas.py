@@ -1,0 +1,157 @@
+"""JSON Schema validation of every file kind, turned into located, readable problems.
+
+The schemas in ``schema/`` are the contract legal officers and other implementations can read; this module
+only loads them and translates jsonschema's errors into ``Problem``s that say where (line, column, JSON path)
+and what was expected, so that one bad file yields every problem at once rather than the first.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+from referencing import Registry, Resource
+
+from engine.problems import Problem
+from engine.yaml_source import SourceDoc, json_path
+
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
+BASE_URI = "https://wenshui-accountability.invalid/schema/"
+
+
+@cache
+def _registry() -> Registry:
+    resources = []
+    for path in sorted(SCHEMA_DIR.glob("*.schema.json")):
+        contents = json.loads(path.read_text(encoding="utf-8"))
+        resources.append((contents["$id"], Resource.from_contents(contents)))
+    return Registry().with_resources(resources)
+
+
+@cache
+def validator(kind: str) -> Draft202012Validator:
+    """The validator for one file kind (``article``, ``case`` …), built once per process."""
+    schema = json.loads((SCHEMA_DIR / f"{kind}.schema.json").read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(
+        schema, registry=_registry(), format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
+
+
+def schema_problems(doc: SourceDoc, kind: str, where_prefix=None) -> list[Problem]:
+    """Every schema violation in ``doc``; ``where_prefix(path)`` may name the eId a path falls in."""
+    problems = []
+    for error in sorted(validator(kind).iter_errors(doc.data), key=_error_key):
+        for leaf in _leaves(error):
+            path = tuple(leaf.absolute_path)
+            line, col = doc.position(path)
+            where = json_path(path)
+            prefix = where_prefix(path) if where_prefix else None
+            if prefix:
+                where = f"{prefix} {where}"
+            message, expected = describe(leaf)
+            problems.append(Problem(doc.file, line, col, where, message, expected, code="schema"))
+    return _dedupe(problems)
+
+
+def _error_key(error: ValidationError) -> tuple:
+    return (tuple(str(p) for p in error.absolute_path), error.validator, str(error.message))
+
+
+def _leaves(error: ValidationError) -> list[ValidationError]:
+    """For anyOf/oneOf, report the branch that got furthest instead of a vague 'not valid under any'."""
+    if error.validator in ("anyOf", "oneOf") and error.context:
+        deepest = max(len(e.absolute_path) for e in error.context)
+        chosen = [e for e in error.context if len(e.absolute_path) == deepest]
+        if deepest > len(error.absolute_path):
+            return chosen
+    return [error]
+
+
+def _dedupe(problems: list[Problem]) -> list[Problem]:
+    seen, out = set(), []
+    for p in problems:
+        key = (p.line, p.column, p.where, p.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out
+
+
+def describe(error: ValidationError) -> tuple[str, str]:
+    """A short 'what is wrong' and 'what was expected' for one jsonschema error."""
+    v, value, schema = error.validator, error.validator_value, error.schema
+    instance = error.instance
+    shown = _show(instance)
+    if v == "required":
+        missing = [k for k in value if isinstance(instance, dict) and k not in instance]
+        return (
+            f"missing property {', '.join(missing)}",
+            f"the required properties {', '.join(value)}",
+        )
+    if v == "additionalProperties":
+        allowed = sorted(schema.get("properties", {}))
+        extra = (
+            sorted(k for k in instance if k not in allowed) if isinstance(instance, dict) else []
+        )
+        return (f"unknown property {', '.join(extra)}", f"only {', '.join(allowed)}")
+    if v == "type":
+        types = value if isinstance(value, list) else [value]
+        return (f"{shown} is of type {_json_type(instance)}", f"type {' or '.join(types)}")
+    if v == "pattern":
+        return (f"{shown} does not have the required form", f"a string matching {value}")
+    if v == "enum":
+        return (f"{shown} is not an allowed value", "one of " + ", ".join(_show(x) for x in value))
+    if v == "const":
+        return (f"{shown} is not allowed here", _show(value))
+    if v in ("minItems", "minLength"):
+        return (
+            f"{shown} is too short",
+            f"at least {value} {'items' if v == 'minItems' else 'characters'}",
+        )
+    if v in ("maxItems", "maxLength"):
+        return (f"{shown} is too long", f"at most {value}")
+    if v in ("minimum", "maximum"):
+        return (f"{shown} is out of range", f"{'≥' if v == 'minimum' else '≤'} {value}")
+    if v == "format":
+        return (f"{shown} is not a valid {value}", f"a valid {value}")
+    if v in ("anyOf", "oneOf"):
+        return (f"{shown} matches none of the allowed forms", "; ".join(_branch(s) for s in value))
+    return (error.message, "")
+
+
+def _branch(schema: dict) -> str:
+    if "$ref" in schema:
+        return schema["$ref"].rsplit("/", 1)[-1]
+    if "type" in schema:
+        return str(schema["type"])
+    if "enum" in schema:
+        return "one of " + ", ".join(map(str, schema["enum"]))
+    if "const" in schema:
+        return _show(schema["const"])
+    return "a valid value"
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def _show(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "…"
