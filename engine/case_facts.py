@@ -20,9 +20,10 @@ def case_facts(case: dict[str, Any]) -> Facts:
     add = _adder(facts)
     posts = {p["id"]: p for p in case.get("posts", [])}
     for p in case["people"]:
-        add("person", p["id"])
         if p.get("staff", True):
             add("staff", p["id"])
+        if p.get("enforcement_officer"):
+            add("enforcement_officer", p["id"])
         if "post" in p:
             add("holds_post", p["id"], p["post"])
     for act in case.get("acts", []):

@@ -3,20 +3,29 @@
 How the pyDatalog 0.22.4 traps are made impossible here:
 
 * Recursion: pyDatalog never sees a recursive clause. Each rule becomes one non-recursive clause
-  ``body_<rule>(columns…) <= atoms & comparisons & negations`` over *materialised* relations; Python drives
-  the fixpoint of a recursive component semi-naively (one clause variant per recursive body atom, reading
-  the previous round's delta). Right recursion over a cycle, which never finishes inside pyDatalog (and
-  cannot be interrupted: its Cython loop ignores signals), thus cannot arise, and the time limit is checked
+  ``body_<rule>(columns…) <= atoms & comparisons & negations`` over *materialised* relations;
+  Python drives
+  the fixpoint of a recursive component semi-naively (one clause variant per recursive body atom,
+  reading
+  the previous round's delta). Right recursion over a cycle, which never finishes inside pyDatalog
+  (and
+  cannot be interrupted: its Cython loop ignores signals), thus cannot arise, and the time limit is
+  checked
   between rounds and between queries.
 * Body order: the clause body is always positive atoms, then comparisons, then negations.
 * Undeclared predicates: every relation is inserted into the thread's database when the program is
   loaded, so a predicate without facts answers "no tuples" instead of raising AttributeError.
-* Names: every pyDatalog predicate is ``dl<fingerprint>_rel_<name>`` (or ``_delta_``/``_body_``); names in
-  the language are ``[a-z][A-Za-z0-9_]*``, so they never hold the ``.``, ``]`` or ``~`` pyDatalog interprets,
-  never collide with ``_pyD_`` internals or with another program in the same thread. Constants are always
+* Names: every pyDatalog predicate is ``dl<fingerprint>_rel_<name>`` (or ``_delta_``/``_body_``);
+names in
+  the language are ``[a-z][A-Za-z0-9_]*``, so they never hold the ``.``, ``]`` or ``~`` pyDatalog
+  interprets,
+  never collide with ``_pyD_`` internals or with another program in the same thread. Constants are
+  always
   ``Const`` and variables ``Var`` objects, so a string that looks like a variable stays a string.
-* State per thread: pyDatalog keeps its database in a thread-local ``Logic``; we load each program once per
-  thread and never share a ``Logic`` between threads (``Logic(handle)`` is a shallow copy that leaks facts).
+* State per thread: pyDatalog keeps its database in a thread-local ``Logic``; we load each program
+once per
+  thread and never share a ``Logic`` between threads (``Logic(handle)`` is a shallow copy that
+  leaks facts).
 * Isolation between cases: every fact asserted for a case (input, derived, delta) is retracted in a
   ``finally`` block, so the next case starts from the rules alone, even after an error or a timeout.
 """
@@ -202,7 +211,7 @@ def _new(
 def _publish(
     loaded: _Loaded, store: _Store, delta_store: _Store, delta: dict[str, set[tuple]]
 ) -> None:
-    """New tuples become visible to later queries: in the full relation, and as this round's delta."""
+    """Make new tuples visible to later queries: in the full relation and as this round's delta."""
     delta_store.clear()
     for pred, tuples in delta.items():
         for values in tuples:

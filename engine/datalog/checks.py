@@ -1,6 +1,7 @@
 """Static checks run before anything is evaluated; each problem located at the offending spot.
 
-Also infers what evaluation needs: predicate signatures (with argument types where they can be known) and
+Also infers what evaluation needs: predicate signatures (with argument types where they can be
+known) and
 the order in which components are materialised.
 """
 
@@ -91,6 +92,15 @@ def _atoms(rule: Rule):
             yield cond.atom, "negated"
 
 
+def _shape(sig: PredicateSig) -> str:
+    names = (
+        sig.arg_names
+        if len(sig.arg_names) == sig.arity
+        else [f"_{i + 1}" for i in range(sig.arity)]
+    )
+    return f"{sig.name}({', '.join(names)})" if sig.arity else sig.name
+
+
 def _here(pos: Pos) -> str:
     return f"{pos.file}:{pos.line}:{pos.column}"
 
@@ -129,8 +139,9 @@ def _signatures(rules, vocabulary, report) -> dict[str, PredicateSig]:
                     report(
                         atom.pos,
                         rule,
-                        f"{atom.predicate} takes {sig.arity} argument(s) but is used with {atom.arity}",
-                        f"{atom.predicate}({', '.join(sig.arg_names) or sig.arity})",
+                        f"{atom.predicate} takes {sig.arity} argument(s) but is used with "
+                        f"{atom.arity}",
+                        _shape(sig),
                         code="arity",
                     )
         return dict(vocabulary)
@@ -210,8 +221,8 @@ def _check_safety(rule: Rule, report: _Reporter) -> None:
                     report(
                         cond.pos,
                         rule,
-                        f"variable {term.name} in the comparison `{cond}` is not bound by a positive "
-                        "body atom (comparisons test values, they never bind them)",
+                        f"variable {term.name} in the comparison `{cond}` is not bound by a "
+                        "positive body atom (comparisons test values, they never bind them)",
                         f"{term.name} in a positive atom of the body",
                         code="unsafe-comparison",
                     )
@@ -223,8 +234,8 @@ def _check_safety(rule: Rule, report: _Reporter) -> None:
                         rule,
                         f"variable {term.name} occurs only under `not` in `{cond}`: it is unclear "
                         f"whether it means some {term.name} or every {term.name}",
-                        f"`_` for 'no such tuple for any value', or {term.name} bound by a positive "
-                        "body atom",
+                        f"`_` for 'no such tuple for any value', or {term.name} bound by a "
+                        "positive body atom",
                         code="unsafe-negation",
                     )
 
@@ -242,7 +253,8 @@ def _check_definitions(rules, vocabulary, signatures, report) -> None:
             report(
                 rule.head.pos,
                 rule,
-                f"{rule.head.predicate} is an input predicate (supplied by the case) but is used as {what}",
+                f"{rule.head.predicate} is an input predicate (supplied by the case) "
+                f"but is used as {what}",
                 "a derived predicate in the head (declare it `kind: derived` if rules define it)",
                 code="input-in-head",
             )
@@ -309,11 +321,13 @@ def _check_types(rules, signatures, report):
     """Argument types of derived predicates are inferred from their rules when not declared."""
     arg_types: dict[str, list[str | None]] = {}
     for name, sig in signatures.items():
-        declared = list(sig.arg_types) if len(sig.arg_types) == sig.arity else [None] * sig.arity
+        usable = len(sig.arg_types) == sig.arity and all(t in FAMILY for t in sig.arg_types)
+        declared = list(sig.arg_types) if usable else [None] * sig.arity
         arg_types[name] = declared
-    declared_names = {n for n, s in signatures.items() if len(s.arg_types) == s.arity}
+    declared_names = {n for n, types in arg_types.items() if all(t is not None for t in types)}
     var_types: dict[str, dict[str, str]] = {}
-    # derived types may depend on other derived types: iterate to a fixpoint (few rounds in practice)
+    # derived types may depend on other derived types: iterate to a fixpoint (few rounds in
+    # practice)
     for _ in range(len(rules) + 1):
         changed = False
         for rule in rules:
@@ -388,8 +402,9 @@ def _report_type_errors(rule: Rule, arg_types, var_types: dict[str, str], report
                     report(
                         atom.pos,
                         rule,
-                        f"variable {term.name} is {expected} as argument {i + 1} of {atom.predicate} "
-                        f"but {seen[0]} as argument {seen[2] + 1} of {seen[1].predicate}",
+                        f"variable {term.name} is {expected} as argument {i + 1} of "
+                        f"{atom.predicate} but {seen[0]} as argument {seen[2] + 1} of "
+                        f"{seen[1].predicate}",
                         "one type per variable",
                         code="type-mismatch",
                     )
@@ -412,7 +427,7 @@ def _report_type_errors(rule: Rule, arg_types, var_types: dict[str, str], report
                     cond.pos,
                     rule,
                     f"`{cond}` compares {why}",
-                    "both sides of the same type (integer with integer, text with text, date with date)",
+                    "both sides of one type (integer with integer, text with text, date with date)",
                     code="type-mismatch",
                 )
 

@@ -1,6 +1,7 @@
 """What callers hand to the rule language: predicate signatures and located rule texts.
 
-Kept apart from the parser and the engine so that loaders (policy YAML, conformance suites) depend only on
+Kept apart from the parser and the engine so that loaders (policy YAML, conformance suites) depend
+only on
 these two plain records.
 """
 
@@ -16,7 +17,8 @@ KINDS = ("input", "derived")
 class PredicateSig:
     """The declared shape of one predicate.
 
-    ``date`` arguments are ISO ``YYYY-MM-DD`` strings at the API and integer day numbers inside, so that
+    ``date`` arguments are ISO ``YYYY-MM-DD`` strings at the API and integer day numbers inside, so
+    that
     ``<`` compares calendar order whatever the spelling.
     """
 
@@ -32,7 +34,8 @@ class PredicateSig:
 class RuleSource:
     """One rule (or a few clauses) as written, with where it was written and what it means.
 
-    ``line``/``column`` locate the first character of ``text`` in ``file`` so that errors inside the text
+    ``line``/``column`` locate the first character of ``text`` in ``file`` so that errors inside
+    the text
     can be reported at their place in the YAML file.
     """
 

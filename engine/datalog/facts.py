@@ -17,34 +17,63 @@ def internal_facts(
     problems: list[Problem] = []
     result: dict[str, set[tuple]] = {}
     if not isinstance(facts, Mapping):
-        raise InvalidFacts([fact_problem("$", f"facts must be a mapping, not {type(facts).__name__}",
-                                         "{predicate: [tuple, ...]}")])
+        raise InvalidFacts(
+            [
+                fact_problem(
+                    "$",
+                    f"facts must be a mapping, not {type(facts).__name__}",
+                    "{predicate: [tuple, ...]}",
+                )
+            ]
+        )
     for name in sorted(facts, key=str):
         sig = signatures.get(name)
         if sig is None:
             known = ", ".join(sorted(n for n, s in signatures.items() if s.kind == "input"))
-            problems.append(fact_problem(f"{name}", f"unknown predicate {name!r}",
-                                         f"one of the input predicates: {known}"))
+            problems.append(
+                fact_problem(
+                    f"{name}",
+                    f"unknown predicate {name!r}",
+                    f"one of the input predicates: {known}",
+                )
+            )
             continue
         if sig.kind != "input":
-            problems.append(fact_problem(f"{name}", f"{name} is derived by rules and cannot be given as "
-                                         "a fact", "only input predicates"))
+            problems.append(
+                fact_problem(
+                    f"{name}",
+                    f"{name} is derived by rules and cannot be given as a fact",
+                    "only input predicates",
+                )
+            )
             continue
         types = sig.arg_types if len(sig.arg_types) == sig.arity else (None,) * sig.arity
         converted: set[tuple] = set()
         rows = facts[name]
         if isinstance(rows, str | bytes) or not isinstance(rows, Iterable):
-            problems.append(fact_problem(name, f"facts of {name} must be a list of tuples",
-                                         f"[({', '.join(sig.arg_names) or '…'}), …]"))
+            problems.append(
+                fact_problem(
+                    name,
+                    f"facts of {name} must be a list of tuples",
+                    f"[({', '.join(sig.arg_names) or '…'}), …]",
+                )
+            )
             continue
         for i, row in enumerate(rows):
             where = f"{name}[{i}]"
             if not isinstance(row, tuple | list):
-                problems.append(fact_problem(where, f"{row!r} is not a tuple", f"a tuple of {sig.arity}"))
+                problems.append(
+                    fact_problem(where, f"{row!r} is not a tuple", f"a tuple of {sig.arity}")
+                )
                 continue
             if len(row) != sig.arity:
-                problems.append(fact_problem(where, f"{tuple(row)!r} has {len(row)} value(s)",
-                                             f"{sig.arity} value(s) for {_shape(sig)}"))
+                problems.append(
+                    fact_problem(
+                        where,
+                        f"{tuple(row)!r} has {len(row)} value(s)",
+                        f"{sig.arity} value(s) for {_shape(sig)}",
+                    )
+                )
                 continue
             bad = False
             for j, (value, arg_type) in enumerate(zip(row, types, strict=True)):
@@ -59,8 +88,13 @@ def internal_facts(
             cycle = find_cycle(converted)
             if cycle:
                 shown = " → ".join(str(_show(v, types[0])) for v in cycle)
-                problems.append(fact_problem(name, f"{name} is declared acyclic but has the cycle {shown}",
-                                             "no cycle (e.g. nobody is their own ancestor)"))
+                problems.append(
+                    fact_problem(
+                        name,
+                        f"{name} is declared acyclic but has the cycle {shown}",
+                        "no cycle (e.g. nobody is their own ancestor)",
+                    )
+                )
         result[name] = converted
     if problems:
         raise InvalidFacts(problems)
@@ -77,7 +111,7 @@ def _show(value, arg_type):
 
 
 def find_cycle(edges: set[tuple]) -> list | None:
-    """A cycle ``[a, b, …, a]`` in a binary relation, or None; deterministic (smallest start first)."""
+    """A cycle ``[a, b, …, a]`` in a binary relation, or None; deterministic (smallest first)."""
     from .values import sort_key
 
     successors: dict = {}
@@ -99,7 +133,7 @@ def find_cycle(edges: set[tuple]) -> list | None:
                 state[path.pop()] = 2
                 continue
             if state.get(nxt) == 1:
-                return path[path.index(nxt):] + [nxt]
+                return path[path.index(nxt) :] + [nxt]
             if nxt not in state:
                 state[nxt] = 1
                 path.append(nxt)

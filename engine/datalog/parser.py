@@ -1,6 +1,7 @@
 """Datalog text → ``Rule`` objects, with every syntax problem located in the source file.
 
-A real grammar (``grammar.lark``, LALR) rather than regular expressions: nested quotes, Chinese strings and
+A real grammar (``grammar.lark``, LALR) rather than regular expressions: nested quotes, Chinese
+strings and
 comments cannot fool it, and its errors say what was expected.
 """
 
@@ -90,8 +91,10 @@ def parse_source(source: RuleSource) -> tuple[list[Rule], list[Problem]]:
 class _Locator:
     """Maps a (line, column) inside the rule text to the position in the file that holds it.
 
-    The column offset is applied to every line: right for YAML block scalars (every line indented the same)
-    and for one-line texts; approximate for folded flow scalars, whose indentation YAML does not keep.
+    The column offset is applied to every line: right for YAML block scalars (every line indented
+    the same)
+    and for one-line texts; approximate for folded flow scalars, whose indentation YAML does not
+    keep.
     """
 
     def __init__(self, source: RuleSource):
@@ -104,8 +107,11 @@ class _Locator:
 def _syntax_problem(source: RuleSource, locate: _Locator, error: UnexpectedInput) -> Problem:
     line = getattr(error, "line", None)
     column = getattr(error, "column", None)
-    if not isinstance(line, int) or line < 1:  # UnexpectedEOF: point after the last character
-        lines = source.text.split("\n")
+    at_end = isinstance(error, UnexpectedEOF) or (
+        isinstance(error, UnexpectedToken) and error.token.type == "$END"
+    )
+    if at_end or not isinstance(line, int) or line < 1:  # point just after the last character
+        lines = source.text.rstrip().split("\n")
         line, column = len(lines), len(lines[-1]) + 1
     pos = locate(line, column if isinstance(column, int) and column > 0 else 1)
     where = f"rule {source.id}"
@@ -114,8 +120,10 @@ def _syntax_problem(source: RuleSource, locate: _Locator, error: UnexpectedInput
         message, expected = _unexpected_character(char, error)
     elif isinstance(error, UnexpectedToken):
         token = error.token
-        shown = "end of text" if token.type == "$END" else repr(str(token))
-        message = f"syntax error: unexpected {shown}"
+        if token.type == "$END":
+            message = "syntax error: the text ends in the middle of a clause"
+        else:
+            message = f"syntax error: unexpected {str(token)!r}"
         expected = _expected(error.expected)
         if token.type == "COMPOP" and str(token) == "=" and "COMPOP" not in error.expected:
             message += " (`=` compares two terms inside a rule body; `==` is not Datalog)"

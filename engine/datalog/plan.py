@@ -1,6 +1,7 @@
 """The evaluation plan: rules reduced to plain tuples that the pyDatalog backend turns into clauses.
 
-Plain data (picklable, hashable) so that worker processes and threads can rebuild pyDatalog state from it,
+Plain data (picklable, hashable) so that worker processes and threads can rebuild pyDatalog state
+from it,
 and so that its fingerprint names the pyDatalog predicates of one program apart from any other.
 """
 

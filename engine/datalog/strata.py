@@ -1,7 +1,9 @@
 """Predicate dependency graph: strongly connected components in evaluation order, negation cycles.
 
-Evaluation materialises one component at a time, dependencies first, so a program is accepted only when
-no negation sits inside a component (stratified negation): pyDatalog would accept the program and could
+Evaluation materialises one component at a time, dependencies first, so a program is accepted only
+when
+no negation sits inside a component (stratified negation): pyDatalog would accept the program and
+could
 loop forever on it.
 """
 
@@ -40,7 +42,8 @@ def dependency_edges(rules: list[Rule]) -> list[Edge]:
 
 
 def components(rules: list[Rule]) -> list[tuple[str, ...]]:
-    """Derived predicates grouped into strongly connected components, each after those it depends on.
+    """Derived predicates grouped into strongly connected components, each after those it depends
+    on.
 
     Deterministic: predicates are visited in order of first definition.
     """
@@ -106,7 +109,7 @@ def is_recursive(component: tuple[str, ...], rules: list[Rule]) -> bool:
 
 
 def negation_cycles(rules: list[Rule]) -> list[tuple[Edge, list[Edge]]]:
-    """Each negated body atom that closes a cycle, with the path of edges leading back to its head."""
+    """Each negated body atom that closes a cycle, with the path of edges back to its head."""
     comp_of: dict[str, int] = {}
     for k, comp in enumerate(components(rules)):
         for p in comp:

@@ -25,7 +25,7 @@ class Var:
 
 @dataclass(frozen=True)
 class Const:
-    """A constant: ``str`` for atoms and quoted strings (the same value space), ``int`` for integers."""
+    """A constant: ``str`` for atoms and quoted strings (one value space), ``int`` for integers."""
 
     value: Value
     quoted: bool = False  # written as "…" (kept only to print the rule back as written)
@@ -100,7 +100,7 @@ Condition = Positive | Negated | Comparison
 
 @dataclass(frozen=True)
 class Rule:
-    """One clause. ``body`` is in written order; ``ordered_body`` is the order it is evaluated in."""
+    """One clause. ``body`` is in written order; ``ordered_body`` in evaluation order."""
 
     id: str
     head: Atom
@@ -130,7 +130,8 @@ class Rule:
         """Positive atoms, then comparisons, then negations.
 
         pyDatalog answers wrongly when a negation or comparison comes before the atoms binding its
-        variables (``~q(X) & p(X)`` returns nothing), so this order is the only one ever compiled, and
+        variables (``~q(X) & p(X)`` returns nothing), so this order is the only one ever compiled,
+        and
         explanations walk the body in the same order.
         """
         return (

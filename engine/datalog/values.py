@@ -1,7 +1,9 @@
 """Values at the API versus inside the engine, and one total order over them.
 
-Only ``str`` and ``int`` exist in the language. ``bool`` and ``float`` are refused at the door because
-pyDatalog hashes ``1``, ``1.0`` and ``True`` to one constant. Dates travel as ISO strings at the API and as
+Only ``str`` and ``int`` exist in the language. ``bool`` and ``float`` are refused at the door
+because
+pyDatalog hashes ``1``, ``1.0`` and ``True`` to one constant. Dates travel as ISO strings at the
+API and as
 integer day numbers inside, so that ``<`` means "earlier".
 """
 
@@ -12,7 +14,8 @@ import re
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
-# A type family decides what may be compared or joined with what; "symbol" and "string" hold the same
+# A type family decides what may be compared or joined with what; "symbol" and "string" hold the
+# same
 # Python str values (Soufflé's symbol semantics: `a` and "a" are one value).
 FAMILY = {"symbol": "text", "string": "text", "integer": "integer", "date": "date"}
 
@@ -58,7 +61,7 @@ def to_external(value, arg_type: str | None):
 
 
 def sort_key(value) -> tuple:
-    """Integers before strings, each in natural order: a total order even for untyped mixed columns."""
+    """Integers before strings, each in natural order: total even for untyped mixed columns."""
     return (0, value, "") if isinstance(value, int) else (1, 0, value)
 
 

@@ -1,0 +1,37 @@
+"""The rule language: Datalog text → parsed → checked → compiled to pyDatalog → evaluated →
+explained.
+
+See README.md in this folder for the API, the language and the design decisions.
+"""
+
+from .checks import check_program
+from .declarations import PredicateSig, RuleSource
+from .errors import EvaluationError, EvaluationTimeout, InvalidFacts
+from .explain import Condition, Derivation, WhyNot
+from .model import Model
+from .parser import parse_rules
+from .program import Program, compile_program
+from .syntax import Atom, Comparison, Const, Negated, Positive, Rule, Var
+
+__all__ = [
+    "Atom",
+    "Comparison",
+    "Condition",
+    "Const",
+    "Derivation",
+    "EvaluationError",
+    "EvaluationTimeout",
+    "InvalidFacts",
+    "Model",
+    "Negated",
+    "Positive",
+    "PredicateSig",
+    "Program",
+    "Rule",
+    "RuleSource",
+    "Var",
+    "WhyNot",
+    "check_program",
+    "compile_program",
+    "parse_rules",
+]

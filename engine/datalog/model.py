@@ -1,0 +1,95 @@
+"""The outcome of one evaluation: tuples per predicate, and explanations on demand."""
+
+from __future__ import annotations
+
+from .explain import Derivation, Explainer, WhyNot
+from .values import check_value, to_external, to_internal, tuple_key
+
+
+class Model:
+    """Everything that holds for one case. Explanations are computed lazily and memoised."""
+
+    def __init__(self, program, result):
+        self.program = program
+        self._result = result
+        self._explainer: Explainer | None = None
+        self._external: dict[str, frozenset[tuple]] = {}
+
+    def _relation(self, predicate: str) -> set[tuple]:
+        sig = self.program.predicates.get(predicate)
+        if sig is None:
+            raise KeyError(f"unknown predicate {predicate!r}")
+        if predicate not in self._result.relations:
+            raise KeyError(
+                f"{predicate} was not evaluated: it is not needed for the outputs asked for"
+            )
+        return self._result.relations[predicate]
+
+    def _types(self, predicate: str) -> tuple:
+        sig = self.program.predicates[predicate]
+        return sig.arg_types if len(sig.arg_types) == sig.arity else (None,) * sig.arity
+
+    def _internal_args(self, predicate: str, args) -> tuple:
+        sig = self.program.predicates.get(predicate)
+        if sig is None:
+            raise KeyError(f"unknown predicate {predicate!r}")
+        args = tuple(args)
+        if len(args) != sig.arity:
+            raise ValueError(
+                f"{predicate} takes {sig.arity} argument(s), got {len(args)}: {args!r}"
+            )
+        types = self._types(predicate)
+        for value, t in zip(args, types, strict=True):
+            why = check_value(value, t)
+            if why:
+                raise ValueError(f"{predicate}{args!r}: {why}")
+        return tuple(to_internal(v, t) for v, t in zip(args, types, strict=True))
+
+    def tuples(self, predicate: str) -> frozenset[tuple]:
+        """Every tuple of ``predicate`` (input or derived), in API values (dates as ISO text)."""
+        found = self._external.get(predicate)
+        if found is None:
+            types = self._types(predicate) if predicate in self.program.predicates else ()
+            found = frozenset(
+                tuple(to_external(v, t) for v, t in zip(row, types, strict=True))
+                for row in self._relation(predicate)
+            )
+            self._external[predicate] = found
+        return found
+
+    def holds(self, predicate: str, args: tuple) -> bool:
+        return self._internal_args(predicate, args) in self._relation(predicate)
+
+    def _explainer_(self) -> Explainer:
+        if self._explainer is None:
+            self._explainer = Explainer(self.program, self._result)
+        return self._explainer
+
+    def explain(self, predicate: str, args: tuple) -> Derivation:
+        """The derivation tree of a tuple that holds; ``KeyError`` if it does not hold."""
+        values = self._internal_args(predicate, args)
+        if values not in self._relation(predicate):
+            raise KeyError(f"{predicate}{tuple(args)!r} does not hold; use why_not()")
+        return self._explainer_().explain(predicate, values)
+
+    def why_not(self, predicate: str, args: tuple) -> list[WhyNot]:
+        """For each rule whose head could produce the tuple, the first body condition that fails.
+
+        Empty for input predicates and when no rule's head matches; ``ValueError`` if the tuple
+        holds.
+        """
+        values = self._internal_args(predicate, args)
+        if values in self._relation(predicate):
+            raise ValueError(f"{predicate}{tuple(args)!r} holds; use explain()")
+        return self._explainer_().why_not(predicate, values)
+
+    def to_dict(self) -> dict:
+        """``{predicate: sorted list of tuples}`` for every input and every evaluated predicate."""
+        return {
+            name: sorted(self.tuples(name), key=tuple_key)
+            for name in sorted(self._result.relations)
+        }
+
+    def __repr__(self) -> str:
+        sizes = ", ".join(f"{n}: {len(r)}" for n, r in sorted(self._result.relations.items()))
+        return f"<Model of {self.program.name} {{{sizes}}}>"

@@ -1,0 +1,221 @@
+"""Compile once, evaluate many cases: the program object callers hold."""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Iterable, Iterator, Mapping
+
+from ..problems import Problem, ProblemsError
+from . import backend
+from .checks import analyse
+from .declarations import PredicateSig, RuleSource
+from .facts import internal_facts
+from .model import Model
+from .parser import parse_rules
+from .plan import build_plan
+from .syntax import Negated, Positive, Rule
+
+# codes whose findings may be mere echoes of a clause that failed to parse
+_CASCADING = {"undefined-derived", "unused-input"}
+
+
+def compile_program(
+    sources: list[RuleSource],
+    vocabulary: dict[str, PredicateSig] | None = None,
+    *,
+    name: str | None = None,
+) -> Program:
+    """Parse, check and plan ``sources``; raise ``ProblemsError`` carrying every error found."""
+    sources = list(sources)
+    rules, problems = parse_rules(sources)
+    problems += _vocabulary_problems(vocabulary)
+    analysis = analyse(rules, vocabulary)
+    found = analysis.problems
+    if problems:
+        found = [p for p in found if p.code not in _CASCADING]
+    problems += found
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise ProblemsError(errors)
+    warnings = sorted(p for p in problems if p.severity != "error")
+    return Program(sources, vocabulary, rules, analysis, warnings, name or _default_name(sources))
+
+
+def _default_name(sources: list[RuleSource]) -> str:
+    files = list(dict.fromkeys(s.file for s in sources))
+    if not files:
+        return "<empty program>"
+    return files[0] + (f" (+{len(files) - 1} files)" if len(files) > 1 else "")
+
+
+def _vocabulary_problems(vocabulary: dict[str, PredicateSig] | None) -> list[Problem]:
+    if vocabulary is None:
+        return []
+    from .declarations import ARG_TYPES, KINDS
+
+    problems = []
+    for key in sorted(vocabulary):
+        sig = vocabulary[key]
+        where = f"predicate {key}"
+
+        def bad(message, expected, _where=where):
+            problems.append(
+                Problem("<vocabulary>", None, None, _where, message, expected, code="vocabulary")
+            )
+
+        if sig.name != key:
+            bad(f"declared under the key {key!r} but named {sig.name!r}", "the same name")
+        if sig.kind not in KINDS:
+            bad(f"kind {sig.kind!r}", " or ".join(KINDS))
+        if sig.arg_types and len(sig.arg_types) != sig.arity:
+            bad(f"{len(sig.arg_types)} argument types for arity {sig.arity}", f"{sig.arity} types")
+        for t in sig.arg_types:
+            if t not in ARG_TYPES:
+                bad(f"unknown argument type {t!r}", ", ".join(ARG_TYPES))
+        if sig.acyclic and (sig.arity != 2 or sig.kind != "input"):
+            bad(
+                "`acyclic` is set on a predicate that is not a binary input relation",
+                "acyclic only on input predicates of arity 2",
+            )
+    return problems
+
+
+class Program:
+    """A checked program, ready to evaluate cases. Cheap to evaluate many times in one thread.
+
+    Picklable (it pickles as its sources and vocabulary, recompiled on load) so that it can be sent
+    to
+    worker processes.
+    """
+
+    def __init__(self, sources, vocabulary, rules: list[Rule], analysis, warnings, name: str):
+        self.name = name
+        self.sources = sources
+        self.vocabulary = vocabulary
+        self.rules: list[Rule] = rules
+        self.warnings: list[Problem] = warnings
+        self.predicates: dict[str, PredicateSig] = analysis.signatures
+        self.var_types: dict[str, dict[str, str]] = analysis.var_types
+        self.plan = build_plan(rules, analysis)
+        self._component_of = {p: k for k, comp in enumerate(self.plan.components) for p in comp}
+        self._depends: dict[str, set[str]] = {}
+        for rule in rules:
+            deps = self._depends.setdefault(rule.head.predicate, set())
+            for cond in rule.body:
+                if isinstance(cond, Positive | Negated):
+                    deps.add(cond.atom.predicate)
+
+    def __reduce__(self):
+        return (_rebuild, (self.sources, self.vocabulary, self.name))
+
+    def __repr__(self) -> str:
+        return f"<Program {self.name}: {len(self.rules)} rules>"
+
+    @property
+    def fingerprint(self) -> str:
+        return self.plan.fingerprint
+
+    def rule(self, rule_id: str) -> Rule:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+    def _needed(self, outputs: Iterable[str] | None) -> set[int]:
+        if outputs is None:
+            return set(range(len(self.plan.components)))
+        wanted = [outputs] if isinstance(outputs, str) else list(outputs)
+        unknown = [p for p in wanted if p not in self.predicates]
+        if unknown:
+            raise KeyError(f"unknown output predicate(s): {', '.join(map(str, unknown))}")
+        seen: set[str] = set()
+        todo = list(wanted)
+        while todo:
+            p = todo.pop()
+            if p in seen:
+                continue
+            seen.add(p)
+            todo.extend(self._depends.get(p, ()))
+        return {self._component_of[p] for p in seen if p in self._component_of}
+
+    def evaluate(
+        self,
+        facts: Mapping[str, Iterable[tuple]],
+        *,
+        outputs: Iterable[str] | None = None,
+        time_limit: float = 10.0,
+    ) -> Model:
+        """Evaluate one case in isolation: nothing of it remains visible to any later evaluation.
+
+        ``outputs`` limits evaluation to those predicates and what they depend on. Raises
+        ``InvalidFacts``, ``EvaluationTimeout`` (after ``time_limit`` seconds) or
+        ``EvaluationError``.
+        """
+        internal = internal_facts(facts, self.predicates)
+        result = backend.evaluate(
+            self.plan, internal, self._needed(outputs), program=self.name, time_limit=time_limit
+        )
+        return Model(self, result)
+
+    def evaluate_batch(
+        self,
+        cases: Iterable[Mapping[str, Iterable[tuple]]],
+        *,
+        outputs: Iterable[str] | None = None,
+        workers: int = 1,
+        time_limit: float = 10.0,
+    ) -> Iterator[Model]:
+        """Evaluate many cases, yielding models in the order of ``cases``.
+
+        ``workers > 1`` uses that many worker processes (``forkserver`` where available, else
+        ``spawn``): pyDatalog holds the GIL, so threads would not run cases in parallel. A case
+        that fails
+        raises its exception when its turn comes.
+        """
+        outputs = None if outputs is None else list(outputs)
+        if workers <= 1:
+            for case in cases:
+                yield self.evaluate(case, outputs=outputs, time_limit=time_limit)
+            return
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+        plain = ({name: [tuple(t) for t in rows] for name, rows in case.items()} for case in cases)
+        with context.Pool(
+            workers, initializer=_worker_init, initargs=(self.sources, self.vocabulary, self.name)
+        ) as pool:
+            for status, payload in pool.imap(
+                _worker_evaluate, ((case, outputs, time_limit) for case in plain), chunksize=8
+            ):
+                if status == "error":
+                    raise payload
+                yield Model(self, payload)
+
+
+def _rebuild(sources, vocabulary, name) -> Program:
+    return compile_program(sources, vocabulary, name=name)
+
+
+_WORKER_PROGRAM: Program | None = None
+
+
+def _worker_init(sources, vocabulary, name) -> None:
+    global _WORKER_PROGRAM
+    _WORKER_PROGRAM = compile_program(sources, vocabulary, name=name)
+
+
+def _worker_evaluate(job):
+    case, outputs, time_limit = job
+    program = _WORKER_PROGRAM
+    assert program is not None
+    try:
+        internal = internal_facts(case, program.predicates)
+        result = backend.evaluate(
+            program.plan,
+            internal,
+            program._needed(outputs),
+            program=program.name,
+            time_limit=time_limit,
+        )
+    except Exception as error:  # sent back to the parent, raised there in case order
+        return "error", error
+    return "ok", result
