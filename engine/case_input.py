@@ -178,6 +178,8 @@ def case_problems(doc: SourceDoc) -> list[Problem]:
     problems.extend(_procedure_order(doc, data.get("procedure", {})))
     for j, pid in enumerate(data.get("procedure", {}).get("statements_heard", [])):
         person(("procedure", "statements_heard", j), pid)
+    for j, d in enumerate(data.get("procedure", {}).get("decisions", [])):
+        person(("procedure", "decisions", j, "person"), d["person"])
     return problems
 
 

@@ -8,8 +8,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from engine.policy import DEFAULT_POLICY_DIR, Policy, read_policy
-from engine.problems import Problem, errors
+from engine.policy import DEFAULT_POLICY_DIR, Policy, load_policy, read_policy
+from engine.problems import Problem, ProblemsError, errors
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -18,7 +18,11 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return 2
-    return args.handler(args)
+    try:
+        return args.handler(args)
+    except BrokenPipeError:  # output piped into `head` and the like: not an error of ours
+        sys.stderr.close()
+        return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,6 +42,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("--format", choices=("text", "json"), default="text")
     validate.set_defaults(handler=cmd_validate)
+
+    query = sub.add_parser(
+        "query",
+        help="answer one case: who is responsible and why (liability, recusal, time limits)",
+        description="Evaluate a case file (YAML or JSON, schema/case.schema.json) under the policy.",
+    )
+    query.add_argument("case", metavar="CASE", help="case file (YAML or JSON)")
+    query.add_argument("--format", choices=("text", "json"), default="text")
+    query.add_argument("--lang", choices=("zh", "en"), default="zh")
+    query.add_argument("--explain", action="store_true", help="give the reasons for every finding")
+    query.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override an interpretation parameter (repeatable; lists comma-separated)",
+    )
+    query.add_argument("--as-of", metavar="DATE", help="edition in force and 'today' (default: today)")
+    query.add_argument("--calendar", metavar="FILE", help="holiday calendar file for dates beyond 2026")
+    query.add_argument("--policy", default=str(DEFAULT_POLICY_DIR), metavar="POLICY_DIR")
+    query.set_defaults(handler=cmd_query)
     return parser
 
 
@@ -62,6 +87,24 @@ def cmd_validate(args: argparse.Namespace) -> int:
         )
         return 1
     print(render_summary(summary(policy)))
+    return 0
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    from engine.parameters import parse_override
+
+    try:
+        policy = load_policy(args.policy)
+        overrides = dict(parse_override(p, policy.parameter_index) for p in args.param)
+        answer = policy.evaluate(args.case, args.as_of, overrides, args.calendar)
+    except ProblemsError as exc:
+        print_problems(exc.problems)
+        print(f"✗ 无法评估 / not evaluated: {len(exc.problems)} problem(s)", file=sys.stderr)
+        return 1
+    if args.format == "json":
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2, sort_keys=True))
+    else:
+        print(answer.render(args.lang, explain=args.explain), end="")
     return 0
 
 

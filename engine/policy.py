@@ -76,6 +76,38 @@ class Policy:
     def rules(self) -> list[dict[str, Any]]:
         return [r for a in self.articles for r in a["rules"]]
 
+    @cached_property
+    def rule_index(self) -> dict[str, dict[str, Any]]:
+        return {r["id"]: r for r in self.rules}
+
+    @cached_property
+    def program(self):
+        """The compiled rules, built once per Policy (loading already proved they compile)."""
+        from engine.rules import compile_policy_rules
+
+        program, problems = compile_policy_rules(self)
+        if program is None:
+            raise ProblemsError(problems)
+        return program
+
+    def evaluate(
+        self,
+        case,
+        as_of=None,
+        parameters: dict[str, Any] | None = None,
+        calendar_file=None,
+    ):
+        """Answer one case (path, mapping or loaded document): who is responsible, and why.
+
+        ``as_of`` picks the edition in force and is "today" for running time limits; ``parameters``
+        overrides interpretation parameters by id; ``calendar_file`` supplies holidays the built-in
+        calendar does not cover.
+        """
+        from engine.answer import build_answer
+        from engine.evaluation import evaluate
+
+        return build_answer(evaluate(self, case, as_of, parameters, calendar_file))
+
 
 def article_file(eid: str) -> str:
     """``art_7`` → ``articles/art_07.yaml`` (zero-padded so files sort in legal order)."""

@@ -589,7 +589,9 @@ def check_rules(policy: Policy) -> list[Problem]:
     """Compile the rules with the vocabulary; every static-check problem is located in its article file."""
     from engine.rules import compile_policy_rules
 
-    _, problems = compile_policy_rules(policy)
+    program, problems = compile_policy_rules(policy)
+    if program is not None:
+        policy.__dict__["program"] = program  # compiled once: the check's program is the one used
     problems = list(problems)
     for article in policy.articles:
         doc = _article_doc(policy, article)

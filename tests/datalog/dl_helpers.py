@@ -9,7 +9,7 @@ from engine.problems import ProblemsError
 
 
 def program(*texts: str, vocabulary=None, file: str = "policy/art.yaml", **kwargs):
-    """Compile one source per text, ids r0, r1, … each starting on line 10*i+1, column 7 of ``file``."""
+    """One source per text, ids r0, r1, …, each starting on line 10*i+1, column 7 of ``file``."""
     sources = [RuleSource(f"r{i}", t, file, 10 * i + 1, 7, **kwargs) for i, t in enumerate(texts)]
     return compile_program(sources, vocabulary)
 

@@ -38,15 +38,19 @@ def test_left_and_doubly_recursive_forms_give_the_same_closure():
 @given(st.sets(st.tuples(st.integers(0, 6), st.integers(0, 6)), max_size=15))
 def test_any_recursive_form_computes_exactly_the_transitive_closure_of_any_graph(edges):
     expected = closure(edges)
-    for text in ("r(X, Y) :- e(X, Z), r(Z, Y).", "r(X, Y) :- r(X, Z), e(Z, Y).",
-                 "r(X, Y) :- r(X, Z), r(Z, Y)."):
+    for text in (
+        "r(X, Y) :- e(X, Z), r(Z, Y).",
+        "r(X, Y) :- r(X, Z), e(Z, Y).",
+        "r(X, Y) :- r(X, Z), r(Z, Y).",
+    ):
         compiled = program("r(X, Y) :- e(X, Y).", text)
         assert compiled.evaluate({"e": edges}).tuples("r") == expected
 
 
 def test_mutual_recursion_reaches_its_fixpoint():
-    compiled = program("even(X) :- zero(X).", "even(Y) :- odd(X), succ(X, Y).",
-                       "odd(Y) :- even(X), succ(X, Y).")
+    compiled = program(
+        "even(X) :- zero(X).", "even(Y) :- odd(X), succ(X, Y).", "odd(Y) :- even(X), succ(X, Y)."
+    )
     model = compiled.evaluate({"zero": [(0,)], "succ": [(i, i + 1) for i in range(7)]})
     assert model.tuples("even") == {(0,), (2,), (4,), (6,)}
     assert model.tuples("odd") == {(1,), (3,), (5,), (7,)}
@@ -81,7 +85,10 @@ def test_the_integer_1_and_the_string_1_stay_different_values():
 
 
 def test_comparing_an_integer_with_a_string_is_rejected_statically_when_types_are_known():
-    vocabulary = {"age": sig("age", "input", "symbol", "integer"), "adult": sig("adult", "derived", "symbol")}
+    vocabulary = {
+        "age": sig("age", "input", "symbol", "integer"),
+        "adult": sig("adult", "derived", "symbol"),
+    }
     (problem,) = problems_of('adult(P) :- age(P, A), A >= "18".', vocabulary=vocabulary)
     assert problem.code == "type-mismatch"
 
@@ -116,18 +123,41 @@ def test_a_program_that_runs_out_of_time_raises_a_timeout_naming_the_program():
 
 
 def test_a_cycle_in_a_relation_declared_acyclic_is_rejected_and_shown():
-    vocabulary = {"parent": sig("parent", "input", "symbol", "symbol", acyclic=True),
-                  "ancestor": sig("ancestor", "derived", "symbol", "symbol")}
-    compiled = program("ancestor(X, Y) :- parent(X, Y).", "ancestor(X, Y) :- parent(X, Z), ancestor(Z, Y).",
-                       vocabulary=vocabulary)
+    vocabulary = {
+        "parent": sig("parent", "input", "symbol", "symbol", acyclic=True),
+        "ancestor": sig("ancestor", "derived", "symbol", "symbol"),
+    }
+    compiled = program(
+        "ancestor(X, Y) :- parent(X, Y).",
+        "ancestor(X, Y) :- parent(X, Z), ancestor(Z, Y).",
+        vocabulary=vocabulary,
+    )
     with pytest.raises(InvalidFacts) as caught:
         compiled.evaluate({"parent": [("b", "c"), ("a", "b"), ("c", "a")]})
     assert "a → b → c → a" in str(caught.value)
     assert len(compiled.evaluate({"parent": [("a", "b"), ("b", "c")]}).tuples("ancestor")) == 3
 
 
-@pytest.mark.parametrize("name", ["lambda", "class", "import", "len", "ask", "clear", "load", "logic",
-                                  "pred", "literal", "query", "not_", "none", "true", "false"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "lambda",
+        "class",
+        "import",
+        "len",
+        "ask",
+        "clear",
+        "load",
+        "logic",
+        "pred",
+        "literal",
+        "query",
+        "not_",
+        "none",
+        "true",
+        "false",
+    ],
+)
 def test_predicate_names_that_are_python_or_pydatalog_words_work_like_any_other(name):
     compiled = program(f"{name}(X) :- p(X), not q(X).")
     assert compiled.evaluate({"p": [("a",), ("b",)], "q": [("a",)]}).tuples(name) == {("b",)}

@@ -66,7 +66,9 @@ def test_arity_zero_atoms_may_be_written_with_or_without_parentheses():
 
 
 def test_a_source_with_several_clauses_numbers_its_rules():
-    rules, problems = parse_rules([RuleSource("tc", "t(X, Y) :- e(X, Y).\nt(X, Y) :- e(X, Z), t(Z, Y).")])
+    rules, problems = parse_rules(
+        [RuleSource("tc", "t(X, Y) :- e(X, Y).\nt(X, Y) :- e(X, Z), t(Z, Y).")]
+    )
     assert problems == []
     assert [r.id for r in rules] == ["tc#1", "tc#2"]
 
@@ -117,7 +119,9 @@ def test_floats_are_rejected_with_a_message_saying_there_are_none(text):
     assert "floating-point" in problems[0].message
 
 
-@pytest.mark.parametrize("text", ["p(X + 1) :- q(X).", "p(Y) :- q(X, Y), Y > X * 2.", "p(X) :- q(X, Y), X = Y - 1."])
+@pytest.mark.parametrize(
+    "text", ["p(X + 1) :- q(X).", "p(Y) :- q(X, Y), Y > X * 2.", "p(X) :- q(X, Y), X = Y - 1."]
+)
 def test_arithmetic_is_rejected_with_a_message_saying_it_is_unsupported(text):
     _, problems = parse_one(text)
     assert [p.code for p in problems] == ["arithmetic"]

@@ -1,0 +1,261 @@
+"""One query: a case, a date and a set of readings in; the rules' model and the computed periods out.
+
+The order matters and is the legal order: pick the edition in force on the date (refuse when none is),
+fix the interpretation parameters, turn the case into facts, compute the procedural due dates with the
+holiday calendar (the one thing Datalog cannot do), then let the rules decide everything else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from engine.calendar import (
+    CalendarCoverageError,
+    ChainedCalendar,
+    HolidayCalendar,
+    load_calendar_file,
+    official_calendar,
+)
+from engine.case_facts import Facts, case_facts, parameter_facts
+from engine.case_input import load_case
+from engine.parameters import resolve_parameters
+from engine.periods import DueDate, PeriodRule, compute_due
+from engine.problems import Problem, ProblemsError
+from engine.yaml_source import SourceDoc
+
+if TYPE_CHECKING:
+    from engine.datalog import Model
+    from engine.policy import Policy
+
+EARLIEST_DAY = "0001-01-01"  # the start of a look-back window that has no limit
+
+
+@dataclass
+class Period:
+    """One procedural time limit of this case, as computed (or why it could not be)."""
+
+    period: str  # initial_review | investigation | appeal
+    subject: str  # "case" or the person appealing
+    start_field: str
+    start: str | None
+    done: str | None
+    rule: PeriodRule
+    due: DueDate | None = None
+    error: dict[str, str] | None = None  # zh/en message when the due date could not be computed
+
+
+@dataclass
+class Evaluation:
+    policy: Policy
+    case: dict[str, Any]
+    case_file: str
+    as_of: str
+    edition: dict[str, Any]
+    edition_uncertain: bool
+    parameters: dict[str, Any]
+    facts: Facts
+    model: Model
+    periods: list[Period]
+    used_parameters: set[str] = field(default_factory=set)  # used outside the rules
+    warnings: list[dict[str, str]] = field(default_factory=list)
+
+
+def evaluate(
+    policy: Policy,
+    case: str | Path | dict | SourceDoc,
+    as_of: str | date | None = None,
+    parameters: dict[str, Any] | None = None,
+    calendar_file: str | Path | None = None,
+) -> Evaluation:
+    doc = case if isinstance(case, SourceDoc) else load_case(case)
+    values = resolve_parameters(policy.parameter_index, parameters)
+    day = _as_of(as_of)
+    edition, uncertain = edition_in_force(policy, day, values)
+    used: set[str] = {"edition_2023_dates"} if uncertain or edition["effective_from"] is None else set()
+    warnings: list[dict[str, str]] = []
+    if uncertain:
+        warnings.append(
+            {
+                "zh": f"本文件施行日期未知（只知文号年份2023年）；{day}的版本判断以2023年1月1日起施行为推定，结论存疑。",
+                "en": f"The commencement date is unknown (only the year 2023 is known); treating {day} as covered assumes "
+                "commencement on 2023-01-01, so the answer is uncertain.",
+            }
+        )
+    facts = case_facts(doc.data)
+    _merge(facts, parameter_facts(values, policy.parameter_index))
+    facts["today"] = {(day,)}
+    facts["repeat_window_start"] = {(_window_start(doc.data, values, day, used, warnings),)}
+    calendar = _calendar(values, calendar_file, used)
+    periods = compute_periods(doc.data, values, calendar, used)
+    for p in periods:
+        if p.due is not None:
+            facts["due"].add((p.period, p.subject, p.due.due.isoformat()))
+        if p.done is not None:
+            facts["done"].add((p.period, p.subject, p.done))
+    model = policy.program.evaluate(facts)
+    return Evaluation(
+        policy=policy,
+        case=doc.data,
+        case_file=doc.file,
+        as_of=day,
+        edition=edition,
+        edition_uncertain=uncertain,
+        parameters=values,
+        facts=facts,
+        model=model,
+        periods=periods,
+        used_parameters=used,
+        warnings=warnings,
+    )
+
+
+def _merge(facts: Facts, more: Facts) -> None:
+    for predicate, rows in more.items():
+        facts[predicate] |= rows
+
+
+def _as_of(as_of: str | date | None) -> str:
+    if as_of is None:
+        return date.today().isoformat()
+    if isinstance(as_of, date):
+        return as_of.isoformat()
+    try:
+        return date.fromisoformat(as_of).isoformat()
+    except ValueError as exc:
+        raise ProblemsError(
+            [Problem("<query>", None, None, "as_of", f"{as_of!r} is not a date", "YYYY-MM-DD")]
+        ) from exc
+
+
+def edition_in_force(policy: Policy, day: str, values: dict[str, Any]) -> tuple[dict, bool]:
+    """The edition in force on ``day`` and whether that is only presumed; refuse when none covers it.
+
+    The received text gives only the year (文民发[2023]25号), so an edition may have no known start:
+    parameter ``edition_2023_dates`` decides whether days in 2023 are answered with a flag or refused.
+    """
+    for edition in policy.instrument["editions"]:
+        start, end = edition["effective_from"], edition["effective_to"]
+        uncertain = False
+        if start is None:
+            year = edition["issued_year"]
+            if values.get("edition_2023_dates") == "refuse_2023_dates":
+                start = f"{year + 1}-01-01"
+            else:
+                start = f"{year}-01-01"
+                uncertain = day < f"{year + 1}-01-01"
+        if day >= start and (end is None or day <= end):
+            return edition, uncertain
+    first = policy.instrument["editions"][0]
+    raise ProblemsError(
+        [
+            Problem(
+                "<query>",
+                None,
+                None,
+                "as_of",
+                f"no edition of {policy.id} is in force on {day} "
+                f"（{day}没有有效的版本；最早的版本{first['id']}于{first['issued_year']}年印发，施行日期"
+                f"{first['effective_from'] or '未知'}）",
+                "a date on or after the edition's start"
+                + (" (2023 dates are refused under edition_2023_dates=refuse_2023_dates)"
+                   if values.get("edition_2023_dates") == "refuse_2023_dates" else ""),
+                code="no-edition",
+            )
+        ]
+    )
+
+
+def _window_start(case: dict, values: dict, day: str, used: set[str], warnings: list) -> str:
+    """Art. 9(3) has no look-back window; a window, when chosen, runs back from the fault date."""
+    months = values.get("art9_point3_window_months")
+    if months is None:
+        return EARLIEST_DAY
+    used.add("art9_point3_window_months")
+    anchor = case["case"].get("fault_date")
+    if anchor is None:
+        anchor = day
+        warnings.append(
+            {
+                "zh": "案件未记录本次过错的日期（case.fault_date），第九条第（三）项的回溯期间从评估日起算。",
+                "en": "The case does not record the date of this fault (case.fault_date); the Art. 9(3) window runs back from the evaluation date.",
+            }
+        )
+    d = date.fromisoformat(anchor)
+    month = d.month - months
+    year = d.year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    from calendar import monthrange
+
+    return date(year, month, min(d.day, monthrange(year, month)[1])).isoformat()
+
+
+def _calendar(values: dict, calendar_file: str | Path | None, used: set[str]) -> HolidayCalendar:
+    used.add("calendar_holiday_source")
+    if calendar_file is not None:
+        return ChainedCalendar([load_calendar_file(calendar_file), official_calendar()])
+    if values["calendar_holiday_source"] == "user_file":
+        raise ProblemsError(
+            [Problem("<query>", None, None, "calendar_holiday_source",
+                     "the parameter asks for a user calendar file but none was given",
+                     "--calendar FILE (format: schema/calendar.schema.json)")]
+        )
+    return official_calendar()
+
+
+UNIT = {"working_days": "working", "calendar_days": "calendar"}
+
+
+def period_rules(values: dict[str, Any]) -> dict[str, PeriodRule]:
+    """The three time limits, counted as the parameters say (defaults per 民法典 Arts. 200-204)."""
+    return {
+        "initial_review": PeriodRule(
+            "art15_initial_review", 5, UNIT[values["art15_review_day_unit"]],
+            values["art15_review_exclude_start_day"], values["art15_review_holiday_rollover"],
+            False, ("art_15__para_1",),
+        ),
+        "investigation": PeriodRule(
+            "art15_investigation", 30, UNIT[values["art15_investigation_day_unit"]],
+            values["art15_investigation_exclude_start_day"], values["art15_investigation_holiday_rollover"],
+            values["art15_investigation_limit_nature"] == "soft_target", ("art_15__para_1",),
+        ),
+        "appeal": PeriodRule(
+            "art19_appeal", 30, UNIT[values["art19_appeal_day_unit"]],
+            values["art19_appeal_exclude_start_day"], values["art19_appeal_holiday_rollover"],
+            False, ("art_19__para_1",),
+        ),
+    }
+
+
+PERIOD_PARAMETERS = {
+    "initial_review": ["art15_review_day_unit", "art15_review_exclude_start_day", "art15_review_holiday_rollover", "art15_review_scope"],
+    "investigation": ["art15_investigation_day_unit", "art15_investigation_exclude_start_day", "art15_investigation_holiday_rollover", "art15_investigation_limit_nature"],
+    "appeal": ["art19_appeal_day_unit", "art19_appeal_exclude_start_day", "art19_appeal_holiday_rollover"],
+}
+
+
+def compute_periods(case: dict, values: dict, calendar: HolidayCalendar, used: set[str]) -> list[Period]:
+    proc = case.get("procedure", {})
+    rules = period_rules(values)
+    review_done = "reported_to_party_group_on" if values["art15_review_scope"] == "review_and_report" else "initial_review_done_on"
+    wanted = [
+        Period("initial_review", "case", "discovered_on", proc.get("discovered_on"), proc.get(review_done), rules["initial_review"]),
+        Period("investigation", "case", "filing_decision_on", proc.get("filing_decision_on"), proc.get("investigation_closed_on"), rules["investigation"]),
+    ]
+    for d in proc.get("decisions", []):
+        wanted.append(Period("appeal", d["person"], "delivered_on", d["delivered_on"], d.get("appeal_lodged_on"), rules["appeal"]))
+    periods = []
+    for p in wanted:
+        if p.start is None:
+            continue
+        used.update(PERIOD_PARAMETERS[p.period])
+        try:
+            p.due = compute_due(p.rule, date.fromisoformat(p.start), calendar)
+        except CalendarCoverageError as exc:
+            used.add("calendar_beyond_coverage")
+            zh, _, en = str(exc).partition(" / ")
+            p.error = {"zh": zh, "en": en or zh}
+        periods.append(p)
+    return periods

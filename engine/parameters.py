@@ -1,0 +1,66 @@
+"""Interpretation parameters for one query: defaults from the policy, overrides from the user.
+
+Every reading the text leaves open is a parameter (parameters.yaml). A query may override any of them;
+an unknown name or a value the parameter does not allow is refused with a clear error rather than
+silently ignored, because a misspelt override would otherwise give an answer under the wrong reading.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.problems import Problem, ProblemsError
+
+
+def resolve_parameters(definitions: dict[str, dict], overrides: dict[str, Any] | None) -> dict[str, Any]:
+    """Defaults with ``overrides`` applied; ProblemsError naming every bad override."""
+    from engine.policy_checks import parameter_value_problems
+
+    values = {pid: p["default"] for pid, p in definitions.items()}
+    problems: list[Problem] = []
+    for pid, value in (overrides or {}).items():
+        if pid not in definitions:
+            problems.append(
+                Problem("<parameters>", None, None, pid, f"unknown interpretation parameter {pid}",
+                        "one of the ids in parameters.yaml (see `accountability parameters`)")
+            )
+            continue
+        found = parameter_value_problems(definitions[pid], value, _Where(), (pid,))
+        problems.extend(found)
+        if not found:
+            values[pid] = value
+    if problems:
+        raise ProblemsError(problems)
+    return values
+
+
+def parse_override(text: str, definitions: dict[str, dict]) -> tuple[str, Any]:
+    """``NAME=VALUE`` from the command line, typed by the parameter's declared type."""
+    if "=" not in text:
+        raise ProblemsError(
+            [Problem("<command line>", None, None, "--param", f"{text!r} is not NAME=VALUE", "NAME=VALUE")]
+        )
+    name, raw = (part.strip() for part in text.split("=", 1))
+    kind = definitions.get(name, {}).get("type")
+    value: Any = raw
+    if kind == "boolean":
+        value = {"true": True, "false": False}.get(raw.lower(), raw)
+    elif kind == "integer":
+        value = None if raw.lower() in ("null", "none", "") else _int_or_raw(raw)
+    elif kind == "list":
+        value = [item.strip() for item in raw.split(",") if item.strip()]
+    return name, value
+
+
+def _int_or_raw(raw: str) -> Any:
+    try:
+        return int(raw)
+    except ValueError:
+        return raw
+
+
+class _Where:
+    """Locates override problems: they come from a query, not from a file."""
+
+    def problem(self, path: tuple, message: str, expected: str = "", **kw: Any) -> Problem:
+        return Problem("<parameters>", None, None, str(path[0]), message, expected, **kw)

@@ -1,0 +1,149 @@
+"""One evaluation = one case: no fact of a case is visible to another, in turn or at once."""
+
+from __future__ import annotations
+
+import random
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from dl_helpers import program
+
+from engine.datalog import EvaluationError, EvaluationTimeout, InvalidFacts
+
+RULES = (
+    "reach(X, Y) :- link(X, Y).",
+    "reach(X, Y) :- link(X, Z), reach(Z, Y).",
+    "isolated(X) :- node(X), not reach(X, _), not reach(_, X).",
+    "tag(X, T) :- node(X), label(X, T), T != hidden.",
+)
+
+
+def random_case(seed: int) -> dict:
+    rnd = random.Random(seed)
+    nodes = [f"c{seed}_n{i}" for i in range(rnd.randint(2, 7))]
+    return {
+        "node": [(n,) for n in nodes],
+        "link": [(rnd.choice(nodes), rnd.choice(nodes)) for _ in range(rnd.randint(0, 6))],
+        "label": [(rnd.choice(nodes), rnd.choice(["a", "b", "hidden"])) for _ in range(3)],
+    }
+
+
+def expected_model(case: dict) -> dict:
+    """The same semantics computed in plain Python, independently of the engine."""
+    reach = set(case["link"])
+    while True:
+        more = {(a, d) for (a, b) in reach for (c, d) in reach if b == c} - reach
+        if not more:
+            break
+        reach |= more
+    touched = {a for a, _ in reach} | {b for _, b in reach}
+    return {
+        "reach": reach,
+        "isolated": {(n,) for (n,) in case["node"] if n not in touched},
+        "tag": {(n, t) for (n, t) in case["label"] if t != "hidden" and (n,) in set(case["node"])},
+    }
+
+
+def assert_matches(model, case):
+    for name, tuples in expected_model(case).items():
+        assert model.tuples(name) == tuples, name
+
+
+def test_cases_evaluated_one_after_another_never_see_each_others_facts():
+    compiled = program(*RULES)
+    cases = [random_case(i) for i in range(30)]
+    for case in cases:
+        assert_matches(compiled.evaluate(case), case)
+    # and the first again, after all the others
+    assert_matches(compiled.evaluate(cases[0]), cases[0])
+
+
+def test_an_empty_case_after_a_full_one_derives_nothing():
+    compiled = program(*RULES)
+    compiled.evaluate(random_case(1))
+    model = compiled.evaluate({})
+    assert all(not model.tuples(p) for p in ("reach", "isolated", "tag", "node", "link"))
+
+
+@pytest.mark.parametrize(
+    "failing",
+    [
+        pytest.param(
+            lambda c: c.evaluate({"node": [(1,)], "link": [(1, 2)]}, time_limit=0.0), id="timeout"
+        ),
+        pytest.param(
+            lambda c: c.evaluate({"node": [("a",)], "num": [("a",), (3,)]}), id="runtime-type-error"
+        ),
+        pytest.param(
+            lambda c: c.evaluate({"node": [("a",)], "link": [("a",)]}), id="invalid-facts"
+        ),
+    ],
+)
+def test_a_case_that_fails_midway_leaves_nothing_behind_for_the_next(failing):
+    compiled = program(*RULES, "big(X) :- num(X), X > 2.")
+    with pytest.raises((EvaluationTimeout, EvaluationError, InvalidFacts)):
+        failing(compiled)
+    case = random_case(5)
+    model = compiled.evaluate(case)
+    assert_matches(model, case)
+    assert model.tuples("node") == set(case["node"])
+
+
+def test_cases_evaluated_in_several_threads_at_once_stay_isolated():
+    compiled = program(*RULES)
+    cases = [random_case(i) for i in range(120)]
+    barrier = threading.Barrier(4)
+
+    def run(index: int):
+        if index < 4:
+            barrier.wait()  # make the first four really start together
+        case = cases[index]
+        model = compiled.evaluate(case)
+        return index, {name: model.tuples(name) for name in ("reach", "isolated", "tag")}
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(run, range(len(cases))))
+    for index, got in results:
+        want = expected_model(cases[index])
+        assert got == {name: frozenset(t) for name, t in want.items()}, index
+
+
+def test_a_model_stays_valid_after_later_cases_are_evaluated():
+    compiled = program(*RULES)
+    first_case = random_case(3)
+    first = compiled.evaluate(first_case)
+    for i in range(10):
+        compiled.evaluate(random_case(100 + i))
+    assert_matches(first, first_case)
+    some = sorted(first.tuples("reach"))
+    if some:
+        assert first.explain("reach", some[0]).args == some[0]
+
+
+def test_a_batch_in_one_process_yields_the_same_models_in_order():
+    compiled = program(*RULES)
+    cases = [random_case(i) for i in range(25)]
+    for case, model in zip(cases, compiled.evaluate_batch(cases), strict=True):
+        assert_matches(model, case)
+
+
+def test_a_batch_across_worker_processes_yields_the_same_models_in_order():
+    compiled = program(*RULES)
+    cases = [random_case(i) for i in range(40)]
+    models = list(compiled.evaluate_batch(iter(cases), workers=2))
+    assert len(models) == len(cases)
+    for case, model in zip(cases, models, strict=True):
+        assert_matches(model, case)
+    reach = sorted(models[7].tuples("reach"))
+    if reach:  # explanations work on models built in a worker
+        assert "link" in models[7].explain("reach", reach[-1]).render()
+
+
+def test_a_failing_case_in_a_parallel_batch_raises_when_its_turn_comes():
+    compiled = program(*RULES)
+    cases = [random_case(1), {"nodee": [("x",)]}, random_case(2)]
+    batch = compiled.evaluate_batch(cases, workers=2)
+    assert_matches(next(batch), cases[0])
+    with pytest.raises(InvalidFacts):
+        next(batch)
