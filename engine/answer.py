@@ -24,9 +24,19 @@ class Answer:
     """The answer to one case; ``to_dict`` for programs, ``explain``/``render`` for people."""
 
     data: dict[str, Any]
+    evaluation: Evaluation | None = None  # the model behind it, for programs that need more than the JSON
 
     def to_dict(self) -> dict[str, Any]:
         return self.data
+
+    def holds(self, predicate: str, args: tuple) -> bool:
+        """Whether a conclusion (any derived predicate of the vocabulary) holds in this case."""
+        return self.evaluation.model.holds(predicate, args)
+
+    def fired_rules(self) -> set[str]:
+        """Ids of the rules with at least one instance whose body held in this case."""
+        model = self.evaluation.model
+        return {r["id"] for r in self.evaluation.policy.rules if model.fired(r["id"])}
 
     def render(self, lang: str = "zh", explain: bool = False) -> str:
         from engine.answer_text import render_answer
@@ -415,7 +425,7 @@ def build_answer(ev: Evaluation) -> Answer:
         }
         for pid in sorted(b.used_params)
     ]
-    return Answer(data)
+    return Answer(data, ev)
 
 
 def _param_step(param: dict, value: Any) -> dict[str, Any]:

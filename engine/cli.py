@@ -63,6 +63,27 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("--calendar", metavar="FILE", help="holiday calendar file for dates beyond 2026")
     query.add_argument("--policy", default=str(DEFAULT_POLICY_DIR), metavar="POLICY_DIR")
     query.set_defaults(handler=cmd_query)
+
+    fixtures = sub.add_parser(
+        "fixtures",
+        help="regenerate tests/fixtures/ (authored examples + per-rule cases), or --check they are current",
+    )
+    fixtures.add_argument("--check", action="store_true", help="fail if committed fixtures are stale")
+    fixtures.add_argument("--policy", default=str(DEFAULT_POLICY_DIR), metavar="POLICY_DIR")
+    fixtures.set_defaults(handler=cmd_fixtures)
+
+    cov = sub.add_parser(
+        "coverage",
+        help="per eId: fixtures where it applies / does not apply; rules no fixture makes fire",
+    )
+    cov.add_argument("--format", choices=("text", "json"), default="text")
+    cov.add_argument("--policy", default=str(DEFAULT_POLICY_DIR), metavar="POLICY_DIR")
+    cov.set_defaults(handler=cmd_coverage)
+
+    params = sub.add_parser("parameters", help="list the interpretation parameters with their defaults")
+    params.add_argument("--lang", choices=("zh", "en"), default="zh")
+    params.add_argument("--policy", default=str(DEFAULT_POLICY_DIR), metavar="POLICY_DIR")
+    params.set_defaults(handler=cmd_parameters)
     return parser
 
 
@@ -105,6 +126,58 @@ def cmd_query(args: argparse.Namespace) -> int:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2, sort_keys=True))
     else:
         print(answer.render(args.lang, explain=args.explain), end="")
+    return 0
+
+
+def cmd_fixtures(args: argparse.Namespace) -> int:
+    from generators.fixtures.build import build_fixtures, render_files, stale_files, write_files
+
+    try:
+        policy = load_policy(args.policy)
+        files = render_files(policy, build_fixtures(policy))
+    except ProblemsError as exc:
+        print_problems(exc.problems)
+        return 1
+    if args.check:
+        stale = stale_files(files)
+        for rel in stale:
+            print(f"tests/fixtures/{rel}: stale; expected the output of `accountability fixtures`", file=sys.stderr)
+        if stale:
+            print(f"✗ {len(stale)} fixture file(s) out of date: run `accountability fixtures`", file=sys.stderr)
+            return 1
+        print(f"✓ fixtures up to date ({len(files) - 1} fixtures)")
+        return 0
+    changed = write_files(files)
+    print(f"✓ {len(files) - 1} fixtures; {len(changed)} file(s) written or removed")
+    return 0
+
+
+def cmd_coverage(args: argparse.Namespace) -> int:
+    from generators.fixtures.build import load_fixture_files
+    from generators.fixtures.coverage import coverage, render_coverage
+
+    try:
+        policy = load_policy(args.policy)
+    except ProblemsError as exc:
+        print_problems(exc.problems)
+        return 1
+    report = coverage(policy, load_fixture_files())
+    if args.format == "json":
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        print(render_coverage(report), end="")
+    return 0 if report["complete"] else 1
+
+
+def cmd_parameters(args: argparse.Namespace) -> int:
+    try:
+        policy = load_policy(args.policy)
+    except ProblemsError as exc:
+        print_problems(exc.problems)
+        return 1
+    for p in policy.parameters["parameters"]:
+        options = ", ".join(str(o["value"]) for o in p.get("options", [])) or p["type"]
+        print(f"{p['id']} = {p['default']}  [{options}]  — {p['title'][args.lang]}")
     return 0
 
 

@@ -49,7 +49,7 @@ def schema_problems(doc: SourceDoc, kind: str, where_prefix=None) -> list[Proble
         for leaf in _leaves(error):
             path = tuple(leaf.absolute_path)
             line, col = doc.position(path)
-            where = json_path(path)
+            where = json_path(doc.base + path)
             prefix = where_prefix(path) if where_prefix else None
             if prefix:
                 where = f"{prefix} {where}"

@@ -46,6 +46,15 @@ class SourceDoc:
     positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
     block_scalars: set[PathKey] = field(default_factory=set)  # values written as | or > blocks
     lines: list[str] = field(default_factory=list)
+    base: PathKey = ()  # for a part of a larger document: where that part sits in it
+
+    def part(self, path: Iterable[str | int]) -> SourceDoc:
+        """The value at ``path`` as a document of its own that still reports positions in this file."""
+        base = self.base + tuple(path)
+        data = self.data
+        for key in tuple(path):
+            data = data[key]
+        return SourceDoc(self.file, data, self.positions, self.block_scalars, self.lines, base)
 
     def text_start(self, path: Iterable[str | int]) -> tuple[int | None, int | None]:
         """Where the characters of a string value begin, so errors inside it can be located.
@@ -68,7 +77,7 @@ class SourceDoc:
 
     def position(self, path: Iterable[str | int]) -> tuple[int | None, int | None]:
         """Line/column of the value at ``path`` or of its nearest ancestor that exists."""
-        key = tuple(path)
+        key = self.base + tuple(path)
         while True:
             if key in self.positions:
                 return self.positions[key]
@@ -81,7 +90,7 @@ class SourceDoc:
     ) -> Problem:
         path = tuple(path)
         line, col = self.position(path)
-        return Problem(self.file, line, col, json_path(path), message, expected, **kw)
+        return Problem(self.file, line, col, json_path(self.base + path), message, expected, **kw)
 
 
 def json_path(path: Iterable[str | int]) -> str:

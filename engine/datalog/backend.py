@@ -81,7 +81,15 @@ class _Loaded:
 
     def _body(self, rule: RulePlan, delta_at: int) -> list:
         literals = []
-        for i, (pred, terms) in enumerate(rule.positives):
+        # In a semi-naive variant the join starts from the delta, the few tuples new in the last
+        # round, so that every other atom is looked up with bound arguments (through pyDatalog's
+        # per-argument index) instead of being enumerated whole in every round.
+        order = list(range(len(rule.positives)))
+        if delta_at >= 0:
+            order.remove(delta_at)
+            order.insert(0, delta_at)
+        for i in order:
+            pred, terms = rule.positives[i]
             store = self.delta if i == delta_at else self.rel
             literals.append(pyEngine.Literal(store[pred], [_term(t) for t in terms]))
         for op, left, right in rule.comparisons:

@@ -82,14 +82,22 @@ def _python_value(symbol: clingo.Symbol):
     return str(symbol)
 
 
+def asp_program(clauses: Iterable[Clause]) -> str:
+    return "\n".join(asp_clause(c) for c in clauses)
+
+
 def solve(clauses: Iterable[Clause], facts: Mapping[str, Iterable[tuple]]) -> dict[str, set[tuple]]:
     """The unique model of a stratified program: ``{predicate: set of tuples}`` (absent = empty).
 
     Raises ``AssertionError`` if clingo finds no model or several (not stratified: a generator bug).
     """
-    text = "\n".join(asp_clause(c) for c in clauses) + "\n" + asp_facts(facts)
+    return solve_text(asp_program(clauses), facts)
+
+
+def solve_text(program: str, facts: Mapping[str, Iterable[tuple]]) -> dict[str, set[tuple]]:
+    """As ``solve``, for a program already rendered with ``asp_program`` (the benchmark renders once)."""
     control = clingo.Control(["--warn=none", "--models=0"])
-    control.add("base", [], text)
+    control.add("base", [], program + "\n" + asp_facts(facts))
     control.ground([("base", [])])
     models: list[dict[str, set[tuple]]] = []
     with control.solve(yield_=True) as handle:
@@ -101,3 +109,36 @@ def solve(clauses: Iterable[Clause], facts: Mapping[str, Iterable[tuple]]) -> di
             models.append(found)
     assert len(models) == 1, f"clingo found {len(models)} models; the program is not stratified"
     return models[0]
+
+
+def clauses_from_engine(rules) -> list[Clause]:
+    """``engine.datalog.Rule`` objects (as parsed by our engine) → clauses clingo can be given.
+
+    Used where the program exists only in our language (the policy, in the benchmark). Date arguments stay
+    ISO ``YYYY-MM-DD`` strings on the clingo side; ASP compares strings by their bytes, which for ISO dates
+    is calendar order, so ``D1 < D2`` means the same on both sides.
+    """
+    from engine.datalog import Comparison, Negated, Positive
+    from engine.datalog import Const as EngineConst
+
+    def term(t) -> Term:
+        if isinstance(t, EngineConst):
+            return Const(t.value)
+        return Var("_" if t.anonymous else t.name)
+
+    def atom(a) -> Atom:
+        return Atom(a.predicate, tuple(term(t) for t in a.args))
+
+    clauses = []
+    for rule in rules:
+        body: list[Condition] = []
+        for cond in rule.body:
+            if isinstance(cond, Positive):
+                body.append(Literal(atom(cond.atom)))
+            elif isinstance(cond, Negated):
+                body.append(Literal(atom(cond.atom), negated=True))
+            else:
+                assert isinstance(cond, Comparison)
+                body.append(Compare(cond.op, term(cond.left), term(cond.right)))
+        clauses.append(Clause(atom(rule.head), tuple(body)))
+    return clauses

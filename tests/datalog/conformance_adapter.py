@@ -40,7 +40,6 @@ from program_ast import (
     Atom,
     Clause,
     Compare,
-    Const,
     Expr,
     Literal,
     Term,
@@ -151,6 +150,7 @@ class Translation:
     text_facts: dict[str, list[tuple]]  # our predicate → rows given as program clauses
     input_facts: dict[str, list[tuple]]  # our predicate → rows given as case input
     unsupported: dict[str, set[str]] = field(default_factory=dict)  # rule id → constructs
+    original_text: dict[str, str] = field(default_factory=dict)  # rule id → text as in the suite
 
     def sources(self, predicates: set[str] | None = None) -> list[RuleSource]:
         """Rule sources (all, or those defining ``predicates``), each located in the suite YAML."""
@@ -180,8 +180,6 @@ class Translation:
                         found.add(dep)
                         todo.append(dep)
         return found
-
-    original_text: dict[str, str] = field(default_factory=dict)
 
 
 def translate(program: SuiteProgram, source: str, file: str, expected: set[str] = frozenset()) -> Translation:
@@ -215,8 +213,9 @@ def translate(program: SuiteProgram, source: str, file: str, expected: set[str] 
     for pred, rows in program.facts.items():
         if any(isinstance(v, float) for row in rows for v in row):
             unsupported[f"facts_{names[pred]}"].add("float")
-    return Translation(file, names, clauses, original, text_facts, input_facts, dict(unsupported),
-                       original_text)
+    return Translation(
+        file, names, clauses, original, text_facts, input_facts, dict(unsupported), original_text
+    )
 
 
 def predicate_names(suite_names: list[str]) -> dict[str, str]:
@@ -283,6 +282,52 @@ def _locate(file: str, needle: str) -> tuple[int, int]:
         return 1, 1
     line = text.count("\n", 0, at) + 1
     return line, at - (text.rfind("\n", 0, at) + 1) + 1
+
+
+def explicit_existentials(tr: Translation) -> Translation:
+    """The same program with every named variable that occurs only under ``not`` made explicit the way our
+    language asks: ``_`` when it occurs once in its negated atom, otherwise an auxiliary predicate
+    (``not s3(X, P, P)`` → ``not ex_r12_1(X)`` with ``ex_r12_1(X) :- s3(X, P, P).``).
+
+    This is Nemo's reading (existential inside the negation). It is *not* applied by the conformance run;
+    it shows that what we reject is a spelling, not a meaning we cannot express.
+    """
+    clauses: dict[str, Clause] = {}
+    taken = set(tr.names.values())
+    for rid, clause in tr.clauses.items():
+        only_neg = negation_only_variables(clause)
+        if not only_neg:
+            clauses[rid] = clause
+            continue
+        positive = {v.name for c in clause.body if isinstance(c, Literal) and not c.negated
+                    for v in _atom_vars(c.atom)}
+        body = []
+        for k, cond in enumerate(clause.body, start=1):
+            names = [v.name for v in _atom_vars(cond.atom)] if isinstance(cond, Literal) else []
+            if not (isinstance(cond, Literal) and cond.negated and set(names) & only_neg):
+                body.append(cond)
+                continue
+            if all(names.count(n) == 1 for n in set(names) & only_neg):
+                args = tuple(Var("_") if isinstance(t, Var) and t.name in only_neg else t
+                             for t in cond.atom.args)
+                body.append(Literal(Atom(cond.atom.predicate, args), negated=True))
+                continue
+            aux = f"ex_{rid}_{k}"
+            while aux in taken:
+                aux += "_"
+            taken.add(aux)
+            shared = tuple(Var(n) for n in dict.fromkeys(names) if n in positive)
+            clauses[f"{rid}_ex{k}"] = Clause(Atom(aux, shared), (Literal(cond.atom),))
+            body.append(Literal(Atom(aux, shared), negated=True))
+        clauses[rid] = Clause(clause.head, tuple(body))
+    return Translation(tr.file, tr.names, clauses, tr.original, tr.text_facts, tr.input_facts, {},
+                       tr.original_text)
+
+
+def _atom_vars(atom: Atom) -> list[Var]:
+    from program_ast import atom_vars
+
+    return [v for v in atom_vars(atom) if not v.anonymous]
 
 
 # ------------------------------------------------------------------------------------------------ running
@@ -367,7 +412,7 @@ def _run_case(sc: SuiteCase) -> Outcome:
     model = _model(sc, tr, cone, program)
     if isinstance(model, Exception):
         return Outcome("failed", f"evaluation failed: {type(model).__name__}: {model}")
-    return _compare(case, tr, model)
+    return _compare(case, tr, model, program)
 
 
 def _rule_head(tr: Translation, rid: str) -> str:
@@ -415,11 +460,13 @@ def _expect_error(sc: SuiteCase, tr: Translation, flagged: dict[str, set[str]]) 
     return Outcome("failed", f"expected error {sc.case.expect_error!r}, got {type(model).__name__}: {model}")
 
 
-def _compare(case: TestCase, tr: Translation, model) -> Outcome:
+def _compare(case: TestCase, tr: Translation, model, program) -> Outcome:
     problems = []
     for pred, rows in (case.expect or {}).items():
         want = {tuple(r) for r in rows}
-        got = set(model.tuples(tr.names[pred]))
+        ours = tr.names[pred]
+        # a predicate the program never mentions has no tuples (e.g. an expected-empty relation)
+        got = set(model.tuples(ours)) if ours in program.predicates else set()
         if want != got:
             missing = sorted(want - got, key=repr)[:8]
             extra = sorted(got - want, key=repr)[:8]
@@ -464,7 +511,3 @@ def summary_lines() -> list[str]:
         lines.append("failed:")
         lines += [f"  {cid}" for cid in failed]
     return lines
-
-
-def _unused() -> None:  # keep imports honest for linters when helpers move
-    _ = (Const,)

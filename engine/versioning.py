@@ -1,0 +1,309 @@
+"""The two clocks of DESIGN.md § Versioning: the law's editions and the encoding's own version.
+
+Editions. A rule or an element may carry ``editions: [ids]`` (absent = every edition of the
+instrument). Each edition then has its own rule set, compiled once (engine.rules), and a query is
+answered with the rules of the edition in force on its as-of date (engine.evaluation).
+
+Encoding version. CI has no git history to compare with, yet must notice a change to what answers are
+computed from that no changelog entry describes. So the newest changelog entry records a fingerprint:
+the sha256 of the rules, parameters, vocabulary and edition data as they stood when the entry was
+written. When the files no longer hash to it, something changed since that version was recorded:
+``accountability validate`` fails until someone bumps ``encoding.version``, adds a changelog entry
+naming the eIds and saying why, and records the new fingerprint (``accountability version
+--fingerprint`` prints it).
+
+What the fingerprint covers is what answers depend on; documentation fields (rule notes, parameter
+rationales, questions, sources and option descriptions, vocabulary descriptions, edition notes) are
+left out so that improving an explanation for readers does not demand a new version. Texts and their
+translations are covered by the per-article review fingerprint instead (engine.source_text).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from engine.problems import Problem, ProblemsError
+
+if TYPE_CHECKING:
+    from engine.policy import Policy
+
+# keys that only explain things to readers: dropped (at any depth) before hashing
+DOCUMENTATION_KEYS = frozenset({"note", "rationale", "question", "sources", "description"})
+EDITION_KEYS = ("id", "issued_year", "effective_from", "effective_to")  # what edition choice reads
+FINGERPRINT_COMMAND = "accountability version --fingerprint"
+_SEMVER = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
+
+
+# --- editions ------------------------------------------------------------------------------------
+
+
+def in_edition(item: dict[str, Any], edition_id: str) -> bool:
+    """Whether a rule or element belongs to an edition (no ``editions`` list: to every edition)."""
+    editions = item.get("editions")
+    return editions is None or edition_id in editions
+
+
+def edition_ids(instrument: dict[str, Any]) -> list[str]:
+    return [e["id"] for e in instrument["editions"]]
+
+
+def rules_in_edition(articles: list[dict[str, Any]], edition_id: str) -> list[dict[str, Any]]:
+    return [r for a in articles for r in a["rules"] if in_edition(r, edition_id)]
+
+
+def check_edition_membership(policy: Policy) -> list[Problem]:
+    """Edition ids are unique and known; a rule cites only text that exists in each of its editions.
+
+    Without this a rule tagged for the amended edition could cite a point that only the old edition
+    has, and an answer would cite law that was not in force on its date.
+    """
+    from engine.policy import article_file
+
+    problems: list[Problem] = []
+    idoc = policy.docs["instrument.yaml"]
+    known = edition_ids(policy.instrument)
+    seen: set[str] = set()
+    for i, edition_id in enumerate(known):
+        if edition_id in seen:
+            problems.append(
+                idoc.problem(
+                    ("editions", i, "id"), f"duplicate edition id {edition_id}", "a unique edition id"
+                )
+            )
+        seen.add(edition_id)
+    element_editions = {
+        e["eid"]: e.get("editions") for a in policy.articles for e in a["elements"]
+    }
+    rules = {r["id"]: r for r in policy.rules}
+    for article in policy.articles:
+        doc = policy.docs[article_file(article["eid"])]
+        for i, element in enumerate(article["elements"]):
+            for j, edition_id in enumerate(element.get("editions", [])):
+                if edition_id not in seen:
+                    problems.append(
+                        doc.problem(
+                            ("elements", i, "editions", j),
+                            f"{element['eid']} names unknown edition {edition_id}",
+                            "an edition id from instrument.yaml: " + ", ".join(known),
+                        )
+                    )
+        for i, rule in enumerate(article["rules"]):
+            tagged = rule.get("editions")
+            for j, edition_id in enumerate(tagged or []):
+                if edition_id not in seen:
+                    problems.append(
+                        doc.problem(
+                            ("rules", i, "editions", j),
+                            f"rule {rule['id']} names unknown edition {edition_id}",
+                            "an edition id from instrument.yaml: " + ", ".join(known),
+                        )
+                    )
+            rule_editions = [e for e in (tagged or known) if e in seen]
+            for j, eid in enumerate(rule["cites"]):
+                cited = element_editions.get(eid)
+                if cited is None:
+                    continue  # untagged element or an article eId: in every edition
+                missing = [e for e in rule_editions if e not in cited]
+                if missing:
+                    problems.append(
+                        doc.problem(
+                            ("rules", i, "cites", j),
+                            f"rule {rule['id']} applies in edition(s) {', '.join(missing)} but cites "
+                            f"{eid}, which only edition(s) {', '.join(cited)} contain",
+                            f"`editions: [{', '.join(cited)}]` on the rule, or a citation of text in "
+                            "force in every edition of the rule",
+                            code="edition-cite",
+                        )
+                    )
+            for j, other in enumerate(rule.get("displaces", [])):
+                target = rules.get(other)
+                if target is None:
+                    continue  # check_rules reports unknown rules
+                missing = [e for e in rule_editions if not in_edition(target, e)]
+                if missing:
+                    problems.append(
+                        doc.problem(
+                            ("rules", i, "displaces", j),
+                            f"rule {rule['id']} displaces {other}, which is not part of edition(s) "
+                            f"{', '.join(missing)}",
+                            "an exception and the rule it displaces in the same editions",
+                            severity="warning",
+                            code="edition-displaces",
+                        )
+                    )
+    return problems
+
+
+# --- the encoding's fingerprint -----------------------------------------------------------------
+
+
+def _without_documentation(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            k: _without_documentation(v) for k, v in value.items() if k not in DOCUMENTATION_KEYS
+        }
+    if isinstance(value, list):
+        return [_without_documentation(v) for v in value]
+    return value
+
+
+def fingerprint_material(
+    instrument: dict[str, Any],
+    articles: list[dict[str, Any]],
+    parameters: dict[str, Any],
+    vocabulary: dict[str, Any],
+) -> dict[str, Any]:
+    """Everything an answer is computed from, order-normalised (moving a rule is not a change)."""
+    rules = sorted(
+        (_without_documentation(r) for a in articles for r in a.get("rules", [])),
+        key=lambda r: str(r.get("id")),
+    )
+    return {
+        "editions": [{k: e.get(k) for k in EDITION_KEYS} for e in instrument.get("editions", [])],
+        "element_editions": {
+            e["eid"]: e["editions"]
+            for a in articles
+            for e in a.get("elements", [])
+            if "editions" in e
+        },
+        "rules": rules,
+        "parameters": sorted(
+            (_without_documentation(p) for p in parameters.get("parameters", [])),
+            key=lambda p: str(p.get("id")),
+        ),
+        "vocabulary": {
+            "domains": sorted(
+                (_without_documentation(d) for d in vocabulary.get("domains", [])),
+                key=lambda d: str(d.get("name")),
+            ),
+            "predicates": sorted(
+                (_without_documentation(p) for p in vocabulary.get("predicates", [])),
+                key=lambda p: str(p.get("name")),
+            ),
+        },
+    }
+
+
+def fingerprint(
+    instrument: dict[str, Any],
+    articles: list[dict[str, Any]],
+    parameters: dict[str, Any],
+    vocabulary: dict[str, Any],
+) -> str:
+    material = fingerprint_material(instrument, articles, parameters, vocabulary)
+    canonical = json.dumps(material, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def policy_fingerprint(policy: Policy) -> str:
+    return fingerprint(policy.instrument, policy.articles, policy.parameters, policy.vocabulary)
+
+
+def fingerprint_of_dir(root: str | Path) -> str:
+    """The fingerprint of a policy folder read straight from its files.
+
+    Works when ``validate`` fails because the fingerprint is stale (that is exactly when the value to
+    record is needed), so it reads the files with the safe loader but checks nothing else.
+    """
+    from engine.policy import article_file
+    from engine.yaml_source import load_yaml_file
+
+    root = Path(root)
+    instrument = load_yaml_file(root / "instrument.yaml").data
+    if not isinstance(instrument, dict) or not isinstance(instrument.get("articles"), list):
+        raise ProblemsError(
+            [
+                Problem(
+                    str(root / "instrument.yaml"),
+                    None,
+                    None,
+                    "$.articles",
+                    "no list of articles",
+                    "an instrument.yaml with `articles: [art_1, …]`",
+                )
+            ]
+        )
+    articles = [load_yaml_file(root / article_file(eid)).data for eid in instrument["articles"]]
+    parameters = load_yaml_file(root / "parameters.yaml").data
+    vocabulary = load_yaml_file(root / "vocabulary.yaml").data
+    return fingerprint(instrument, articles, parameters, vocabulary)
+
+
+# --- the changelog check --------------------------------------------------------------------------
+
+
+def semver(text: str) -> tuple[int, int, int] | None:
+    """``"1.10.0"`` → ``(1, 10, 0)``, so versions compare as numbers (never as strings)."""
+    match = _SEMVER.match(text or "")
+    return tuple(int(g) for g in match.groups()) if match else None  # type: ignore[return-value]
+
+
+def check_encoding_version(policy: Policy, severity: str = "error") -> list[Problem]:
+    """The encoding version, its changelog and the recorded fingerprint must agree with the files.
+
+    ``severity`` is "error" for ``validate`` (CI) and "warning" when a policy is only loaded to be
+    used: an unrecorded change must not stop its author from running the tests of that very change.
+    """
+    doc = policy.docs["instrument.yaml"]
+    encoding = policy.instrument["encoding"]
+    changelog = encoding["changelog"]
+    problems: list[Problem] = []
+
+    def report(path: tuple, message: str, expected: str, code: str) -> None:
+        problems.append(doc.problem(path, message, expected, severity=severity, code=code))
+
+    for i in range(1, len(changelog)):
+        prev, cur = changelog[i - 1], changelog[i]
+        old, new = semver(prev["version"]), semver(cur["version"])
+        if old is not None and new is not None and new <= old:
+            report(
+                ("encoding", "changelog", i, "version"),
+                f"changelog entry {cur['version']} follows {prev['version']}",
+                "versions that increase from the oldest entry (first) to the newest (last)",
+                "encoding-version-order",
+            )
+        if cur["date"] < prev["date"]:
+            report(
+                ("encoding", "changelog", i, "date"),
+                f"changelog entry {cur['version']} is dated {cur['date']}, before the entry above it "
+                f"({prev['version']}, {prev['date']})",
+                "dates that do not go back in time, oldest entry first",
+                "encoding-version-order",
+            )
+    newest_index = len(changelog) - 1
+    newest = changelog[newest_index]
+    if newest["version"] != encoding["version"]:
+        report(
+            ("encoding", "version"),
+            f"encoding.version is {encoding['version']} but the newest (last) changelog entry is "
+            f"{newest['version']}",
+            f"a changelog entry for {encoding['version']} at the end of encoding.changelog",
+            "encoding-version-entry",
+        )
+    current = policy_fingerprint(policy)
+    recorded = newest.get("fingerprint")
+    how = (
+        "bump encoding.version, add a changelog entry naming the eIds it touches and why, and record "
+        f"`fingerprint: {current}` in it (printed by `{FINGERPRINT_COMMAND}`)"
+    )
+    if recorded is None:
+        report(
+            ("encoding", "changelog", newest_index),
+            f"the newest changelog entry ({newest['version']}) records no fingerprint of the rules "
+            "and parameters it describes",
+            f"`fingerprint: {current}` in that entry if it describes the current rules; otherwise {how}",
+            "encoding-unrecorded",
+        )
+    elif recorded != current:
+        report(
+            ("encoding", "changelog", newest_index, "fingerprint"),
+            f"rules, parameters, vocabulary or edition data changed since v{newest['version']} was "
+            f"recorded (fingerprint {recorded[:12]}… recorded, {current[:12]}… now)",
+            how,
+            "encoding-unrecorded",
+        )
+    return problems
