@@ -1,11 +1,11 @@
-"""Generated cases for the benchmark: realistic fact sets, many of them, cheaply and deterministically.
+"""Generated cases for the benchmark: realistic fact sets, many, cheap and deterministic.
 
 Each case starts from the input facts of one of the worked examples in ``examples/`` (as the real
-pipeline computes them: case facts, interpretation parameters, periods), then drops some facts and adds a
-few random ones drawn from value pools of the right domain (people, acts and eIds seen in the examples, the
-closed value lists of the vocabulary, dates seen in the examples). Parameters, "today" and the
-``acyclic`` parent relation are left as they are so that every case is valid input. Case ``i`` depends
-only on ``i``: the same numbers on every run.
+pipeline computes them: case facts, interpretation parameters, periods), then drops some facts and
+adds a few random ones drawn from value pools of the right domain (people, acts and eIds seen in the
+examples, the closed value lists of the vocabulary, dates seen in the examples). Parameters, "today"
+and the ``acyclic`` parent relation are left as they are so that every case is valid input. Case
+``i`` depends only on ``i``: the same numbers on every run.
 """
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ def example_facts(policy, as_of: str = "2024-12-31") -> list[dict[str, set[tuple
     bases = []
     for path in sorted((ROOT / "examples").glob("*.yaml")):
         try:
-            bases.append({p: set(rows) for p, rows in evaluate(policy, path, as_of=as_of).facts.items()})
+            bases.append(
+                {p: set(rows) for p, rows in evaluate(policy, path, as_of=as_of).facts.items()}
+            )
         except Exception as error:  # noqa: BLE001 - a broken example is reported, not fatal
             print(f"  (example {path.name} skipped: {type(error).__name__}: {error})")
     return bases
@@ -39,10 +41,14 @@ class PolicyCases:
     def __init__(self, policy, program, bases: list[dict[str, set[tuple]]]):
         if not bases:
             raise ValueError("no example case could be evaluated to seed the generator")
-        self.bases = [{p: sorted(rows, key=repr) for p, rows in b.items() if p in program.predicates}
-                      for b in bases]
+        self.bases = [
+            {p: sorted(rows, key=repr) for p, rows in b.items() if p in program.predicates}
+            for b in bases
+        ]
         domains = {d["name"]: d for d in policy.vocabulary["domains"]}
-        arg_domains = {p["name"]: [a["domain"] for a in p["args"]] for p in policy.vocabulary["predicates"]}
+        arg_domains = {
+            p["name"]: [a["domain"] for a in p["args"]] for p in policy.vocabulary["predicates"]
+        }
         seen: dict[str, set] = defaultdict(set)
         for base in bases:
             for pred, rows in base.items():

@@ -1,7 +1,8 @@
 """Fallback benchmark program when the real policy cannot be loaded: the same shape in miniature.
 
-About 10 rules with negation (defaults and exceptions, two strata) and recursion (a supervision chain and
-a right-recursive reachability over a possibly cyclic relation), and about 30 facts per case.
+About 10 rules with negation (defaults and exceptions, two strata) and recursion (a supervision
+chain and a right-recursive reachability over a possibly cyclic relation), and about 30 facts per
+case.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ RULES = {
     "misled": "misled(C, P) :- role(C, Q, handler), deceived(C, Q, P).",
     "default": "responsible(C, P, primary) :- fault(C), role(C, P, approver), not misled(C, P).",
     "exception": "responsible(C, Q, primary) :- fault(C), role(C, Q, handler), deceived(C, Q, _).",
-    "supervisor": "responsible(C, S, by_post) :- responsible(C, P, primary), above(S, P), not exempt(S).",
+    "supervisor": (
+        "responsible(C, S, by_post) :- responsible(C, P, primary), above(S, P), not exempt(S)."
+    ),
     "late": "late(C) :- due(C, D), done(C, E), D < E.",
     "cleared": "cleared(C, P) :- involved(C, P), not responsible(C, P, _).",
 }
@@ -37,9 +40,19 @@ class SyntheticCases:
         rng = random.Random(i)
         people = [f"p{k}" for k in range(6)]
         acts = [f"c{k}" for k in range(3)]
-        facts: dict[str, set[tuple]] = {k: set() for k in
-                                        ("supervises", "forwarded", "role", "deceived", "fault", "exempt",
-                                         "due", "done")}
+        facts: dict[str, set[tuple]] = {
+            k: set()
+            for k in (
+                "supervises",
+                "forwarded",
+                "role",
+                "deceived",
+                "fault",
+                "exempt",
+                "due",
+                "done",
+            )
+        }
         for a in acts:
             for r in ("handler", "reviewer", "approver"):
                 facts["role"].add((a, rng.choice(people), r))
@@ -49,7 +62,9 @@ class SyntheticCases:
             facts["done"].add((a, f"2024-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}"))
         for _ in range(4):
             x, y = sorted(rng.sample(range(6), 2))
-            facts["supervises"].add((people[y], people[x]))  # acyclic: higher index supervises lower
+            facts["supervises"].add(
+                (people[y], people[x])
+            )  # acyclic: higher index supervises lower
         for _ in range(5):
             facts["forwarded"].add((rng.choice(people), rng.choice(people)))  # may be cyclic
         for a in acts:

@@ -39,6 +39,7 @@ class Policy:
     normalisation: dict[str, Any]
     docs: dict[str, SourceDoc]  # file name relative to root → loaded document (for locations)
     warnings: list[Problem] = field(default_factory=list)
+    programs_by_edition: dict[str, Any] = field(default_factory=dict, repr=False)  # see program_for
 
     @property
     def id(self) -> str:
@@ -80,15 +81,28 @@ class Policy:
     def rule_index(self) -> dict[str, dict[str, Any]]:
         return {r["id"]: r for r in self.rules}
 
-    @cached_property
+    # --- editions (issue 6): one compiled program per edition, built once ---------------------
+    @property
     def program(self):
-        """The compiled rules, built once per Policy (loading already proved they compile)."""
-        from engine.rules import compile_policy_rules
+        """The compiled rules of the newest edition (loading already proved they compile)."""
+        return self.program_for(self.instrument["editions"][-1]["id"])
 
-        program, problems = compile_policy_rules(self)
-        if program is None:
-            raise ProblemsError(problems)
-        return program
+    def program_for(self, edition_id: str):
+        """The compiled rules of one edition; editions with the same rules share one program."""
+        if not self.programs_by_edition:
+            from engine.rules import compile_edition_programs
+
+            programs, problems = compile_edition_programs(self)
+            if programs is None:
+                raise ProblemsError(problems)
+            self.programs_by_edition.update(programs)
+        return self.programs_by_edition[edition_id]
+
+    def rules_in(self, edition_id: str) -> list[dict[str, Any]]:
+        """The rules of one edition (a rule without ``editions`` belongs to all)."""
+        from engine.versioning import rules_in_edition
+
+        return rules_in_edition(self.articles, edition_id)
 
     def evaluate(
         self,
@@ -114,8 +128,12 @@ def article_file(eid: str) -> str:
     return f"articles/art_{int(eid.split('_')[1]):02d}.yaml"
 
 
-def read_policy(root: Path) -> tuple[Policy | None, list[Problem]]:
-    """Load and check a policy folder; return it (when error-free) and every problem, warnings included."""
+def read_policy(root: Path, versioning: str = "error") -> tuple[Policy | None, list[Problem]]:
+    """Load and check a policy folder; return it (when error-free) and every problem, warnings included.
+
+    ``versioning`` is the severity of an encoding change not recorded in the changelog (see
+    engine.versioning): "error" for ``validate`` and CI, "warning" to use the policy regardless.
+    """
     root = Path(root)
     problems: list[Problem] = []
     if not root.is_dir():
@@ -168,6 +186,10 @@ def read_policy(root: Path) -> tuple[Policy | None, list[Problem]]:
         docs=docs,
     )
     problems.extend(policy_checks.check_policy(policy))
+    if not errors(problems):  # the version check (issue 6) hashes rules that are known to load
+        from engine.versioning import check_encoding_version
+
+        problems.extend(check_encoding_version(policy, versioning))
     policy.warnings = [p for p in problems if p.severity != "error"]
     if errors(problems):
         return None, problems
@@ -175,8 +197,12 @@ def read_policy(root: Path) -> tuple[Policy | None, list[Problem]]:
 
 
 def load_policy(path: str | Path = DEFAULT_POLICY_DIR) -> Policy:
-    """The checked Policy, or ProblemsError naming every problem (warnings stay on ``policy.warnings``)."""
-    policy, problems = read_policy(Path(path))
+    """The checked Policy, or ProblemsError naming every problem (warnings stay on ``policy.warnings``).
+
+    A change not yet recorded in the encoding's changelog is only a warning here: its author must be
+    able to run the change before writing it up; ``accountability validate`` refuses it.
+    """
+    policy, problems = read_policy(Path(path), versioning="warning")
     if policy is None:
         raise ProblemsError(errors(problems) or problems)
     return policy

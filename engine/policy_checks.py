@@ -84,6 +84,7 @@ def check_policy(policy: Policy) -> list[Problem]:
         check_vocabulary,
         check_reviews,
         check_editions,
+        check_edition_membership,  # issue 6: rules and elements tagged with editions
         check_source,
         check_rules,
         check_examples,
@@ -493,6 +494,12 @@ def check_reviews(policy: Policy) -> list[Problem]:
     return problems
 
 
+def check_edition_membership(policy: Policy) -> list[Problem]:
+    from engine.versioning import check_edition_membership as check
+
+    return check(policy)
+
+
 def check_editions(policy: Policy) -> list[Problem]:
     """Edition periods must be well ordered: no overlap, no gap once the first has started."""
     problems = []
@@ -530,14 +537,25 @@ def check_editions(policy: Policy) -> list[Problem]:
             cur["effective_from"] is not None
             and _day_after(prev["effective_to"]) != cur["effective_from"]
         ):
+            # issue 6: say which it is, overlap or gap, and by how many days
+            days = _days_between(_day_after(prev["effective_to"]), cur["effective_from"])
+            what = f"a gap of {days} day(s)" if days > 0 else f"an overlap of {-days} day(s)"
             problems.append(
                 doc.problem(
                     ("editions", i, "effective_from"),
-                    f"edition {cur['id']} starts {cur['effective_from']} but {prev['id']} ends {prev['effective_to']}",
+                    f"edition {cur['id']} starts {cur['effective_from']} but {prev['id']} ends "
+                    f"{prev['effective_to']}: {what}",
                     f"{_day_after(prev['effective_to'])} (no gap, no overlap)",
+                    code="edition-gap" if days > 0 else "edition-overlap",
                 )
             )
     return problems
+
+
+def _days_between(first: str, second: str) -> int:
+    from datetime import date
+
+    return (date.fromisoformat(second) - date.fromisoformat(first)).days
 
 
 def _day_after(iso: str) -> str:
@@ -550,9 +568,15 @@ def check_source(policy: Policy) -> list[Problem]:
     """The encoded text, with the normalisation log undone, must give back the received file byte for byte."""
     from engine.source_text import check_normalisation, rebuild_received
 
-    problems = list(
-        check_normalisation(policy.instrument, policy.articles, policy.normalisation, policy.root)
-    )
+    doc = policy.docs["normalisation.yaml"]
+    positions = [doc.position(("entries", i)) for i in range(len(policy.normalisation["entries"]))]
+    problems = [
+        p
+        for p in check_normalisation(
+            policy.instrument, policy.articles, policy.normalisation, positions=positions
+        )
+        if p.code != "round-trip"  # reported below, with the line where the texts part
+    ]
     if problems:
         return problems
     doc = policy.docs["normalisation.yaml"]
@@ -565,6 +589,18 @@ def check_source(policy: Policy) -> list[Problem]:
                 ("received_file",),
                 f"cannot read the received text: {exc}",
                 "the received file, UTF-8",
+            )
+        ]
+    from engine.source_text import sha256_hex
+
+    if sha256_hex(received) != policy.normalisation["received_sha256"]:
+        return [
+            doc.problem(
+                ("received_sha256",),
+                f"{policy.normalisation['received_file']} has sha256 {sha256_hex(received)}, "
+                "not the recorded received_sha256",
+                "the received text exactly as it was received (it is never edited)",
+                code="received-changed",
             )
         ]
     rebuilt = rebuild_received(policy.instrument, policy.articles, policy.normalisation)
@@ -588,11 +624,11 @@ def check_source(policy: Policy) -> list[Problem]:
 
 def check_rules(policy: Policy) -> list[Problem]:
     """Compile the rules with the vocabulary; every static-check problem is located in its article file."""
-    from engine.rules import compile_policy_rules
+    from engine.rules import compile_edition_programs
 
-    program, problems = compile_policy_rules(policy)
-    if program is not None:
-        policy.__dict__["program"] = program  # compiled once: the check's program is the one used
+    programs, problems = compile_edition_programs(policy)  # one program per edition (issue 6)
+    if programs is not None:
+        policy.programs_by_edition.update(programs)  # compiled once: the check's programs are used
     problems = list(problems)
     for article in policy.articles:
         doc = _article_doc(policy, article)

@@ -32,14 +32,17 @@ def vocabulary_signatures(vocabulary: dict) -> dict[str, PredicateSig]:
     }
 
 
-def rule_sources(policy: Policy) -> list[RuleSource]:
-    """Every rule of every article, located at the first character of its Datalog text."""
+def rule_sources(policy: Policy, edition: str | None = None) -> list[RuleSource]:
+    """Every rule of every article (of one edition, if given), located at its Datalog text."""
     from engine.policy import article_file
+    from engine.versioning import in_edition  # editions (issue 6)
 
     sources = []
     for article in policy.articles:
         doc = policy.docs[article_file(article["eid"])]
         for i, rule in enumerate(article["rules"]):
+            if edition is not None and not in_edition(rule, edition):
+                continue
             line, column = doc.text_start(("rules", i, "datalog"))
             sources.append(
                 RuleSource(
@@ -56,12 +59,59 @@ def rule_sources(policy: Policy) -> list[RuleSource]:
     return sources
 
 
-def compile_policy_rules(policy: Policy) -> tuple[Program | None, list[Problem]]:
-    """The compiled program and its problems (warnings included); None when there are errors."""
+def compile_policy_rules(
+    policy: Policy, edition: str | None = None
+) -> tuple[Program | None, list[Problem]]:
+    """The compiled program (of one edition's rules, if given) and its problems; None on errors."""
+    name = policy.id if edition is None else f"{policy.id}@{edition}"
     try:
         program = compile_program(
-            rule_sources(policy), vocabulary_signatures(policy.vocabulary), name=policy.id
+            rule_sources(policy, edition), vocabulary_signatures(policy.vocabulary), name=name
         )
     except ProblemsError as exc:
         return None, exc.problems
     return program, list(program.warnings)
+
+
+# --- one program per edition (issue 6) -----------------------------------------------------------
+
+
+def compile_edition_programs(policy: Policy) -> tuple[dict[str, Program] | None, list[Problem]]:
+    """Edition id → its compiled program; editions with the same rules share one compilation.
+
+    The real instrument has one edition and no edition tags, so this compiles exactly once. An error
+    found in only some editions says which; a warning is kept only if every edition's program has it
+    (an input unused by the old edition's rules but read by the new one's is not unused).
+    """
+    from dataclasses import replace
+
+    from engine.versioning import edition_ids, in_edition
+
+    editions = edition_ids(policy.instrument)
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for edition in editions:
+        key = tuple(r["id"] for r in policy.rules if in_edition(r, edition))
+        groups.setdefault(key, []).append(edition)
+    programs: dict[str, Program] = {}
+    found: list[tuple[list[str], list[Problem]]] = []
+    failed = False
+    for members in groups.values():
+        only = None if len(groups) == 1 else members[0]
+        program, problems = compile_policy_rules(policy, only)
+        found.append((members, problems))
+        if program is None:
+            failed = True
+        else:
+            programs.update(dict.fromkeys(members, program))
+    merged: list[Problem] = []
+    every = [set(problems) for _, problems in found]
+    for members, problems in found:
+        for p in problems:
+            if p in merged or (p.severity != "error" and not all(p in s for s in every)):
+                continue
+            holders = [e for m, ps in found if p in ps for e in m]
+            if len(groups) > 1 and len(holders) < len(editions) and p.severity == "error":
+                p = replace(p, message=f"{p.message} (edition(s) {', '.join(holders)})")
+            if p not in merged:
+                merged.append(p)
+    return (None if failed else programs), merged

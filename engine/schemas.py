@@ -42,8 +42,28 @@ def validator(kind: str) -> Draft202012Validator:
     )
 
 
+_MEMO: dict[tuple, list[Problem]] = {}
+_MEMO_SIZE = 256
+
+
 def schema_problems(doc: SourceDoc, kind: str, where_prefix=None) -> list[Problem]:
-    """Every schema violation in ``doc``; ``where_prefix(path)`` may name the eId a path falls in."""
+    """Every schema violation in ``doc``; ``where_prefix(path)`` may name the eId a path falls in.
+
+    Validation is the slowest step of loading a policy, and the same unchanged files are loaded again
+    and again (tests, fixtures, the docs build), so results are remembered by file content.
+    """
+    key = (kind, doc.file, doc.base, hash("\n".join(doc.lines))) if doc.lines else None
+    if key is not None and key in _MEMO:
+        return list(_MEMO[key])
+    problems = _schema_problems(doc, kind, where_prefix)
+    if key is not None:
+        if len(_MEMO) >= _MEMO_SIZE:
+            _MEMO.pop(next(iter(_MEMO)))
+        _MEMO[key] = list(problems)
+    return problems
+
+
+def _schema_problems(doc: SourceDoc, kind: str, where_prefix=None) -> list[Problem]:
     problems = []
     for error in sorted(validator(kind).iter_errors(doc.data), key=_error_key):
         for leaf in _leaves(error):

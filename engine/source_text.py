@@ -72,6 +72,7 @@ def check_normalisation(
     articles: list[dict[str, Any]],
     normalisation: dict[str, Any],
     policy_dir: str | Path | None = None,
+    positions: list[tuple[int, int]] | None = None,
 ) -> list[Problem]:
     """Every problem with the change log, each located at ``$.entries[i]`` in normalisation.yaml.
 
@@ -82,9 +83,10 @@ def check_normalisation(
     received copy in the policy folder must have it too. Lines and columns are filled in when
     ``policy_dir`` is given (read from normalisation.yaml itself).
     """
-    positions = (
-        _entry_positions(Path(policy_dir) / NORMALISATION_FILE) if policy_dir is not None else []
-    )
+    if positions is None:
+        positions = (
+            _entry_positions(Path(policy_dir) / NORMALISATION_FILE) if policy_dir is not None else []
+        )
     text, problems = _rebuild(instrument, articles, normalisation, positions)
     expected_sha = normalisation.get("received_sha256")
     if not problems and sha256_hex(text) != expected_sha:

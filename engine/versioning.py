@@ -295,7 +295,7 @@ def check_encoding_version(policy: Policy, severity: str = "error") -> list[Prob
             ("encoding", "changelog", newest_index),
             f"the newest changelog entry ({newest['version']}) records no fingerprint of the rules "
             "and parameters it describes",
-            f"`fingerprint: {current}` in that entry if it describes the current rules; otherwise {how}",
+            f"`fingerprint: {current}` in that entry (`{FINGERPRINT_COMMAND}` prints it)",
             "encoding-unrecorded",
         )
     elif recorded != current:

@@ -117,13 +117,13 @@ def add_rule(rel: str, datalog: str, expect: str, rid: str = "broken_rule", cite
 
 CORPUS = [
     Broken("duplicate key", replace(A7, "kind: normative\n", "kind: normative\nkind: procedural\n",
-           r"{file}:{line}:1: \$\.kind: duplicate key 'kind'".replace("{line}", "{line}"))),
+           r"{file}:\d+:1: \$\.kind: duplicate key 'kind' \(first at line {line}\)")),
     Broken("yaml alias", replace(A7, "computed: true", "computed: &c true\nx_alias: *c",
            r"{file}:{line}:\d+: YAML anchor &c is not allowed")),
     Broken("yaml merge key", replace(A7, "computed: true\n", "computed: true\n<<: {kind: normative}\n",
            r"{file}:\d+:1: \$: YAML merge key << is not allowed")),
     Broken("python tag", replace(A7, "computed: true", "computed: !!python/object/apply:os.system [echo]",
-           r"{file}:{line}:\d+: \$\.computed: cannot read value")),
+           r"{file}:{line}:\d+: \$\.computed: YAML tag tag:yaml.org,2002:python/object/apply:os.system is not allowed")),
     Broken("not utf-8", write_bytes(A7, lambda b: b.replace("第七条".encode(), "第七条".encode("gbk"), 1),
            r"{file}:1:\d+: byte 0x\w\w is not valid UTF-8; expected UTF-8 text")),
     Broken("too large", write_bytes(A7, lambda b: b + b"#" + b"x" * (1024 * 1024) + b"\n",
@@ -133,15 +133,15 @@ CORPUS = [
     Broken("two documents", replace(A7, "computed: true\n", "computed: true\n---\nx: 1\n",
            r"{file}: \$: file holds 2 YAML documents")),
     Broken("missing kind", replace(A7, "kind: normative\n", "",
-           r"{file}:1:1: art_7 \$: missing property kind")),
+           r"{file}:\d+:1: art_7 \$: missing property kind")),
     Broken("unknown property", replace(A7, "computed: true\n", "computed: true\ncomputd: true\n",
-           r"{file}:1:1: art_7 \$: unknown property computd; expected only ")),
+           r"{file}:\d+:1: art_7 \$: unknown property computd; expected only ")),
     Broken("kind not allowed", replace(A7, "kind: normative", "kind: normative-ish",
            r"{file}:{line}:7: art_7 \$\.kind: \"normative-ish\" is not an allowed value; expected one of")),
     Broken("malformed eId", replace(A7, "eid: art_7__point_3\n", "eid: art_7__pt_3\n",
            r"{file}:{line}:\d+: art_7__pt_3 \$\.elements\[3\]\.eid: \"art_7__pt_3\" does not have the required form")),
     Broken("eId out of place", replace(A7, "eid: art_7__point_3\n", "eid: art_7__point_4\n",
-           r"{file}:{line}:\d+: art_7__point_4 \$\.elements\[3\]\.eid: eId art_7__point_4 does not fit its place in art_7; expected art_7__point_3")),
+           r"{file}:{line}:\d+: \$\.elements\[3\]\.eid: eId art_7__point_4 does not fit its place in art_7; expected art_7__point_3")),
     Broken("point label missing", replace(A7, 'zh: "（三）检查人数', 'zh: "检查人数',
            r"{file}:{line}:\d+: \$\.elements\[3\]\.text\.zh: art_7__point_3 does not start with its label; expected text starting with （三）")),
     Broken("heading wrong", replace(A7, 'zh: "第七条"', 'zh: "第八条"',
@@ -264,11 +264,12 @@ def test_a_broken_policy_is_refused_with_a_located_error(
 
 def test_every_problem_is_reported_not_just_the_first(policy_copy: Path, capsys) -> None:
     replace(A7, "kind: normative", "kind: normative-ish", "")(policy_copy)
-    replace(A11, 'zh: "第十一条"', 'zh: "第十二条"', "")(policy_copy)
-    replace(PAR, "affects: [", "affects: [art_99, ", "")(policy_copy)
+    replace(A11, 'zh: "第十一条"', 'zh: "第十一"', "")(policy_copy)
+    replace(PAR, "affects: [", "affects: [art_99__pt, ", "")(policy_copy)
     assert main(["validate", str(policy_copy)]) == 1
     report = capsys.readouterr().err
     assert "art_07.yaml" in report and "art_11.yaml" in report and "parameters.yaml" in report
+    assert report.count("\n") >= 4
 
 
 def test_validate_reports_problems_as_json_for_machines(policy_copy: Path, capsys) -> None:

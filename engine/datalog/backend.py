@@ -62,6 +62,7 @@ class _Loaded:
 
     def __init__(self, plan: Plan):
         ns = f"dl{plan.fingerprint}"
+        self.guard_name = f"{ns}_guard"
         self.rel: dict[str, object] = {}
         self.delta: dict[str, object] = {}
         for name, arity in plan.arities:
@@ -81,23 +82,68 @@ class _Loaded:
 
     def _body(self, rule: RulePlan, delta_at: int) -> list:
         literals = []
-        # In a semi-naive variant the join starts from the delta, the few tuples new in the last
-        # round, so that every other atom is looked up with bound arguments (through pyDatalog's
-        # per-argument index) instead of being enumerated whole in every round.
-        order = list(range(len(rule.positives)))
-        if delta_at >= 0:
-            order.remove(delta_at)
-            order.insert(0, delta_at)
-        for i in order:
+        order = join_order(rule.positives, first=delta_at if delta_at >= 0 else 0)
+        for k, i in enumerate(order):
             pred, terms = rule.positives[i]
             store = self.delta if i == delta_at else self.rel
             literals.append(pyEngine.Literal(store[pred], [_term(t) for t in terms]))
+            if k == 0:
+                literals.append(self._guard(terms))
         for op, left, right in rule.comparisons:
             literals.append(pyEngine.Literal(_COMPARISON[op], [_term(left), _term(right)]))
         for pred, terms in rule.negations:
             name = "~" + self.rel[pred].name
             literals.append(pyEngine.Literal(name, [_term(t) for t in terms]))
         return literals
+
+    def _guard(self, terms) -> object:
+        """A literal that checks the deadline once per tuple of the outermost loop of the join."""
+        names = list(dict.fromkeys(v for kind, v in terms if kind != "const"))
+        literal = pyEngine.Literal(self.guard_name, [pyEngine.Var(v) for v in names])
+        literal.pred.prim = _guard_primitive
+        return literal
+
+
+def join_order(positives, first: int) -> list[int]:
+    """The order in which pyDatalog joins the positive atoms of a body.
+
+    Starts from ``first`` (the written first atom, or in a semi-naive variant the delta: the few tuples
+    new in the last round), then repeatedly takes the atom with the most arguments already bound, ties
+    broken by written order, so that each later atom is looked up through pyDatalog's per-argument
+    index instead of being enumerated whole. Positive atoms only join, so their order never changes
+    the answer; comparisons and negations always come after all of them.
+    """
+    remaining = list(range(len(positives)))
+    if not remaining:
+        return []
+    order = [first]
+    remaining.remove(first)
+    bound = {v for kind, v in positives[first][1] if kind != "const"}
+    while remaining:
+
+        def score(i: int) -> int:
+            return sum(1 for kind, v in positives[i][1] if kind == "const" or v in bound)
+
+        best = max(remaining, key=lambda i: (score(i), -i))
+        order.append(best)
+        remaining.remove(best)
+        bound |= {v for kind, v in positives[best][1] if kind != "const"}
+    return order
+
+
+class _Expired(Exception):  # noqa: N818 - internal signal, turned into EvaluationTimeout
+    pass
+
+
+def _guard_primitive(literal, subgoal) -> None:
+    """pyDatalog primitive: true, unless this thread's deadline has passed.
+
+    pyDatalog's query loop is compiled (Cython) and ignores signals; a primitive is Python code it
+    calls, so raising here is the one way to stop a long query from inside.
+    """
+    if time.monotonic() > _local.deadline:
+        raise _Expired
+    subgoal.fact(True)
 
 
 def _declare(name: str, arity: int):
@@ -156,6 +202,7 @@ def evaluate(
 ) -> Result:
     """Materialise the components in ``needed`` for one case's ``facts`` (internal values)."""
     deadline = time.monotonic() + time_limit
+    _local.deadline = deadline
     loaded = _loaded(plan)
     result = Result()
     store = _Store()
@@ -186,7 +233,7 @@ def _component(plan, loaded, store, result, k, deadline, program, time_limit) ->
     delta: dict[str, set[tuple]] = {}
     for rule in exit_rules:
         _check_time(deadline, program, time_limit, rule)
-        for head in _apply(plan, loaded, result, rule, -1, program):
+        for head in _apply(plan, loaded, result, rule, -1, program, time_limit):
             _new(result, delta, rule.head[0], head, 0)
     round_no = 0
     delta_store = _Store()
@@ -198,7 +245,7 @@ def _component(plan, loaded, store, result, k, deadline, program, time_limit) ->
             for rule in recursive_rules:
                 for position in rule.recursive_positions:
                     _check_time(deadline, program, time_limit, rule)
-                    for head in _apply(plan, loaded, result, rule, position, program):
+                    for head in _apply(plan, loaded, result, rule, position, program, time_limit):
                         _new(result, fresh, rule.head[0], head, round_no)
             delta = fresh
         _publish(loaded, store, delta_store, delta)
@@ -228,7 +275,13 @@ def _publish(
 
 
 def _apply(
-    plan: Plan, loaded: _Loaded, result: Result, rule: RulePlan, variant: int, program: str
+    plan: Plan,
+    loaded: _Loaded,
+    result: Result,
+    rule: RulePlan,
+    variant: int,
+    program: str,
+    time_limit: float,
 ) -> list[tuple]:
     """Bindings of the rule body (recorded for explanations) → the head tuples they produce."""
     query = loaded.queries.get((rule.index, variant))
@@ -237,6 +290,8 @@ def _apply(
     else:
         try:
             answer = query.ask()
+        except _Expired:
+            raise EvaluationTimeout(program, time_limit, f"rule {rule.rule_id}") from None
         except TypeError as error:
             raise EvaluationError(
                 program,

@@ -1,15 +1,12 @@
-"""clingo as the reference evaluator: render a ``program_ast`` program as ASP and read back its
-model.
+"""clingo as the reference evaluator: render a ``program_ast`` program as ASP, read its model.
 
 A stratified Datalog program with negation has exactly one stable model, its perfect model, so
-clingo's
-single answer set is the model our engine must produce. Values are mapped so that both sides mean
-the same:
+clingo's single answer set is the model our engine must produce. Values are mapped so that both
+sides mean the same:
 
 * every ``str`` becomes an ASP *string* (``"a"``), never an ASP constant, because our ``a`` and
-``"a"``
-  are one value; every ``int`` an ASP number. ASP orders numbers before strings and strings by their
-  bytes, as our engine does (ints first, str by code point — the same for UTF-8).
+  ``"a"`` are one value; every ``int`` an ASP number. ASP orders numbers before strings and strings
+  by their bytes, as our engine does (ints first, str by code point — the same for UTF-8).
 * ``_`` under ``not`` is projected by clingo ("no tuple for any value"), as in our language.
 
 clingo is a test-time dependency only (pyproject ``dev`` extra).
@@ -28,7 +25,7 @@ class NotExpressible(ValueError):
 
 
 def asp_value(value: Value) -> str:
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, bool | float):
         raise NotExpressible(f"{value!r} has no counterpart in our language")
     if isinstance(value, int):
         return str(value)
@@ -95,7 +92,7 @@ def solve(clauses: Iterable[Clause], facts: Mapping[str, Iterable[tuple]]) -> di
 
 
 def solve_text(program: str, facts: Mapping[str, Iterable[tuple]]) -> dict[str, set[tuple]]:
-    """As ``solve``, for a program already rendered with ``asp_program`` (the benchmark renders once)."""
+    """As ``solve``, for a program rendered once with ``asp_program`` (the benchmark's case)."""
     control = clingo.Control(["--warn=none", "--models=0"])
     control.add("base", [], program + "\n" + asp_facts(facts))
     control.ground([("base", [])])
@@ -114,9 +111,9 @@ def solve_text(program: str, facts: Mapping[str, Iterable[tuple]]) -> dict[str, 
 def clauses_from_engine(rules) -> list[Clause]:
     """``engine.datalog.Rule`` objects (as parsed by our engine) → clauses clingo can be given.
 
-    Used where the program exists only in our language (the policy, in the benchmark). Date arguments stay
-    ISO ``YYYY-MM-DD`` strings on the clingo side; ASP compares strings by their bytes, which for ISO dates
-    is calendar order, so ``D1 < D2`` means the same on both sides.
+    Used where the program exists only in our language (the policy, in the benchmark). Date
+    arguments stay ISO ``YYYY-MM-DD`` strings on the clingo side; ASP compares strings by their
+    bytes, which for ISO dates is calendar order, so ``D1 < D2`` means the same on both sides.
     """
     from engine.datalog import Comparison, Negated, Positive
     from engine.datalog import Const as EngineConst

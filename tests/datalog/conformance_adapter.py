@@ -2,25 +2,27 @@
 
 What it does, and why (docs/engine/conformance.md says the same for readers):
 
-* **Loading.** Only the core suites (``basic``, ``negation``, ``recursion``, ``errors``); the defeasible
-  suites test a different logic and are out of scope. ``pytest --pyargs datalog_conformance`` collects
-  nothing and the package's own loader uses the pure-Python YAML parser (≈60 s for the 4 MB corpus), so we
-  read the files ourselves with libyaml, still validating every case with the package's
-  ``TestCase.from_dict``. Cases of one file that share their program through a YAML anchor share one
-  parsed program, one translation and one evaluation.
-* **Translation** (faithful, no semantic rewriting): rule text is parsed in its source system's variable
-  convention (``foreign_syntax``); predicates are renamed injectively to our lower-case names (``J1`` →
-  ``j1``); variables get upper-case initials (Soufflé ``x1`` → ``X1``); string constants are always quoted.
-  Facts of a predicate that some rule defines, or that no rule mentions, become program clauses (our
-  language has no "input predicate that rules also extend"); facts of predicates only read by rules are the
-  case's input facts, the path real cases take.
+* **Loading.** Only the core suites (``basic``, ``negation``, ``recursion``, ``errors``); the
+  defeasible suites test a different logic and are out of scope. ``pytest --pyargs
+  datalog_conformance`` collects nothing and the package's own loader uses the pure-Python YAML
+  parser (≈60 s for the 4 MB corpus), so we read the files ourselves with libyaml, still validating
+  every case with the package's ``TestCase.from_dict``. Cases of one file that share their program
+  through a YAML anchor share one parsed program, one translation and one evaluation.
+* **Translation** (faithful, no semantic rewriting): rule text is parsed in its source system's
+  variable convention (``foreign_syntax``); predicates are renamed injectively to our lower-case
+  names (``J1`` → ``j1``); variables get upper-case initials (Soufflé ``x1`` → ``X1``); string
+  constants are always quoted. Facts of a predicate that some rule defines, or that no rule
+  mentions, become program clauses (our language has no "input predicate that rules also extend");
+  facts of predicates only read by rules are the case's input facts, the path real cases take.
 * **Outcome** per case: ``passed`` (expected model, or expected error with a matching problem code),
-  ``rejected`` (the program uses a construct we deliberately do not support — arithmetic, floats, a named
-  variable only under ``not`` — the adapter detected it in the source, and our compiler rejected exactly
-  those rules with exactly the matching problem codes), or ``failed`` (anything else, including a timeout).
-* **Dependency cone.** When a whole program is rejected only because of unsupported rules, each case is
-  still evaluated on the rules its expected predicates depend on (their dependency cone), so one unsupported
-  rule does not hide thirteen supported ones. The model of a predicate is fully determined by its cone.
+  ``rejected`` (the program uses a construct we deliberately do not support — arithmetic, floats, a
+  named variable only under ``not`` — the adapter detected it in the source, and our compiler
+  rejected exactly those rules with exactly the matching problem codes), or ``failed`` (anything
+  else, including a timeout).
+* **Dependency cone.** When a whole program is rejected only because of unsupported rules, each case
+  is still evaluated on the rules its expected predicates depend on (their dependency cone), so one
+  unsupported rule does not hide thirteen supported ones. The model of a predicate is fully
+  determined by its cone.
 """
 
 from __future__ import annotations
@@ -74,9 +76,10 @@ ERROR_CODES = {
     "SafetyViolationError": {"unsafe-negation", "unsafe-head", "unsafe-comparison"},
 }
 
-TIME_LIMIT = 240.0  # seconds per evaluation; exceeding it is a failure ("a hang is a bug")
+TIME_LIMIT = 60.0  # seconds per evaluation; exceeding it is a failure ("a hang is a bug")
 
-# ------------------------------------------------------------------------------------------------ loading
+# ------------------------------------------------------------------------------------------------
+# loading
 
 
 @dataclass(frozen=True)
@@ -136,7 +139,8 @@ def _entries(raw: dict):
         yield case, key if program else index
 
 
-# -------------------------------------------------------------------------------------------- translation
+# --------------------------------------------------------------------------------------------
+# translation
 
 
 @dataclass
@@ -162,14 +166,18 @@ class Translation:
                 sources.append(RuleSource(rule_id, text, file=self.file, line=line, column=column))
         for pred, rows in self.text_facts.items():
             if predicates is None or pred in predicates:
-                sources.append(RuleSource(f"facts_{pred}", render_facts(pred, rows), file=self.file))
+                sources.append(
+                    RuleSource(f"facts_{pred}", render_facts(pred, rows), file=self.file)
+                )
         return sources
 
     def inputs(self, predicates: set[str] | None = None) -> dict[str, list[tuple]]:
-        return {p: rows for p, rows in self.input_facts.items() if predicates is None or p in predicates}
+        return {
+            p: rows for p, rows in self.input_facts.items() if predicates is None or p in predicates
+        }
 
     def cone(self, predicates: set[str]) -> set[str]:
-        """Our predicates that ``predicates`` depend on, through rules, transitively (incl. themselves)."""
+        """``predicates`` and every predicate they depend on through rules, transitively."""
         found = set(predicates)
         todo = list(predicates)
         while todo:
@@ -182,11 +190,15 @@ class Translation:
         return found
 
 
-def translate(program: SuiteProgram, source: str, file: str, expected: set[str] = frozenset()) -> Translation:
+def translate(
+    program: SuiteProgram, source: str, file: str, expected: set[str] = frozenset()
+) -> Translation:
     from foreign_syntax import dialect_of
 
     dialect = dialect_of(source)
-    original = {f"r{i}": parse_clause(text, dialect) for i, text in enumerate(program.rules, start=1)}
+    original = {
+        f"r{i}": parse_clause(text, dialect) for i, text in enumerate(program.rules, start=1)
+    }
     original_text = {f"r{i}": text for i, text in enumerate(program.rules, start=1)}
     names = predicate_names(
         [c.head.predicate for c in original.values()]
@@ -238,7 +250,7 @@ def predicate_names(suite_names: list[str]) -> dict[str, str]:
 
 
 def _ours(clause: Clause, names: dict[str, str]) -> Clause:
-    """Rename predicates, and spell variables our way (upper-case initial), injectively per clause."""
+    """Rename predicates; spell variables our way (upper-case initial), injectively per clause."""
     var_names: dict[str, str] = {}
     written = {v.name for v in _all_vars(clause)}
     for name in sorted(written - {"_"}):
@@ -260,7 +272,9 @@ def _ours(clause: Clause, names: dict[str, str]) -> Clause:
         return Atom(names[a.predicate], tuple(term(t) for t in a.args))
 
     body = tuple(
-        Literal(atom(c.atom), c.negated) if isinstance(c, Literal) else Compare(c.op, term(c.left), term(c.right))
+        Literal(atom(c.atom), c.negated)
+        if isinstance(c, Literal)
+        else Compare(c.op, term(c.left), term(c.right))
         for c in clause.body
     )
     return Clause(atom(clause.head), body)
@@ -271,7 +285,9 @@ def _all_vars(clause: Clause) -> list[Var]:
 
     found = atom_vars(clause.head)
     for c in clause.body:
-        found += atom_vars(c.atom) if isinstance(c, Literal) else term_vars(c.left) + term_vars(c.right)
+        found += (
+            atom_vars(c.atom) if isinstance(c, Literal) else term_vars(c.left) + term_vars(c.right)
+        )
     return found
 
 
@@ -285,12 +301,12 @@ def _locate(file: str, needle: str) -> tuple[int, int]:
 
 
 def explicit_existentials(tr: Translation) -> Translation:
-    """The same program with every named variable that occurs only under ``not`` made explicit the way our
-    language asks: ``_`` when it occurs once in its negated atom, otherwise an auxiliary predicate
-    (``not s3(X, P, P)`` → ``not ex_r12_1(X)`` with ``ex_r12_1(X) :- s3(X, P, P).``).
+    """The same program, each named variable that occurs only under ``not`` made explicit as our
+    language asks: ``_`` when it occurs once in its negated atom, otherwise an auxiliary
+    predicate (``not s3(X, P, P)`` → ``not ex_r12_1(X)`` with ``ex_r12_1(X) :- s3(X, P, P).``).
 
-    This is Nemo's reading (existential inside the negation). It is *not* applied by the conformance run;
-    it shows that what we reject is a spelling, not a meaning we cannot express.
+    This is Nemo's reading (existential inside the negation). It is *not* applied by the conformance
+    run; it shows that what we reject is a spelling, not a meaning we cannot express.
     """
     clauses: dict[str, Clause] = {}
     taken = set(tr.names.values())
@@ -299,8 +315,12 @@ def explicit_existentials(tr: Translation) -> Translation:
         if not only_neg:
             clauses[rid] = clause
             continue
-        positive = {v.name for c in clause.body if isinstance(c, Literal) and not c.negated
-                    for v in _atom_vars(c.atom)}
+        positive = {
+            v.name
+            for c in clause.body
+            if isinstance(c, Literal) and not c.negated
+            for v in _atom_vars(c.atom)
+        }
         body = []
         for k, cond in enumerate(clause.body, start=1):
             names = [v.name for v in _atom_vars(cond.atom)] if isinstance(cond, Literal) else []
@@ -308,8 +328,10 @@ def explicit_existentials(tr: Translation) -> Translation:
                 body.append(cond)
                 continue
             if all(names.count(n) == 1 for n in set(names) & only_neg):
-                args = tuple(Var("_") if isinstance(t, Var) and t.name in only_neg else t
-                             for t in cond.atom.args)
+                args = tuple(
+                    Var("_") if isinstance(t, Var) and t.name in only_neg else t
+                    for t in cond.atom.args
+                )
                 body.append(Literal(Atom(cond.atom.predicate, args), negated=True))
                 continue
             aux = f"ex_{rid}_{k}"
@@ -320,8 +342,9 @@ def explicit_existentials(tr: Translation) -> Translation:
             clauses[f"{rid}_ex{k}"] = Clause(Atom(aux, shared), (Literal(cond.atom),))
             body.append(Literal(Atom(aux, shared), negated=True))
         clauses[rid] = Clause(clause.head, tuple(body))
-    return Translation(tr.file, tr.names, clauses, tr.original, tr.text_facts, tr.input_facts, {},
-                       tr.original_text)
+    return Translation(
+        tr.file, tr.names, clauses, tr.original, tr.text_facts, tr.input_facts, {}, tr.original_text
+    )
 
 
 def _atom_vars(atom: Atom) -> list[Var]:
@@ -330,7 +353,8 @@ def _atom_vars(atom: Atom) -> list[Var]:
     return [v for v in atom_vars(atom) if not v.anonymous]
 
 
-# ------------------------------------------------------------------------------------------------ running
+# ------------------------------------------------------------------------------------------------
+# running
 
 
 @dataclass
@@ -347,7 +371,8 @@ _EXPECTED_BY_GROUP: dict[tuple, set[str]] = defaultdict(set)
 
 
 def register(cases: list[SuiteCase]) -> None:
-    """Tell the runner which predicates each shared program will be asked about (one evaluation each)."""
+    """Tell the runner which predicates each shared program will be asked about (one evaluation
+    each)."""
     for c in cases:
         _EXPECTED_BY_GROUP[c.group] |= set(c.case.expect or {})
 
@@ -405,7 +430,11 @@ def _run_case(sc: SuiteCase) -> Outcome:
             return _rejected_or_failed(program, {r: flagged[r] for r in in_cone})
         if isinstance(program, ProblemsError):
             whole = _rejected_or_failed(full, flagged)
-            reason = "" if whole.status == "failed" else " (only unsupported rules outside this case's cone)"
+            reason = (
+                ""
+                if whole.status == "failed"
+                else " (only unsupported rules outside this case's cone)"
+            )
             return Outcome("failed", f"rejected{reason}:\n{program}")
     elif flagged:
         return Outcome("failed", f"accepted constructs we claim to reject: {flagged}")
@@ -427,14 +456,20 @@ def _rejected_or_failed(result, flagged: dict[str, set[str]]) -> Outcome:
         return Outcome("failed", f"accepted constructs we claim to reject: {flagged}")
     allowed = set().union(*(UNSUPPORTED_CODES[f] for feats in flagged.values() for f in feats))
     stray = [
-        p for p in result.problems
+        p
+        for p in result.problems
         if p.severity == "error" and (p.code not in allowed or _rule_of(p.where) not in flagged)
     ]
     if stray:
-        return Outcome("failed", "rejected for other reasons than the unsupported constructs:\n"
-                       + "\n".join(p.format() for p in stray))
+        return Outcome(
+            "failed",
+            "rejected for other reasons than the unsupported constructs:\n"
+            + "\n".join(p.format() for p in stray),
+        )
     features = sorted({f for feats in flagged.values() for f in feats})
-    return Outcome("rejected", f"{', '.join(features)}: " + "; ".join(p.format() for p in result.problems))
+    return Outcome(
+        "rejected", f"{', '.join(features)}: " + "; ".join(p.format() for p in result.problems)
+    )
 
 
 def _rule_of(where: str) -> str:
@@ -457,7 +492,9 @@ def _expect_error(sc: SuiteCase, tr: Translation, flagged: dict[str, set[str]]) 
     model = _model(sc, tr, None, result)
     if isinstance(model, ProblemsError) and {p.code for p in model.problems} & wanted:
         return Outcome("passed", str(model))
-    return Outcome("failed", f"expected error {sc.case.expect_error!r}, got {type(model).__name__}: {model}")
+    return Outcome(
+        "failed", f"expected error {sc.case.expect_error!r}, got {type(model).__name__}: {model}"
+    )
 
 
 def _compare(case: TestCase, tr: Translation, model, program) -> Outcome:
@@ -479,7 +516,8 @@ def _compare(case: TestCase, tr: Translation, model, program) -> Outcome:
     return Outcome("passed", f"{sum(len(r) for r in (case.expect or {}).values())} expected tuples")
 
 
-# ------------------------------------------------------------------------------------ session bookkeeping
+# ------------------------------------------------------------------------------------ session
+# bookkeeping
 
 OUTCOMES: dict[str, tuple[str, Outcome]] = {}  # case id → (suite, outcome), filled by the tests
 
@@ -489,20 +527,32 @@ def record(sc: SuiteCase, outcome: Outcome) -> None:
 
 
 def summary_lines() -> list[str]:
-    counts: dict[str, dict[str, int]] = {s: {"passed": 0, "rejected": 0, "failed": 0} for s in CORE_SUITES}
+    counts: dict[str, dict[str, int]] = {
+        s: {"passed": 0, "rejected": 0, "failed": 0} for s in CORE_SUITES
+    }
     for suite, outcome in OUTCOMES.values():
         counts[suite][outcome.status] += 1
-    lines = [f"{'suite':<10} {'passed':>7} {'rejected-as-unsupported':>24} {'failed':>7} {'total':>6}"]
+    lines = [
+        f"{'suite':<10} {'passed':>7} {'rejected-as-unsupported':>24} {'failed':>7} {'total':>6}"
+    ]
     total = {"passed": 0, "rejected": 0, "failed": 0}
     for suite in CORE_SUITES:
         c = counts[suite]
-        lines.append(f"{suite:<10} {c['passed']:>7} {c['rejected']:>24} {c['failed']:>7} {sum(c.values()):>6}")
+        lines.append(
+            f"{suite:<10} {c['passed']:>7} {c['rejected']:>24} {c['failed']:>7} "
+            f"{sum(c.values()):>6}"
+        )
         for k in total:
             total[k] += c[k]
-    lines.append(f"{'all':<10} {total['passed']:>7} {total['rejected']:>24} {total['failed']:>7} "
-                 f"{sum(total.values()):>6}")
-    rejected = sorted((cid, o.detail.split(":", 1)[0]) for cid, (_, o) in OUTCOMES.items()
-                      if o.status == "rejected")
+    lines.append(
+        f"{'all':<10} {total['passed']:>7} {total['rejected']:>24} {total['failed']:>7} "
+        f"{sum(total.values()):>6}"
+    )
+    rejected = sorted(
+        (cid, o.detail.split(":", 1)[0])
+        for cid, (_, o) in OUTCOMES.items()
+        if o.status == "rejected"
+    )
     if rejected:
         lines.append("rejected as unsupported:")
         lines += [f"  {cid}: {why}" for cid, why in rejected]

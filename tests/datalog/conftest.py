@@ -6,9 +6,11 @@ from __future__ import annotations
 import conformance_adapter
 
 
-def pytest_terminal_summary(terminalreporter, exitstatus, config):  # noqa: ARG001 - pytest hook signature
+def pytest_terminal_summary(terminalreporter, exitstatus, config):  # noqa: ARG001 - hook signature
     if not conformance_adapter.OUTCOMES:
         return
-    terminalreporter.section("datalog-conformance core suites (passed / rejected-as-unsupported / failed)")
+    terminalreporter.section(
+        "datalog-conformance core suites (passed / rejected-as-unsupported / failed)"
+    )
     for line in conformance_adapter.summary_lines():
         terminalreporter.write_line(line)

@@ -1,26 +1,21 @@
 """Parse the rule texts of the datalog-conformance suites, in each source system's own conventions.
 
 The suites keep each rule as its source system wrote it (after light harvesting), so one string can
-mean
-different things depending on where it came from:
+mean different things depending on where it came from:
 
 * **Soufflé** (``souffle/…``) and **crepe** (``crepe/…``): every identifier in an argument position
-is a
-  *variable*, whatever its case (``A(a, b, a+b) :- R(a,b).``, ``T(x1,x3) :- R(x1,a,x2),
-  R(x2,a,x3).``);
-  constants are ``"quoted"`` symbols and numbers. crepe clauses have no final ``.`` and guard
-  comparisons in
-  parentheses (``(n <= 25)``).
+  is a *variable*, whatever its case (``A(a, b, a+b) :- R(a,b).``, ``T(x1,x3) :- R(x1,a,x2),
+  R(x2,a,x3).``); constants are ``"quoted"`` symbols and numbers. crepe clauses have no final ``.``
+  and guard comparisons in parentheses (``(n <= 25)``).
 * **Nemo** (``nemo/…``): Nemo writes variables ``?X``; the harvester dropped the ``?``, so an
-identifier
-  starting with an upper-case letter is a variable, a lower-case one a constant.
+  identifier starting with an upper-case letter is a variable, a lower-case one a constant.
 * **manual** (``manual/…``, the suite's own cases, verified against gunray): Prolog convention, as
-ours —
-  upper-case initial or ``_`` → variable, lower-case → constant (``result(1-2-3) :- seed(x).``).
+  ours — upper-case initial or ``_`` → variable, lower-case → constant (``result(1-2-3) :-
+  seed(x).``).
 
 Predicate names may be capitalised in every dialect (``J1(X,Y,Z)``, ``Ok()``); renaming them is the
-adapter's
-job, not this module's. Arithmetic is kept as ``Expr`` so that our engine gets to reject it itself.
+adapter's job, not this module's. Arithmetic is kept as ``Expr`` so that our engine gets to reject
+it itself.
 """
 
 from __future__ import annotations
@@ -35,7 +30,7 @@ CASE_DECIDES = "case-decides"  # Nemo (harvested), manual/gunray, and our own la
 
 
 def dialect_of(source: str) -> str:
-    """The variable convention of a case, from its ``source`` field (documented in conformance.md)."""
+    """The variable convention of a case, from its ``source`` field (see conformance.md)."""
     system = source.split("/", 1)[0]
     if system in ("souffle", "crepe"):
         return IDENTIFIERS_ARE_VARIABLES
@@ -76,7 +71,7 @@ def tokenize(text: str) -> list[_Token]:
     while pos < len(text):
         match = _TOKEN.match(text, pos)
         if match is None:
-            raise ForeignSyntaxError(f"cannot read {text[pos:pos + 20]!r} in {text!r}")
+            raise ForeignSyntaxError(f"cannot read {text[pos : pos + 20]!r} in {text!r}")
         pos = match.end()
         kind = match.lastgroup
         assert kind is not None
@@ -86,7 +81,7 @@ def tokenize(text: str) -> list[_Token]:
 
 
 def parse_clause(text: str, dialect: str) -> Clause:
-    """One suite rule (``head :- body.``, final ``.`` optional) → ``Clause`` with variables decided."""
+    """One suite rule (``head :- body.``, final ``.`` optional) → ``Clause``, variables decided."""
     parser = _Parser(tokenize(text), dialect, text)
     clause = parser.clause()
     return clause
@@ -135,8 +130,8 @@ class _Parser:
     def condition(self) -> Condition:
         tok = self.peek()
         if tok is not None and (
-            (tok.kind == "ident" and tok.text == "not") or (tok.kind == "op" and tok.text in ("!",
-            "\\+"))
+            (tok.kind == "ident" and tok.text == "not")
+            or (tok.kind == "op" and tok.text in ("!", "\\+"))
         ):
             self.i += 1
             return Literal(self.atom(), negated=True)
@@ -147,9 +142,7 @@ class _Parser:
             return inner
         nxt = self.peek(1)
         starts_atom = tok is not None and tok.kind == "ident" and not tok.text.startswith("?")
-        if starts_atom and (
-            nxt is None or (nxt.kind == "op" and nxt.text in ("(", ",", ".", ")"))
-        ):
+        if starts_atom and (nxt is None or (nxt.kind == "op" and nxt.text in ("(", ",", ".", ")"))):
             return Literal(self.atom())
         left = self.expr()
         op = self.take()
@@ -160,7 +153,9 @@ class _Parser:
     def atom(self) -> Atom:
         tok = self.take()
         if tok.kind != "ident":
-            raise ForeignSyntaxError(f"expected a predicate name, got {tok.text!r} in {self.text!r}")
+            raise ForeignSyntaxError(
+                f"expected a predicate name, got {tok.text!r} in {self.text!r}"
+            )
         args: list[Term] = []
         if self.at("("):
             self.take("(")
@@ -187,8 +182,12 @@ class _Parser:
             return Const(float(tok.text))
         if tok.kind == "string":
             return Const(_unquote(tok.text))
-        if tok.kind == "op" and tok.text == "-" and (num := self.peek()) and num.kind in ("int",
-        "float"):
+        if (
+            tok.kind == "op"
+            and tok.text == "-"
+            and (num := self.peek())
+            and num.kind in ("int", "float")
+        ):
             self.i += 1
             return Const(-int(num.text) if num.kind == "int" else -float(num.text))
         if tok.kind == "op" and tok.text == "(":

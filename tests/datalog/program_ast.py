@@ -1,16 +1,12 @@
 """A tiny, engine-independent syntax tree for Datalog programs used by the external checks.
 
 The conformance adapter parses the suites' foreign surface syntax into it, the differential test
-generates
-it, and both render it twice: as text in our language (for ``engine.datalog``) and as ASP text (for
-clingo,
-the reference). Keeping it separate from ``engine.datalog.syntax`` means a bug in the engine's
-parser cannot
-hide itself by also shaping what we compare against.
+generates it, and both render it twice: as text in our language (for ``engine.datalog``) and as ASP
+text (for clingo, the reference). Keeping it separate from ``engine.datalog.syntax`` means a bug in
+the engine's parser cannot hide itself by also shaping what we compare against.
 
 Arithmetic (``Expr``) and floats can be represented so that the engine is shown the construct and
-has to
-reject it itself; clingo is never asked about them.
+has to reject it itself; clingo is never asked about them.
 """
 
 from __future__ import annotations
@@ -122,8 +118,7 @@ def negation_only_variables(clause: Clause) -> set[str]:
     """Named variables that occur under ``not`` and nowhere else in the body.
 
     Our language rejects these (it makes the author write ``_`` or bind the variable); Nemo reads
-    them as
-    existentially quantified inside the negation.
+    them as existentially quantified inside the negation.
     """
     positive: set[str] = set()
     negated: set[str] = set()
@@ -147,13 +142,14 @@ _PLAIN_NAME = re.compile(r"[a-z][A-Za-z0-9_]*")
 
 
 def render_value(value: Value) -> str:
-    """A constant in our syntax: strings always quoted (so ``"San Francisco"`` and ``"1"`` survive)."""
+    """A constant in our syntax: strings always quoted (``"San Francisco"`` and ``"1"`` survive)."""
     if isinstance(value, bool):
         raise ValueError(f"{value!r}: the suites' booleans have no spelling in our language")
     if isinstance(value, int | float):
         return repr(value)
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t",
-    "\\t")
+    escaped = (
+        value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
+    )
     return f'"{escaped}"'
 
 
@@ -187,5 +183,6 @@ def render_clause(clause: Clause) -> str:
 
 def render_facts(predicate: str, rows) -> str:
     """Facts of one predicate as program clauses, one per line, in a stable order."""
-    return "\n".join(render_clause(Clause(Atom(predicate, tuple(Const(v) for v in row)))) for row
-    in rows)
+    return "\n".join(
+        render_clause(Clause(Atom(predicate, tuple(Const(v) for v in row)))) for row in rows
+    )

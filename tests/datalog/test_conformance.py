@@ -1,5 +1,5 @@
-"""The third-party core Datalog conformance suites (PyPI ``datalog-conformance``), run through our parser,
-checker, compiler and evaluator, one test per case. See docs/engine/conformance.md."""
+"""The third-party core Datalog conformance suites (PyPI ``datalog-conformance``), run through our
+parser, checker, compiler and evaluator, one test per case. See docs/engine/conformance.md."""
 
 from __future__ import annotations
 
@@ -19,14 +19,19 @@ ca.register(CASES)
 BY_NAME = {sc.case.name: sc for sc in CASES}
 
 
-# --------------------------------------------------------------------------------------------- the suites
+# --------------------------------------------------------------------------------------------- the
+# suites
 
 
 @pytest.mark.parametrize("sc", CASES, ids=[sc.id for sc in CASES])
-def test_each_core_case_gives_the_expected_model_or_is_rejected_for_a_construct_we_do_not_support(sc):
+def test_each_core_case_gives_the_expected_model_or_is_rejected_for_a_construct_we_do_not_support(
+    sc,
+):
     outcome = ca.run_case(sc)
     ca.record(sc, outcome)
-    assert outcome.status in ("passed", "rejected"), f"{sc.id} ({outcome.seconds:.1f} s):\n{outcome.detail}"
+    assert outcome.status in ("passed", "rejected"), (
+        f"{sc.id} ({outcome.seconds:.1f} s):\n{outcome.detail}"
+    )
 
 
 def test_the_loader_reads_every_core_case_of_the_pinned_package_and_no_defeasible_one():
@@ -71,7 +76,8 @@ def test_clingo_on_our_translation_gives_the_suites_expected_model(sc):
         assert model.get(tr.names[pred], set()) == {tuple(r) for r in rows}, pred
 
 
-# ------------------------------------------------------------- the two suites that disagree about `not`
+# ------------------------------------------------------------- the two suites that disagree about
+# `not`
 
 NEMO_PROJECTED = [n for n in BY_NAME if n.startswith("nemo_negation_projected")]
 
@@ -86,7 +92,9 @@ def test_the_errors_suite_and_the_nemo_suite_disagree_about_a_named_variable_onl
     assert len(NEMO_PROJECTED) == 6
 
 
-@pytest.mark.parametrize("name", ["unsafe_negation_variable_only_in_negative_literal", *NEMO_PROJECTED])
+@pytest.mark.parametrize(
+    "name", ["unsafe_negation_variable_only_in_negative_literal", *NEMO_PROJECTED]
+)
 def test_we_reject_a_named_variable_only_under_not_in_both_suites_with_the_same_problem(name):
     sc = BY_NAME[name]
     tr = ca.translation_of(sc)
@@ -100,7 +108,9 @@ def test_we_reject_a_named_variable_only_under_not_in_both_suites_with_the_same_
         with pytest.raises(ProblemsError) as error:
             compile_program([RuleSource(rid, render_clause(tr.clauses[rid]))])
         assert {p.code for p in error.value.problems} == {"unsafe-negation"}
-        assert "_" in error.value.problems[0].expected  # it tells the author how to say "no … at all"
+        assert (
+            "_" in error.value.problems[0].expected
+        )  # it tells the author how to say "no … at all"
 
 
 @pytest.mark.parametrize("name", NEMO_PROJECTED)
@@ -119,13 +129,19 @@ def test_an_anonymous_variable_under_not_means_no_tuple_for_any_value():
     assert model.tuples("lonely") == {("b",)}
 
 
-# ---------------------------------------------------------------------------------- the adapter itself
+# ---------------------------------------------------------------------------------- the adapter
+# itself
 
 
 def test_souffle_identifiers_in_argument_positions_are_variables_whatever_their_case():
-    clause = parse_clause("T (x1, x3) :- R(x1, a, x2), R(x2, a, x3).", dialect_of("souffle/example/tree"))
+    clause = parse_clause(
+        "T (x1, x3) :- R(x1, a, x2), R(x2, a, x3).", dialect_of("souffle/example/tree")
+    )
     assert clause.body[0].atom.args == (Var("x1"), Var("a"), Var("x2"))
-    assert render_clause(ca._ours(clause, {"T": "t", "R": "r"})) == "t(X1, X3) :- r(X1, A, X2), r(X2, A, X3)."
+    assert (
+        render_clause(ca._ours(clause, {"T": "t", "R": "r"}))
+        == "t(X1, X3) :- r(X1, A, X2), r(X2, A, X3)."
+    )
 
 
 def test_souffle_quoted_symbols_and_numbers_stay_constants():
@@ -135,7 +151,11 @@ def test_souffle_quoted_symbols_and_numbers_stay_constants():
 
 
 def test_lower_case_identifiers_are_constants_in_the_manual_and_nemo_suites():
-    assert dialect_of("manual/review_v2") == dialect_of("nemo/testcases/basic/join.rls") == CASE_DECIDES
+    assert (
+        dialect_of("manual/review_v2")
+        == dialect_of("nemo/testcases/basic/join.rls")
+        == CASE_DECIDES
+    )
     clause = parse_clause("result(X) :- seed(x), other(X).", CASE_DECIDES)
     assert clause.body[0].atom.args == (Const("x"),)
 
@@ -145,8 +165,10 @@ def test_a_soufflé_variable_spelled_in_both_cases_keeps_two_distinct_names():
     assert render_clause(ca._ours(clause, {"p": "p", "q": "q"})) == "p(V_x, X) :- q(V_x, X)."
 
 
-def test_crepe_guards_and_missing_full_stops_are_read_and_arithmetic_is_kept_for_the_engine_to_reject():
-    clause = parse_clause("Fib(n, x + y) :- Fib(n - 1, x), (n <= 25)", dialect_of("crepe/tests/ui/x.rs"))
+def test_crepe_guards_and_missing_full_stops_are_read_and_arithmetic_is_left_for_the_engine():
+    clause = parse_clause(
+        "Fib(n, x + y) :- Fib(n - 1, x), (n <= 25)", dialect_of("crepe/tests/ui/x.rs")
+    )
     text = render_clause(ca._ours(clause, {"Fib": "fib"}))
     assert text == "fib(N, X + Y) :- fib(N - 1, X), N <= 25."
     with pytest.raises(ProblemsError) as error:
@@ -161,7 +183,7 @@ def test_predicate_renaming_is_injective_when_two_names_differ_only_in_case():
     assert len(set(names.values())) == len(names)
 
 
-def test_facts_of_a_predicate_that_rules_also_define_become_program_clauses_and_the_others_case_input():
+def test_facts_of_predicates_that_rules_define_become_clauses_and_the_others_case_input():
     tr = ca.translation_of(BY_NAME["souffle_cliquer_reachable"])
     assert "reachable" in tr.text_facts and "edge" in tr.input_facts
 

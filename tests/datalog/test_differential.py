@@ -1,11 +1,11 @@
 """Differential testing: random stratified programs and fact sets, our engine against clingo.
 
-For a stratified program clingo's unique answer set is the perfect model, so for every derived predicate
-both must give exactly the same tuples. Programs mix recursion (left, right, doubly recursive, mutual),
-cycles in the input, negation over lower strata (with ``_`` under ``not``), comparisons and constants, over
-a small homogeneous domain (all integers or all symbols: untyped ordering between an int and a str is an
-``EvaluationError`` by design, tested elsewhere). Deterministic in CI: ``derandomize=True``, no example
-database.
+For a stratified program clingo's unique answer set is the perfect model, so for every derived
+predicate both must give exactly the same tuples. Programs mix recursion (left, right, doubly
+recursive, mutual), cycles in the input, negation over lower strata (with ``_`` under ``not``),
+comparisons and constants, over a small homogeneous domain (all integers or all symbols: untyped
+ordering between an int and a str is an ``EvaluationError`` by design, tested elsewhere).
+Deterministic in CI: ``derandomize=True``, no example database.
 """
 
 from __future__ import annotations
@@ -29,7 +29,12 @@ TEMPLATES = {
     "double": ["td(X, Y) :- e(X, Y).", "td(X, Y) :- td(X, Z), td(Z, Y)."],
     "mutual": ["ev(X) :- u(X).", "ev(Y) :- od(X), e(X, Y).", "od(Y) :- ev(X), e(X, Y)."],
 }
-TEMPLATE_PREDICATES = {"right": {"tr": 2}, "left": {"tl": 2}, "double": {"td": 2}, "mutual": {"ev": 1, "od": 1}}
+TEMPLATE_PREDICATES = {
+    "right": {"tr": 2},
+    "left": {"tl": 2},
+    "double": {"td": 2},
+    "mutual": {"ev": 1, "od": 1},
+}
 
 
 def _template_clauses(name: str) -> list[Clause]:
@@ -56,12 +61,17 @@ def stratified_programs(draw):
         for _ in range(draw(st.integers(1, 3))):
             clauses.append(draw(_rule(name, arity, stratum, preds, domain)))
     facts = {
-        p: sorted(draw(st.sets(st.tuples(*[st.sampled_from(domain)] * a), min_size=1, max_size=8)), key=repr)
+        p: sorted(
+            draw(st.sets(st.tuples(*[st.sampled_from(domain)] * a), min_size=1, max_size=8)),
+            key=repr,
+        )
         for p, a in INPUTS.items()
     }
-    return clauses, facts, [name for name, _, _ in derived] + [
-        p for t in templates for p in TEMPLATE_PREDICATES[t]
-    ]
+    return (
+        clauses,
+        facts,
+        [name for name, _, _ in derived] + [p for t in templates for p in TEMPLATE_PREDICATES[t]],
+    )
 
 
 @st.composite
@@ -94,7 +104,8 @@ def _rule(draw, head: str, arity: int, stratum: int, preds, domain):
         for _ in range(draw(st.integers(0, 2))):
             pred = draw(st.sampled_from(negative_choices))
             args = tuple(
-                draw(st.one_of(bound_term, constant, st.just(Var("_")))) for _ in range(preds[pred][0])
+                draw(st.one_of(bound_term, constant, st.just(Var("_"))))
+                for _ in range(preds[pred][0])
             )
             body.append(Literal(Atom(pred, args), negated=True))
     head_args = tuple(draw(bound_term) for _ in range(arity))
@@ -116,15 +127,24 @@ def test_our_engine_and_clingo_give_the_same_model_for_every_derived_predicate(e
     model = program.evaluate(_known(program, facts), time_limit=30.0)
     reference = clingo_reference.solve(clauses, facts)
     for pred in derived:
-        assert model.tuples(pred) == reference.get(pred, set()), f"{pred} differs for:\n{text}\n{facts}"
+        assert model.tuples(pred) == reference.get(pred, set()), (
+            f"{pred} differs for:\n{text}\n{facts}"
+        )
 
 
-@settings(max_examples=30, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=30,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(stratified_programs())
 def test_every_derived_tuple_has_a_derivation_and_every_absent_one_a_why_not(example):
     clauses, facts, derived = example
-    program = compile_program([RuleSource("generated", "\n".join(render_clause(c) for c in clauses))])
+    program = compile_program(
+        [RuleSource("generated", "\n".join(render_clause(c) for c in clauses))]
+    )
     model = program.evaluate(_known(program, facts), time_limit=30.0)
     reference = clingo_reference.solve(clauses, facts)
     for pred in derived:
@@ -137,7 +157,7 @@ def test_every_derived_tuple_has_a_derivation_and_every_absent_one_a_why_not(exa
 
 
 def _known(program, facts):
-    """Only the inputs this program reads: our engine rejects facts for predicates it does not know."""
+    """Only the inputs this program reads (our engine rejects facts of unknown predicates)."""
     return {p: rows for p, rows in facts.items() if p in program.predicates}
 
 

@@ -1,0 +1,69 @@
+"""Word-level differences between two versions of a provision's text, Chinese or English.
+
+A legal officer reads a change as "三十日 became 十五日", not as a list of changed characters, and a
+character diff of Chinese splits words (“处理决定” vs “处分决定” would show 理→分 and hide that a term
+of art changed). Chinese has no spaces, so words come from jieba's segmentation; English is split into
+words, spaces and punctuation.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import re
+from functools import cache
+from typing import Any
+
+_EN_TOKENS = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
+
+
+@cache
+def _jieba():
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)  # it announces loading its dictionary on stderr otherwise
+    return jieba
+
+
+def tokens(text: str, lang: str) -> list[str]:
+    """The words of ``text`` in order; joined they give ``text`` back exactly."""
+    if not text:
+        return []
+    if lang == "zh":
+        return list(_jieba().cut(text, HMM=True))
+    return _EN_TOKENS.findall(text)
+
+
+def word_diff(old: str | None, new: str | None, lang: str) -> list[dict[str, str]]:
+    """``[{"op": "equal"|"delete"|"insert", "text": …}]``; a replacement is a delete then an insert."""
+    a, b = tokens(old or "", lang), tokens(new or "", lang)
+    ops: list[dict[str, str]] = []
+
+    def add(op: str, words: list[str]) -> None:
+        text = "".join(words)
+        if not text:
+            return
+        if ops and ops[-1]["op"] == op:
+            ops[-1]["text"] += text
+        else:
+            ops.append({"op": op, "text": text})
+
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            add("equal", a[i1:i2])
+        else:
+            add("delete", a[i1:i2])
+            add("insert", b[j1:j2])
+    return ops
+
+
+def text_change(old: dict[str, Any] | None, new: dict[str, Any] | None) -> dict[str, Any]:
+    """The zh and en changes of one bilingual text (``{zh, en}``); unchanged languages are omitted."""
+    out: dict[str, Any] = {}
+    for lang in ("zh", "en"):
+        before = (old or {}).get(lang)
+        after = (new or {}).get(lang)
+        if before != after:
+            out[lang] = {"old": before, "new": after, "ops": word_diff(before, after, lang)}
+    return out

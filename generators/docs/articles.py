@@ -1,0 +1,457 @@
+"""One page per article: the text at its eIds, and everything the encoding says about it.
+
+A legal officer reviewing an article should find on one page the official wording and its translation,
+each paragraph and point at a stable anchor (the eId), the rules that encode it with their readings and
+Datalog, which rule displaces which, the fixtures that exercise it, the interpretation choices that touch
+it with their open questions, the drafting anomalies, and the review record.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.labels import eid_label
+from engine.source_text import element_texts_sha256
+from generators.docs.context import (
+    ANOMALIES,
+    ARTICLES_INDEX,
+    DEPENDENCIES,
+    EXAMPLES_INDEX,
+    FIXTURES,
+    KIND_LABELS,
+    NORMALISATION,
+    PARAMETERS,
+    PROCEDURE,
+    REVIEW_LABELS,
+    TRACEABILITY,
+    SiteContext,
+    article_page,
+    example_page,
+)
+from generators.docs.diagrams import (
+    dependency_graph_svg,
+    exception_tree_svg,
+    procedure_timeline_svg,
+)
+from generators.docs.markdown import Page, both, code, esc, html_text, rel, table
+
+TIMELINE_ARTICLES = {"art_15", "art_18", "art_19"}
+
+
+def article_title(article: dict[str, Any], lang: str) -> str:
+    if lang == "zh":
+        return f"{article['heading']['zh']} {article['title']['zh']}"
+    return f"{article['heading']['en']} — {article['title']['en']}"
+
+
+def short_title(article: dict[str, Any]) -> str:
+    """For the navigation: 第十一条 责任划分."""
+    return article_title(article, "zh")
+
+
+def rule_link(ctx: SiteContext, page: str, rule_id: str) -> str:
+    owner = ctx.rule_owner[rule_id]
+    return f"[{code(rule_id)}]({rel(page, article_page(owner), rule_id)})"
+
+
+def eid_link(ctx: SiteContext, page: str, eid: str, lang: str = "both") -> str:
+    """A link to a provision at its anchor, labelled as a legal citation."""
+    article = ctx.policy.article_of.get(eid)
+    if article is None:  # instrument-level places (title, preamble) live on the anomalies page
+        return code(eid)
+    label = {
+        "zh": esc(eid_label(eid, "zh")),
+        "en": esc(eid_label(eid, "en")),
+    }.get(lang, both(eid_label(eid, "zh"), eid_label(eid, "en"), " "))
+    return f"[{label}]({rel(page, article_page(article['eid']), eid)})"
+
+
+def yes_no(value: bool) -> str:
+    return "是 yes" if value else "否 no"
+
+
+def article_pages(ctx: SiteContext) -> dict[str, str]:
+    pages = {ARTICLES_INDEX: articles_index(ctx)}
+    for article in ctx.policy.articles:
+        pages[article_page(article["eid"])] = article_markdown(ctx, article)
+    return pages
+
+
+def articles_index(ctx: SiteContext) -> str:
+    page = Page(ARTICLES_INDEX, "条文 · Articles")
+    page.heading(1, "条文 · Articles", "articles")
+    page.para(
+        "全部十九条，每条一页：正式中文文本与英文译文并列，逐款逐项标注 eId，并列出编码规则、例外关系、"
+        "测试样例、解释参数、起草异常和复核记录。"
+    )
+    page.para(
+        "Every article has a page: the official Chinese text beside an English translation, each "
+        "paragraph and point anchored at its eId, with the rules that encode it, the exceptions, the "
+        "fixtures, the interpretation parameters, the drafting anomalies and the review record."
+    )
+    rows = []
+    for article in ctx.policy.articles:
+        path = article_page(article["eid"])
+        kind_zh, kind_en = KIND_LABELS[article["kind"]]
+        status_zh, status_en = REVIEW_LABELS[article["review"]["status"]]
+        rows.append(
+            [
+                f"[{esc(article_title(article, 'zh'))}]({rel(ARTICLES_INDEX, path)})",
+                esc(article["title"]["en"]),
+                both(kind_zh, kind_en, " "),
+                f"[{yes_no(article['computed'])}]({rel(ARTICLES_INDEX, path, 'rules')})",
+                f"[{len(article['rules'])}]({rel(ARTICLES_INDEX, path, 'rules')})",
+                f"[{len(ctx.article_fixtures(article))}]({rel(ARTICLES_INDEX, path, 'fixtures')})",
+                f"[{len(article['anomalies'])}]({rel(ARTICLES_INDEX, path, 'anomalies')})",
+                f"[{both(status_zh, status_en, ' ')}]({rel(ARTICLES_INDEX, path, 'review')})",
+            ]
+        )
+    page.extend(
+        table(
+            ["条 Article", "Title", "类别 Kind", "计算 Computed", "规则 Rules", "样例 Fixtures",
+             "异常 Anomalies", "复核 Review"],
+            rows,
+        )
+    )
+    return page.text()
+
+
+def article_markdown(ctx: SiteContext, article: dict[str, Any]) -> str:
+    eid = article["eid"]
+    path = article_page(eid)
+    title = f"{article_title(article, 'zh')} · {article_title(article, 'en')}"
+    page = Page(path, title)
+    page.heading(1, esc(title), eid)
+    _summary(ctx, page, article)
+    _text(ctx, page, article)
+    _exceptions(ctx, page, article)
+    _rules(ctx, page, article)
+    _fixtures(ctx, page, article)
+    _examples(ctx, page, article)
+    _parameters(ctx, page, article)
+    _anomalies(ctx, page, article)
+    _review(page, article)
+    return page.text()
+
+
+def _summary(ctx: SiteContext, page: Page, article: dict[str, Any]) -> None:
+    kind_zh, kind_en = KIND_LABELS[article["kind"]]
+    status_zh, status_en = REVIEW_LABELS[article["review"]["status"]]
+    parts = [
+        f"类别 Kind: {both(kind_zh, kind_en, ' ')}",
+        f"计算 Computed: {yes_no(article['computed'])}",
+        f"规则 Rules: [{len(article['rules'])}](#rules)",
+        f"样例 Fixtures: [{len(ctx.article_fixtures(article))}](#fixtures)",
+        f"异常 Anomalies: [{len(article['anomalies'])}](#anomalies)",
+        f"复核 Review: [{both(status_zh, status_en, ' ')}](#review)",
+    ]
+    page.para(" · ".join(parts) + "\n{: .article-summary }")
+    if not article["computed"]:
+        reason = article["not_computed_reason"]
+        page.extend(
+            [
+                '!!! note "不计算 · Not computed"',
+                "",
+                f"    {esc(reason['zh'])}",
+                "",
+                f"    {esc(reason['en'])}",
+            ]
+        )
+
+
+def _text(ctx: SiteContext, page: Page, article: dict[str, Any]) -> None:
+    page.heading(2, "条文 · Text", "text")
+    page.para(
+        "左栏为正式中文文本（转换造成的格式问题已按[规范化记录]("
+        + rel(page.path, NORMALISATION)
+        + ")修正），右栏为英文译文（非官方）。每款、每项的链接地址即其 eId。"
+    )
+    page.para(
+        "Left: the official Chinese text (conversion artefacts corrected as the [normalisation log]("
+        + rel(page.path, NORMALISATION)
+        + ") records). Right: an English translation, which is not official. The link of each paragraph "
+        "and point ends in its eId."
+    )
+    anomalies_at: dict[str, list[dict]] = {}
+    for anomaly in article["anomalies"]:
+        anomalies_at.setdefault(anomaly["eid"], []).append(anomaly)
+    for element in article["elements"]:
+        eid = element["eid"]
+        page.heading(
+            3, both(eid_label(eid, "zh"), eid_label(eid, "en")), eid, "provision-heading"
+        )
+        page.raw(
+            '<div class="provision">'
+            f'<p class="provision-zh" lang="zh-CN">{html_text(element["text"]["zh"])}</p>'
+            f'<p class="provision-en" lang="en">{html_text(element["text"]["en"])}</p>'
+            "</div>"
+        )
+        refs = [f"{code(eid)}"]
+        rules = ctx.rules_by_eid.get(eid, [])
+        if rules:
+            refs.append("规则 Rules: " + ", ".join(rule_link(ctx, page.path, r["id"]) for r in rules))
+        elif article["computed"]:
+            refs.append("规则 Rules: 无 none")
+        fixtures = ctx.fixtures_by_eid.get(eid, [])
+        refs.append(
+            f"样例 Fixtures: [{len(fixtures)}]({rel(page.path, TRACEABILITY, 'trace-' + eid)})"
+        )
+        for anomaly in anomalies_at.get(eid, []):
+            refs.append(f"异常 Anomaly: [{code(anomaly['id'])}](#{anomaly['id']})")
+        entries = ctx.normalisation_by_eid.get(eid, [])
+        if entries:
+            refs.append(
+                "规范化 Normalised: "
+                + ", ".join(
+                    f"[{code(n['id'])}]({rel(page.path, NORMALISATION, n['id'])})" for n in entries
+                )
+            )
+        page.para(" · ".join(refs) + "\n{: .provision-refs }")
+
+
+def _exceptions(ctx: SiteContext, page: Page, article: dict[str, Any]) -> None:
+    diagram = exception_tree_svg(ctx.policy, article, page.path)
+    timeline = article["eid"] in TIMELINE_ARTICLES
+    if diagram is None and not timeline:
+        return
+    if diagram is not None:
+        page.heading(2, "例外关系 · Exceptions", "exceptions")
+        page.para(
+            "左侧是默认规则，右侧是排除它的例外规则（规则的 `displaces` 字段）。例外适用时，默认规则"
+            "通过分层否定（stratified negation）不再得出结论。点击方框可跳到该规则。"
+        )
+        page.para(
+            "Default rules on the left; the exceptions that displace them (each rule's `displaces`) to "
+            "their right. When an exception applies, the default no longer concludes, through "
+            "stratified negation. Click a box to go to the rule."
+        )
+        page.raw(f'<div class="diagram" data-search-exclude>\n{diagram}\n</div>')
+        items = []
+        for rule in ctx.policy.rules:
+            for displaced in rule.get("displaces", []):
+                mine = {r["id"] for r in article["rules"]}
+                if rule["id"] in mine or displaced in mine:
+                    items.append(
+                        f"- {rule_link(ctx, page.path, rule['id'])} 排除 displaces "
+                        f"{rule_link(ctx, page.path, displaced)}"
+                    )
+        page.extend(items)
+    if timeline:
+        page.heading(2, "程序时间线 · Procedure timeline", "timeline")
+        page.para(
+            "第十五条、第十八条、第十九条的程序步骤和期限；期限取自引擎在默认解释参数下使用的计算规则。"
+            f"详见[程序页]({rel(page.path, PROCEDURE)})。 The steps and time limits of Arts. 15, 18 and "
+            "19, as the engine counts them under the default interpretation parameters; see the "
+            f"[procedure page]({rel(page.path, PROCEDURE)})."
+        )
+        page.raw(
+            '<div class="diagram" data-search-exclude>\n'
+            + procedure_timeline_svg(ctx.policy, page.path)
+            + "\n</div>"
+        )
+
+
+def _rules(ctx: SiteContext, page: Page, article: dict[str, Any]) -> None:
+    page.heading(2, "编码规则 · Rules", "rules")
+    if not article["rules"]:
+        page.para("本条没有编码规则。 This article has no rules.")
+        return
+    page.para(
+        "每条规则都以标准 Datalog 书写，并注明所依据的 eId 和读法；引擎解释结论时使用这些读法。"
+        f"[谓词依赖图]({rel(page.path, DEPENDENCIES)})显示各谓词之间的关系。 Each rule is standard "
+        "Datalog with the eIds it encodes and a reading, which the engine uses to phrase its "
+        f"explanations; the [dependency graph]({rel(page.path, DEPENDENCIES)}) shows how the "
+        "predicates connect."
+    )
+    fired_by: dict[str, list] = {}
+    for fixture in ctx.fixtures:
+        for rule_id in fixture.fired_rules:
+            fired_by.setdefault(rule_id, []).append(fixture)
+    for rule in article["rules"]:
+        rid = rule["id"]
+        page.heading(3, code(rid), rid, "rule-heading")
+        facts = ["依据 Cites: " + ", ".join(eid_link(ctx, page.path, e) for e in rule["cites"])]
+        if rule.get("displaces"):
+            facts.append(
+                "排除 Displaces: " + ", ".join(rule_link(ctx, page.path, d) for d in rule["displaces"])
+            )
+        if ctx.displaced_by.get(rid):
+            facts.append(
+                "被排除 Displaced by: "
+                + ", ".join(rule_link(ctx, page.path, d) for d in ctx.displaced_by[rid])
+            )
+        if rule.get("parameters"):
+            facts.append(
+                "参数 Parameters: "
+                + ", ".join(
+                    f"[{code(p)}]({rel(page.path, PARAMETERS, p)})" for p in rule["parameters"]
+                )
+            )
+        if rule.get("editions"):
+            facts.append("版本 Editions: " + ", ".join(code(e) for e in rule["editions"]))
+        fired = fired_by.get(rid, [])
+        facts.append(f"触发样例 Fired in fixtures: [{len(fired)}]({rel(page.path, FIXTURES, 'rule-' + rid)})")
+        page.para(" · ".join(facts) + "\n{: .rule-facts }")
+        page.para(f"读作：{esc(rule['reads']['zh'])}  \nReads: {esc(rule['reads']['en'])}")
+        page.fence(rule["datalog"], "prolog")
+        if rule.get("note"):
+            page.para(f"说明：{esc(rule['note']['zh'])}  \nNote: {esc(rule['note']['en'])}")
+    rules = [r for r in ctx.policy.program.rules if ctx.rule_owner.get(r.id) == article["eid"]]
+    if rules:
+        page.heading(2, "本条谓词依赖 · Predicates in this article", "predicates")
+        page.para(
+            "本条规则用到的谓词：左侧为输入或先得出的结论，箭头指向依赖它们的结论；虚线表示否定。"
+            " The predicates this article's rules use: each arrow points from what a conclusion rests on "
+            "to the conclusion; dashed arrows are negations."
+        )
+        title = f"{eid_label(article['eid'], 'zh')}的谓词依赖 · Predicates of {eid_label(article['eid'], 'en')}"
+        page.raw(
+            '<div class="diagram" data-search-exclude>\n'
+            + dependency_graph_svg(rules, ctx.policy, page.path, title)
+            + "\n</div>"
+        )
+
+
+def _fixtures(ctx: SiteContext, page: Page, article: dict[str, Any]) -> None:
+    page.heading(2, "测试样例 · Fixtures", "fixtures")
+    fixtures = ctx.article_fixtures(article)
+    if not fixtures:
+        page.para(
+            "尚无测试样例涉及本条（`tests/fixtures/`）。 No fixture in `tests/fixtures/` exercises this "
+            "article yet."
+        )
+        return
+    page.para(
+        "以下测试样例涉及本条的条款（样例文件见 `tests/fixtures/`，由 `accountability fixtures` 生成）。"
+        " These fixtures exercise provisions of this article (files in `tests/fixtures/`, produced by "
+        "`accountability fixtures`)."
+    )
+    mine = {article["eid"]} | {e["eid"] for e in article["elements"]}
+    rows = []
+    for fixture in fixtures:
+        rows.append(
+            [
+                f"[{code(fixture.id)}]({rel(page.path, FIXTURES, fixture.id)})",
+                _polarity(fixture.polarity),
+                f"{esc(fixture.sentence['zh'])}<br>{esc(fixture.sentence['en'])}",
+                ", ".join(
+                    f"[{code(e)}](#{e})" for e in ctx.sort_eids(mine.intersection(fixture.eids))
+                ),
+            ]
+        )
+    page.extend(table(["样例 Fixture", "结果 Polarity", "说明 What it shows", "条款 eIds"], rows))
+
+
+def _polarity(polarity: str | None) -> str:
+    return {
+        "applies": "适用 applies",
+        "does_not_apply": "不适用 does not apply",
+    }.get(polarity or "", "—")
+
+
+def _examples(ctx: SiteContext, page: Page, article: dict[str, Any]) -> None:
+    examples = ctx.article_examples(article)
+    if not examples:
+        return
+    page.heading(2, "示例案件 · Worked examples", "examples")
+    page.para(
+        f"[示例案件]({rel(page.path, EXAMPLES_INDEX)})中，答案引用了本条的以下案件。 "
+        f"[Examples]({rel(page.path, EXAMPLES_INDEX)}) whose answers cite this article."
+    )
+    items = []
+    for example in examples:
+        items.append(
+            f"- [{esc(example.title['zh'])} · {esc(example.title['en'])}]"
+            f"({rel(page.path, example_page(example.stem))})"
+        )
+    page.extend(items)
+
+
+def _parameters(ctx: SiteContext, page: Page, article: dict[str, Any]) -> None:
+    page.heading(2, "解释参数 · Interpretation parameters", "parameters")
+    params = ctx.parameters_for_article(article)
+    if not params:
+        page.para("没有解释参数涉及本条。 No interpretation parameter touches this article.")
+        return
+    page.para(
+        "条文未作规定或有歧义之处，由命名的解释参数决定，可在查询时逐项改变（`--param NAME=VALUE`）。"
+        "每个参数都附有待法务人员确认的问题。 Where the text is silent or ambiguous, a named "
+        "parameter decides; each can be changed per query (`--param NAME=VALUE`) and carries the "
+        "question legal officers are asked to settle."
+    )
+    for param in params:
+        head = (
+            f"**[{esc(param['title']['zh'])} · {esc(param['title']['en'])}]"
+            f"({rel(page.path, PARAMETERS, param['id'])})** ({code(param['id'])})"
+        )
+        default = param["default"]
+        label = _option_label(param, default)
+        lines = [
+            head + "  ",
+            f"默认 Default: {label}  ",
+            f"待确认问题：{esc(param['question']['zh'])}  ",
+            f"Open question: {esc(param['question']['en'])}",
+        ]
+        page.para("\n".join(lines))
+
+
+def _option_label(param: dict[str, Any], value: Any) -> str:
+    for option in param.get("options", []):
+        if option["value"] == value:
+            return f"{code(value)} — {both(option['label']['zh'], option['label']['en'])}"
+    if isinstance(value, bool):
+        return code("true" if value else "false")
+    if isinstance(value, list):
+        return ", ".join(code(v) for v in value) or "[]"
+    return code("null" if value is None else value)
+
+
+def _anomalies(ctx: SiteContext, page: Page, article: dict[str, Any]) -> None:
+    page.heading(2, "起草异常 · Drafting anomalies", "anomalies")
+    if not article["anomalies"]:
+        page.para("本条未发现起草异常。 No drafting anomaly was found in this article.")
+        return
+    page.para(
+        f"文本中疑似错漏、含糊或过时之处，原样保留并提出问题（[全部异常]({rel(page.path, ANOMALIES)})）。"
+        " Apparent slips, ambiguities and obsolete references, kept as written and raised as questions "
+        f"([all anomalies]({rel(page.path, ANOMALIES)}))."
+    )
+    for anomaly in article["anomalies"]:
+        page.heading(3, code(anomaly["id"]), anomaly["id"], "anomaly-heading")
+        page.para(
+            f"位置 Where: {eid_link(ctx, page.path, anomaly['eid'])} · "
+            f"摘录 Excerpt: 「{esc(anomaly['excerpt'])}」"
+        )
+        page.para(f"{esc(anomaly['description']['zh'])}  \n{esc(anomaly['description']['en'])}")
+        page.para(
+            f"问题：{esc(anomaly['question']['zh'])}  \nQuestion: {esc(anomaly['question']['en'])}"
+        )
+
+
+def _review(page: Page, article: dict[str, Any]) -> None:
+    review = article["review"]
+    page.heading(2, "复核记录 · Review", "review")
+    status_zh, status_en = REVIEW_LABELS[review["status"]]
+    current = element_texts_sha256(article["elements"])
+    matches = current == review["text_sha256"]
+    state = (
+        "与当前文本一致 matches the current text"
+        if matches
+        else f"与当前文本不一致（当前 {code(current)}） does not match the current text"
+    )
+    page.extend(
+        table(
+            ["项目 Field", "内容 Value"],
+            [
+                ["状态 Status", both(status_zh, status_en, " ")],
+                ["复核人 Reviewer", esc(review["reviewer"] or "—")],
+                ["日期 Date", esc(review["date"] or "—")],
+                ["指纹 Fingerprint (text_sha256)", f"{code(review['text_sha256'])} — {state}"],
+            ],
+        )
+    )
+    page.para(
+        "指纹是本条各款项 eId、中文文本和英文译文的 SHA-256；文本或译文一旦改变，指纹不再一致，原复核即失效。"
+        " The fingerprint is the SHA-256 of every element's eId, Chinese text and English translation: "
+        "when either text changes, it no longer matches and the review visibly lapses."
+    )

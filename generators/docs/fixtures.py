@@ -1,0 +1,120 @@
+"""The fixtures that exercise each provision, as the documentation sees them.
+
+Fixtures are written by ``generators.fixtures`` into ``tests/fixtures/`` (committed). The site only needs
+to know, for each one, its id, its one-sentence description and the eIds it exercises, so this module
+reads just that and nothing else: any ``*.yaml``/``*.yml``/``*.json`` file below the fixtures folder whose
+top level is a mapping with ``id``, ``eids`` and ``sentence`` (``{zh, en}``; ``description`` is accepted
+as a synonym) is one fixture; ``polarity`` and ``fired_rules`` are read when present
+(schema/fixture.schema.json). Other files (the bundle of all fixtures, a case or expected answer kept
+beside a fixture) are not fixtures and are skipped. When the folder does not exist yet, there are simply
+no fixtures.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from engine.policy import REPO_ROOT
+from engine.problems import Problem, ProblemsError
+from engine.yaml_source import load_yaml_file
+
+FIXTURES_DIR = REPO_ROOT / "tests" / "fixtures"
+SUFFIXES = (".yaml", ".yml", ".json")
+POLARITIES = ("applies", "does_not_apply")
+
+
+@dataclass(frozen=True)
+class FixtureRef:
+    id: str
+    sentence: dict[str, str]  # {"zh": …, "en": …}: what the fixture shows, in one sentence
+    eids: tuple[str, ...]  # the eIds it exercises
+    path: str  # the fixture file, relative to the repository root (POSIX separators)
+    polarity: str | None = None  # "applies" | "does_not_apply": shows the provision applying or not
+    fired_rules: tuple[str, ...] = ()  # rules the engine fired on the fixture's case
+
+
+def read_fixtures(directory: Path = FIXTURES_DIR, repo_root: Path = REPO_ROOT) -> list[FixtureRef]:
+    """Every fixture below ``directory``, sorted by id; ``[]`` when the folder is absent."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        return []
+    found: dict[str, FixtureRef] = {}
+    problems: list[Problem] = []
+    for path in sorted(p for p in directory.rglob("*") if p.suffix in SUFFIXES and p.is_file()):
+        data = _load(path)
+        if not _is_fixture(data):
+            continue
+        shown = _relative(path, repo_root)
+        sentence = data.get("sentence", data.get("description"))
+        if isinstance(sentence, str):
+            sentence = {"zh": sentence, "en": sentence}
+        if not (isinstance(sentence, dict) and {"zh", "en"} <= set(sentence)):
+            problems.append(
+                Problem(shown, None, None, "$.sentence", "fixture sentence is not {zh, en}",
+                        "a one-sentence description in Chinese and English")
+            )
+            continue
+        fixture = FixtureRef(
+            id=str(data["id"]),
+            sentence={"zh": str(sentence["zh"]), "en": str(sentence["en"])},
+            eids=tuple(sorted({str(e) for e in data["eids"]}, key=_eid_order)),
+            path=shown,
+            polarity=data.get("polarity") if data.get("polarity") in POLARITIES else None,
+            fired_rules=tuple(sorted({str(r) for r in data.get("fired_rules") or []})),
+        )
+        if fixture.id in found:
+            problems.append(
+                Problem(shown, None, None, "$.id", f"fixture id {fixture.id} used twice "
+                        f"(also in {found[fixture.id].path})", "unique fixture ids")
+            )
+            continue
+        found[fixture.id] = fixture
+    if problems:
+        raise ProblemsError(problems)
+    return [found[k] for k in sorted(found)]
+
+
+def fixtures_by_eid(fixtures: list[FixtureRef]) -> dict[str, list[FixtureRef]]:
+    out: dict[str, list[FixtureRef]] = {}
+    for fixture in fixtures:
+        for eid in fixture.eids:
+            out.setdefault(eid, []).append(fixture)
+    return out
+
+
+def _load(path: Path):
+    if path.suffix == ".json":
+        # JSON is parsed as JSON: fixtures may carry large expected answers, and the YAML composer is slow
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ProblemsError(
+                [Problem(str(path), None, None, "", f"not valid JSON: {exc}", "a JSON document")]
+            ) from exc
+    return load_yaml_file(path).data
+
+
+def _is_fixture(data) -> bool:
+    return (
+        isinstance(data, dict)
+        and isinstance(data.get("id"), str)
+        and isinstance(data.get("eids"), list)
+        and ("sentence" in data or "description" in data)
+    )
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path(root).resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _eid_order(eid: str) -> tuple:
+    """Legal order: art_2 before art_10, the lead-in before point 1."""
+    parts = []
+    for piece in eid.replace("__", "_").split("_"):
+        parts.append((0, int(piece), "") if piece.isdigit() else (1, 0, piece))
+    return tuple(parts)

@@ -1,0 +1,161 @@
+"""Small Markdown building blocks shared by the page generators.
+
+Policy text is data, not Markdown: a stray ``*`` or ``|`` in a translation must not turn into emphasis or
+break a table, so every piece of text goes through ``esc``. Every heading carries an explicit ``{#id}``
+(Chinese headings would otherwise get ``_1``, ``_2``), and a page refuses to define one id twice, so a
+collision between, say, a rule id and a section id fails the build instead of silently breaking a link.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+
+# characters Python-Markdown lets a backslash escape (plus "|", which the tables extension adds)
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}#!|])")
+
+
+def esc(text: str) -> str:
+    """Plain text → Markdown that renders as exactly that text (inline; newlines become spaces)."""
+    text = " ".join(str(text).split())
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def html_text(text: str) -> str:
+    """Plain text → HTML text (for raw HTML blocks, which Markdown does not touch)."""
+    return html.escape(" ".join(str(text).split()), quote=True)
+
+
+def code(text: str) -> str:
+    """Inline code; ids are shown as code so they read as identifiers, not words."""
+    text = str(text)
+    fence = "``" if "`" in text else "`"
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def link(text_md: str, target: str) -> str:
+    return f"[{text_md}]({target})"
+
+
+def rel(from_page: str, to_page: str, anchor: str | None = None) -> str:
+    """Relative link from one docs page to another (both paths relative to the docs root, .md files).
+
+    Links stay relative and point at .md files so that mkdocs rewrites and validates them (a link to a
+    missing page or anchor fails the strict build).
+    """
+    if to_page == from_page:
+        target = ""
+    else:
+        target = posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+    if anchor:
+        target += "#" + anchor
+    return target or "#"
+
+
+def both(zh: str, en: str, sep: str = " · ") -> str:
+    """Chinese and English side by side, escaped."""
+    return f"{esc(zh)}{sep}{esc(en)}"
+
+
+def table(header: list[str], rows: list[list[str]]) -> list[str]:
+    """A Markdown table; cells are already Markdown (escape them with ``esc`` first)."""
+    out = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    for row in rows:
+        out.append("| " + " | ".join(cell.replace("\n", " ") or " " for cell in row) + " |")
+    return out
+
+
+class Page:
+    """One Markdown page under construction: its path, its lines, and the anchor ids it defines."""
+
+    def __init__(self, path: str, title: str):
+        self.path = path
+        self.title = title
+        self.lines: list[str] = ["---", f"title: {_yaml_str(title)}", "---", ""]
+        self.ids: set[str] = set()
+
+    def claim(self, anchor: str) -> str:
+        """Register an anchor id on this page; the same id twice is a generator bug, so it is fatal."""
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_\-]*", anchor):
+            raise ValueError(f"{self.path}: anchor {anchor!r} is not a plain id")
+        if anchor in self.ids:
+            raise ValueError(f"{self.path}: anchor #{anchor} defined twice")
+        self.ids.add(anchor)
+        return anchor
+
+    def heading(self, level: int, text_md: str, anchor: str, classes: str = "") -> None:
+        attrs = f"#{self.claim(anchor)}" + "".join(f" .{c}" for c in classes.split())
+        self.lines += [f"{'#' * level} {text_md} {{{attrs}}}", ""]
+
+    def para(self, text_md: str) -> None:
+        self.lines += [text_md, ""]
+
+    def raw(self, block: str) -> None:
+        """A raw HTML block (must not contain blank lines, or Markdown resumes inside it)."""
+        if "\n\n" in block:
+            raise ValueError(f"{self.path}: raw HTML block contains a blank line")
+        self.lines += [block, ""]
+
+    def extend(self, lines: list[str]) -> None:
+        self.lines += lines + [""]
+
+    def fence(self, text: str, lang: str = "text", attrs: str = "") -> None:
+        fence = "```"
+        while fence in text:
+            fence += "`"
+        head = f"{fence}{lang}" + (f" {attrs}" if attrs else "")
+        self.lines += [head, *text.rstrip("\n").split("\n"), fence, ""]
+
+    def text(self) -> str:
+        while self.lines and self.lines[-1] == "":
+            self.lines.pop()
+        return "\n".join(self.lines) + "\n"
+
+
+def _yaml_str(text: str) -> str:
+    """A YAML double-quoted scalar for front matter (json.dumps output is valid YAML)."""
+    import json
+
+    return json.dumps(text, ensure_ascii=False)
+
+
+def page_url(page: str) -> str:
+    """A docs path → the URL path mkdocs gives it with ``use_directory_urls`` (``a/b.md`` → ``a/b/``)."""
+    if page == "index.md":
+        return ""
+    if page.endswith("/index.md"):
+        return page[: -len("index.md")]
+    return page[: -len(".md")] + "/"
+
+
+def url(from_page: str, to_page: str, anchor: str | None = None) -> str:
+    """Relative URL between built pages, for raw HTML (SVG diagrams) that mkdocs does not rewrite."""
+    fragment = f"#{anchor}" if anchor else ""
+    if from_page == to_page:
+        return fragment or "./"
+    src = page_url(from_page).rstrip("/") or "."
+    dst = page_url(to_page).rstrip("/") or "."
+    relative = posixpath.relpath(dst, src)
+    return ("./" if relative == "." else relative + "/") + fragment
+
+
+def html_code(text: str) -> str:
+    """Inline code as raw HTML, every ASCII punctuation mark as an entity.
+
+    For values where whitespace and punctuation matter (the normalisation log): Markdown code spans
+    cannot show a pipe inside a table or a leading space reliably; entities survive both.
+    """
+    out = []
+    for ch in str(text):
+        if ch == "\n":
+            out.append("↵")
+        elif ch == " ":
+            out.append("&nbsp;")
+        elif ch.isascii() and not ch.isalnum():
+            out.append(f"&#{ord(ch)};")
+        else:
+            out.append(ch)
+    return "<code>" + "".join(out) + "</code>"

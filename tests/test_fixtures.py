@@ -1,0 +1,61 @@
+"""The committed fixtures: each replays to its recorded outcome, they are current, and they cover the law.
+
+Fixtures are the regulation's test cases traced to its articles; if the engine or the rules change an
+outcome, the fixture that shows it fails here by name, and `accountability fixtures` must be rerun so the
+change is visible (and reviewable) in the fixtures' diff.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from engine.answer_summary import summarize
+from engine.cli import main
+from engine.policy import load_policy
+from engine.schemas import validator
+from generators.fixtures.build import FIXTURES_DIR, BUNDLE_NAME, load_fixture_files
+from generators.fixtures.coverage import coverage
+
+POLICY = load_policy()
+FIXTURES = load_fixture_files()
+
+
+def test_there_are_authored_and_generated_fixtures() -> None:
+    sources = {f["source"] for f in FIXTURES}
+    assert sources == {"authored", "generated"}
+    assert sum(f["source"] == "authored" for f in FIXTURES) >= 30
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=[f["id"] for f in FIXTURES])
+def test_each_fixture_replays_to_its_recorded_outcome(fixture: dict) -> None:
+    answer = POLICY.evaluate(fixture["case"], as_of=fixture["as_of"], parameters=fixture["parameters"])
+    assert summarize(answer.to_dict()) == fixture["expected"], fixture["sentence"]["en"]
+    assert sorted(answer.fired_rules()) == fixture["fired_rules"]
+    if "target" in fixture:
+        target = fixture["target"]
+        assert answer.holds(target["predicate"], tuple(target["args"])) is target["holds"]
+
+
+def test_the_bundle_is_valid_against_its_schema_and_holds_every_fixture() -> None:
+    bundle = json.loads((FIXTURES_DIR / BUNDLE_NAME).read_text(encoding="utf-8"))
+    errors = list(validator("fixture-bundle").iter_errors(bundle))
+    assert not errors, errors[0].message
+    assert sorted(f["id"] for f in bundle["fixtures"]) == sorted(f["id"] for f in FIXTURES)
+
+
+def test_committed_fixtures_are_what_the_generator_produces(capsys: pytest.CaptureFixture) -> None:
+    code = main(["fixtures", "--check"])
+    assert code == 0, capsys.readouterr().err
+
+
+def test_every_normative_point_has_a_fixture_where_it_applies_and_one_where_it_does_not() -> None:
+    report = coverage(POLICY, FIXTURES)
+    assert report["eids_not_covered_both_ways"] == []
+
+
+def test_every_rule_and_every_exception_branch_fires_in_some_fixture() -> None:
+    report = coverage(POLICY, FIXTURES)
+    assert report["rules_never_fired"] == []
+    assert report["exception_branches_never_fired"] == []
