@@ -147,7 +147,13 @@ class _Builder:
     def _collect_params(self, tree: dict) -> None:
         self.reasons(tree)
 
+    def holds(self, predicate: str, args: tuple) -> bool:
+        return predicate in self.ev.model_predicates and self.m.holds(predicate, args)
+
     def tuples(self, predicate: str) -> list[tuple]:
+        """Sorted tuples; a policy whose vocabulary lacks the predicate simply has none of them."""
+        if predicate not in self.ev.model_predicates:
+            return []
         return sorted(self.m.tuples(predicate), key=lambda t: tuple(str(x) for x in t))
 
     def open_point(self, kind: str, eids: list[str], zh: str, en: str, **about: Any) -> None:
@@ -161,12 +167,15 @@ class _Builder:
             entry: dict[str, Any] = {
                 "act": a,
                 "description": act["description"],
-                "fault": self.m.holds("fault", (a,)),
+                "fault": self.holds("fault", (a,)),
                 "points": [e for (x, e) in self.tuples("point_applies") if x == a],
                 "kinds": [k for k, p in (("enforcement", "enforcement_fault"), ("internal", "internal_fault"), ("inaction", "inaction"))
-                          if self.m.holds(p, (a,)) and (k != "inaction" or self.m.holds("fault", (a,)))],
+                          if self.holds(p, (a,)) and (k != "inaction" or self.holds("fault", (a,)))],
             }
-            entry.update(self.why("fault", (a,)) if entry["fault"] else self.why_not("fault", (a,)))
+            if "fault" in self.ev.model_predicates:
+                entry.update(self.why("fault", (a,)) if entry["fault"] else self.why_not("fault", (a,)))
+            else:
+                entry.update({"reasons": [], "cites": []})
             out.append(entry)
             for x, e in self.tuples("awaiting_finding"):
                 if x == a:
@@ -233,7 +242,7 @@ class _Builder:
         for (x, p, e) in self.tuples("displaced"):
             if x == a and p == person:
                 reasons.append({"kind": "displaced", "by": e, **self.why("displaced", (x, p, e))})
-        if self.m.holds("cleared_subordinate", (a, person)):
+        if self.holds("cleared_subordinate", (a, person)):
             reasons.append({"kind": "cleared_subordinate", **self.why("cleared_subordinate", (a, person))})
         for (x, p, v) in self.tuples("cleared_by_vote"):
             if x == a and p == person:
@@ -355,9 +364,9 @@ class _Builder:
                     why = self.why("period_status", (p.period, p.subject, st))
                     why["cites"] = sorted(set(why["cites"]) | set(p.rule.cites), key=_eid_order)
                     entry.update(why)
-                if p.period == "appeal" and self.m.holds("appeal_out_of_time", (p.subject,)):
+                if p.period == "appeal" and self.holds("appeal_out_of_time", (p.subject,)):
                     entry["out_of_time"] = True
-                    entry["inadmissible"] = self.m.holds("appeal_inadmissible", (p.subject,))
+                    entry["inadmissible"] = self.holds("appeal_inadmissible", (p.subject,))
                     self.used_params.add("art19_late_appeal")
             out.append(entry)
         return out
@@ -383,9 +392,39 @@ class _Builder:
                             "The 监察部门 of Art. 19 no longer exists (now the supervisory commission); the body receiving appeals must be confirmed by a person.")
 
 
+# The conclusions the answer reports, with the arity its sections read them at. Another instrument may
+# lack some (its sections stay empty) but must not declare them with another shape.
+ANSWER_PREDICATES = {
+    "fault": 1, "point_applies": 2, "enforcement_fault": 1, "internal_fault": 1, "inaction": 1,
+    "awaiting_finding": 2, "contradicted": 2, "responsible": 3, "displaced": 3,
+    "cleared_subordinate": 2, "cleared_by_vote": 3, "vote_needs_finding": 3, "inaction_needs_finding": 1,
+    "investigator_liable": 1, "aggravated": 3, "aggravation_needs_finding": 3, "mitigation_ground": 3,
+    "mitigation_available": 3, "tail_blocks": 3, "combination_needs_finding": 2, "available_form": 2,
+    "referral": 2, "recovery_needs_finding": 2, "commendation": 2, "disqualified": 3,
+    "recusal_needs_finding": 2, "admitted": 1, "period_status": 3, "appeal_out_of_time": 1,
+    "appeal_inadmissible": 1, "procedural_defect": 2, "result_withheld": 0, "duty_of_post": 2, "holds_post": 2,
+}
+
+
+def _check_shape(ev: Evaluation) -> None:
+    from engine.problems import Problem, ProblemsError
+
+    program = ev.policy.program_for(ev.edition["id"])
+    wrong = [
+        Problem("vocabulary.yaml", None, None, name,
+                f"{name} has {program.predicates[name].arity} arguments; the answer reads it with {arity}",
+                f"{name}/{arity} as in the reference vocabulary (or another name)")
+        for name, arity in sorted(ANSWER_PREDICATES.items())
+        if name in program.predicates and program.predicates[name].arity != arity
+    ]
+    if wrong:
+        raise ProblemsError(wrong)
+
+
 def build_answer(ev: Evaluation) -> Answer:
+    _check_shape(ev)
     b = _Builder(ev)
-    withheld = ev.model.holds("result_withheld", ())
+    withheld = "result_withheld" in ev.model_predicates and ev.model.holds("result_withheld", ())
     data: dict[str, Any] = {
         "format": ANSWER_FORMAT,
         "case": {"id": ev.case["case"]["id"], "title": ev.case["case"]["title"], "file": ev.case_file},

@@ -32,6 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
         "Validate the encoding, query cases, build the documentation.",
     )
     sub = parser.add_subparsers(dest="command")
+    from engine.cli_diff import add_diff_commands
+
+    add_diff_commands(sub)
     validate = sub.add_parser(
         "validate",
         help="check the policy files (schemas, cross-references, source round trip, rules)",

@@ -1,13 +1,14 @@
 """`accountability diff OLD NEW`: one report of what an encoding change does, for the reviewer.
 
-Per article (eId): the text changes of each element, word by word in Chinese and English, and the rule
-changes (added, removed, changed; shown as Datalog). Then interpretation parameters, vocabulary and
-editions, the version check, and the outcome impact: every case found is answered under both sides and
-every answer that changes is listed with both explanations.
+Per article (eId): the text changes of each element, word by word in Chinese and English, and the
+rule changes (added, removed, changed; shown as Datalog). Then interpretation parameters, vocabulary
+and editions, the version check, and the outcome impact: every case found is answered under both
+sides and every answer that changes is listed with both explanations.
 
-The as-of date must be the same for both sides or the answers do not compare. Default, so that the same
-two revisions always give the same report: a case's own recorded date (fixtures and worked examples
-record one), else the date of the NEW side's newest changelog entry. ``as_of`` overrides both.
+The as-of date must be the same for both sides or the answers do not compare. Default, so that the
+same two revisions always give the same report: a case's own recorded date (fixtures and worked
+examples record one), else the date of the NEW side's newest changelog entry. ``as_of`` overrides
+both.
 """
 
 from __future__ import annotations
@@ -26,11 +27,18 @@ RULE_FIELDS = ("datalog", "cites", "displaces", "parameters", "editions", "reads
 FRONT_MATTER = ("title", "document_header", "issuer", "addressees", "salutation", "preamble")
 
 
-def diff(old: str, new: str, *, repo: Path = REPO_ROOT, policy_path: str = DEFAULT_POLICY_PATH,
-         cases: list[Path] | None = None, as_of: str | None = None) -> dict[str, Any]:
-    """The report comparing two sides, each a policy folder, a checkout or a git revision of ``repo``.
+def diff(
+    old: str,
+    new: str,
+    *,
+    repo: Path = REPO_ROOT,
+    policy_path: str = DEFAULT_POLICY_PATH,
+    cases: list[Path] | None = None,
+    as_of: str | None = None,
+) -> dict[str, Any]:
+    """The report comparing two sides: each a policy folder, a checkout or a revision of ``repo``.
 
-    ``cases`` (files or folders) replaces the default case set; ``as_of`` fixes one date for all cases.
+    ``cases`` (files or folders) replaces the default case set; ``as_of`` fixes one date for all.
     """
     with tempfile.TemporaryDirectory(prefix="accountability-diff-") as workdir:
         old_side = open_side(old, Path(workdir), repo, policy_path)
@@ -38,8 +46,14 @@ def diff(old: str, new: str, *, repo: Path = REPO_ROOT, policy_path: str = DEFAU
         return diff_sides(old_side, new_side, cases=cases, as_of=as_of, repo=repo)
 
 
-def diff_sides(old: Side, new: Side, *, cases: list[Path] | None = None, as_of: str | None = None,
-               repo: Path = REPO_ROOT) -> dict[str, Any]:
+def diff_sides(
+    old: Side,
+    new: Side,
+    *,
+    cases: list[Path] | None = None,
+    as_of: str | None = None,
+    repo: Path = REPO_ROOT,
+) -> dict[str, Any]:
     a, b = old.policy, new.policy
     default_date = b.instrument["encoding"]["changelog"][-1]["date"]
     articles = article_changes(a, b)
@@ -56,7 +70,9 @@ def diff_sides(old: Side, new: Side, *, cases: list[Path] | None = None, as_of: 
         "format": REPORT_FORMAT,
         "old": old.describe(),
         "new": new.describe(),
-        "as_of": {"date": as_of, "source": "option"} if as_of else {
+        "as_of": {"date": as_of, "source": "option"}
+        if as_of
+        else {
             "date": default_date,
             "source": "each case's recorded date, else the NEW side's newest changelog entry",
         },
@@ -87,7 +103,7 @@ def _text(value: Any) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else {"zh": value, "en": value}
 
 
-# --- text and rules, per article --------------------------------------------------------------------
+# --- text and rules, per article -----------------------------------------------------------------
 
 
 def article_changes(a, b) -> list[dict[str, Any]]:
@@ -119,7 +135,11 @@ def article_changes(a, b) -> list[dict[str, Any]]:
                     "file": article_file(eid),
                     "heading": article["heading"],
                     "title": article.get("title"),
-                    "change": "added" if before is None else "removed" if after is None else "changed",
+                    "change": "added"
+                    if before is None
+                    else "removed"
+                    if after is None
+                    else "changed",
                     "elements": elements,
                     "rules": rules,
                     "review": review,
@@ -161,13 +181,31 @@ def rule_change(old: tuple | None, new: tuple | None, article: str) -> dict[str,
         moved = old[0] != new[0]
         if not changed and not moved:
             return None
-        return {"id": n["id"], "change": "changed", "changed_fields": changed,
-                "moved_from": old[0] if moved else None, "old": _rule_view(o), "new": _rule_view(n)}
+        return {
+            "id": n["id"],
+            "change": "changed",
+            "changed_fields": changed,
+            "moved_from": old[0] if moved else None,
+            "old": _rule_view(o),
+            "new": _rule_view(n),
+        }
     if n is not None:
-        return {"id": n["id"], "change": "added", "changed_fields": [], "moved_from": None,
-                "old": None, "new": _rule_view(n)}
-    return {"id": o["id"], "change": "removed", "changed_fields": [], "moved_from": None,
-            "old": _rule_view(o), "new": None}
+        return {
+            "id": n["id"],
+            "change": "added",
+            "changed_fields": [],
+            "moved_from": None,
+            "old": None,
+            "new": _rule_view(n),
+        }
+    return {
+        "id": o["id"],
+        "change": "removed",
+        "changed_fields": [],
+        "moved_from": None,
+        "old": _rule_view(o),
+        "new": None,
+    }
 
 
 def _norm(value: Any) -> Any:
@@ -182,7 +220,7 @@ def _rule_view(rule: dict) -> dict[str, Any]:
     return view
 
 
-# --- parameters, vocabulary, editions --------------------------------------------------------------
+# --- parameters, vocabulary, editions ------------------------------------------------------------
 
 PARAMETER_DOC_FIELDS = ("rationale", "question", "sources")
 
@@ -195,16 +233,42 @@ def parameter_changes(a, b) -> list[dict[str, Any]]:
         if o == n:
             continue
         if o is None or n is None:
-            out.append({"id": pid, "change": "added" if o is None else "removed",
-                        "changed_fields": [], "old": o and _param_view(o), "new": n and _param_view(n),
-                        "affects": (n or o)["affects"]})
+            out.append(
+                {
+                    "id": pid,
+                    "change": "added" if o is None else "removed",
+                    "changed_fields": [],
+                    "old": o and _param_view(o),
+                    "new": n and _param_view(n),
+                    "affects": (n or o)["affects"],
+                }
+            )
             continue
         fields = sorted({*o, *n} - {"id"})
         changed = [f for f in fields if o.get(f) != n.get(f)]
-        out.append({"id": pid, "change": "changed", "changed_fields": changed,
-                    "old": {f: o.get(f) for f in changed}, "new": {f: n.get(f) for f in changed},
-                    "affects": n["affects"]})
+        o, n = _compact_options(o, n)
+        out.append(
+            {
+                "id": pid,
+                "change": "changed",
+                "changed_fields": changed,
+                "old": {f: o.get(f) for f in changed},
+                "new": {f: n.get(f) for f in changed},
+                "affects": n["affects"],
+            }
+        )
     return out
+
+
+def _compact_options(o: dict, n: dict) -> tuple[dict, dict]:
+    """Options shown by value, unless only their labels changed."""
+    values = [[x["value"] for x in p.get("options", [])] for p in (o, n)]
+    if values[0] == values[1]:
+        return o, n
+    return (
+        {**o, "options": values[0]} if "options" in o else o,
+        {**n, "options": values[1]} if "options" in n else n,
+    )
 
 
 def _param_view(p: dict) -> dict[str, Any]:
@@ -216,13 +280,19 @@ def _param_view(p: dict) -> dict[str, Any]:
 
 def vocabulary_changes(a, b) -> list[dict[str, Any]]:
     def index(policy):
-        return {p["name"]: {k: v for k, v in p.items() if k != "description"}
-                for p in policy.vocabulary["predicates"]}
+        return {
+            p["name"]: {k: v for k, v in p.items() if k != "description"}
+            for p in policy.vocabulary["predicates"]
+        }
 
     old, new = index(a), index(b)
     return [
-        {"name": name, "change": "added" if name not in old else "removed" if name not in new else "changed",
-         "old": old.get(name), "new": new.get(name)}
+        {
+            "name": name,
+            "change": "added" if name not in old else "removed" if name not in new else "changed",
+            "old": old.get(name),
+            "new": new.get(name),
+        }
         for name in sorted(set(old) | set(new))
         if old.get(name) != new.get(name)
     ]
@@ -237,14 +307,18 @@ def edition_changes(a, b) -> list[dict[str, Any]]:
     old, new = index(a), index(b)
     ids = edition_ids(b.instrument) + [e for e in edition_ids(a.instrument) if e not in new]
     return [
-        {"id": i, "change": "added" if i not in old else "removed" if i not in new else "changed",
-         "old": old.get(i), "new": new.get(i)}
+        {
+            "id": i,
+            "change": "added" if i not in old else "removed" if i not in new else "changed",
+            "old": old.get(i),
+            "new": new.get(i),
+        }
         for i in ids
         if old.get(i) != new.get(i)
     ]
 
 
-# --- the version check across the two sides --------------------------------------------------------
+# --- the version check across the two sides ------------------------------------------------------
 
 
 def touched_eids(articles: list[dict], parameters: list[dict]) -> list[str]:
@@ -271,29 +345,46 @@ def versioning_notes(old: Side, new: Side, articles: list, parameters: list) -> 
     bumped = va is not None and vb is not None and vb > va
     notes: list[dict[str, str]] = []
     if changed and not bumped:
-        notes.append({
-            "severity": "error",
-            "zh": f"规则、参数、词汇或版本数据有改动，但编码版本未提高（{a.version} → {b.version}）。",
-            "en": f"rules, parameters, vocabulary or edition data changed but the encoding version was not "
-                  f"bumped ({a.version} → {b.version}).",
-        })
+        notes.append(
+            {
+                "severity": "error",
+                "zh": "规则、参数、词汇或版本数据有改动，"
+                f"但编码版本未提高（{a.version} → {b.version}）。",
+                "en": "rules, parameters, vocabulary or edition data changed but the encoding "
+                "version was not "
+                f"bumped ({a.version} → {b.version}).",
+            }
+        )
     if va is not None and vb is not None and vb < va:
-        notes.append({"severity": "error", "zh": f"编码版本倒退：{a.version} → {b.version}。",
-                      "en": f"the encoding version goes backwards: {a.version} → {b.version}."})
+        notes.append(
+            {
+                "severity": "error",
+                "zh": f"编码版本倒退：{a.version} → {b.version}。",
+                "en": f"the encoding version goes backwards: {a.version} → {b.version}.",
+            }
+        )
     entry = b.instrument["encoding"]["changelog"][-1]
     missing: list[str] = []
     if bumped:
         named = set(entry["eids"])
-        missing = [e for e in touched_eids(articles, parameters)
-                   if e not in named and e.split("__")[0] not in named]
+        missing = [
+            e
+            for e in touched_eids(articles, parameters)
+            if e not in named and e.split("__")[0] not in named
+        ]
         if missing:
-            notes.append({
-                "severity": "warning",
-                "zh": f"变更记录{entry['version']}未列出本次改动涉及的：{'、'.join(missing)}。",
-                "en": f"changelog entry {entry['version']} does not name these touched eIds: {', '.join(missing)}.",
-            })
-    for p in new.versioning:
-        notes.append({"severity": "error", "zh": p.format(), "en": p.format()})
+            notes.append(
+                {
+                    "severity": "warning",
+                    "zh": f"变更记录{entry['version']}未列出本次改动涉及的：{'、'.join(missing)}。",
+                    "en": f"changelog entry {entry['version']} does not name these touched eIds: "
+                    f"{', '.join(missing)}.",
+                }
+            )
+    for p in new.versioning:  # what `validate` will say about the NEW side
+        where = f"{p.file}:{p.line}: {p.where}" if p.line else f"{p.file}: {p.where}"
+        text = f"{where}: {p.message}; expected {p.expected}"
+        notes.append({"severity": "error", "zh": text, "en": text})
     before = {e["version"]: e for e in a.instrument["encoding"]["changelog"]}
     changelog = [
         {"change": "added" if e["version"] not in before else "changed", "entry": e}
@@ -312,29 +403,42 @@ def versioning_notes(old: Side, new: Side, articles: list, parameters: list) -> 
     }
 
 
-# --- outcomes -------------------------------------------------------------------------------------------
+# --- outcomes ------------------------------------------------------------------------------------
 
 
-def outcome_changes(old: Side, new: Side, cases: list[Path] | None, as_of: str | None,
-                    default_date: str, repo: Path) -> dict[str, Any]:
+def outcome_changes(
+    old: Side, new: Side, cases: list[Path] | None, as_of: str | None, default_date: str, repo: Path
+) -> dict[str, Any]:
     from engine.diff_outcomes import compare_runs, run_case
 
     specs = merged_cases(discover_cases(old, cases, repo), discover_cases(new, cases, repo))
-    result: dict[str, Any] = {"cases_run": 0, "cases_found": len(specs), "skipped": None,
-                              "not_answered": [], "changes": []}
+    result: dict[str, Any] = {
+        "cases_run": 0,
+        "cases_found": len(specs),
+        "skipped": None,
+        "not_answered": [],
+        "changes": [],
+    }
     if policy_fingerprint(old.policy) == policy_fingerprint(new.policy):
         result["skipped"] = {
             "zh": "规则、参数、词汇和版本数据都没有改动，答案不可能改变，未运行案例。",
-            "en": "rules, parameters, vocabulary and edition data are identical: no answer can change, "
-                  "so the cases were not run.",
+            "en": "rules, parameters, vocabulary and edition data are identical: "
+            "no answer can change, "
+            "so the cases were not run.",
         }
         return result
     for spec in specs:
         day = as_of or spec.as_of or default_date
         run_old, run_new = run_case(old.policy, spec, day), run_case(new.policy, spec, day)
         result["cases_run"] += 1
-        about = {"key": spec.key, "source": spec.source, "id": spec.case["case"]["id"],
-                 "title": spec.case["case"].get("title"), "as_of": day, "parameters": spec.parameters}
+        about = {
+            "key": spec.key,
+            "source": spec.source,
+            "id": spec.case["case"]["id"],
+            "title": spec.case["case"].get("title"),
+            "as_of": day,
+            "parameters": spec.parameters,
+        }
         if run_old["status"] != "answered" and run_new["status"] != "answered":
             result["not_answered"].append({**about, "old": run_old, "new": run_new})
         changes = compare_runs(spec, run_old, run_new)

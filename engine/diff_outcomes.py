@@ -2,8 +2,8 @@
 
 Answers are compared on their outcome projection (engine.answer_summary): who is responsible, which
 deadline, who must recuse, … — not on wording, so a reworded reading is not an outcome change. Each
-change that is found carries the explanation from both sides, so a reviewer sees why the old encoding
-decided one way and the new one the other.
+change that is found carries the explanation from both sides, so a reviewer sees why the old
+encoding decided one way and the new one the other.
 """
 
 from __future__ import annotations
@@ -77,8 +77,8 @@ def compare_runs(spec: CaseSpec, old: dict[str, Any], new: dict[str, Any]) -> li
     """Every outcome that differs between the two runs of one case, each with both explanations."""
     names = Namer(spec.case)
     if old["status"] != "answered" or new["status"] != "answered":
-        if old["status"] == new["status"] and old.get("problems") == new.get("problems"):
-            return []
+        if old["status"] != "answered" and new["status"] != "answered":
+            return []  # answered under neither side: listed apart, not an outcome change
         zh_old, en_old = STATUS_LABELS[old["status"]]
         zh_new, en_new = STATUS_LABELS[new["status"]]
         return [
@@ -88,7 +88,10 @@ def compare_runs(spec: CaseSpec, old: dict[str, Any], new: dict[str, Any]) -> li
                 "kind": "changed",
                 "old": old["status"],
                 "new": new["status"],
-                "headline": {"zh": f"回答状态：{zh_old} → {zh_new}", "en": f"answer: {en_old} → {en_new}"},
+                "headline": {
+                    "zh": f"回答状态：{zh_old} → {zh_new}",
+                    "en": f"answer: {en_old} → {en_new}",
+                },
                 "explanation": {"old": _problem_steps(old), "new": _problem_steps(new)},
                 "cites": [],
             }
@@ -109,8 +112,15 @@ def compare_runs(spec: CaseSpec, old: dict[str, Any], new: dict[str, Any]) -> li
                     "headline": headline(section, kind, key, before, after, names),
                     "explanation": {"old": steps_old, "new": steps_new},
                     # the provisions the two top-level reasons rest on (the full chains cite more)
-                    "cites": sorted({c for s in steps_old + steps_new if s.get("depth", 0) <= 1
-                                     for c in s.get("cites", [])}, key=eid_order),
+                    "cites": sorted(
+                        {
+                            c
+                            for s in steps_old + steps_new
+                            if s.get("depth", 0) <= 1
+                            for c in s.get("cites", [])
+                        },
+                        key=eid_order,
+                    ),
                 }
             )
     return changes
@@ -132,7 +142,10 @@ def _section_changes(section: str, before: Any, after: Any):
 
 
 def _index(section: str, items: list) -> dict[str, Any]:
-    return {json.dumps(_key_of(section, item), sort_keys=True, ensure_ascii=False): item for item in items}
+    return {
+        json.dumps(_key_of(section, item), sort_keys=True, ensure_ascii=False): item
+        for item in items
+    }
 
 
 def _key_of(section: str, item: Any) -> dict[str, Any]:
@@ -162,8 +175,13 @@ def _collect(value: Any, steps: list[dict[str, Any]]) -> None:
             if k == "reasons" and isinstance(v, list):
                 for step in v:
                     if isinstance(step, dict) and step not in steps:
-                        steps.append({s: step[s] for s in ("zh", "en", "rule", "parameter", "cites", "depth")
-                                      if s in step})
+                        steps.append(
+                            {
+                                s: step[s]
+                                for s in ("zh", "en", "rule", "parameter", "cites", "depth")
+                                if s in step
+                            }
+                        )
             elif k not in ("derivation", "why_not") or k == "why_not" and _is_reason_list(v):
                 _collect(v, steps)
     elif isinstance(value, list):
@@ -182,7 +200,7 @@ def _problem_steps(run: dict[str, Any]) -> list[dict[str, Any]]:
     return [{"zh": p, "en": p, "depth": 0} for p in run.get("problems", [])]
 
 
-# --- headlines --------------------------------------------------------------------------------------
+# --- headlines -----------------------------------------------------------------------------------
 
 
 def _label(value: Any, lang: int) -> str:
@@ -201,7 +219,9 @@ def _shown(value: Any, names: Namer, lang: str) -> str:
     return names.value(value, lang)
 
 
-def headline(section: str, kind: str, key: dict, old: Any, new: Any, names: Namer) -> dict[str, str]:
+def headline(
+    section: str, kind: str, key: dict, old: Any, new: Any, names: Namer
+) -> dict[str, str]:
     """One sentence per language saying what changed, in the terms a legal officer uses."""
     maker = _HEADLINES.get(section)
     text = maker(kind, key, old, new, names) if maker else None
@@ -211,8 +231,10 @@ def headline(section: str, kind: str, key: dict, old: Any, new: Any, names: Name
         en_what = ", ".join(_shown(v, names, "en") for v in key.values())
         zh_kind = {"added": "新增", "removed": "不再有", "changed": "改变"}[kind]
         en_kind = {"added": "now", "removed": "no longer", "changed": "changed"}[kind]
-        text = (f"{zh_section}{zh_kind}：{zh_what}" if key else f"{zh_section}{zh_kind}",
-                f"{en_section} {en_kind}: {en_what}" if key else f"{en_section} {en_kind}")
+        text = (
+            f"{zh_section}{zh_kind}：{zh_what}" if key else f"{zh_section}{zh_kind}",
+            f"{en_section} {en_kind}: {en_what}" if key else f"{en_section} {en_kind}",
+        )
         if kind == "changed" and not key:
             text = (f"{text[0]}：{old} → {new}", f"{text[1]}: {old} → {new}")
     return {"zh": text[0], "en": text[1]}
@@ -224,20 +246,31 @@ def _verdict(kind, key, old, new, names):
     now = bool(new) and new["verdict"] == "responsible"
     if now and not was:
         degrees = new["degrees"]
-        return (f"{name}对{act}变为负有责任（{'、'.join(_label(d, 0) for d in degrees)}）",
-                f"{name} becomes responsible for {act} ({', '.join(_label(d, 1) for d in degrees)})")
+        return (
+            f"{name}对{act}变为负有责任（{'、'.join(_label(d, 0) for d in degrees)}）",
+            f"{name} becomes responsible for {act} ({', '.join(_label(d, 1) for d in degrees)})",
+        )
     if was and not now:
         return (f"{name}对{act}不再负有责任", f"{name} stops being responsible for {act}")
     if was and now:
-        return (f"{name}对{act}的责任由“{'、'.join(_label(d, 0) for d in old['degrees'])}”变为"
-                f"“{'、'.join(_label(d, 0) for d in new['degrees'])}”",
-                f"{name}'s responsibility for {act} changes from {', '.join(_label(d, 1) for d in old['degrees'])} "
-                f"to {', '.join(_label(d, 1) for d in new['degrees'])}")
+        return (
+            f"{name}对{act}的责任由“{'、'.join(_label(d, 0) for d in old['degrees'])}”变为"
+            f"“{'、'.join(_label(d, 0) for d in new['degrees'])}”",
+            f"{name}'s responsibility for {act} changes from "
+            f"{', '.join(_label(d, 1) for d in old['degrees'])} "
+            f"to {', '.join(_label(d, 1) for d in new['degrees'])}",
+        )
     if old is None:
-        return (f"{name}现列入{act}的经办链，不负责任", f"{name} is now in the chain of {act}, not responsible")
+        return (
+            f"{name}现列入{act}的经办链，不负责任",
+            f"{name} is now in the chain of {act}, not responsible",
+        )
     if new is None:
         return (f"{name}不再列入{act}的经办链", f"{name} is no longer in the chain of {act}")
-    return (f"{name}对{act}不负责任的理由改变", f"the reason {name} is not responsible for {act} changed")
+    return (
+        f"{name}对{act}不负责任的理由改变",
+        f"the reason {name} is not responsible for {act} changed",
+    )
 
 
 def _time_limit(kind, key, old, new, names):
@@ -245,15 +278,23 @@ def _time_limit(kind, key, old, new, names):
     subject = ("案件", "case") if key["subject"] == "case" else (names.person(key["subject"]),) * 2
     zh, en = f"{period[0]}（{subject[0]}）", f"{period[1]} ({subject[1]})"
     if old is None:
-        return (f"{zh}新增期限，至{new.get('due')}", f"{en}: a new time limit, due {new.get('due')}")
+        return (
+            f"{zh}新增期限，至{new.get('due')}",
+            f"{en}: a new time limit, due {new.get('due')}",
+        )
     if new is None:
-        return (f"{zh}不再计算期限（原至{old.get('due')}）", f"{en}: no longer computed (was due {old.get('due')})")
+        return (
+            f"{zh}不再计算期限（原至{old.get('due')}）",
+            f"{en}: no longer computed (was due {old.get('due')})",
+        )
     parts_zh, parts_en = [], []
     if old.get("due") != new.get("due"):
         parts_zh.append(f"期限由{old.get('due')}改为{new.get('due')}")
         parts_en.append(f"deadline moves from {old.get('due')} to {new.get('due')}")
     if old.get("status") != new.get("status"):
-        parts_zh.append(f"状态由“{_label(old.get('status'), 0)}”变为“{_label(new.get('status'), 0)}”")
+        parts_zh.append(
+            f"状态由“{_label(old.get('status'), 0)}”变为“{_label(new.get('status'), 0)}”"
+        )
         parts_en.append(f"status {_label(old.get('status'), 1)} → {_label(new.get('status'), 1)}")
     for field in ("start", "done"):
         if old.get(field) != new.get(field):
@@ -264,27 +305,52 @@ def _time_limit(kind, key, old, new, names):
 
 def _recusal(kind, key, old, new, names):
     name = names.person(key["member"])
-    before = RECUSAL_LABELS.get(old["status"], (old["status"],) * 2) if old else ("未列入", "not proposed")
-    after = RECUSAL_LABELS.get(new["status"], (new["status"],) * 2) if new else ("未列入", "not proposed")
+    before = (
+        RECUSAL_LABELS.get(old["status"], (old["status"],) * 2)
+        if old
+        else ("未列入", "not proposed")
+    )
+    after = (
+        RECUSAL_LABELS.get(new["status"], (new["status"],) * 2)
+        if new
+        else ("未列入", "not proposed")
+    )
     if before == after:
-        return (f"调查组成员{name}：{after[0]}，但回避事由改变", f"investigation member {name}: {after[1]}, on changed grounds")
-    return (f"调查组成员{name}：{before[0]} → {after[0]}", f"investigation member {name}: {before[1]} → {after[1]}")
+        return (
+            f"调查组成员{name}：{after[0]}，但回避事由改变",
+            f"investigation member {name}: {after[1]}, on changed grounds",
+        )
+    return (
+        f"调查组成员{name}：{before[0]} → {after[0]}",
+        f"investigation member {name}: {before[1]} → {after[1]}",
+    )
 
 
 def _fault(kind, key, old, new, names):
     act = key["act"]
     was, now = bool(old and old["fault"]), bool(new and new["fault"])
     if was != now:
-        return ((f"行为{act}变为构成行政过错", f"act {act} becomes an administrative fault") if now
-                else (f"行为{act}不再构成行政过错", f"act {act} is no longer an administrative fault"))
+        return (
+            (f"行为{act}变为构成行政过错", f"act {act} becomes an administrative fault")
+            if now
+            else (f"行为{act}不再构成行政过错", f"act {act} is no longer an administrative fault")
+        )
     points_old = "、".join(_label(p, 0) for p in (old or {}).get("points", [])) or "无"
     points_new = "、".join(_label(p, 0) for p in (new or {}).get("points", [])) or "无"
     en_old = ", ".join(_label(p, 1) for p in (old or {}).get("points", [])) or "none"
     en_new = ", ".join(_label(p, 1) for p in (new or {}).get("points", [])) or "none"
-    return (f"行为{act}所属情形由{points_old}变为{points_new}", f"act {act}: points {en_old} → {en_new}")
+    return (
+        f"行为{act}所属情形由{points_old}变为{points_new}",
+        f"act {act}: points {en_old} → {en_new}",
+    )
 
 
-_HEADLINES = {"verdicts": _verdict, "time_limits": _time_limit, "recusal": _recusal, "faults": _fault}
+_HEADLINES = {
+    "verdicts": _verdict,
+    "time_limits": _time_limit,
+    "recusal": _recusal,
+    "faults": _fault,
+}
 
 
 def eid_order(eid: str) -> tuple:

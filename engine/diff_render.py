@@ -25,7 +25,11 @@ H = {
     "old": ("原", "OLD"),
     "new": ("新", "NEW"),
 }
-CHANGE = {"added": ("新增", "added"), "removed": ("删除", "removed"), "changed": ("修改", "changed")}
+CHANGE = {
+    "added": ("新增", "added"),
+    "removed": ("删除", "removed"),
+    "changed": ("修改", "changed"),
+}
 
 
 def _h(key: str, lang: str) -> str:
@@ -44,11 +48,18 @@ def _value(value: Any) -> str:
 def _summary_line(report: dict, lang: str) -> str:
     s = report["summary"]
     if lang == "zh":
-        return (f"文本改动 {s['text_changes']} 处，规则改动 {s['rule_changes']} 条，参数改动 {s['parameter_changes']} 个，"
-                f"结论变化 {s['outcome_changes']} 项（{s['cases_changed']} 个案例 / 共运行 {s['cases_run']} 个）")
-    return (f"{s['text_changes']} text change(s), {s['rule_changes']} rule change(s), "
-            f"{s['parameter_changes']} parameter change(s), {s['outcome_changes']} outcome change(s) in "
-            f"{s['cases_changed']} of {s['cases_run']} case(s) run")
+        return (
+            f"文本改动 {s['text_changes']} 处，规则改动 {s['rule_changes']} 条，参数改动 "
+            f"{s['parameter_changes']} 个，"
+            f"结论变化 {s['outcome_changes']} 项（{s['cases_changed']} 个案例 / 共运行 "
+            f"{s['cases_run']} 个）"
+        )
+    return (
+        f"{s['text_changes']} text change(s), {s['rule_changes']} rule change(s), "
+        f"{s['parameter_changes']} parameter change(s), {s['outcome_changes']} outcome change(s) "
+        "in "
+        f"{s['cases_changed']} of {s['cases_run']} case(s) run"
+    )
 
 
 def _side(side: dict) -> str:
@@ -60,7 +71,7 @@ def _as_of(report: dict) -> str:
     return a["date"] + ("" if a["source"] == "option" else f" ({a['source']})")
 
 
-# --- text ------------------------------------------------------------------------------------------------
+# --- text ----------------------------------------------------------------------------------------
 
 
 def render_text(report: dict[str, Any], lang: str = "zh") -> str:
@@ -75,13 +86,17 @@ def render_text(report: dict[str, Any], lang: str = "zh") -> str:
         f"== {_h('version', lang)} ==",
     ]
     v = report["versioning"]
-    out.append(f"  {v['old_version']} → {v['new_version']}"
-               + (" (bumped)" if v["version_bumped"] else "")
-               + (" · rules/parameters changed" if v["rules_or_parameters_changed"] else ""))
+    out.append(
+        f"  {v['old_version']} → {v['new_version']}"
+        + (" (bumped)" if v["version_bumped"] else "")
+        + (" · rules/parameters changed" if v["rules_or_parameters_changed"] else "")
+    )
     for item in v["changelog_changes"]:
         e = item["entry"]
-        out.append(f"  changelog {e['version']} ({e['date']}, {CHANGE[item['change']][i]}): "
-                   f"{e['summary'][['zh', 'en'][i]]}")
+        out.append(
+            f"  changelog {e['version']} ({e['date']}, {CHANGE[item['change']][i]}): "
+            f"{e['summary'][['zh', 'en'][i]]}"
+        )
         out.append(f"    eIds: {', '.join(e['eids'])}")
         if e.get("reason"):
             out.append(f"    why: {e['reason'][['zh', 'en'][i]]}")
@@ -95,23 +110,32 @@ def render_text(report: dict[str, Any], lang: str = "zh") -> str:
     if not report["articles"] and not report["front_matter"]:
         out.append("  " + H["none"][i])
     for art in report["articles"]:
-        out.append(f"{art['heading']['zh']} {art['heading']['en']} ({art['file']}) — {CHANGE[art['change']][i]}")
+        out.append(
+            f"{art['heading']['zh']} {art['heading']['en']} ({art['file']}) — "
+            f"{CHANGE[art['change']][i]}"
+        )
         for el in art["elements"]:
             out += _text_lines(el["eid"], el["text"], el["change"], el, lang)
         for rule in art["rules"]:
             out += _rule_lines(rule, lang)
         if art["review"]:
-            out.append(f"  review: {art['review']['old']['status']} → {art['review']['new']['status']}")
+            out.append(
+                f"  review: {art['review']['old']['status']} → {art['review']['new']['status']}"
+            )
     out += ["", f"== {_h('parameters', lang)} =="]
     out += _param_lines(report["parameters"], lang) or ["  " + H["none"][i]]
     if report["vocabulary"]:
         out += ["", f"== {_h('vocabulary', lang)} =="]
         for p in report["vocabulary"]:
-            out.append(f"  {CHANGE[p['change']][i]} {p['name']}: {_value(p['old'])} → {_value(p['new'])}")
+            out.append(
+                f"  {CHANGE[p['change']][i]} {p['name']}: {_value(p['old'])} → {_value(p['new'])}"
+            )
     if report["editions"]:
         out += ["", f"== {_h('editions', lang)} =="]
         for e in report["editions"]:
-            out.append(f"  {CHANGE[e['change']][i]} {e['id']}: {_value(e['old'])} → {_value(e['new'])}")
+            out.append(
+                f"  {CHANGE[e['change']][i]} {e['id']}: {_value(e['old'])} → {_value(e['new'])}"
+            )
     out += ["", f"== {_h('outcomes', lang)} =="]
     out += _outcome_lines(report["outcomes"], lang, markdown=False)
     return "\n".join(out) + "\n"
@@ -124,12 +148,19 @@ def _ops_text(ops: list[dict]) -> str:
 
 def _text_lines(eid: str, text: dict, change: str, element: dict | None, lang: str) -> list[str]:
     i = _i(lang)
-    head = f"  {CHANGE[change][i]} {eid} ({eid_label(eid, lang)})" if eid.startswith("art_") else f"  {CHANGE[change][i]} {eid}"
+    head = (
+        f"  {CHANGE[change][i]} {eid} ({eid_label(eid, lang)})"
+        if eid.startswith("art_")
+        else f"  {CHANGE[change][i]} {eid}"
+    )
     if element and element.get("in_editions"):
         head += f" [editions {', '.join(element['in_editions'])}]"
     lines = [head]
     if element and element.get("editions"):
-        lines.append(f"    editions: {_value(element['editions']['old'])} → {_value(element['editions']['new'])}")
+        lines.append(
+            f"    editions: {_value(element['editions']['old'])} → "
+            f"{_value(element['editions']['new'])}"
+        )
     for code in ("zh", "en"):
         if code in text:
             lines.append(f"    {code}: {_ops_text(text[code]['ops'])}")
@@ -148,7 +179,9 @@ def _rule_lines(rule: dict, lang: str) -> list[str]:
         lines.append(f"    {line}")
     for field in rule["changed_fields"]:
         if field != "datalog":
-            lines.append(f"    {field}: {_value(rule['old'].get(field))} → {_value(rule['new'].get(field))}")
+            lines.append(
+                f"    {field}: {_value(rule['old'].get(field))} → {_value(rule['new'].get(field))}"
+            )
     return lines
 
 
@@ -157,7 +190,9 @@ def _datalog_diff(rule: dict) -> list[str]:
     new = (rule["new"] or {}).get("datalog")
     if old == new:
         return []  # changed elsewhere (cites, reads, …): listed field by field
-    return [f"- {line}" for line in (old or "").splitlines()] + [f"+ {line}" for line in (new or "").splitlines()]
+    return [f"- {line}" for line in (old or "").splitlines()] + [
+        f"+ {line}" for line in (new or "").splitlines()
+    ]
 
 
 def _param_lines(params: list[dict], lang: str) -> list[str]:
@@ -174,8 +209,10 @@ def _param_lines(params: list[dict], lang: str) -> list[str]:
     return lines
 
 
-def _steps_lines(steps: list[dict], lang: str, indent: str, max_depth: int | None = None) -> list[str]:
-    """The reasons, indented by depth; ``max_depth`` keeps a terminal report short (JSON has all)."""
+def _steps_lines(
+    steps: list[dict], lang: str, indent: str, max_depth: int | None = None
+) -> list[str]:
+    """The reasons, indented by depth; ``max_depth`` keeps a terminal report short."""
     if not steps:
         return [f"{indent}- ({H['none'][_i(lang)]})"]
     lines = []
@@ -188,8 +225,14 @@ def _steps_lines(steps: list[dict], lang: str, indent: str, max_depth: int | Non
         tag = step.get("rule") or step.get("parameter")
         lines.append(f"{indent}{depth}- {step[lang]}" + (f" [{tag}]" if tag else ""))
     if hidden:
-        lines.append(f"{indent}  … " + (f"另有{hidden}步更深的推理（见 --format json）" if lang == "zh"
-                                         else f"{hidden} deeper step(s) (see --format json)"))
+        lines.append(
+            f"{indent}  … "
+            + (
+                f"另有{hidden}步更深的推理（见 --format json）"
+                if lang == "zh"
+                else f"{hidden} deeper step(s) (see --format json)"
+            )
+        )
     return lines
 
 
@@ -199,9 +242,14 @@ def _outcome_lines(outcomes: dict, lang: str, markdown: bool) -> list[str]:
     if outcomes["skipped"]:
         return [("" if markdown else "  ") + outcomes["skipped"][["zh", "en"][i]]]
     run = outcomes["cases_run"]
-    lines.append(("" if markdown else "  ")
-                 + (f"运行案例 {run} 个，结论改变的 {len(outcomes['changes'])} 个" if lang == "zh"
-                    else f"{run} case(s) run, {len(outcomes['changes'])} with changed answers"))
+    lines.append(
+        ("" if markdown else "  ")
+        + (
+            f"运行案例 {run} 个，结论改变的 {len(outcomes['changes'])} 个"
+            if lang == "zh"
+            else f"{run} case(s) run, {len(outcomes['changes'])} with changed answers"
+        )
+    )
     if outcomes["not_answered"]:
         keys = ", ".join(c["key"] for c in outcomes["not_answered"])
         lines.append(("" if markdown else "  ") + f"! not answered under either side: {keys}")
@@ -210,15 +258,27 @@ def _outcome_lines(outcomes: dict, lang: str, markdown: bool) -> list[str]:
         title = title.get(lang) or title.get("zh") if isinstance(title, dict) else title
         params = f", parameters {_value(case['parameters'])}" if case["parameters"] else ""
         if markdown:
-            lines += ["", f"#### {case['key']} — {title} (`{case['id']}`, as of {case['as_of']}{params})", ""]
+            lines += [
+                "",
+                f"#### {case['key']} — {title} (`{case['id']}`, as of {case['as_of']}{params})",
+                "",
+            ]
         else:
-            lines.append(f"case {case['key']} — {title} ({case['id']}, as of {case['as_of']}{params})")
+            lines.append(
+                f"case {case['key']} — {title} ({case['id']}, as of {case['as_of']}{params})"
+            )
         for change in case["changes"]:
             cites = ", ".join(eid_label(c, lang) for c in change["cites"])
             if markdown:
-                lines.append(f"- **{change['headline'][lang]}** ({change['section']}{'; ' + cites if cites else ''})")
-                lines.append("  <details><summary>" + ("两边的理由" if lang == "zh" else "explanations, both sides")
-                             + "</summary>")
+                lines.append(
+                    f"- **{change['headline'][lang]}** "
+                    f"({change['section']}{'; ' + cites if cites else ''})"
+                )
+                lines.append(
+                    "  <details><summary>"
+                    + ("两边的理由" if lang == "zh" else "explanations, both sides")
+                    + "</summary>"
+                )
                 lines.append("")
                 for side in ("old", "new"):
                     lines.append(f"  {H[side][i]}:")
@@ -227,14 +287,19 @@ def _outcome_lines(outcomes: dict, lang: str, markdown: bool) -> list[str]:
                     lines.append("")
                 lines.append("  </details>")
             else:
-                lines.append(f"  • {change['headline'][lang]} [{change['section']}]" + (f" [{cites}]" if cites else ""))
+                lines.append(
+                    f"  • {change['headline'][lang]} [{change['section']}]"
+                    + (f" [{cites}]" if cites else "")
+                )
                 for side in ("old", "new"):
                     lines.append(f"      {H[side][i]}:")
-                    lines += _steps_lines(change["explanation"][side], lang, "        ", max_depth=2)
+                    lines += _steps_lines(
+                        change["explanation"][side], lang, "        ", max_depth=2
+                    )
     return lines
 
 
-# --- Markdown ------------------------------------------------------------------------------------------
+# --- Markdown ------------------------------------------------------------------------------------
 
 
 def _escape(text: str) -> str:
@@ -245,7 +310,11 @@ def _ops_markdown(ops: list[dict]) -> str:
     out = []
     for op in ops:
         text = _escape(op["text"]).replace("\n", "<br>")
-        out.append({"equal": "{}", "delete": "<del>{}</del>", "insert": "<ins>{}</ins>"}[op["op"]].format(text))
+        out.append(
+            {"equal": "{}", "delete": "<del>{}</del>", "insert": "<ins>{}</ins>"}[op["op"]].format(
+                text
+            )
+        )
     return "".join(out)
 
 
@@ -264,21 +333,28 @@ def render_markdown(report: dict[str, Any], lang: str = "zh") -> str:
         "",
     ]
     v = report["versioning"]
-    out.append(f"`{v['old_version']}` → `{v['new_version']}`"
-               + (" (bumped)" if v["version_bumped"] else "")
-               + (" · rules/parameters changed" if v["rules_or_parameters_changed"] else ""))
+    out.append(
+        f"`{v['old_version']}` → `{v['new_version']}`"
+        + (" (bumped)" if v["version_bumped"] else "")
+        + (" · rules/parameters changed" if v["rules_or_parameters_changed"] else "")
+    )
     for item in v["changelog_changes"]:
         e = item["entry"]
-        out += ["", f"> changelog **{e['version']}** ({e['date']}, {CHANGE[item['change']][i]}): "
-                f"{e['summary'][['zh', 'en'][i]]}  ",
-                f"> eIds: {', '.join(f'`{x}`' for x in e['eids'])}"]
+        out += [
+            "",
+            f"> changelog **{e['version']}** ({e['date']}, {CHANGE[item['change']][i]}): "
+            f"{e['summary'][['zh', 'en'][i]]}  ",
+            f"> eIds: {', '.join(f'`{x}`' for x in e['eids'])}",
+        ]
         if e.get("reason"):
             out[-1] += "  "
             out.append(f"> why: {e['reason'][['zh', 'en'][i]]}")
     if v["notes"]:
         out.append("")
         for note in v["notes"]:
-            out.append(f"- {'❌' if note['severity'] == 'error' else '⚠️'} {_escape(note[['zh', 'en'][i]])}")
+            out.append(
+                f"- {'❌' if note['severity'] == 'error' else '⚠️'} {_escape(note[['zh', 'en'][i]])}"
+            )
     out += ["", f"### {_h('text_rules', lang)}", ""]
     if not report["articles"] and not report["front_matter"]:
         out.append(H["none"][i])
@@ -286,13 +362,22 @@ def render_markdown(report: dict[str, Any], lang: str = "zh") -> str:
         out.append(f"#### {change['where']}")
         out += _md_text(change, lang)
     for art in report["articles"]:
-        out += [f"#### {art['heading']['zh']} / {art['heading']['en']} — {CHANGE[art['change']][i]} (`{art['file']}`)", ""]
+        out += [
+            f"#### {art['heading']['zh']} / {art['heading']['en']} — {CHANGE[art['change']][i]} "
+            f"(`{art['file']}`)",
+            "",
+        ]
         for el in art["elements"]:
             tag = f" — editions {', '.join(el['in_editions'])}" if el.get("in_editions") else ""
-            out.append(f"**`{el['eid']}`** {eid_label(el['eid'], lang)} — {CHANGE[el['change']][i]}{tag}")
+            out.append(
+                f"**`{el['eid']}`** {eid_label(el['eid'], lang)} — {CHANGE[el['change']][i]}{tag}"
+            )
             out.append("")
             if el.get("editions"):
-                out.append(f"- editions: `{_value(el['editions']['old'])}` → `{_value(el['editions']['new'])}`")
+                out.append(
+                    f"- editions: `{_value(el['editions']['old'])}` → "
+                    f"`{_value(el['editions']['new'])}`"
+                )
             out += _md_text(el["text"], lang)
         for rule in art["rules"]:
             head = f"Rule `{rule['id']}` — {CHANGE[rule['change']][i]}"
@@ -306,27 +391,44 @@ def render_markdown(report: dict[str, Any], lang: str = "zh") -> str:
                 out += ["```diff", *datalog, "```", ""]
             for field in rule["changed_fields"]:
                 if field != "datalog":
-                    out.append(f"- {field}: `{_value(rule['old'].get(field))}` → `{_value(rule['new'].get(field))}`")
+                    out.append(
+                        f"- {field}: `{_value(rule['old'].get(field))}` → "
+                        f"`{_value(rule['new'].get(field))}`"
+                    )
             if any(f != "datalog" for f in rule["changed_fields"]):
                 out.append("")
         if art["review"]:
-            out += [f"- review: {art['review']['old']['status']} → {art['review']['new']['status']}", ""]
+            out += [
+                f"- review: {art['review']['old']['status']} → {art['review']['new']['status']}",
+                "",
+            ]
     out += [f"### {_h('parameters', lang)}", ""]
     if not report["parameters"]:
         out.append(H["none"][i])
     for p in report["parameters"]:
-        out.append(f"- `{p['id']}` — {CHANGE[p['change']][i]} (affects {', '.join(f'`{a}`' for a in p['affects'])})")
+        out.append(
+            f"- `{p['id']}` — {CHANGE[p['change']][i]} (affects "
+            f"{', '.join(f'`{a}`' for a in p['affects'])})"
+        )
         if p["change"] == "changed":
             for field in p["changed_fields"]:
-                out.append(f"  - {field}: `{_value(p['old'][field])}` → `{_value(p['new'][field])}`")
+                out.append(
+                    f"  - {field}: `{_value(p['old'][field])}` → `{_value(p['new'][field])}`"
+                )
     if report["vocabulary"]:
         out += ["", f"### {_h('vocabulary', lang)}", ""]
         for p in report["vocabulary"]:
-            out.append(f"- `{p['name']}` — {CHANGE[p['change']][i]}: `{_value(p['old'])}` → `{_value(p['new'])}`")
+            out.append(
+                f"- `{p['name']}` — {CHANGE[p['change']][i]}: `{_value(p['old'])}` → "
+                f"`{_value(p['new'])}`"
+            )
     if report["editions"]:
         out += ["", f"### {_h('editions', lang)}", ""]
         for e in report["editions"]:
-            out.append(f"- `{e['id']}` — {CHANGE[e['change']][i]}: `{_value(e['old'])}` → `{_value(e['new'])}`")
+            out.append(
+                f"- `{e['id']}` — {CHANGE[e['change']][i]}: `{_value(e['old'])}` → "
+                f"`{_value(e['new'])}`"
+            )
     out += ["", f"### {_h('outcomes', lang)}", ""]
     out += _outcome_lines(report["outcomes"], lang, markdown=True)
     return "\n".join(out) + "\n"

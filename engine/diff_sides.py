@@ -1,9 +1,10 @@
 """The two sides of a diff: a policy folder, a checkout, or a git revision materialised read-only.
 
 A git revision is exported with ``git archive`` into a temporary folder; the repository's work tree,
-index and refs are never touched, so a reviewer can compare ``HEAD~1`` with ``HEAD`` in the middle of
-their own edits. Only policy data and case files come from a revision: both sides are evaluated by the
-engine installed now, so the diff shows what the *encoding* change does, not what an engine change does.
+index and refs are never touched, so a reviewer can compare ``HEAD~1`` with ``HEAD`` in the middle
+of their own edits. Only policy data and case files come from a revision: both sides are evaluated
+by the engine installed now, so the diff shows what the *encoding* change does, not what an engine
+change does.
 """
 
 from __future__ import annotations
@@ -57,8 +58,9 @@ class Side:
         }
 
 
-def open_side(spec: str, workdir: Path, repo: Path = REPO_ROOT,
-              policy_path: str = DEFAULT_POLICY_PATH) -> Side:
+def open_side(
+    spec: str, workdir: Path, repo: Path = REPO_ROOT, policy_path: str = DEFAULT_POLICY_PATH
+) -> Side:
     """``spec`` is an existing folder (a policy folder or a checkout holding ``policy_path``) or a
     revision of the git repository ``repo``; a revision is exported under ``workdir``."""
     path = Path(spec)
@@ -67,32 +69,61 @@ def open_side(spec: str, workdir: Path, repo: Path = REPO_ROOT,
             return _load(spec, str(path), "directory", None, path, None)
         if (path / policy_path / "instrument.yaml").is_file():
             return _load(spec, str(path), "directory", None, path / policy_path, path)
-        raise ProblemsError([Problem(spec, None, None, "", "folder holds no policy",
-                                     f"a policy folder (with instrument.yaml) or a checkout with {policy_path}/")])
+        raise ProblemsError(
+            [
+                Problem(
+                    spec,
+                    None,
+                    None,
+                    "",
+                    "folder holds no policy",
+                    f"a policy folder (with instrument.yaml) or a checkout with {policy_path}/",
+                )
+            ]
+        )
     commit = resolve_revision(repo, spec)
     tree = workdir / commit[:12]
     if not tree.exists():
         export_revision(repo, commit, tree, (policy_path, *CASE_FOLDERS))
     policy_dir = tree / policy_path
     if not (policy_dir / "instrument.yaml").is_file():
-        raise ProblemsError([Problem(spec, None, None, policy_path,
-                                     f"revision {commit[:10]} has no {policy_path}/instrument.yaml",
-                                     "a revision that contains the policy (see --policy-path)")])
+        raise ProblemsError(
+            [
+                Problem(
+                    spec,
+                    None,
+                    None,
+                    policy_path,
+                    f"revision {commit[:10]} has no {policy_path}/instrument.yaml",
+                    "a revision that contains the policy (see --policy-path)",
+                )
+            ]
+        )
     return _load(spec, f"{spec} ({commit[:10]})", "git", commit, policy_dir, tree)
 
 
-def _load(spec: str, label: str, kind: str, commit: str | None, policy_dir: Path,
-          tree: Path | None) -> Side:
-    """Load a side; an unrecorded encoding change is reported in the diff, anything else refuses it."""
+def _load(
+    spec: str, label: str, kind: str, commit: str | None, policy_dir: Path, tree: Path | None
+) -> Side:
+    """Load a side: an unrecorded encoding change is reported in the diff, any other error refuses
+    the side."""
+    from dataclasses import replace
+
     policy, problems = read_policy(policy_dir, versioning="warning")
+    if kind == "git":  # name files inside the revision, not inside the temporary export
+        problems = [replace(p, file=_inside(p.file, tree, label)) for p in problems]
     if policy is None:
         found = errors(problems) or problems
-        raise ProblemsError(
-            [Problem(p.file, p.line, p.column, p.where, f"[{label}] {p.message}", p.expected,
-                     p.severity, p.code) for p in found]
-        )
+        raise ProblemsError([replace(p, message=f"[{label}] {p.message}") for p in found])
     versioning = [p for p in problems if p.code.startswith("encoding-")]
     return Side(spec, label, kind, commit, policy_dir, tree, policy, versioning)
+
+
+def _inside(file: str, tree: Path | None, label: str) -> str:
+    try:
+        return f"{label}:" + Path(file).resolve().relative_to(tree.resolve()).as_posix()
+    except (ValueError, AttributeError):
+        return file
 
 
 def _git(repo: Path, *args: str) -> subprocess.CompletedProcess:
@@ -104,43 +135,85 @@ def _git(repo: Path, *args: str) -> subprocess.CompletedProcess:
             env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"},  # never refresh the index: read-only
         )
     except OSError as exc:
-        raise ProblemsError([Problem(str(repo), None, None, "", f"cannot run git: {exc}",
-                                     "git on PATH to compare revisions (folders need no git)")]) from exc
+        raise ProblemsError(
+            [
+                Problem(
+                    str(repo),
+                    None,
+                    None,
+                    "",
+                    f"cannot run git: {exc}",
+                    "git on PATH to compare revisions (folders need no git)",
+                )
+            ]
+        ) from exc
 
 
 def resolve_revision(repo: Path, revision: str) -> str:
     """The full commit id of ``revision`` in ``repo``; a located problem when it is neither a folder
     nor a revision (so a mistyped folder name is not silently read as a branch)."""
     if revision.startswith("-"):
-        raise ProblemsError([Problem(revision, None, None, "", "not a folder or a git revision",
-                                     "a policy folder, a checkout, or a revision such as HEAD~1")])
+        raise ProblemsError(
+            [
+                Problem(
+                    revision,
+                    None,
+                    None,
+                    "",
+                    "not a folder or a git revision",
+                    "a policy folder, a checkout, or a revision such as HEAD~1",
+                )
+            ]
+        )
     result = _git(repo, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
     if result.returncode != 0:
-        raise ProblemsError([Problem(revision, None, None, "",
-                                     f"neither an existing folder nor a revision of the git repository {repo}",
-                                     "a policy folder, a checkout, or a revision such as HEAD~1 or a commit id")])
+        raise ProblemsError(
+            [
+                Problem(
+                    revision,
+                    None,
+                    None,
+                    "",
+                    f"neither an existing folder nor a revision of the git repository {repo}",
+                    "a policy folder, a checkout, or a revision such as HEAD~1 or a commit id",
+                )
+            ]
+        )
     return result.stdout.decode().strip()
 
 
 def export_revision(repo: Path, commit: str, dest: Path, paths: tuple[str, ...]) -> None:
     """Extract the files under ``paths`` at ``commit`` into ``dest`` with ``git archive``.
 
-    Read-only for the repository; the archive is unpacked with tarfile's "data" filter, which refuses
-    absolute paths, links out of the folder and device files.
+    Read-only for the repository; the archive is unpacked with tarfile's "data" filter, which
+    refuses absolute paths, links out of the folder and device files.
     """
     result = _git(repo, "archive", "--format=tar", commit)
     if result.returncode != 0:
-        raise ProblemsError([Problem(commit, None, None, "", "git archive failed: "
-                                     + result.stderr.decode(errors="replace").strip(), "a readable commit")])
+        raise ProblemsError(
+            [
+                Problem(
+                    commit,
+                    None,
+                    None,
+                    "",
+                    "git archive failed: " + result.stderr.decode(errors="replace").strip(),
+                    "a readable commit",
+                )
+            ]
+        )
     wanted = tuple(p.strip("/") for p in paths)
     dest.mkdir(parents=True)
     with tarfile.open(fileobj=io.BytesIO(result.stdout)) as archive:
-        members = [m for m in archive.getmembers()
-                   if any(m.name == p or m.name.startswith(p + "/") for p in wanted)]
+        members = [
+            m
+            for m in archive.getmembers()
+            if any(m.name == p or m.name.startswith(p + "/") for p in wanted)
+        ]
         archive.extractall(dest, members=members, filter="data")
 
 
-# --- cases ----------------------------------------------------------------------------------------
+# --- cases ---------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -169,24 +242,35 @@ def case_specs_in_file(path: Path, key: str) -> list[CaseSpec]:
         return [CaseSpec(key, "file", data, None, {})]
     inner = data["case"]
     if "people" in inner and "case" in inner:
-        return [CaseSpec(key, "fixture", inner, data.get("as_of"), dict(data.get("parameters") or {}))]
+        return [
+            CaseSpec(key, "fixture", inner, data.get("as_of"), dict(data.get("parameters") or {}))
+        ]
     return []
 
 
-def discover_cases(side: Side, explicit: list[Path] | None, repo: Path = REPO_ROOT) -> dict[str, CaseSpec]:
+def discover_cases(
+    side: Side, explicit: list[Path] | None, repo: Path = REPO_ROOT
+) -> dict[str, CaseSpec]:
     """Every case of one side, by key. Explicit paths (files or folders) replace the defaults: the
-    checkout's examples/ and tests/fixtures/ (this repository's, for a bare policy folder) and the
-    worked examples in the policy's article files."""
+    checkout's examples/ and tests/fixtures/ (for a bare policy folder, this repository's if it is
+    the same instrument) and the worked examples in the policy's article files."""
     found: dict[str, CaseSpec] = {}
     if explicit:
         roots = [(Path(p), None) for p in explicit]
-    else:
-        base = side.tree or repo
-        roots = [(base / folder, base) for folder in CASE_FOLDERS]
+    elif side.tree is not None:
+        roots = [(side.tree / folder, side.tree) for folder in CASE_FOLDERS]
+    elif side.policy.id == _instrument_id(repo / DEFAULT_POLICY_PATH):
+        roots = [(repo / folder, repo) for folder in CASE_FOLDERS]
+    else:  # a bare folder of another instrument: this repository's cases are not about it
+        roots = []
     for root, base in roots:
-        files = [root] if root.is_file() else sorted(
-            p for p in root.rglob("*") if p.suffix in CASE_SUFFIXES and p.is_file()
-        ) if root.is_dir() else []
+        files = (
+            [root]
+            if root.is_file()
+            else sorted(p for p in root.rglob("*") if p.suffix in CASE_SUFFIXES and p.is_file())
+            if root.is_dir()
+            else []
+        )
         for path in files:
             key = path.relative_to(base).as_posix() if base else str(path)
             for spec in case_specs_in_file(path, key):
@@ -195,9 +279,24 @@ def discover_cases(side: Side, explicit: list[Path] | None, repo: Path = REPO_RO
         for article in side.policy.articles:
             for example in article.get("examples", []):
                 key = f"policy example {example['id']}"
-                found[key] = CaseSpec(key, "policy example", example["case"], example.get("as_of"),
-                                      dict(example.get("parameters") or {}))
+                found[key] = CaseSpec(
+                    key,
+                    "policy example",
+                    example["case"],
+                    example.get("as_of"),
+                    dict(example.get("parameters") or {}),
+                )
     return found
+
+
+def _instrument_id(policy_dir: Path) -> str | None:
+    from engine.yaml_source import load_yaml_file
+
+    try:
+        data = load_yaml_file(policy_dir / "instrument.yaml").data
+    except ProblemsError:
+        return None
+    return data.get("id") if isinstance(data, dict) else None
 
 
 def merged_cases(old: dict[str, CaseSpec], new: dict[str, CaseSpec]) -> list[CaseSpec]:
@@ -207,7 +306,9 @@ def merged_cases(old: dict[str, CaseSpec], new: dict[str, CaseSpec]) -> list[Cas
     out = []
     for key in sorted(set(old) | set(new)):
         spec = new.get(key) or old[key]
-        identity = json.dumps([spec.case, spec.as_of, spec.parameters], sort_keys=True, ensure_ascii=False)
+        identity = json.dumps(
+            [spec.case, spec.as_of, spec.parameters], sort_keys=True, ensure_ascii=False
+        )
         if identity not in seen:
             seen.add(identity)
             out.append(spec)

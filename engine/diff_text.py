@@ -1,9 +1,9 @@
 """Word-level differences between two versions of a provision's text, Chinese or English.
 
 A legal officer reads a change as "三十日 became 十五日", not as a list of changed characters, and a
-character diff of Chinese splits words (“处理决定” vs “处分决定” would show 理→分 and hide that a term
-of art changed). Chinese has no spaces, so words come from jieba's segmentation; English is split into
-words, spaces and punctuation.
+character diff of Chinese splits words (“处理决定” vs “处分决定” would show 理→分 and hide that a
+term of art changed). Chinese has no spaces, so words come from jieba's segmentation; English is
+split into words, spaces and punctuation.
 """
 
 from __future__ import annotations
@@ -30,12 +30,39 @@ def tokens(text: str, lang: str) -> list[str]:
     if not text:
         return []
     if lang == "zh":
-        return list(_jieba().cut(text, HMM=True))
+        # dictionary words only (HMM guesses glue a particle to its neighbour, 时未), and compounds
+        # split into their words, so that 出示证件 → 出示执法证件 shows 执法 inserted
+        return [part for word in _jieba().cut(text, HMM=False) for part in _split_compound(word)]
     return _EN_TOKENS.findall(text)
 
 
+def _split_compound(word: str) -> list[str]:
+    """A long dictionary word as its shorter dictionary words (出示证件 → 出示, 证件), if it is
+    made of
+    them entirely; otherwise the word itself (never single characters)."""
+    if len(word) < 4:
+        return [word]
+    jieba = _jieba()
+    jieba.dt.check_initialized()
+    freq = jieba.dt.FREQ
+
+    def known(piece: str) -> bool:
+        return len(piece) >= 2 and piece != word and freq.get(piece, 0) > 0
+
+    # fewest pieces: best[i] = the shortest split of word[:i] into known pieces
+    best: list[list[str] | None] = [[]] + [None] * len(word)
+    for end in range(2, len(word) + 1):
+        for start in range(end - 1):
+            head = best[start]
+            if head is not None and known(word[start:end]):
+                candidate = head + [word[start:end]]
+                if best[end] is None or len(candidate) < len(best[end]):
+                    best[end] = candidate
+    return best[-1] or [word]
+
+
 def word_diff(old: str | None, new: str | None, lang: str) -> list[dict[str, str]]:
-    """``[{"op": "equal"|"delete"|"insert", "text": …}]``; a replacement is a delete then an insert."""
+    """``[{"op": "equal"|"delete"|"insert", "text": …}]``; a replacement: a delete, an insert."""
     a, b = tokens(old or "", lang), tokens(new or "", lang)
     ops: list[dict[str, str]] = []
 
@@ -59,7 +86,7 @@ def word_diff(old: str | None, new: str | None, lang: str) -> list[dict[str, str
 
 
 def text_change(old: dict[str, Any] | None, new: dict[str, Any] | None) -> dict[str, Any]:
-    """The zh and en changes of one bilingual text (``{zh, en}``); unchanged languages are omitted."""
+    """The zh and en changes of one bilingual text (``{zh, en}``); unchanged languages left out."""
     out: dict[str, Any] = {}
     for lang in ("zh", "en"):
         before = (old or {}).get(lang)

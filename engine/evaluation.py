@@ -62,6 +62,11 @@ class Evaluation:
     used_parameters: set[str] = field(default_factory=set)  # used outside the rules
     warnings: list[dict[str, str]] = field(default_factory=list)
 
+    @property
+    def model_predicates(self) -> set[str]:
+        """The predicates this policy's program knows (another instrument may have fewer)."""
+        return set(self.policy.program_for(self.edition["id"]).predicates)
+
 
 def evaluate(
     policy: Policy,

@@ -105,7 +105,7 @@ def compile_edition_programs(policy: Policy) -> tuple[dict[str, Program] | None,
             programs.update(dict.fromkeys(members, program))
     merged: list[Problem] = []
     every = [set(problems) for _, problems in found]
-    for members, problems in found:
+    for _members, problems in found:
         for p in problems:
             if p in merged or (p.severity != "error" and not all(p in s for s in every)):
                 continue

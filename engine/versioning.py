@@ -4,13 +4,13 @@ Editions. A rule or an element may carry ``editions: [ids]`` (absent = every edi
 instrument). Each edition then has its own rule set, compiled once (engine.rules), and a query is
 answered with the rules of the edition in force on its as-of date (engine.evaluation).
 
-Encoding version. CI has no git history to compare with, yet must notice a change to what answers are
-computed from that no changelog entry describes. So the newest changelog entry records a fingerprint:
-the sha256 of the rules, parameters, vocabulary and edition data as they stood when the entry was
-written. When the files no longer hash to it, something changed since that version was recorded:
-``accountability validate`` fails until someone bumps ``encoding.version``, adds a changelog entry
-naming the eIds and saying why, and records the new fingerprint (``accountability version
---fingerprint`` prints it).
+Encoding version. CI has no git history to compare with, yet must notice a change to what answers
+are computed from that no changelog entry describes. So the newest changelog entry records a
+fingerprint: the sha256 of the rules, parameters, vocabulary and edition data as they stood when the
+entry was written. When the files no longer hash to it, something changed since that version was
+recorded: ``accountability validate`` fails until someone bumps ``encoding.version``, adds a
+changelog entry naming the eIds and saying why, and records the new fingerprint (``accountability
+version --fingerprint`` prints it).
 
 What the fingerprint covers is what answers depend on; documentation fields (rule notes, parameter
 rationales, questions, sources and option descriptions, vocabulary descriptions, edition notes) are
@@ -71,13 +71,13 @@ def check_edition_membership(policy: Policy) -> list[Problem]:
         if edition_id in seen:
             problems.append(
                 idoc.problem(
-                    ("editions", i, "id"), f"duplicate edition id {edition_id}", "a unique edition id"
+                    ("editions", i, "id"),
+                    f"duplicate edition id {edition_id}",
+                    "a unique edition id",
                 )
             )
         seen.add(edition_id)
-    element_editions = {
-        e["eid"]: e.get("editions") for a in policy.articles for e in a["elements"]
-    }
+    element_editions = {e["eid"]: e.get("editions") for a in policy.articles for e in a["elements"]}
     rules = {r["id"]: r for r in policy.rules}
     for article in policy.articles:
         doc = policy.docs[article_file(article["eid"])]
@@ -112,9 +112,11 @@ def check_edition_membership(policy: Policy) -> list[Problem]:
                     problems.append(
                         doc.problem(
                             ("rules", i, "cites", j),
-                            f"rule {rule['id']} applies in edition(s) {', '.join(missing)} but cites "
+                            f"rule {rule['id']} applies in edition(s) {', '.join(missing)} but "
+                            "cites "
                             f"{eid}, which only edition(s) {', '.join(cited)} contain",
-                            f"`editions: [{', '.join(cited)}]` on the rule, or a citation of text in "
+                            f"`editions: [{', '.join(cited)}]` on the rule, or a citation of text "
+                            "in "
                             "force in every edition of the rule",
                             code="edition-cite",
                         )
@@ -138,7 +140,7 @@ def check_edition_membership(policy: Policy) -> list[Problem]:
     return problems
 
 
-# --- the encoding's fingerprint -----------------------------------------------------------------
+# --- the encoding's fingerprint ------------------------------------------------------------------
 
 
 def _without_documentation(value: Any) -> Any:
@@ -206,7 +208,7 @@ def policy_fingerprint(policy: Policy) -> str:
 def fingerprint_of_dir(root: str | Path) -> str:
     """The fingerprint of a policy folder read straight from its files.
 
-    Works when ``validate`` fails because the fingerprint is stale (that is exactly when the value to
+    Works when ``validate`` fails because the fingerprint is stale (exactly when the value to
     record is needed), so it reads the files with the safe loader but checks nothing else.
     """
     from engine.policy import article_file
@@ -233,7 +235,7 @@ def fingerprint_of_dir(root: str | Path) -> str:
     return fingerprint(instrument, articles, parameters, vocabulary)
 
 
-# --- the changelog check --------------------------------------------------------------------------
+# --- the changelog check -------------------------------------------------------------------------
 
 
 def semver(text: str) -> tuple[int, int, int] | None:
@@ -269,7 +271,8 @@ def check_encoding_version(policy: Policy, severity: str = "error") -> list[Prob
         if cur["date"] < prev["date"]:
             report(
                 ("encoding", "changelog", i, "date"),
-                f"changelog entry {cur['version']} is dated {cur['date']}, before the entry above it "
+                f"changelog entry {cur['version']} is dated {cur['date']}, before the entry above "
+                "it "
                 f"({prev['version']}, {prev['date']})",
                 "dates that do not go back in time, oldest entry first",
                 "encoding-version-order",
@@ -287,7 +290,8 @@ def check_encoding_version(policy: Policy, severity: str = "error") -> list[Prob
     current = policy_fingerprint(policy)
     recorded = newest.get("fingerprint")
     how = (
-        "bump encoding.version, add a changelog entry naming the eIds it touches and why, and record "
+        "bump encoding.version, add a changelog entry naming the eIds it touches and why, and "
+        "record "
         f"`fingerprint: {current}` in it (printed by `{FINGERPRINT_COMMAND}`)"
     )
     if recorded is None:

@@ -1,5 +1,5 @@
-"""Liability, point by point (Arts. 7-14, 17, 18): for every eId the rules cite, one small case where
-the point applies and one where it does not.
+"""Liability, point by point (Arts. 7-14, 17, 18): for every eId the rules cite, one small case
+where the point applies and one where it does not.
 
 Cases are built as Python dicts from one minimal valid case (a handler, a reviewer and an approver
 on one act), so each pair differs only in the fact that decides the point.
@@ -95,13 +95,18 @@ def any_aggravation(d: dict) -> bool:
 
 def has_degree(degree: str) -> Callable[[dict], bool]:
     return lambda d: any(
-        x["degree"] == degree for v in d["verdicts"] if v["verdict"] == "responsible" for x in v["degrees"]
+        x["degree"] == degree
+        for v in d["verdicts"]
+        if v["verdict"] == "responsible"
+        for x in v["degrees"]
     )
 
 
 def displaces_by(eid: str) -> Callable[[dict], bool]:
     return lambda d: any(
-        r["kind"] == "displaced" and r["by"] == eid for v in d["verdicts"] for r in v.get("why_not", [])
+        r["kind"] == "displaced" and r["by"] == eid
+        for v in d["verdicts"]
+        for r in v.get("why_not", [])
     )
 
 
@@ -126,7 +131,9 @@ def commended(d: dict) -> bool:
 
 
 def responsible(person: str) -> Callable[[dict], bool]:
-    return lambda d: any(v["person"] == person and v["verdict"] == "responsible" for v in d["verdicts"])
+    return lambda d: any(
+        v["person"] == person and v["verdict"] == "responsible" for v in d["verdicts"]
+    )
 
 
 # --- the pairs -------------------------------------------------------------------------------
@@ -157,13 +164,17 @@ for n in [1, *range(4, 17)]:
 # 7(2): computed from the inspection record, even unalleged; a contradicted allegation fails
 PAIRS["art_7__point_2"] = (
     make_case({"inspection": {"inspectors": 2, "certificate_shown": False}, "points": []}),
-    make_case({"inspection": {"inspectors": 2, "certificate_shown": True}, **alleged("art_7__point_2")}),
+    make_case(
+        {"inspection": {"inspectors": 2, "certificate_shown": True}, **alleged("art_7__point_2")}
+    ),
     fault_has("art_7__point_2"),
 )
 # 7(3): computed from the head count, even unalleged; an allegation the head count contradicts fails
 PAIRS["art_7__point_3"] = (
     make_case({"inspection": {"inspectors": 1, "certificate_shown": True}, "points": []}),
-    make_case({"inspection": {"inspectors": 2, "certificate_shown": True}, **alleged("art_7__point_3")}),
+    make_case(
+        {"inspection": {"inspectors": 2, "certificate_shown": True}, **alleged("art_7__point_3")}
+    ),
     fault_has("art_7__point_3"),
 )
 PAIRS["art_7__point_17"] = (
@@ -183,18 +194,42 @@ for n in [2, 3, 4, 5, 6, 7, 10]:
     other = "art_8__point_2" if n != 2 else "art_8__point_3"
     PAIRS[eid] = (make_case(alleged(eid)), make_case(alleged(other)), fault_has(eid))
 PAIRS["art_8__point_1"] = (
-    make_case({"points": [], "internal_affairs": {"submitted_on": "2024-05-10", "submit_due": "2024-05-08"}}),
-    make_case({"points": [], "internal_affairs": {"submitted_on": "2024-05-08", "submit_due": "2024-05-08"}}),
+    make_case(
+        {
+            "points": [],
+            "internal_affairs": {"submitted_on": "2024-05-10", "submit_due": "2024-05-08"},
+        }
+    ),
+    make_case(
+        {
+            "points": [],
+            "internal_affairs": {"submitted_on": "2024-05-08", "submit_due": "2024-05-08"},
+        }
+    ),
     fault_has("art_8__point_1"),
 )
 PAIRS["art_8__point_8"] = (
-    make_case({"points": [], "internal_affairs": {"outgoing_document": True, "signed_off_by_leader": False}}),
-    make_case({"points": [], "internal_affairs": {"outgoing_document": True, "signed_off_by_leader": True}}),
+    make_case(
+        {
+            "points": [],
+            "internal_affairs": {"outgoing_document": True, "signed_off_by_leader": False},
+        }
+    ),
+    make_case(
+        {
+            "points": [],
+            "internal_affairs": {"outgoing_document": True, "signed_off_by_leader": True},
+        }
+    ),
     fault_has("art_8__point_8"),
 )
 PAIRS["art_8__point_9"] = (
-    make_case({"points": [], "internal_affairs": {"sent_on": "2024-06-04", "send_due": "2024-06-03"}}),
-    make_case({"points": [], "internal_affairs": {"sent_on": "2024-06-03", "send_due": "2024-06-03"}}),
+    make_case(
+        {"points": [], "internal_affairs": {"sent_on": "2024-06-04", "send_due": "2024-06-03"}}
+    ),
+    make_case(
+        {"points": [], "internal_affairs": {"sent_on": "2024-06-03", "send_due": "2024-06-03"}}
+    ),
     fault_has("art_8__point_9"),
 )
 PAIRS["art_8__point_11"] = (
@@ -204,7 +239,9 @@ PAIRS["art_8__point_11"] = (
 )
 PAIRS["art_8__intro"] = (
     make_case(alleged("art_8__point_3")),
-    make_case(alleged("art_7__point_3")),  # alleged, but with no head count recorded it is an Art. 7 item
+    make_case(
+        alleged("art_7__point_3")
+    ),  # alleged, but with no head count recorded it is an Art. 7 item
     fault_kind("internal"),
 )
 
@@ -217,7 +254,9 @@ PAIRS["art_9__intro"] = (
 )
 PAIRS["art_9__point_1"] = (
     make_case(circumstances=circumstance("han", "refused_to_correct")),
-    make_case(OVERTURNED, circumstances=circumstance("han", "refused_to_correct")),  # han is displaced
+    make_case(
+        OVERTURNED, circumstances=circumstance("han", "refused_to_correct")
+    ),  # han is displaced
     aggravated_under("art_9__point_1"),
 )
 PAIRS["art_9__point_2"] = (
@@ -245,7 +284,9 @@ PAIRS["art_9__point_5"] = (
 INTERNAL = alleged("art_8__point_2")
 PAIRS["art_10__intro"] = (
     make_case(INTERNAL, circumstances=circumstance("han", "admitted_and_corrected")),
-    make_case(circumstances=circumstance("han", "admitted_and_corrected")),  # Art. 7 fault: tail bites
+    make_case(
+        circumstances=circumstance("han", "admitted_and_corrected")
+    ),  # Art. 7 fault: tail bites
     any_leniency_available,
 )
 PAIRS["art_10__point_1"] = (
@@ -270,15 +311,33 @@ PAIRS["art_10__point_3"] = (
 # Art. 11
 PAIRS["art_11__intro"] = (make_case(), make_case(OVERTURNED), has_degree("graded"))
 PAIRS["art_11__point_1"] = (
-    make_case({"culpability": [{"person": "han", "form": "intent"}], "caused_errors": [{"by": "han", "of": "shen"}]}),
     make_case(
-        {"culpability": [{"person": "han", "form": "negligence"}], "caused_errors": [{"by": "han", "of": "shen"}]}
+        {
+            "culpability": [{"person": "han", "form": "intent"}],
+            "caused_errors": [{"by": "han", "of": "shen"}],
+        }
+    ),
+    make_case(
+        {
+            "culpability": [{"person": "han", "form": "negligence"}],
+            "caused_errors": [{"by": "han", "of": "shen"}],
+        }
     ),
     displaces_by("art_11__point_1"),
 )
 PAIRS["art_11__point_2"] = (
-    make_case({"culpability": [{"person": "shen", "form": "intent"}], "caused_errors": [{"by": "shen", "of": "pang"}]}),
-    make_case({"culpability": [{"person": "shen", "form": "intent"}], "caused_errors": [{"by": "shen", "of": "han"}]}),
+    make_case(
+        {
+            "culpability": [{"person": "shen", "form": "intent"}],
+            "caused_errors": [{"by": "shen", "of": "pang"}],
+        }
+    ),
+    make_case(
+        {
+            "culpability": [{"person": "shen", "form": "intent"}],
+            "caused_errors": [{"by": "shen", "of": "han"}],
+        }
+    ),
     displaces_by("art_11__point_2"),
 )
 PAIRS["art_11__point_3"] = (
@@ -290,7 +349,10 @@ PAIRS["art_11__point_4"] = (
     make_case(
         {
             "correct_opinions": ["han", "shen"],
-            "opinion_changes": [{"by": "pang", "changed": "han"}, {"by": "pang", "changed": "shen"}],
+            "opinion_changes": [
+                {"by": "pang", "changed": "han"},
+                {"by": "pang", "changed": "shen"},
+            ],
         }
     ),
     # the reviewer's opinion was not correct: (4) needs both correct opinions overturned
@@ -299,7 +361,16 @@ PAIRS["art_11__point_4"] = (
 )
 PAIRS["art_11__point_5"] = (
     make_case(
-        {"instructions": [{"leader": "lei", "subordinate": "han", "objected": False, "manifestly_unlawful": False}]}
+        {
+            "instructions": [
+                {
+                    "leader": "lei",
+                    "subordinate": "han",
+                    "objected": False,
+                    "manifestly_unlawful": False,
+                }
+            ]
+        }
     ),
     make_case(),
     has_degree("direct"),
@@ -314,7 +385,12 @@ COLLECTIVE = {
 PAIRS["art_11__point_6"] = (make_case(COLLECTIVE), make_case(), has_degree("primary"))
 
 # Art. 12
-INACTION = {"handler": None, "reviewer": None, "approver": None, "inaction": {"duty": "home_visits"}}
+INACTION = {
+    "handler": None,
+    "reviewer": None,
+    "approver": None,
+    "inaction": {"duty": "home_visits"},
+}
 PAIRS["art_12__para_1"] = (
     make_case({**INACTION, **alleged("art_7__point_4")}),
     make_case({**INACTION, "points": []}),  # inaction, but no listed fault
@@ -323,7 +399,11 @@ PAIRS["art_12__para_1"] = (
 
 # Art. 13: the forms are available to a responsible person, and to nobody when there is no fault
 for n in range(1, 6):
-    PAIRS[f"art_13__point_{n}"] = (make_case(), make_case({"points": []}), sanction_form(f"art_13__point_{n}"))
+    PAIRS[f"art_13__point_{n}"] = (
+        make_case(),
+        make_case({"points": []}),
+        sanction_form(f"art_13__point_{n}"),
+    )
 PAIRS["art_13__intro"] = (make_case(), make_case({"points": []}), lambda d: bool(d["sanctions"]))
 
 # Art. 14: compensation is recovered only for intent or gross negligence
@@ -350,7 +430,9 @@ PAIRS["art_17__para_1"] = (
 HEARING = {"investigation_closed_on": "2024-11-01"}
 PAIRS["art_18__para_1"] = (
     make_case(investigation={"investigated": ["han"]}, procedure=HEARING),
-    make_case(investigation={"investigated": ["han"]}, procedure={**HEARING, "statements_heard": ["han"]}),
+    make_case(
+        investigation={"investigated": ["han"]}, procedure={**HEARING, "statements_heard": ["han"]}
+    ),
     procedural_defect,
 )
 PAIRS["art_18__para_2"] = (
@@ -425,21 +507,26 @@ def test_compensation_without_a_recorded_form_of_fault_leaves_recovery_to_a_huma
     ]
 
 
-def test_an_objecting_subordinate_is_cleared_only_for_a_lawful_order_and_the_leader_is_always_direct():
+def test_an_objector_is_cleared_only_for_a_lawful_order_and_the_leader_is_always_direct():
     def instructed(objected: bool, unlawful: bool) -> dict:
         return make_case(
             {
                 "instructions": [
-                    {"leader": "lei", "subordinate": "han", "objected": objected, "manifestly_unlawful": unlawful}
+                    {
+                        "leader": "lei",
+                        "subordinate": "han",
+                        "objected": objected,
+                        "manifestly_unlawful": unlawful,
+                    }
                 ]
             }
         )
 
     cleared = evaluate(instructed(True, False))
     assert not responsible("han")(cleared)
-    assert [r["kind"] for v in cleared["verdicts"] if v["person"] == "han" for r in v["why_not"]] == [
-        "cleared_subordinate"
-    ]
+    assert [
+        r["kind"] for v in cleared["verdicts"] if v["person"] == "han" for r in v["why_not"]
+    ] == ["cleared_subordinate"]
     for objected, unlawful in ((True, True), (False, False), (False, True)):
         data = evaluate(instructed(objected, unlawful))
         assert responsible("han")(data), (objected, unlawful)
@@ -448,7 +535,9 @@ def test_an_objecting_subordinate_is_cleared_only_for_a_lawful_order_and_the_lea
 
 def test_a_decision_maker_is_primary_even_when_recorded_as_voting_against():
     votes = [{"person": "lei", "vote": "against"}, {"person": "pang", "vote": "for"}]
-    data = evaluate(make_case({"collective_decision": {"id": "m", "decision_maker": "lei", "votes": votes}}))
+    data = evaluate(
+        make_case({"collective_decision": {"id": "m", "decision_maker": "lei", "votes": votes}})
+    )
     degrees = {v["person"]: [x["degree"] for x in v.get("degrees", [])] for v in data["verdicts"]}
     assert degrees["lei"] == ["primary"]
     assert degrees["pang"] == ["secondary"]
@@ -463,7 +552,10 @@ def test_two_holders_of_the_post_with_the_unperformed_duty_are_both_responsible_
     assert by_post == {"han", "ouyang"}
 
 
-@pytest.mark.xfail(strict=True, reason="rule-bugs.md B1: a responsible 'involved staff' member is missing from verdicts")
+@pytest.mark.xfail(
+    strict=True,
+    reason="rule-bugs.md B1: a responsible 'involved staff' member is missing from verdicts",
+)
 def test_under_the_any_involved_staff_reading_the_misleading_clerk_appears_among_the_verdicts():
     case = make_case(
         {
@@ -479,6 +571,8 @@ def test_under_the_any_involved_staff_reading_the_misleading_clerk_appears_among
 
 
 def test_an_inspection_recorded_without_the_certificate_shown_is_a_fault_without_any_allegation():
-    data = evaluate(make_case({"points": [], "inspection": {"inspectors": 2, "certificate_shown": False}}))
+    data = evaluate(
+        make_case({"points": [], "inspection": {"inspectors": 2, "certificate_shown": False}})
+    )
     assert [(f["act"], f["points"]) for f in data["faults"]] == [("a1", ["art_7__point_2"])]
     assert data["open_points"] == []

@@ -31,7 +31,10 @@ def recusal_case(
     members: tuple[str, ...] = (MEMBER,),
     investigated: tuple[str, ...] = (PARTY,),
 ) -> dict:
-    """A case whose only question is recusal: parents as (child, parent), ties as (person, other, kind)."""
+    """A case whose only question is recusal.
+
+    Parents are (child, parent) pairs, ties (person, other, kind) triples.
+    """
     names = {PARTY, MEMBER, *members, *investigated}
     for child, parent in parents:
         names |= {child, parent}
@@ -62,7 +65,11 @@ def _status(case_repr: str, params: tuple) -> tuple:
 
     data = policy().evaluate(json.loads(case_repr), as_of=AS_OF, parameters=dict(params)).to_dict()
     return tuple(
-        (r["member"], r["status"], tuple(sorted((g["point"], g["relation"]) for g in r.get("grounds", []))))
+        (
+            r["member"],
+            r["status"],
+            tuple(sorted((g["point"], g["relation"]) for g in r.get("grounds", []))),
+        )
         for r in data["recusal"]
     )
 
@@ -91,7 +98,10 @@ FAMILY: dict[str, tuple[list[tuple[str, str]], list[tuple[str, str]]]] = {
     "great_grandchild": ([("son", PARTY), ("grandson", "son"), (MEMBER, "grandson")], []),
     "uncle": ([(PARTY, "dad"), ("dad", "grandpa"), (MEMBER, "grandpa")], []),
     "nephew": ([(PARTY, "mum"), ("sister", "mum"), (MEMBER, "sister")], []),
-    "first_cousin": ([(PARTY, "dad"), ("dad", "grandpa"), ("uncle", "grandpa"), (MEMBER, "uncle")], []),
+    "first_cousin": (
+        [(PARTY, "dad"), ("dad", "grandpa"), ("uncle", "grandpa"), (MEMBER, "uncle")],
+        [],
+    ),
     "spouse_parent": ([("wife", MEMBER)], [(PARTY, "wife")]),
     "spouse_sibling": ([("wife", "in_law_mum"), (MEMBER, "in_law_mum")], [(PARTY, "wife")]),
     "spouse_sibling_spouse": (
@@ -99,7 +109,10 @@ FAMILY: dict[str, tuple[list[tuple[str, str]], list[tuple[str, str]]]] = {
         [(PARTY, "wife"), ("wife_brother", MEMBER)],
     ),
     "child_spouse": ([("daughter", PARTY)], [("daughter", MEMBER)]),
-    "child_spouse_parent": ([("daughter", PARTY), ("son_in_law", MEMBER)], [("daughter", "son_in_law")]),
+    "child_spouse_parent": (
+        [("daughter", PARTY), ("son_in_law", MEMBER)],
+        [("daughter", "son_in_law")],
+    ),
     "collateral_relative_spouse": (
         [(PARTY, "dad"), ("dad", "grandpa"), ("uncle", "grandpa"), ("cousin", "uncle")],
         [("cousin", MEMBER)],
@@ -185,7 +198,9 @@ REVERSE = {
 
 
 @pytest.mark.parametrize("kind", sorted(REVERSE))
-def test_the_same_relation_seen_from_the_other_side_is_still_a_bar_where_the_list_is_symmetric(kind):
+def test_the_same_relation_seen_from_the_other_side_is_still_a_bar_where_the_list_is_symmetric(
+    kind,
+):
     parents, spouses = FAMILY[kind]
     st, grounds = status(recusal_case(swap(parents), swap(spouses)))
     assert st == "disqualified"
@@ -227,11 +242,22 @@ def test_a_great_uncle_and_a_second_cousin_are_beyond_three_generations_and_may_
 
 def test_a_spouses_cousin_and_a_cousins_parent_in_law_are_not_close_in_laws():
     spouse_cousin = (
-        [("wife", "wife_dad"), ("wife_dad", "wife_grandpa"), ("wife_uncle", "wife_grandpa"), (MEMBER, "wife_uncle")],
+        [
+            ("wife", "wife_dad"),
+            ("wife_dad", "wife_grandpa"),
+            ("wife_uncle", "wife_grandpa"),
+            (MEMBER, "wife_uncle"),
+        ],
         [(PARTY, "wife")],
     )
     cousin_parent_in_law = (
-        [(PARTY, "dad"), ("dad", "grandpa"), ("uncle", "grandpa"), ("cousin", "uncle"), ("cousin_wife", MEMBER)],
+        [
+            (PARTY, "dad"),
+            ("dad", "grandpa"),
+            ("uncle", "grandpa"),
+            ("cousin", "uncle"),
+            ("cousin_wife", MEMBER),
+        ],
         [("cousin", "cousin_wife")],
     )
     for parents, spouses in (spouse_cousin, cousin_parent_in_law):
@@ -241,7 +267,10 @@ def test_a_spouses_cousin_and_a_cousins_parent_in_law_are_not_close_in_laws():
 
 
 def test_the_party_is_disqualified_as_a_member_under_16_1():
-    assert status(recusal_case(members=(PARTY,)), PARTY) == ("disqualified", {("art_16__point_1", "party")})
+    assert status(recusal_case(members=(PARTY,)), PARTY) == (
+        "disqualified",
+        {("art_16__point_1", "party")},
+    )
 
 
 def test_a_relative_of_any_one_of_several_parties_is_disqualified():
@@ -274,15 +303,21 @@ TIE_KINDS = [
 
 @pytest.mark.parametrize("kind", TIE_KINDS)
 def test_each_kind_of_tie_with_the_party_is_flagged_for_a_human_finding(kind):
-    assert status(recusal_case(ties=[(MEMBER, PARTY, kind)])) == ("needs_finding", {("art_16__point_3", kind)})
+    assert status(recusal_case(ties=[(MEMBER, PARTY, kind)])) == (
+        "needs_finding",
+        {("art_16__point_3", kind)},
+    )
 
 
 @pytest.mark.parametrize("kind", ["money_tie", "superior", "former_spouse", "close_friendship"])
 def test_a_tie_recorded_from_the_partys_side_is_flagged_too(kind):
-    assert status(recusal_case(ties=[(PARTY, MEMBER, kind)])) == ("needs_finding", {("art_16__point_3", kind)})
+    assert status(recusal_case(ties=[(PARTY, MEMBER, kind)])) == (
+        "needs_finding",
+        {("art_16__point_3", kind)},
+    )
 
 
-def test_a_finding_that_the_tie_may_affect_impartiality_disqualifies_and_the_opposite_finding_admits():
+def test_a_finding_that_the_tie_may_affect_impartiality_disqualifies_and_the_opposite_admits():
     ties = [(MEMBER, PARTY, "money_tie")]
     assert status(recusal_case(ties=ties, findings={MEMBER: True})) == (
         "disqualified",
@@ -309,7 +344,11 @@ def test_a_member_without_any_connection_is_admitted_with_the_reason_cited():
 # --- one pair per eId of Art. 16 --------------------------------------------------------------
 
 PAIRS = {
-    "art_16__intro": (recusal_case(members=(PARTY,)), recusal_case(), lambda s: s[0] == "disqualified"),
+    "art_16__intro": (
+        recusal_case(members=(PARTY,)),
+        recusal_case(),
+        lambda s: s[0] == "disqualified",
+    ),
     "art_16__point_1": (
         recusal_case(members=(PARTY,)),
         recusal_case(),
@@ -340,3 +379,30 @@ def test_each_element_of_art16_applies_in_its_case_and_not_in_the_contrasting_on
     assert holds(status(applies, member))
     other = PARTY if does_not["investigation"]["proposed_members"] == [PARTY] else MEMBER
     assert not holds(status(does_not, other))
+
+
+@pytest.mark.xfail(
+    strict=True, reason="rule-bugs.md B7: the handling chain of the act is not flagged under 16(3)"
+)
+def test_a_member_in_the_handling_chain_of_the_act_under_review_is_flagged_under_16_3():
+    case = {
+        "case": {"id": "same-chain", "title": "同一办理链条"},
+        "people": [
+            {"id": i, "name": n} for i, n in (("han", "韩梅"), ("shen", "沈涛"), ("pang", "庞军"))
+        ],
+        "acts": [
+            {
+                "id": "a1",
+                "description": "批准一户低保",
+                "handler": "han",
+                "reviewer": "shen",
+                "approver": "pang",
+                "points": [{"point": "art_7__point_8"}],
+            }
+        ],
+        "investigation": {"investigated": ["han"], "proposed_members": ["shen", "pang"]},
+    }
+    # INTERPRETATION.md, Art. 16: "in the same handling chain of the act under review" is on the
+    # checklist, and the case itself records the chain: no separate tie should be needed
+    for member in ("shen", "pang"):
+        assert status(case, member) == ("needs_finding", {("art_16__point_3", "same_chain")})

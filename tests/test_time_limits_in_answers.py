@@ -41,7 +41,11 @@ def appeal_case(delivered: str, lodged: str | None = None) -> dict:
 
 
 def evaluate(case: dict, as_of: str, calendar_file=None, **params) -> dict:
-    return policy().evaluate(case, as_of=as_of, parameters=params, calendar_file=calendar_file).to_dict()
+    return (
+        policy()
+        .evaluate(case, as_of=as_of, parameters=params, calendar_file=calendar_file)
+        .to_dict()
+    )
 
 
 def period(data: dict, name: str, subject: str = "case") -> dict:
@@ -90,7 +94,9 @@ def test_the_initial_review_is_met_overdue_or_running_as_of_the_query_date(done,
 
 
 def test_the_national_day_counting_names_the_makeup_sunday_and_the_skipped_holidays():
-    review = period(evaluate(procedure_case(discovered_on="2024-09-27"), as_of="2024-12-01"), "initial_review")
+    review = period(
+        evaluate(procedure_case(discovered_on="2024-09-27"), as_of="2024-12-01"), "initial_review"
+    )
     steps = " ".join(s["en"] for s in review["counting"]["steps"])
     assert "2024-09-29 (Sunday, National Day make-up working day)" in steps
     assert "2024-10-01 to 2024-10-07" in steps
@@ -118,11 +124,16 @@ def test_an_investigation_ending_in_the_spring_festival_rolls_over_to_the_first_
         (None, "2025-02-06", "exceeded_normal_limit"),
     ],
 )
-def test_a_late_investigation_exceeds_the_normal_limit_rather_than_breaching_it(closed, as_of, expected):
+def test_a_late_investigation_exceeds_the_normal_limit_rather_than_breaching_it(
+    closed, as_of, expected
+):
     procedure = {"filing_decision_on": "2025-01-01"}
     if closed:
         procedure["investigation_closed_on"] = closed
-    assert period(evaluate(procedure_case(**procedure), as_of=as_of), "investigation")["status"] == expected
+    assert (
+        period(evaluate(procedure_case(**procedure), as_of=as_of), "investigation")["status"]
+        == expected
+    )
 
 
 # --- Art. 19 appeal: 30 calendar days from delivery ---------------------------------------------
@@ -159,7 +170,7 @@ def test_an_appeal_is_in_time_late_running_or_lapsed(lodged, as_of, status, out_
     assert "art_19__para_1" in appeal["cites"]
 
 
-def test_a_late_appeal_is_reported_not_refused_by_default_and_refused_under_the_inadmissible_reading():
+def test_a_late_appeal_is_only_reported_by_default_and_refused_under_the_inadmissible_reading():
     case = appeal_case("2024-11-04", "2024-12-10")
     assert period(evaluate(case, as_of="2025-01-15"), "appeal", "qi")["inadmissible"] is False
     strict = evaluate(case, as_of="2025-01-15", art19_late_appeal="inadmissible")
@@ -177,13 +188,21 @@ def test_each_decision_has_its_own_appeal_period():
         ]
     )
     data = evaluate(case, as_of="2025-01-15")
-    assert (period(data, "appeal", "qi")["status"], period(data, "appeal", "lu")["status"]) == ("met", "expired")
+    assert (period(data, "appeal", "qi")["status"], period(data, "appeal", "lu")["status"]) == (
+        "met",
+        "expired",
+    )
     assert period(data, "appeal", "lu")["due"] == "2024-12-06"
 
 
-@pytest.mark.xfail(strict=True, reason="rule-bugs.md B4: the appeal status is derived by Art. 15 rules and cites Art. 15")
+@pytest.mark.xfail(
+    strict=True,
+    reason="rule-bugs.md B4: the appeal status is derived by Art. 15 rules and cites Art. 15",
+)
 def test_an_appeal_period_cites_article_19_and_not_article_15():
-    appeal = period(evaluate(appeal_case("2024-11-04", "2024-11-20"), as_of="2025-01-15"), "appeal", "qi")
+    appeal = period(
+        evaluate(appeal_case("2024-11-04", "2024-11-20"), as_of="2025-01-15"), "appeal", "qi"
+    )
     assert appeal["cites"] == ["art_19__para_1"]
 
 
@@ -205,14 +224,19 @@ def test_a_period_that_merely_passes_through_2026_is_still_computed():
 
 def test_a_user_calendar_file_lets_periods_beyond_2026_be_computed():
     case = procedure_case(
-        discovered_on="2026-12-28", initial_review_done_on="2027-01-06", filing_decision_on="2027-01-08"
+        discovered_on="2026-12-28",
+        initial_review_done_on="2027-01-06",
+        filing_decision_on="2027-01-08",
     )
     data = evaluate(case, as_of="2027-03-01", calendar_file=FICTITIOUS_2027)
     review, investigation = period(data, "initial_review"), period(data, "investigation")
     # 12-29, 12-30, 12-31, then 01-01..03 are (fictitious) holidays: 01-04, 01-05
     assert (review["due"], review["status"]) == ("2027-01-05", "overdue")
     # 01-08 + 30 = Sunday 02-07, inside the fictitious Spring Festival 02-06..14 → Monday 02-15
-    assert (investigation["due"], investigation["status"]) == ("2027-02-15", "exceeded_normal_limit")
+    assert (investigation["due"], investigation["status"]) == (
+        "2027-02-15",
+        "exceeded_normal_limit",
+    )
     assert not [p for p in data["open_points"] if p["kind"] == "calendar"]
 
 
@@ -236,7 +260,10 @@ PAIRS = {
 
 def test_every_element_of_arts_15_and_19_cited_by_a_rule_has_a_pair_of_cases():
     cited = {
-        eid for rule in policy().rules for eid in rule["cites"] if eid.startswith(("art_15__", "art_19__"))
+        eid
+        for rule in policy().rules
+        for eid in rule["cites"]
+        if eid.startswith(("art_15__", "art_19__"))
     }
     assert cited <= set(PAIRS), sorted(cited - set(PAIRS))
 

@@ -1,8 +1,8 @@
 """Editions and the encoding's version (issue 6), tested on the FICTITIOUS test-only instrument.
 
-tests/instruments/fictitious-two-editions is invented (虚构，仅供测试): edition 2030 makes the handler
-responsible; edition 2031 adds Art. 3 para. 2, under which a reviewer who overturned the handler's
-correct opinion is responsible instead. Every test that changes it works on a copy.
+tests/instruments/fictitious-two-editions is invented (虚构，仅供测试): edition 2030 makes the
+handler responsible; edition 2031 adds Art. 3 para. 2, under which a reviewer who overturned the
+handler's correct opinion is responsible instead. Every test that changes it works on a copy.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def responsible(policy, as_of: str) -> tuple[str, set]:
     return ev.edition["id"], set(ev.model.tuples("responsible"))
 
 
-# --- as-of picks the edition, and its rules ---------------------------------------------------------
+# --- as-of picks the edition, and its rules ------------------------------------------------------
 
 
 def test_a_date_in_the_first_edition_is_answered_with_the_first_editions_rules(fictitious):
@@ -90,7 +90,11 @@ def test_the_query_command_refuses_a_date_before_the_first_edition(capsys):
 def test_each_edition_is_compiled_once_with_only_its_own_rules(fictitious):
     old, new = fictitious.program_for("2030"), fictitious.program_for("2031")
     assert old is fictitious.program_for("2030") and new is not old
-    assert {r["id"] for r in fictitious.rules_in("2030")} == {"fx_fault", "fx_handler_2030", "fx_repeat"}
+    assert {r["id"] for r in fictitious.rules_in("2030")} == {
+        "fx_fault",
+        "fx_handler_2030",
+        "fx_repeat",
+    }
     assert "fx_handler_2030" not in {r["id"] for r in fictitious.rules_in("2031")}
     assert fictitious.program is new  # the newest edition's program
 
@@ -101,23 +105,29 @@ def test_the_real_policy_with_one_edition_compiles_one_program():
     assert len({id(policy.program_for(e)) for e in editions}) == 1
 
 
-# --- edition periods and memberships are checked ----------------------------------------------------
+# --- edition periods and memberships are checked -------------------------------------------------
 
 
 def test_overlapping_editions_are_rejected_with_a_located_error(copy, capsys):
     edit(copy, "instrument.yaml", 'effective_to: "2030-12-31"', 'effective_to: "2031-03-31"')
-    line = edit(copy, "instrument.yaml", 'effective_from: "2031-01-01"', 'effective_from: "2031-01-01"')
+    line = edit(
+        copy, "instrument.yaml", 'effective_from: "2031-01-01"', 'effective_from: "2031-01-01"'
+    )
     code, report = validate(copy, capsys)
     assert code == 1
     assert re.search(
-        rf"instrument\.yaml:{line}:\d+: \$\.editions\[1\]\.effective_from: edition 2031 starts 2031-01-01 "
-        r"but 2030 ends 2031-03-31: an overlap of 90 day\(s\); expected 2031-04-01 \(no gap, no overlap\)",
+        rf"instrument\.yaml:{line}:\d+: \$\.editions\[1\]\.effective_from: edition 2031 starts "
+        r"2031-01-01 "
+        r"but 2030 ends 2031-03-31: an overlap of 90 day\(s\); expected 2031-04-01 \(no gap, no "
+        r"overlap\)",
         report,
     ), report
 
 
 def test_a_gap_between_editions_is_rejected_with_a_located_error(copy, capsys):
-    line = edit(copy, "instrument.yaml", 'effective_from: "2031-01-01"', 'effective_from: "2031-02-01"')
+    line = edit(
+        copy, "instrument.yaml", 'effective_from: "2031-01-01"', 'effective_from: "2031-02-01"'
+    )
     code, report = validate(copy, capsys)
     assert code == 1
     assert re.search(
@@ -136,26 +146,37 @@ def test_an_open_ended_edition_followed_by_another_is_rejected(copy, capsys):
 
 
 def test_a_rule_citing_text_not_in_its_editions_is_rejected(copy, capsys):
-    edit(copy, "articles/art_03.yaml", "editions: [\"2030\"]\n    cites: [art_3__para_1]",
-         "editions: [\"2030\"]\n    cites: [art_3__para_2]")
+    edit(
+        copy,
+        "articles/art_03.yaml",
+        'editions: ["2030"]\n    cites: [art_3__para_1]',
+        'editions: ["2030"]\n    cites: [art_3__para_2]',
+    )
     code, report = validate(copy, capsys)
     assert code == 1
     assert re.search(
-        r"art_03\.yaml:\d+:\d+: \$\.rules\[0\]\.cites\[0\]: rule fx_handler_2030 applies in edition\(s\) 2030 "
+        r"art_03\.yaml:\d+:\d+: \$\.rules\[0\]\.cites\[0\]: rule fx_handler_2030 applies in "
+        r"edition\(s\) 2030 "
         r"but cites art_3__para_2, which only edition\(s\) 2031 contain",
         report,
     ), report
 
 
 def test_a_rule_naming_an_unknown_edition_is_rejected(copy, capsys):
-    edit(copy, "articles/art_03.yaml", 'id: fx_handler_2030\n    editions: ["2030"]',
-         'id: fx_handler_2030\n    editions: ["2029"]')
+    edit(
+        copy,
+        "articles/art_03.yaml",
+        'id: fx_handler_2030\n    editions: ["2030"]',
+        'id: fx_handler_2030\n    editions: ["2029"]',
+    )
     code, report = validate(copy, capsys)
     assert code == 1
-    assert re.search(r"\$\.rules\[0\]\.editions\[0\]: rule fx_handler_2030 names unknown edition 2029", report)
+    assert re.search(
+        r"\$\.rules\[0\]\.editions\[0\]: rule fx_handler_2030 names unknown edition 2029", report
+    )
 
 
-# --- the encoding version and changelog ---------------------------------------------------------------
+# --- the encoding version and changelog ----------------------------------------------------------
 
 
 def test_the_fictitious_instrument_is_valid_and_marked_fictitious(capsys):
@@ -172,13 +193,18 @@ def test_the_real_policy_records_the_fingerprint_of_its_current_rules():
 
 
 def test_a_rule_change_without_a_version_bump_fails_validate(copy, capsys):
-    edit(copy, "articles/art_02.yaml", "fault(A) :- act(A), point_alleged(A, _).",
-         "fault(A) :- act(A), point_alleged(A, _), staff(_).")
+    edit(
+        copy,
+        "articles/art_02.yaml",
+        "fault(A) :- act(A), point_alleged(A, _).",
+        "fault(A) :- act(A), point_alleged(A, _), staff(_).",
+    )
     expected = fingerprint_of_dir(copy)
     code, report = validate(copy, capsys)
     assert code == 1
     assert re.search(
-        r"instrument\.yaml:\d+:\d+: \$\.encoding\.changelog\[1\]\.fingerprint: rules, parameters, vocabulary "
+        r"instrument\.yaml:\d+:\d+: \$\.encoding\.changelog\[1\]\.fingerprint: rules, parameters, "
+        r"vocabulary "
         r"or edition data changed since v1\.1\.0 was recorded",
         report,
     ), report
@@ -187,8 +213,12 @@ def test_a_rule_change_without_a_version_bump_fails_validate(copy, capsys):
 
 
 def test_an_unrecorded_change_still_loads_for_its_author_with_a_warning(copy):
-    edit(copy, "articles/art_02.yaml", "fault(A) :- act(A), point_alleged(A, _).",
-         "fault(A) :- act(A), point_alleged(A, _), staff(_).")
+    edit(
+        copy,
+        "articles/art_02.yaml",
+        "fault(A) :- act(A), point_alleged(A, _).",
+        "fault(A) :- act(A), point_alleged(A, _), staff(_).",
+    )
     policy = load_policy(copy)
     assert [p.code for p in policy.warnings] == ["encoding-unrecorded"]
 
@@ -209,16 +239,24 @@ def test_an_edition_date_change_without_a_version_bump_fails_validate(copy, caps
 
 
 def test_a_change_recorded_with_a_new_version_and_its_fingerprint_passes(copy, capsys):
-    edit(copy, "articles/art_02.yaml", "fault(A) :- act(A), point_alleged(A, _).",
-         "fault(A) :- act(A), point_alleged(A, _), staff(_).")
+    edit(
+        copy,
+        "articles/art_02.yaml",
+        "fault(A) :- act(A), point_alleged(A, _).",
+        "fault(A) :- act(A), point_alleged(A, _), staff(_).",
+    )
     record(copy, "1.2.0", fingerprint_of_dir(copy))
     code, report = validate(copy, capsys)
     assert code == 0, report
 
 
 def test_a_new_version_without_the_new_fingerprint_still_fails(copy, capsys):
-    edit(copy, "articles/art_02.yaml", "fault(A) :- act(A), point_alleged(A, _).",
-         "fault(A) :- act(A), point_alleged(A, _), staff(_).")
+    edit(
+        copy,
+        "articles/art_02.yaml",
+        "fault(A) :- act(A), point_alleged(A, _).",
+        "fault(A) :- act(A), point_alleged(A, _), staff(_).",
+    )
     record(copy, "1.2.0", "0" * 64)
     code, report = validate(copy, capsys)
     assert code == 1
@@ -226,18 +264,31 @@ def test_a_new_version_without_the_new_fingerprint_still_fails(copy, capsys):
 
 
 def test_documentation_edits_need_no_new_version(copy, capsys):
-    edit(copy, "parameters.yaml", "虚构的解释参数，仅供测试。", "虚构的解释参数，仅供测试（措辞修改）。")
-    edit(copy, "vocabulary.yaml", 'description: {zh: "从重处理"', 'description: {zh: "从重处理（说明）"')
+    edit(
+        copy,
+        "parameters.yaml",
+        "虚构的解释参数，仅供测试。",
+        "虚构的解释参数，仅供测试（措辞修改）。",
+    )
+    edit(
+        copy,
+        "vocabulary.yaml",
+        'description: {zh: "从重处理"',
+        'description: {zh: "从重处理（说明）"',
+    )
     code, report = validate(copy, capsys)
     assert code == 0, report
 
 
 def test_the_newest_changelog_entry_must_be_the_encoding_version(copy, capsys):
-    line = edit(copy, "instrument.yaml", 'version: "1.1.0"\n  changelog:', 'version: "1.2.0"\n  changelog:')
+    line = edit(
+        copy, "instrument.yaml", 'version: "1.1.0"\n  changelog:', 'version: "1.2.0"\n  changelog:'
+    )
     code, report = validate(copy, capsys)
     assert code == 1
     assert re.search(
-        rf"instrument\.yaml:{line}:\d+: \$\.encoding\.version: encoding\.version is 1\.2\.0 but the newest "
+        rf"instrument\.yaml:{line}:\d+: \$\.encoding\.version: encoding\.version is 1\.2\.0 but "
+        r"the newest "
         r"\(last\) changelog entry is 1\.1\.0",
         report,
     ), report
@@ -247,7 +298,9 @@ def test_changelog_versions_must_increase(copy, capsys):
     edit(copy, "instrument.yaml", '- version: "1.0.0"', '- version: "1.10.0"')
     code, report = validate(copy, capsys)
     assert code == 1
-    assert re.search(r"\$\.encoding\.changelog\[1\]\.version: changelog entry 1\.1\.0 follows 1\.10\.0", report)
+    assert re.search(
+        r"\$\.encoding\.changelog\[1\]\.version: changelog entry 1\.1\.0 follows 1\.10\.0", report
+    )
 
 
 def test_version_fingerprint_prints_the_value_validate_asks_for(copy, capsys):
@@ -263,7 +316,12 @@ def test_version_fingerprint_prints_the_value_validate_asks_for(copy, capsys):
 
 def record(root: Path, version: str, fingerprint: str) -> None:
     """Bump the encoding version and append a changelog entry, as an author would."""
-    edit(root, "instrument.yaml", 'version: "1.1.0"\n  changelog:', f'version: "{version}"\n  changelog:')
+    edit(
+        root,
+        "instrument.yaml",
+        'version: "1.1.0"\n  changelog:',
+        f'version: "{version}"\n  changelog:',
+    )
     edit(
         root,
         "instrument.yaml",

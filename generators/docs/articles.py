@@ -36,6 +36,9 @@ from generators.docs.diagrams import (
 from generators.docs.markdown import Page, both, code, esc, html_text, rel, table
 
 TIMELINE_ARTICLES = {"art_15", "art_18", "art_19"}
+# The regulation itself should come first in search results, before examples and reference pages that
+# quote it.
+ARTICLE_SEARCH_BOOST = 4
 
 
 def article_title(article: dict[str, Any], lang: str) -> str:
@@ -120,7 +123,7 @@ def article_markdown(ctx: SiteContext, article: dict[str, Any]) -> str:
     eid = article["eid"]
     path = article_page(eid)
     title = f"{article_title(article, 'zh')} · {article_title(article, 'en')}"
-    page = Page(path, title)
+    page = Page(path, title, search_boost=ARTICLE_SEARCH_BOOST)
     page.heading(1, esc(title), eid)
     _summary(ctx, page, article)
     _text(ctx, page, article)
@@ -206,7 +209,7 @@ def _text(ctx: SiteContext, page: Page, article: dict[str, Any]) -> None:
                     f"[{code(n['id'])}]({rel(page.path, NORMALISATION, n['id'])})" for n in entries
                 )
             )
-        page.para(" · ".join(refs) + "\n{: .provision-refs }")
+        page.para(" · ".join(refs) + "\n{: .provision-refs data-search-exclude=\"true\" }")
 
 
 def _exceptions(ctx: SiteContext, page: Page, article: dict[str, Any]) -> None:
@@ -291,7 +294,7 @@ def _rules(ctx: SiteContext, page: Page, article: dict[str, Any]) -> None:
             facts.append("版本 Editions: " + ", ".join(code(e) for e in rule["editions"]))
         fired = fired_by.get(rid, [])
         facts.append(f"触发样例 Fired in fixtures: [{len(fired)}]({rel(page.path, FIXTURES, 'rule-' + rid)})")
-        page.para(" · ".join(facts) + "\n{: .rule-facts }")
+        page.para(" · ".join(facts) + "\n{: .rule-facts data-search-exclude=\"true\" }")
         page.para(f"读作：{esc(rule['reads']['zh'])}  \nReads: {esc(rule['reads']['en'])}")
         page.fence(rule["datalog"], "prolog")
         if rule.get("note"):
@@ -364,7 +367,10 @@ def _examples(ctx: SiteContext, page: Page, article: dict[str, Any]) -> None:
             f"- [{esc(example.title['zh'])} · {esc(example.title['en'])}]"
             f"({rel(page.path, example_page(example.stem))})"
         )
+    # example titles name other articles' subjects; keep them out of this article's search hits
+    page.raw('<div class="example-list" data-search-exclude markdown>')
     page.extend(items)
+    page.raw("</div>")
 
 
 def _parameters(ctx: SiteContext, page: Page, article: dict[str, Any]) -> None:

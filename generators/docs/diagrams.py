@@ -221,14 +221,6 @@ SPANS = [
     ("closed", "decided", None, "“及时”做出处理决定", "decision “promptly”"),
     ("decided", "appeal_ends", "appeal", "", ""),
 ]
-BANDS = [  # article bands above the milestones: (article eId, first milestone, last milestone)
-    ("art_15", "discovered", "opened"),
-    ("art_16", "opened", "opened"),
-    ("art_18", "heard", "decided"),
-    ("art_19", "decided", "appeal_ends"),
-]
-
-
 def period_label(rule) -> tuple[str, str]:
     """How a PeriodRule reads: 5 个工作日 / 5 working days; 一般 30 日 / generally 30 days."""
     if rule.unit == "working":
@@ -256,63 +248,58 @@ def default_period_rules(policy: Policy) -> dict:
 
 
 def procedure_timeline_svg(policy: Policy, page: str) -> str:
+    """Top to bottom: the steps of the procedure, the provision behind each, and the time limits
+    between them on the left (vertical, so that it fits the text column without shrinking)."""
     rules = default_period_rules(policy)
-    step, left, label_w = 176.0, 96.0, 160.0
-    x_of = {name: left + i * step for i, (name, *_rest) in enumerate(MILESTONES)}
-    width = left + (len(MILESTONES) - 1) * step + 100
-    band_y, line_y = 14.0, 150.0
-    height = 330.0
-    doc = svg.Svg(width, height, "监管执法责任倒查程序的时间线 · Timeline of the procedure (Arts. 15, 16, 18, 19)")
+    step, top, line_x, span_x = 74.0, 30.0, 214.0, 190.0
+    y_of = {name: top + i * step for i, (name, *_rest) in enumerate(MILESTONES)}
+    height = top + (len(MILESTONES) - 1) * step + 50
+    label_w = max(
+        max(svg.text_width(zh, 13), svg.text_width(en, 11)) for _n, _e, zh, en in MILESTONES
+    )
+    width = line_x + 20 + label_w + 16
+    doc = svg.Svg(width, height, "倒查程序的时间线 · Timeline of the procedure (Arts. 15, 16, 18, 19)")
     doc.arrow_marker("arrow-time", INK)
-    # article bands
-    for eid, first, last in BANDS:
-        x1, x2 = x_of[first] - 70, x_of[last] + 70
-        label = f"{eid_label(eid, 'zh')} · {eid_label(eid, 'en')}"
-        row = 1 if eid == "art_16" else 0
-        y = band_y + row * 26
-        inner = svg.rect(x1, y, x2 - x1, 22, fill="#f1f5f9", stroke="#94a3b8", rx=4)
-        inner += svg.text((x1 + x2) / 2, y + 15, label, size=11, anchor="middle", weight="bold")
-        doc.add(svg.link(url(page, article_page(eid)), inner, label))
-    # the time axis
+    first, last = y_of[MILESTONES[0][0]], y_of[MILESTONES[-1][0]]
     doc.add(
         svg.path(
-            f"M{svg.num(left - 60)},{svg.num(line_y)} H{svg.num(width - 20)}",
+            f"M{svg.num(line_x)},{svg.num(first - 14)} V{svg.num(last + 34)}",
             stroke=INK, width=1.6, marker="arrow-time",
         )
     )
     for name, eid, zh, en in MILESTONES:
-        x = x_of[name]
-        inner = f'<circle cx="{svg.num(x)}" cy="{svg.num(line_y)}" r="6" fill="#ffffff" stroke="{INK}" stroke-width="2"/>'
-        zh_lines = wrap(zh, label_w, 12)
-        for i, line in enumerate(reversed(zh_lines)):
-            inner += svg.text(x, line_y - 14 - i * 15, line, size=12, anchor="middle", weight="bold")
-        for i, line in enumerate(wrap(en, label_w, 11)):
-            inner += svg.text(x, line_y + 24 + i * 14, line, size=11, anchor="middle", fill="#374151")
+        y = y_of[name]
+        cite = f"{eid_label(eid, 'zh')} · {eid_label(eid, 'en')}"
+        inner = (
+            f'<circle cx="{svg.num(line_x)}" cy="{svg.num(y)}" r="6" fill="#ffffff" '
+            f'stroke="{INK}" stroke-width="2"/>'
+        )
+        inner += svg.text(line_x + 18, y + 4, zh, size=13, weight="bold")
+        inner += svg.text(line_x + 18, y + 21, en, size=11, fill="#374151")
+        inner += svg.text(line_x + 18, y + 36, cite, size=10, fill=DEFAULT_STROKE)
         doc.add(svg.link(url(page, article_page(eid.split("__")[0]), eid), inner, f"{zh} · {en}"))
-    # spans between milestones: time limits from the engine's period rules
-    span_y = 236.0
-    for first, last, period, zh, en in SPANS:
-        x1, x2 = x_of[first], x_of[last]
+    # spans between milestones: the time limits come from the engine's period rules
+    for start, end, period, zh, en in SPANS:
+        y1, y2 = y_of[start] + 4, y_of[end] - 4
         if period:
             rule = rules[period]
             zh, en = period_label(rule)
             eid = rule.cites[0]
             color, dash = EXCEPTION_STROKE, None
         else:
-            eid = None
-            color, dash = "#6b7280", "4 3"
-        y = span_y + (18 if period is None else 0)
+            eid, color, dash = None, "#6b7280", "4 3"
         bracket = svg.path(
-            f"M{svg.num(x1)},{svg.num(y - 6)} V{svg.num(y)} H{svg.num(x2)} V{svg.num(y - 6)}",
+            f"M{svg.num(span_x + 8)},{svg.num(y1)} H{svg.num(span_x)} V{svg.num(y2)} "
+            f"H{svg.num(span_x + 8)}",
             stroke=color, width=1.6, dash=dash,
         )
-        lines = wrap(zh, x2 - x1 - 8, 11) + wrap(en, x2 - x1 - 8, 10)
+        lines = [(line, 11, "bold") for line in wrap(zh, span_x - 16, 11)]
+        lines += [(line, 10, "normal") for line in wrap(en, span_x - 16, 10)]
+        y = (y1 + y2) / 2 - (len(lines) - 1) * 13 / 2 + 4
         label = bracket
-        for i, line in enumerate(lines):
-            label += svg.text(
-                (x1 + x2) / 2, y + 15 + i * 13, line, size=11 if i == 0 else 10,
-                anchor="middle", fill=color, weight="bold" if i == 0 else "normal",
-            )
+        for i, (line, size, weight) in enumerate(lines):
+            label += svg.text(span_x - 8, y + i * 13, line, size=size, anchor="end", fill=color,
+                              weight=weight)
         if eid:
             doc.add(svg.link(url(page, article_page(eid.split("__")[0]), eid), label, f"{zh} · {en}"))
         else:

@@ -71,10 +71,13 @@ def table(header: list[str], rows: list[list[str]]) -> list[str]:
 class Page:
     """One Markdown page under construction: its path, its lines, and the anchor ids it defines."""
 
-    def __init__(self, path: str, title: str):
+    def __init__(self, path: str, title: str, search_boost: float | None = None):
         self.path = path
         self.title = title
-        self.lines: list[str] = ["---", f"title: {_yaml_str(title)}", "---", ""]
+        self.lines: list[str] = ["---", f"title: {_yaml_str(title)}"]
+        if search_boost is not None:  # mkdocs-material: rank this page's sections higher in search
+            self.lines += ["search:", f"  boost: {search_boost}"]
+        self.lines += ["---", ""]
         self.ids: set[str] = set()
 
     def claim(self, anchor: str) -> str:
@@ -85,6 +88,10 @@ class Page:
             raise ValueError(f"{self.path}: anchor #{anchor} defined twice")
         self.ids.add(anchor)
         return anchor
+
+    def span(self, anchor: str) -> str:
+        """An empty anchor element, for places headings cannot go (table rows)."""
+        return f'<span id="{self.claim(anchor)}"></span>'
 
     def heading(self, level: int, text_md: str, anchor: str, classes: str = "") -> None:
         attrs = f"#{self.claim(anchor)}" + "".join(f" .{c}" for c in classes.split())

@@ -71,7 +71,7 @@ def vocabulary_page(ctx: SiteContext) -> str:
         )
         rows.append(
             [
-                f'<span id="domain-{domain["name"]}"></span>{code(domain["name"])}',
+                page.span("domain-" + domain["name"]) + code(domain["name"]),
                 code(domain["base"]),
                 values or "—",
                 f"{esc(domain['description']['zh'])}<br>{esc(domain['description']['en'])}",
@@ -323,7 +323,7 @@ def normalisation_page(ctx: SiteContext) -> str:
         kind = NORMALISATION_KINDS.get(entry["kind"], (entry["kind"], entry["kind"]))
         rows.append(
             [
-                f'<span id="{entry["id"]}"></span>{code(entry["id"])}',
+                page.span(entry["id"]) + code(entry["id"]),
                 eid_link(ctx, NORMALISATION, entry["eid"]),
                 both(*kind, "<br>"),
                 html_code(entry["received"]),

@@ -193,3 +193,29 @@ def test_string_values_that_look_like_numbers_stay_strings():
     assert outcome.status == "passed", outcome.detail
     tr = ca.translation_of(BY_NAME["quoted_string_facts_preserve_scalar_identity"])
     assert tr.text_facts["token"] == [("1",), ("01",), ("true",), ("1.0",)]
+
+
+# ------------------------------------------- constructs no core case uses, rejected as the issue asks
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "n(C) :- C = count : { e(_) }.",  # Soufflé
+        "s(S) :- S = sum X : { e(X) }.",  # Soufflé
+        "n(C) :- C = #count{ X : e(X) }.",  # ASP / clingo
+        "m(M) :- e(X), M = min(X).",  # call style
+    ],
+)
+def test_an_aggregate_is_rejected_with_a_message_that_says_aggregates_are_not_supported(text):
+    # Known engine gap (docs/dev/engine-bugs.md): today this is a bare "syntax error: unexpected
+    # character ':'; expected one of: `)`, `*`, `+` …", which even suggests arithmetic.
+    with pytest.raises(ProblemsError) as error:
+        compile_program([RuleSource("r", text)])
+    assert "aggregate" in str(error.value).lower()
+
+
+def test_a_float_is_rejected_with_its_own_problem_code():
+    with pytest.raises(ProblemsError) as error:
+        compile_program([RuleSource("r", "p(1.5).")])
+    assert {p.code for p in error.value.problems} == {"float"}

@@ -1,0 +1,266 @@
+"""Worked examples and engine transcripts, produced by running the engine at build time.
+
+Nothing here is pasted: every answer shown on the site is computed from ``examples/*.yaml`` by the same
+calls the ``accountability query`` command makes (``Policy.evaluate`` then ``Answer.render`` or the JSON
+dump of ``Answer.to_dict``), so the guide cannot drift from what the engine really prints.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from engine.case_input import load_case
+from engine.cli import render_summary, summary
+from engine.policy import REPO_ROOT
+from generators.docs.context import EXAMPLES_INDEX, SiteContext, article_page, example_page
+from generators.docs.markdown import Page, code, esc, rel
+
+if TYPE_CHECKING:
+    from engine.policy import Policy
+
+EXAMPLES_DIR = REPO_ROOT / "examples"
+SNIPPETS = "_snippets"  # inside the staging docs dir; excluded from the site, read by pymdownx.snippets
+FALLBACK_AS_OF = "2024-12-01"  # only for a case that records no date at all
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+JSON_EXCERPT_LINES = 40
+
+
+@dataclass(frozen=True)
+class ExampleRun:
+    stem: str  # file name without .yaml: the page name
+    path: str  # relative to the repository root, as typed on the command line
+    as_of: str
+    title: dict[str, str]
+    summary: dict[str, str] | None
+    source: str  # the case file as written
+    text: dict[str, str]  # lang → `accountability query --explain --lang …` output
+    json: str  # `accountability query --format json` output
+    cited: frozenset[str]  # every eId the answer cites
+
+    def command(self, *options: str) -> str:
+        return " ".join(["accountability", "query", self.path, "--as-of", self.as_of, *options])
+
+
+def example_as_of(case: dict[str, Any]) -> str:
+    """The day of the last event the case records: the answer then shows the case as it stands.
+
+    Examples do not carry a query date of their own, and "today" would make the site change every
+    day; the last recorded date is fixed by the file and shows every recorded step as done.
+    """
+    dates: list[str] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+        elif isinstance(value, str) and _DATE.match(value):
+            dates.append(value)
+
+    walk(case)
+    return max(dates) if dates else FALLBACK_AS_OF
+
+
+def run_examples(
+    policy: Policy, directory: Path = EXAMPLES_DIR, repo_root: Path = REPO_ROOT
+) -> list[ExampleRun]:
+    """Answer every example (sorted by file name); a broken example fails the build with its problems."""
+    runs = []
+    directory = Path(directory)
+    if not directory.is_dir():
+        return []
+    for path in sorted(directory.glob("*.yaml")):
+        try:
+            shown = path.resolve().relative_to(Path(repo_root).resolve()).as_posix()
+        except ValueError:
+            shown = path.as_posix()
+        # the displayed file name goes into the answer ("case.file"): keep it relative and stable
+        doc = dataclasses.replace(load_case(path), file=shown)
+        as_of = example_as_of(doc.data)
+        answer = policy.evaluate(doc, as_of=as_of)
+        data = answer.to_dict()
+        runs.append(
+            ExampleRun(
+                stem=path.stem,
+                path=shown,
+                as_of=as_of,
+                title=doc.data["case"]["title"],
+                summary=doc.data["case"].get("summary"),
+                source=path.read_text(encoding="utf-8"),
+                text={lang: answer.render(lang, explain=True) for lang in ("zh", "en")},
+                json=json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
+                cited=frozenset(_cites(data)),
+            )
+        )
+    return runs
+
+
+def _cites(value: Any) -> set[str]:
+    found: set[str] = set()
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "cites" and isinstance(item, list):
+                found.update(str(e) for e in item)
+            else:
+                found |= _cites(item)
+    elif isinstance(value, list):
+        for item in value:
+            found |= _cites(item)
+    return found
+
+
+def example_pages(ctx: SiteContext) -> dict[str, str]:
+    pages: dict[str, str] = {EXAMPLES_INDEX: examples_index(ctx)}
+    for run in ctx.examples:
+        pages[example_page(run.stem)] = example_markdown(ctx, run)
+    return pages
+
+
+def examples_index(ctx: SiteContext) -> str:
+    page = Page(EXAMPLES_INDEX, "示例案件 · Worked examples")
+    page.heading(1, "示例案件 · Worked examples", "examples")
+    page.para(
+        "`examples/` 中的每个案件都在构建网站时由引擎实际回答；下面的答案就是 "
+        "`accountability query CASE --as-of DATE --explain` 的输出。查询日期取案件记录的最后一个日期。"
+    )
+    page.para(
+        "Every case in `examples/` is answered by the engine when the site is built; the answers below "
+        "are the output of `accountability query CASE --as-of DATE --explain`. The query date is the "
+        "last date the case records."
+    )
+    items = []
+    for run in ctx.examples:
+        items.append(
+            f"- [{esc(run.title['zh'])} · {esc(run.title['en'])}]({rel(EXAMPLES_INDEX, example_page(run.stem))})"
+            f" — {code(run.path)}"
+        )
+    page.extend(items or ["目前没有示例。 No examples yet."])
+    return page.text()
+
+
+def example_markdown(ctx: SiteContext, run: ExampleRun) -> str:
+    path = example_page(run.stem)
+    title = f"{run.title['zh']} · {run.title['en']}"
+    # the answers quote the regulation at length: rank them below the articles in search
+    page = Page(path, title, search_boost=0.5)
+    page.heading(1, esc(title), "example")
+    page.para(f"案件文件 Case file: {code(run.path)} · 查询日期 As of: {code(run.as_of)}")
+    if run.summary:
+        page.para(f"{esc(run.summary['zh'])}")
+        page.para(f"{esc(run.summary['en'])}")
+    cited_articles = sorted(
+        {ctx.policy.article_of[e]["eid"] for e in run.cited if e in ctx.policy.article_of},
+        key=lambda e: ctx.element_order[e],
+    )
+    if cited_articles:
+        page.para(
+            "答案引用的条文 Articles cited: "
+            + ", ".join(
+                f"[{esc(ctx.policy.article_of[e]['heading']['zh'])}]({rel(path, article_page(e))})"
+                for e in cited_articles
+            )
+        )
+    page.heading(2, "答案 · Answer (中文)", "answer-zh")
+    page.fence("$ " + run.command("--explain", "--lang", "zh") + "\n" + run.text["zh"], "console")
+    page.heading(2, "Answer (English)", "answer-en")
+    page.fence("$ " + run.command("--explain", "--lang", "en") + "\n" + run.text["en"], "console")
+    page.heading(2, "JSON", "answer-json")
+    lines = run.json.splitlines()
+    page.para(
+        f"`{esc(run.command('--format', 'json'))}` 给出同样的结论及完整的推导树（共 {len(lines)} 行），"
+        f"供程序使用。 gives the same findings with their full derivation trees ({len(lines)} lines), "
+        "for programs. Top-level keys 顶层字段: "
+        + ", ".join(code(k) for k in json.loads(run.json))
+    )
+    page.heading(2, "案件文件 · Case file", "case-file")
+    page.fence(run.source, "yaml")
+    return page.text()
+
+
+# ── transcripts for the hand-written engine guide (docs/guide/*.md includes them) ─────────────────
+
+
+def snippet_files(ctx: SiteContext) -> dict[str, str]:
+    """``_snippets/*.md``: real command output, included into the guide with ``--8<--``."""
+    policy = ctx.policy
+    files = {}
+    validate = [w.format() for w in policy.warnings] + [render_summary(summary(policy))]
+    files[f"{SNIPPETS}/validate.md"] = _console("accountability validate", "\n".join(validate))
+    files[f"{SNIPPETS}/summary.md"] = _summary_table(summary(policy))
+    if not ctx.examples:
+        message = "（examples/ 中没有案件 · no case in examples/）"
+        for name in ("query-zh", "query-en", "query-json", "python-api", "example-name"):
+            files[f"{SNIPPETS}/{name}.md"] = message + "\n"
+        return files
+    run = ctx.examples[0]
+    files[f"{SNIPPETS}/example-name.md"] = (
+        f"[{code(run.path)}](../{example_page(run.stem)}) ({esc(run.title['zh'])} · {esc(run.title['en'])})\n"
+    )
+    files[f"{SNIPPETS}/query-zh.md"] = _console(run.command("--explain"), run.text["zh"])
+    files[f"{SNIPPETS}/query-en.md"] = _console(
+        run.command("--explain", "--lang", "en"), run.text["en"]
+    )
+    lines = run.json.splitlines()
+    excerpt = "\n".join(lines[:JSON_EXCERPT_LINES])
+    if len(lines) > JSON_EXCERPT_LINES:
+        excerpt += f"\n…  ({len(lines) - JSON_EXCERPT_LINES} more lines · 其余 {len(lines) - JSON_EXCERPT_LINES} 行)"
+    files[f"{SNIPPETS}/query-json.md"] = _console(run.command("--format", "json"), excerpt)
+    files[f"{SNIPPETS}/python-api.md"] = _python_api(ctx, run)
+    return files
+
+
+def _console(command: str, output: str) -> str:
+    body = f"$ {command}\n{output.rstrip()}"
+    fence = "```"
+    while fence in body:
+        fence += "`"
+    return f"{fence}console\n{body}\n{fence}\n"
+
+
+def _python_api(ctx: SiteContext, run: ExampleRun) -> str:
+    # The code shown and the calls made below are the same calls, written twice on purpose: the
+    # project never executes text as code.
+    source = (
+        "from engine.policy import load_policy\n"
+        "\n"
+        "policy = load_policy()  # every policy file, loaded and checked once\n"
+        f'answer = policy.evaluate("{run.path}", as_of="{run.as_of}")\n'
+        'print(answer.render("en"))  # the findings; answer.explain("zh") adds the reasons\n'
+        "data = answer.to_dict()  # what `accountability query --format json` prints\n"
+        "print(sorted(data))\n"
+    )
+    answer = ctx.policy.evaluate(REPO_ROOT / run.path, as_of=run.as_of)
+    output = answer.render("en") + str(sorted(answer.to_dict())) + "\n"
+    return f"```python\n{source}```\n\n输出 Output:\n\n```text\n{output}```\n"
+
+
+def _summary_table(s: dict[str, Any]) -> str:
+    edition = s["edition"]
+    rows = [
+        ("文件 Document", f"{esc(s['title']['zh'])}（{esc(s['document_number'])}）"),
+        ("发文机关 Issuer", f"{esc(s['issuer']['zh'])} · {esc(s['issuer']['en'])}"),
+        (
+            "版本 Edition",
+            f"{esc(edition['id'])} ({code(edition['status'])}; 施行 effective from "
+            f"{esc(edition['effective_from'] or '未知 unknown')})",
+        ),
+        ("编码版本 Encoding version", code(s["encoding_version"])),
+        ("条 Articles", f"{s['articles']}（计算 computed: {s['computed_articles']}）"),
+        ("款项 Elements", ", ".join(f"{code(k)} {v}" for k, v in s["elements_by_kind"].items())),
+        ("规则 Rules", str(s["rules"])),
+        ("谓词 Predicates", ", ".join(f"{code(k)} {v}" for k, v in s["predicates"].items())),
+        ("解释参数 Interpretation parameters", str(s["parameters"])),
+        ("起草异常 Drafting anomalies", str(s["anomalies"])),
+        ("规范化记录 Normalisations", str(s["normalisations"])),
+        ("复核 Review", ", ".join(f"{code(k)} {v}" for k, v in s["review"].items())),
+    ]
+    out = ["| 项目 Item | 数量 Count |", "|---|---|"]
+    out += [f"| {a} | {b} |" for a, b in rows]
+    return "\n".join(out) + "\n"

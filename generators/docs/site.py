@@ -1,0 +1,299 @@
+"""Assemble the documentation site: generated pages + hand-written pages → staging folder → mkdocs.
+
+Generated pages are never committed: they are produced from the one loaded Policy into a staging folder
+(``build/docs/`` by default) next to copies of the hand-written pages of ``docs/``, and mkdocs builds the
+site from there with ``--strict`` (a broken link or anchor fails the build). Staging is synchronised, not
+recreated: unchanged files keep their bytes and timestamps, stale ones are removed, new ones are written
+atomically, so ``mkdocs serve`` reloads only what changed and an interrupted build leaves no half file.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from engine.policy import REPO_ROOT
+from generators.docs.articles import article_pages, short_title
+from generators.docs.context import (
+    ANOMALIES,
+    ARTICLES_INDEX,
+    CHANGELOG,
+    DEPENDENCIES,
+    EXAMPLES_INDEX,
+    FIXTURES,
+    NORMALISATION,
+    PARAMETERS,
+    PROCEDURE,
+    TRACEABILITY,
+    VOCABULARY,
+    SiteContext,
+    article_page,
+    example_page,
+)
+from generators.docs.examples import EXAMPLES_DIR, SNIPPETS, example_pages, run_examples, snippet_files
+from generators.docs.fixtures import FIXTURES_DIR, read_fixtures
+from generators.docs.reference import reference_pages
+from generators.docs.traceability import fixtures_page, traceability_page
+
+if TYPE_CHECKING:
+    from engine.policy import Policy
+
+CONFIG_FILE = REPO_ROOT / "mkdocs.yml"
+HAND_WRITTEN_DIR = REPO_ROOT / "docs"
+STAGING_DIR = REPO_ROOT / "build" / "docs"
+SITE_DIR = REPO_ROOT / "site"
+# hand-written folders that are working notes for developers, not part of the published site
+NOT_PUBLISHED = ("dev/",)
+
+
+class SiteBuildError(Exception):
+    """The site could not be built; ``problems`` holds every warning mkdocs raised in strict mode."""
+
+    def __init__(self, message: str, problems: list[str] | None = None):
+        self.problems = problems or []
+        super().__init__("\n".join([message, *self.problems]))
+
+
+@dataclass
+class Staged:
+    docs_dir: Path
+    files: list[str]  # every file in staging, relative, sorted
+    changed: list[str] = field(default_factory=list)  # written or removed by this run
+    generated: dict[str, str] = field(default_factory=dict)  # the generated files and their text
+    nav: list[Any] = field(default_factory=list)
+
+
+def generate_pages(
+    policy: Policy, fixtures_dir: Path = FIXTURES_DIR, examples_dir: Path = EXAMPLES_DIR
+) -> dict[str, str]:
+    """Every generated file (docs-relative path → text), from the Policy, the fixtures and the examples."""
+    ctx = SiteContext(policy, read_fixtures(fixtures_dir))
+    ctx.examples = run_examples(policy, examples_dir)
+    pages: dict[str, str] = {}
+    for part in (
+        article_pages(ctx),
+        reference_pages(ctx),
+        {TRACEABILITY: traceability_page(ctx), FIXTURES: fixtures_page(ctx)},
+        example_pages(ctx),
+        snippet_files(ctx),
+    ):
+        overlap = set(pages) & set(part)
+        if overlap:
+            raise SiteBuildError(f"generated twice: {', '.join(sorted(overlap))}")
+        pages.update(part)
+    return dict(sorted(pages.items()))
+
+
+def hand_written_files(docs_dir: Path = HAND_WRITTEN_DIR) -> dict[str, bytes]:
+    """The published hand-written files of ``docs/`` (developer notes and dotfiles left out)."""
+    files = {}
+    if not docs_dir.is_dir():
+        return files
+    for path in sorted(docs_dir.rglob("*")):
+        rel = path.relative_to(docs_dir).as_posix()
+        if not path.is_file() or any(part.startswith(".") for part in rel.split("/")):
+            continue
+        if rel.startswith(NOT_PUBLISHED):
+            continue
+        files[rel] = path.read_bytes()
+    return files
+
+
+def stage(
+    generated: dict[str, str], hand_written: dict[str, bytes], staging_dir: Path = STAGING_DIR
+) -> list[str]:
+    """Make ``staging_dir`` hold exactly these files; return what was written or removed."""
+    clash = sorted(set(generated) & set(hand_written))
+    if clash:
+        raise SiteBuildError(
+            "hand-written pages in docs/ would hide generated ones: " + ", ".join(clash),
+            ["move or rename them; generated pages: articles/, examples/, the reference pages"],
+        )
+    wanted = {rel: text.encode("utf-8") for rel, text in generated.items()}
+    wanted.update(hand_written)
+    staging_dir.mkdir(parents=True, exist_ok=True)
+    changed = []
+    for rel, data in sorted(wanted.items()):
+        target = staging_dir / rel
+        if target.is_file() and target.read_bytes() == data:
+            continue
+        write_atomically(target, data)
+        changed.append(rel)
+    for path in sorted(staging_dir.rglob("*"), reverse=True):
+        rel = path.relative_to(staging_dir).as_posix()
+        if path.is_file() and rel not in wanted:
+            path.unlink()
+            changed.append(rel)
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    return sorted(changed)
+
+
+def write_atomically(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def site_nav(policy: Policy, files: list[str]) -> list[Any]:
+    """The navigation: fixed sections, every article and example, and any other published page."""
+    present = set(files)
+    pages = {f for f in present if f.endswith(".md") and not f.startswith(SNIPPETS + "/")}
+    used: set[str] = set()
+
+    def entry(path: str, title: str | None = None) -> Any:
+        used.add(path)
+        return {title: path} if title else path
+
+    nav: list[Any] = []
+    for path, title in (("index.md", "首页 Home"), ("reading.md", "阅读指南 Reading the site")):
+        if path in pages:
+            nav.append(entry(path, title))
+    articles = [entry(ARTICLES_INDEX, "全部条文 All articles")]
+    articles += [entry(article_page(a["eid"]), short_title(a)) for a in policy.articles]
+    nav.append({"条文 Articles": articles})
+    nav.append(entry(TRACEABILITY, "追溯矩阵 Traceability"))
+    reference = [
+        entry(VOCABULARY, "词汇 Vocabulary"),
+        entry(DEPENDENCIES, "谓词依赖图 Dependency graph"),
+        entry(PARAMETERS, "解释参数 Parameters"),
+        entry(PROCEDURE, "程序与期限 Procedure"),
+        entry(ANOMALIES, "起草异常 Anomalies"),
+        entry(NORMALISATION, "规范化记录 Normalisation log"),
+        entry(CHANGELOG, "版本与变更 Changelog"),
+    ]
+    nav.append({"参考 Reference": reference})
+    nav.append(entry(FIXTURES, "测试样例 Fixtures"))
+    engine: list[Any] = []
+    guide_order = ["guide/index.md", "guide/cli.md", "guide/python.md"]
+    guides = sorted(p for p in pages if p.startswith("guide/"))
+    for path in sorted(guides, key=lambda p: (guide_order.index(p) if p in guide_order else 99, p)):
+        engine.append(entry(path))
+    examples = [entry(EXAMPLES_INDEX, "全部示例 All examples")]
+    examples += [
+        entry(p) for p in sorted(pages) if p.startswith("examples/") and p != EXAMPLES_INDEX
+    ]
+    engine.append({"示例案件 Examples": examples})
+    engine += [entry(p) for p in sorted(pages) if p.startswith("engine/")]
+    nav.append({"引擎 Engine": engine})
+    rest = sorted(pages - used)
+    if rest:
+        nav.append({"其他 More": [entry(p) for p in rest]})
+    return nav
+
+
+def stage_site(
+    policy: Policy,
+    staging_dir: Path = STAGING_DIR,
+    *,
+    docs_dir: Path = HAND_WRITTEN_DIR,
+    fixtures_dir: Path = FIXTURES_DIR,
+    examples_dir: Path = EXAMPLES_DIR,
+) -> Staged:
+    """Generate every page and synchronise the staging folder (no mkdocs run)."""
+    generated = generate_pages(policy, fixtures_dir, examples_dir)
+    changed = stage(generated, hand_written_files(docs_dir), staging_dir)
+    files = sorted(
+        p.relative_to(staging_dir).as_posix() for p in staging_dir.rglob("*") if p.is_file()
+    )
+    return Staged(staging_dir, files, changed, generated, site_nav(policy, files))
+
+
+def mkdocs_config(staged: Staged, site_dir: Path, config_file: Path = CONFIG_FILE, strict: bool = True):
+    """mkdocs.yml with the staging folder, the output folder and the generated navigation."""
+    from mkdocs.config import load_config
+
+    return load_config(
+        str(config_file),
+        docs_dir=str(staged.docs_dir),
+        site_dir=str(site_dir),
+        nav=staged.nav,
+        strict=strict,
+    )
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(f"{record.levelname}: {record.getMessage()}")
+
+
+def build_site(
+    policy: Policy,
+    site_dir: Path = SITE_DIR,
+    staging_dir: Path = STAGING_DIR,
+    *,
+    config_file: Path = CONFIG_FILE,
+    docs_dir: Path = HAND_WRITTEN_DIR,
+    fixtures_dir: Path = FIXTURES_DIR,
+    examples_dir: Path = EXAMPLES_DIR,
+) -> Staged:
+    """Generate, stage and ``mkdocs build --strict`` into ``site_dir``; SiteBuildError on any warning."""
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import Abort, MkDocsException
+
+    staged = stage_site(
+        policy, staging_dir, docs_dir=docs_dir, fixtures_dir=fixtures_dir, examples_dir=examples_dir
+    )
+    collect = _Collect()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(collect)
+    try:
+        build(mkdocs_config(staged, Path(site_dir), config_file, strict=True))
+    except (Abort, MkDocsException) as exc:
+        raise SiteBuildError(f"mkdocs build failed: {exc}", collect.messages) from exc
+    finally:
+        logger.removeHandler(collect)
+    if collect.messages:  # strict mode aborts on these; belt and braces for warnings logged late
+        raise SiteBuildError("mkdocs reported warnings", collect.messages)
+    return staged
+
+
+def serve_site(
+    policy: Policy,
+    staging_dir: Path = STAGING_DIR,
+    *,
+    address: str = "127.0.0.1:8000",
+    config_file: Path = CONFIG_FILE,
+) -> None:
+    """Stage the pages and run ``mkdocs serve`` on them, restaging on every change it sees."""
+    from mkdocs.commands.serve import serve
+
+    staged = stage_site(policy, staging_dir)
+    # the hook in mkdocs_hooks.py restages before every rebuild when this is set
+    os.environ["ACCOUNTABILITY_DOCS_RESTAGE"] = "1"
+    watched = [HAND_WRITTEN_DIR, policy.root, EXAMPLES_DIR, FIXTURES_DIR]
+    serve(
+        str(config_file),
+        docs_dir=str(staged.docs_dir),
+        nav=staged.nav,
+        dev_addr=address,
+        watch=[str(p) for p in watched if Path(p).is_dir()],
+    )
+
+
+__all__ = [
+    "SiteBuildError",
+    "Staged",
+    "build_site",
+    "example_page",
+    "generate_pages",
+    "serve_site",
+    "site_nav",
+    "stage",
+    "stage_site",
+]

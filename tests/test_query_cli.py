@@ -1,0 +1,282 @@
+"""The `accountability query` command, driven through engine.cli.main as a user would drive it."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+import engine.cli
+from engine.cli import main
+from engine.policy import DEFAULT_POLICY_DIR, load_policy
+
+EXAMPLE = str(
+    Path(__file__).resolve().parent.parent
+    / "examples"
+    / "01-reviewer-overturned-correct-opinion.yaml"
+)
+AS_OF = ["--as-of", "2024-12-01"]
+
+
+@cache
+def _default_policy():
+    return load_policy()
+
+
+@pytest.fixture(autouse=True)
+def load_the_policy_once(monkeypatch):
+    """The CLI reads the policy on every call; reading it once keeps these tests fast."""
+
+    def cached(path=DEFAULT_POLICY_DIR):
+        if Path(path).resolve() == Path(DEFAULT_POLICY_DIR).resolve():
+            return _default_policy()
+        return load_policy(path)
+
+    monkeypatch.setattr(engine.cli, "load_policy", cached)
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(["query", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def write(tmp_path: Path, name: str, text: str) -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+# --- answers ------------------------------------------------------------------------------------
+
+
+def test_a_query_exits_zero_and_prints_a_readable_chinese_answer(capsys):
+    code, out, err = run(capsys, EXAMPLE, *AS_OF)
+    assert code == 0 and err == ""
+    assert out.startswith("倒查结论: 养老机构检查处罚案")
+    assert "二、责任认定" in out
+    line = next(x for x in out.splitlines() if x.strip().startswith("• 王建国"))
+    assert "负责" in line and "第十一条第（三）项" in line
+    assert re.search(r"• 张丽 .*不承担责任", out)
+    assert "初步审查（第十五条，5日）: 2024-09-27 → 2024-10-10" in out
+    assert "所依据的解释参数" in out
+
+
+def test_explain_adds_the_reasons_for_each_finding(capsys):
+    _, plain, _ = run(capsys, EXAMPLE, *AS_OF)
+    code, explained, _ = run(capsys, EXAMPLE, *AS_OF, "--explain")
+    assert code == 0
+    assert len(explained.splitlines()) > len(plain.splitlines())
+    assert "依第十一条第（三）项，王建国是行为penalty_2024_017的行政过错责任人" in explained
+    assert "2024-09-29（星期日，国庆节调休上班日）" in explained
+
+
+def test_lang_en_gives_the_answer_in_english(capsys):
+    code, out, _ = run(capsys, EXAMPLE, *AS_OF, "--lang", "en", "--explain")
+    assert code == 0
+    assert out.startswith("Findings: Care-home inspection penalty")
+    assert "2. Responsibility" in out and "responsible — the person responsible" in out
+    assert "Under Art. 11(3), 王建国 is the person responsible" in out
+    assert "2024-09-29 (Sunday, National Day make-up working day)" in out
+    assert "倒查结论" not in out
+
+
+def test_format_json_is_parseable_and_carries_the_verdicts_with_citations(capsys):
+    code, out, _ = run(capsys, EXAMPLE, *AS_OF, "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["as_of"] == "2024-12-01"
+    assert data["case"]["id"] == "wsmz-2024-003"
+    verdict = {(v["person"], v["verdict"]) for v in data["verdicts"]}
+    assert verdict == {
+        ("wang_jianguo", "responsible"),
+        ("zhang_li", "not_responsible"),
+        ("liu_zhiqiang", "not_responsible"),
+    }
+    responsible = next(v for v in data["verdicts"] if v["person"] == "wang_jianguo")
+    assert "art_11__point_3" in responsible["degrees"][0]["cites"]
+    assert all(p["default"] for p in data["parameters"])
+
+
+def test_a_param_override_changes_the_answer_and_is_listed_as_not_the_default(capsys):
+    code, out, _ = run(
+        capsys,
+        EXAMPLE,
+        *AS_OF,
+        "--lang",
+        "en",
+        "--param",
+        "art11_exception_effect=principal_plus_lesser",
+    )
+    assert code == 0
+    assert "art11_exception_effect = principal_plus_lesser ← not the default" in out
+    assert re.search(
+        r"• 张丽 \(handler\) \[penalty_2024_017\]: responsible — lesser responsibility", out
+    )
+    code, out, _ = run(
+        capsys,
+        EXAMPLE,
+        *AS_OF,
+        "--format",
+        "json",
+        "--param",
+        "art11_exception_effect=principal_plus_lesser",
+    )
+    listed = next(p for p in json.loads(out)["parameters"] if p["id"] == "art11_exception_effect")
+    assert (listed["value"], listed["default"]) == ("principal_plus_lesser", False)
+    code, out, _ = run(
+        capsys, EXAMPLE, *AS_OF, "--param", "art11_exception_effect=principal_plus_lesser"
+    )
+    assert "art11_exception_effect = principal_plus_lesser ← 非默认" in out
+
+
+def test_boolean_integer_and_list_overrides_are_typed_from_the_command_line(capsys):
+    code, out, _ = run(
+        capsys,
+        EXAMPLE,
+        *AS_OF,
+        "--format",
+        "json",
+        "--param",
+        "art15_review_exclude_start_day=false",
+        "--param",
+        "art16_interest_checklist=same_handling_chain,former_spouse",
+        "--param",
+        "art7_point3_min_inspectors=3",
+    )
+    assert code == 0
+    data = json.loads(out)
+    review = next(t for t in data["time_limits"] if t["period"] == "initial_review")
+    assert review["due"] == "2024-10-09"  # the start day 09-27 is counted as day 1
+    listed = {p["id"]: p for p in data["parameters"]}
+    assert listed["art15_review_exclude_start_day"]["value"] is False
+    assert listed["art15_review_exclude_start_day"]["default"] is False
+    # two inspectors are now too few
+    assert "art_7__point_3" in data["faults"][0]["points"]
+
+
+@pytest.mark.xfail(
+    strict=True, reason="rule-bugs.md B6: an override the case never reaches is silently dropped"
+)
+def test_an_override_the_case_does_not_reach_is_still_reported(capsys):
+    code, out, _ = run(
+        capsys, EXAMPLE, *AS_OF, "--lang", "en", "--param", "art11_point6_absent=secondary"
+    )
+    assert code == 0
+    assert "art11_point6_absent = secondary" in out
+
+
+# --- refusals -----------------------------------------------------------------------------------
+
+WRONG_SHAPES = """\
+case: {id: bad-shapes, title: "类型错误"}
+people:
+  - {id: zhang, name: "张", staff: "yes"}
+acts:
+  - id: a1
+    description: "检查"
+    handler: zhang
+    points: [{point: art_7__point_18}]
+    inspection: {inspectors: "two"}
+"""
+
+WRONG_FACTS = """\
+case: {id: bad-facts, title: "事实错误"}
+people:
+  - {id: zhang, name: "张"}
+  - {id: li, name: "李"}
+acts:
+  - id: a1
+    description: "检查"
+    handler: wang
+    points: [{point: art_7__point_1}]
+relations:
+  parents:
+    - {child: zhang, parent: li}
+    - {child: li, parent: zhang}
+procedure:
+  discovered_on: "2024-10-10"
+  initial_review_done_on: "2024-10-01"
+"""
+
+
+def problem_lines(err: str) -> list[str]:
+    return [line for line in err.splitlines() if not line.startswith("✗")]
+
+
+def test_wrong_types_and_an_unknown_eid_are_each_reported_with_their_json_path(capsys, tmp_path):
+    path = write(tmp_path, "shapes.yaml", WRONG_SHAPES)
+    code, out, err = run(capsys, path, *AS_OF)
+    assert code == 1 and out == ""
+    lines = problem_lines(err)
+    assert len(lines) == 3, err
+    expected = {
+        "$.people[0].staff": "boolean",
+        "$.acts[0].points[0].point": "art_7__point_18",
+        "$.acts[0].inspection.inspectors": "integer",
+    }
+    for where, detail in expected.items():
+        line = next((x for x in lines if f": {where}: " in x), None)
+        assert line is not None, (where, err)
+        assert detail in line
+        assert re.match(re.escape(path) + r":\d+:\d+: ", line), line
+    assert "3 problem(s)" in err
+
+
+def test_an_unknown_person_an_ancestry_cycle_and_dates_out_of_order_are_each_reported(
+    capsys, tmp_path
+):
+    path = write(tmp_path, "facts.yaml", WRONG_FACTS)
+    code, out, err = run(capsys, path, *AS_OF)
+    assert code == 1 and out == ""
+    lines = problem_lines(err)
+    assert len(lines) == 3, err
+    handler = next(x for x in lines if ": $.acts[0].handler: " in x)
+    assert "unknown person wang" in handler
+    cycle = next(x for x in lines if ": $.relations.parents[" in x)
+    assert "own ancestor" in cycle
+    order = next(x for x in lines if ": $.procedure.initial_review_done_on: " in x)
+    assert "2024-10-01" in order and "2024-10-10" in order
+    for line in lines:
+        assert re.match(re.escape(path) + r":\d+:\d+: \$\.", line), line
+
+
+def test_a_json_case_file_is_checked_the_same_way(capsys, tmp_path):
+    case = {
+        "case": {"id": "j1", "title": "JSON"},
+        "people": [{"id": "a", "name": "甲", "staff": 1}],
+    }
+    path = write(tmp_path, "case.json", json.dumps(case, ensure_ascii=False))
+    code, _, err = run(capsys, path, *AS_OF)
+    assert code == 1
+    assert ": $.people[0].staff: " in err and "boolean" in err
+
+
+def test_a_date_before_the_regulation_was_issued_is_refused_with_a_clear_message(capsys):
+    code, out, err = run(capsys, EXAMPLE, "--as-of", "2022-06-01")
+    assert code == 1 and out == ""
+    assert "2022-06-01" in err
+    assert "no edition" in err and "没有有效的版本" in err
+    assert "2023" in err
+
+
+def test_a_malformed_date_an_unknown_parameter_and_a_bad_value_are_refused(capsys):
+    code, _, err = run(capsys, EXAMPLE, "--as-of", "2024-13-01")
+    assert code == 1 and "'2024-13-01' is not a date" in err
+    code, _, err = run(capsys, EXAMPLE, *AS_OF, "--param", "art11_nonsense=1")
+    assert code == 1 and "unknown interpretation parameter art11_nonsense" in err
+    code, _, err = run(capsys, EXAMPLE, *AS_OF, "--param", "art11_point6_absent=maybe")
+    assert (
+        code == 1 and "'maybe'" in err and "not_responsible_flagged" in err and "secondary" in err
+    )
+    code, _, err = run(capsys, EXAMPLE, *AS_OF, "--param", "art11_exception_effect")
+    assert code == 1 and "NAME=VALUE" in err
+
+
+def test_a_missing_case_file_is_refused(capsys, tmp_path):
+    code, out, err = run(capsys, str(tmp_path / "nowhere.yaml"), *AS_OF)
+    assert code == 1 and out == ""
+    assert "nowhere.yaml" in err and "cannot read" in err
