@@ -14,6 +14,7 @@ from typing import Any
 
 from engine.evaluation import Evaluation
 from engine.labels import VALUE_LABELS, Namer, eid_label
+from engine.parameter_scope import parameters_in_scope, parameters_read
 
 ANSWER_FORMAT = 1
 PARAM_PREDICATES = ("param", "param_int", "param_member")
@@ -53,8 +54,10 @@ class _Builder:
         self.ev = ev
         self.m = ev.model
         self.namer = Namer(ev.case)
+        self.descriptions = {p["name"]: p["description"] for p in ev.policy.vocabulary["predicates"]}
         self.rules = ev.policy.rule_index
         self.used_params: set[str] = set(ev.used_parameters)
+        self.scope_params: set[str] = set()  # readings the answer may depend on without a derivation showing them
         self.open_points: list[dict[str, Any]] = []
 
     # --- explanations ---------------------------------------------------------------------------
@@ -67,18 +70,21 @@ class _Builder:
         reasons = []
         for t in trees:
             rule = self.rules.get(t["rule"]["id"].split("#")[0])
+            if rule is not None:
+                self.scope_params |= parameters_read(rule["datalog"])
             blocked = t.get("blocked_by")
             if blocked:
                 reasons.extend({**r, "depth": r["depth"] + 1} for r in self.reasons(blocked))
             failed = t["failed"]
+            what = {lang: self._condition(failed, lang) for lang in ("zh", "en")}
+            negated = failed["kind"] == "negation"
             reasons.append(
                 {
                     "rule": t["rule"]["id"],
                     "cites": t["rule"]["cites"],
-                    "zh": f"不适用“{self._reading(rule, t['bindings'], 'zh')}”：条件 {failed['text']} "
-                    + ("成立（被排除）" if failed["kind"] == "negation" else "不成立"),
-                    "en": f"“{self._reading(rule, t['bindings'], 'en')}” does not apply: condition {failed['text']} "
-                    + ("holds (excluded)" if failed["kind"] == "negation" else "does not hold"),
+                    "zh": f"不适用“{self._reading(rule, t['bindings'], 'zh')}”：因为" + ("" if negated else "不能认定") + what["zh"],
+                    "en": f"“{self._reading(rule, t['bindings'], 'en')}” does not apply because "
+                    + ("" if negated else "it is not established that ") + what["en"],
                     "depth": 0,
                 }
             )
@@ -86,6 +92,16 @@ class _Builder:
                 self._collect_params(tree)
         cites = sorted({c for t in trees for c in t["rule"]["cites"]})
         return {"reasons": _dedupe(reasons), "cites": cites, "why_not": trees}
+
+    def _condition(self, failed: dict, lang: str) -> str:
+        """A failed condition in words: the predicate's description with its arguments named."""
+        predicate = failed.get("predicate")
+        description = self.descriptions.get(predicate)
+        if not description:
+            return failed["text"]
+        args = "、".join(self.namer.value(a, lang) for a in failed.get("args", []))
+        sep = "：" if lang == "zh" else ": "
+        return f"{description[lang]}{sep}{args}" if args else description[lang]
 
     def _reading(self, rule: dict | None, bindings: dict, lang: str) -> str:
         if rule is None:
@@ -207,6 +223,13 @@ class _Builder:
                 for (p, held) in self.tuples("holds_post"):
                     if held == post:
                         involved[p].append("post_holder")
+        for c in act.get("culpability", []) + act.get("caused_errors", []):
+            pid = c.get("person") or c.get("by")
+            if pid not in involved:
+                involved[pid].append("involved")
+        for (x, p, _degree) in self.tuples("responsible"):
+            if x == a and p not in involved:
+                involved[p].append("involved")
         return [(p, sorted(set(r))) for p, r in involved.items()]
 
     def verdicts(self) -> list[dict[str, Any]]:
@@ -299,10 +322,21 @@ class _Builder:
             forms[p].append(f)
         if forms:
             self.used_params.update(("art13_forms_exhaustive", "art13_forms_combinable", "art13_severity_order", "art13_point5_nature"))
+        values = self.ev.parameters
+        order = SEVERITY_ORDERS[values["art13_severity_order"]]
         out = []
         for p, fs in sorted(forms.items()):
-            out.append({"person": p, "name": self.namer.person(p), "forms": sorted(fs, key=_eid_order),
-                        **self.why("available_form", (p, sorted(fs, key=_eid_order)[0]))})
+            forms_sorted = sorted(fs, key=_eid_order)
+            out.append({
+                "person": p,
+                "name": self.namer.person(p),
+                "forms": forms_sorted,
+                "exhaustive": values["art13_forms_exhaustive"],
+                "combinable": values["art13_forms_combinable"],
+                "severity_order": order,
+                "referral_forms": ["art_13__point_5"] if values["art13_point5_nature"] == "referral" else [],
+                **self.why("available_form", (p, forms_sorted[0])),
+            })
         return out
 
     def referrals(self) -> list[dict[str, Any]]:
@@ -364,6 +398,8 @@ class _Builder:
                     why = self.why("period_status", (p.period, p.subject, st))
                     why["cites"] = sorted(set(why["cites"]) | set(p.rule.cites), key=_eid_order)
                     entry.update(why)
+                if p.period == "appeal":
+                    entry["appeal_to"] = APPEAL_BODIES[self.ev.parameters["art19_supervision_body"]]
                 if p.period == "appeal" and self.holds("appeal_out_of_time", (p.subject,)):
                     entry["out_of_time"] = True
                     entry["inadmissible"] = self.holds("appeal_inadmissible", (p.subject,))
@@ -388,8 +424,9 @@ class _Builder:
                                 "Art. 18 does not say which “relevant department” issues the decision.")
         if case.get("procedure", {}).get("decisions"):
             self.used_params.add("art19_supervision_body")
-            self.open_point("text", ["art_19__para_1"], "第十九条所称“监察部门”已不存在（现为监察委员会），申诉受理机关须人工确认。",
-                            "The 监察部门 of Art. 19 no longer exists (now the supervisory commission); the body receiving appeals must be confirmed by a person.")
+            if self.ev.parameters["art19_supervision_body"] == "verbatim_unidentified":
+                self.open_point("text", ["art_19__para_1"], "第十九条所称“监察部门”已不存在（现为监察委员会），申诉受理机关须人工确认。",
+                                "The 监察部门 of Art. 19 no longer exists (now the supervisory commission); the body receiving appeals must be confirmed by a person.")
 
 
 # The conclusions the answer reports, with the arity its sections read them at. Another instrument may
@@ -421,6 +458,36 @@ def _check_shape(ev: Evaluation) -> None:
         raise ProblemsError(wrong)
 
 
+# Art. 19: 向上级组织人事部门或监察部门申诉 — the second body no longer exists under that name.
+APPEAL_BODIES = {
+    "verbatim_unidentified": {"zh": "上级组织人事部门或监察部门（原文；监察部门现已不存在，待确认）",
+                              "en": "the superior organisation and personnel department or the 监察部门 (as written; that body no longer exists, to be confirmed)"},
+    "supervisory_commission": {"zh": "上级组织人事部门或监察委员会（按解释参数）",
+                               "en": "the superior organisation and personnel department or the supervisory commission (by the reading chosen)"},
+}
+
+# Art. 13 sets no severity order; the parameter art13_severity_order says which one to report (if any).
+SEVERITY_ORDERS: dict[str, list[list[str]] | None] = {
+    "partial_order": [["art_13__point_1", "art_13__point_2", "art_13__point_3"], ["art_13__point_4"], ["art_13__point_5"]],
+    "numbering_order": [[f"art_13__point_{n}"] for n in range(1, 6)],
+    "no_order": None,
+}
+
+# Which conclusions each section reports, and when a case reaches it; the readings those conclusions
+# depend on are listed in the answer even when they made something not happen.
+SECTION_SCOPES: list[tuple[str, set[str]]] = [
+    ("acts", {"fault", "point_applies", "awaiting_finding", "contradicted", "responsible", "displaced",
+              "cleared_subordinate", "cleared_by_vote", "vote_needs_finding", "inaction_needs_finding",
+              "available_form", "referral", "recovery_needs_finding"}),
+    ("circumstances", {"aggravated", "aggravation_needs_finding", "mitigation_available", "tail_blocks",
+                       "combination_needs_finding", "referral"}),
+    ("earlier_faults", {"aggravated"}),
+    ("commendable_conduct", {"commendation"}),
+    ("investigation", {"disqualified", "recusal_needs_finding", "admitted", "investigator_liable", "procedural_defect"}),
+    ("procedure", {"period_status", "appeal_out_of_time", "appeal_inadmissible", "procedural_defect", "result_withheld"}),
+]
+
+
 def build_answer(ev: Evaluation) -> Answer:
     _check_shape(ev)
     b = _Builder(ev)
@@ -450,19 +517,32 @@ def build_answer(ev: Evaluation) -> Answer:
         "procedural_defects": b.procedure(),
         "result_withheld": withheld,
     }
+    if withheld:
+        # Art. 18 (reading withhold_result): without the investigated person's statement no result is given.
+        for key in ("verdicts", "investigators", "aggravation", "mitigation", "sanctions", "referrals"):
+            data[key] = []
+        b.open_point("statement", ["art_18__para_1"], "未听取被调查人意见，按所选解释不出具责任认定；听取意见后重新评估。",
+                     "The investigated person's statement was not heard; under the reading used no responsibility finding is given until it is.")
     b.fixed_open_points()
     data["open_points"] = b.open_points
     data["warnings"] = ev.warnings
     definitions = ev.policy.parameter_index
+    reached = set().union(*(preds for key, preds in SECTION_SCOPES if ev.case.get(key)))
+    b.scope_params |= parameters_in_scope(ev.policy, reached)
+    overridden = {pid for pid, v in ev.parameters.items() if v != definitions[pid]["default"]}
+    basis = {pid: "scope" for pid in b.scope_params} | {pid: "override" for pid in overridden}
+    basis |= {pid: "derivation" for pid in b.used_params}
     data["parameters"] = [
         {
             "id": pid,
             "value": ev.parameters[pid],
-            "default": ev.parameters[pid] == definitions[pid]["default"],
+            "default": pid not in overridden,
+            "basis": basis[pid],
             "title": definitions[pid]["title"],
             "affects": definitions[pid]["affects"],
         }
-        for pid in sorted(b.used_params)
+        for pid in sorted(basis)
+        if pid in definitions
     ]
     return Answer(data, ev)
 

@@ -114,8 +114,19 @@ def render_answer(data: dict[str, Any], lang: str = "zh", explain: bool = False)
             reasons(x, "        ")
 
     section("mitigation", data["mitigation"], mitigation_line)
-    section("sanctions", data["sanctions"], simple(lambda i: f"{i['name']}: " + "、".join(v(f) for f in i["forms"])
-                                                   + ("（不穷尽、可合并，由处理机关选择）" if lang == "zh" else " (not exhaustive, combinable, chosen by the deciding body)")))
+    def sanction_note(i: dict) -> str:
+        zh = lang == "zh"
+        parts = [("不穷尽" if zh else "not exhaustive") if not i["exhaustive"] else ("以此为限" if zh else "exhaustive"),
+                 ("可合并适用" if zh else "may be combined") if i["combinable"] else ("只择一适用" if zh else "one only")]
+        if i["referral_forms"]:
+            parts.append(("第（五）项为移送，不由本局处分" if zh else "13(5) is a referral, not a sanction the bureau imposes"))
+        if i["severity_order"]:
+            groups = " < ".join("{" + ",".join(v(f) for f in g) + "}" for g in i["severity_order"])
+            parts.append(("轻重：" if zh else "severity: ") + groups)
+        parts.append("由处理机关选择" if zh else "chosen by the deciding body")
+        return ("（" + "；".join(parts) + "）") if zh else (" (" + "; ".join(parts) + ")")
+
+    section("sanctions", data["sanctions"], simple(lambda i: f"{i['name']}: " + "、".join(v(f) for f in i["forms"]) + sanction_note(i)))
     section("referrals", data["referrals"], simple(lambda i: f"{i['name']}: {v(i['to'])}"))
     section("commendations", data["commendations"], simple(lambda i: f"{i['name']}: {v(i['conduct'])}"))
 
@@ -152,5 +163,6 @@ def render_answer(data: dict[str, Any], lang: str = "zh", explain: bool = False)
     for p in data["parameters"]:
         mark = "" if p["default"] else (" ← 非默认" if lang == "zh" else " ← not the default")
         value = str(p["value"]).lower() if isinstance(p["value"], bool) else p["value"]
-        out.append(f"  • {p['id']} = {value}{mark}")
+        basis = {"derivation": "", "override": " (未涉及本案 / not reached)" if False else "", "scope": " ·"}[p["basis"]]
+        out.append(f"  • {p['id']} = {value}{mark}{basis}")
     return "\n".join(out) + "\n"

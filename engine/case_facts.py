@@ -32,6 +32,8 @@ def case_facts(case: dict[str, Any]) -> Facts:
         add("circumstance", c["act"], c["person"], c["ground"])
     for f in case.get("earlier_faults", []):
         add("earlier_fault", f["person"], f["point"], f["date"])
+        if f.get("established", True):
+            add("earlier_fault_established", f["person"], f["point"], f["date"])
     for c in case.get("commendable_conduct", []):
         if c["outstanding"]:
             add("commendable_conduct", c["person"], c["conduct"])
@@ -49,6 +51,8 @@ def case_facts(case: dict[str, Any]) -> Facts:
         add("parent", link["child"], link["parent"])
     for a, b in rel.get("spouses", []):
         add("spouse", a, b)
+    for a, b in rel.get("support", []):
+        add("supports", a, b)
     for tie in rel.get("ties", []):
         add("tie", tie["person"], tie["other"], tie["kind"])
     proc = case.get("procedure", {})
@@ -89,6 +93,8 @@ def _act_facts(act: dict[str, Any], posts: dict[str, dict], add) -> None:
         add("inspection", a)
         if "inspectors" in inspection:
             add("inspectors", a, inspection["inspectors"])
+        if "team_members" in inspection:
+            add("team_size", a, inspection["team_members"])
         if "certificate_shown" in inspection:
             add("certificate", a, "shown" if inspection["certificate_shown"] else "not_shown")
     internal = act.get("internal_affairs", {})
@@ -119,6 +125,8 @@ def _act_facts(act: dict[str, Any], posts: dict[str, dict], add) -> None:
     if decision:
         add("collective_decision", a, decision["id"])
         add("decision_maker", decision["id"], decision["decision_maker"])
+        if "presiding_leader" in decision:
+            add("presiding", decision["id"], decision["presiding_leader"])
         for v in decision["votes"]:
             add("vote", decision["id"], v["person"], v["vote"])
 

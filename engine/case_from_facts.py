@@ -52,6 +52,7 @@ CASE_PREDICATES: dict[str, tuple] = {
     "point_confirmed": ("act", "point"),
     "inspection": ("act",),
     "inspectors": ("act", "int"),
+    "team_size": ("act", "int"),
     "certificate": ("act", ("shown", "not_shown")),
     **{key: ("act", "date") for key in INTERNAL_DATES},
     "justified_delay": ("act",),
@@ -65,9 +66,11 @@ CASE_PREDICATES: dict[str, tuple] = {
     "manifestly_unlawful": ("act", "person"),
     "collective_decision": ("act", "decision"),
     "decision_maker": ("decision", "person"),
+    "presiding": ("decision", "person"),
     "vote": ("decision", "person", VOTES),
     "circumstance": ("act", "person", GROUNDS),
     "earlier_fault": ("person", "point", "date"),
+    "earlier_fault_established": ("person", "point", "date"),
     "commendable_conduct": ("person", CONDUCT),
     "investigated": ("person",),
     "proposed_member": ("person",),
@@ -75,6 +78,7 @@ CASE_PREDICATES: dict[str, tuple] = {
     "investigator_wrong_case": ("person",),
     "parent": ("person", "person"),
     "spouse": ("person", "person"),
+    "supports": ("person", "person"),
     "tie": ("person", "person", TIES),
     "statement_heard": ("person",),
     "investigation_closed": ("date",),
@@ -148,7 +152,9 @@ def case_from_facts(
         {"act": a, "person": p, "ground": g} for a, p, g in sorted(rows["circumstance"])
     ])
     _add_list(case, "earlier_faults", [
-        {"person": p, "point": e, "date": d} for p, e, d in sorted(rows["earlier_fault"])
+        {"person": p, "point": e, "date": d}
+        | ({} if (p, e, d) in rows["earlier_fault_established"] else {"established": False})
+        for p, e, d in sorted(rows["earlier_fault"])
     ])
     _add_list(case, "commendable_conduct", [
         {"person": p, "conduct": c, "outstanding": True} for p, c in sorted(rows["commendable_conduct"])
@@ -170,6 +176,8 @@ def case_from_facts(
         relations["parents"] = [{"child": c, "parent": p} for c, p in sorted(rows["parent"])]
     if rows["spouse"]:
         relations["spouses"] = [[a, b] for a, b in sorted(rows["spouse"])]
+    if rows["supports"]:
+        relations["support"] = [[a, b] for a, b in sorted(rows["supports"])]
     if rows["tie"]:
         relations["ties"] = [{"person": p, "other": o, "kind": k} for p, o, k in sorted(rows["tie"])]
     if relations:
@@ -254,6 +262,8 @@ def _check_structure(rows: dict[str, set[tuple]]) -> None:
     _one_per(rows["holds_post"], (0,), "one post per person")
     _one_per(rows["role"], (0, 2), "one person per role of an act")
     _one_per(rows["inspectors"], (0,), "one number of inspectors per act")
+    _one_per(rows["team_size"], (0,), "one team size per act")
+    _one_per(rows["presiding"], (0,), "one presiding leader per decision")
     _one_per(rows["certificate"], (0,), "one certificate finding per act")
     for key in INTERNAL_DATES:
         _one_per(rows[key], (0,), f"one {key} date per act")
@@ -268,7 +278,7 @@ def _check_structure(rows: dict[str, set[tuple]]) -> None:
             raise ValueError(f"{predicate}{row!r} needs {required}")
 
     inspections = {a for (a,) in rows["inspection"]}
-    for predicate in ("inspectors", "certificate"):
+    for predicate in ("inspectors", "team_size", "certificate"):
         for row in rows[predicate]:
             need(predicate, row, f"inspection({row[0]})", row[0] in inspections)
     outgoing = {a for (a,) in rows["outgoing_document"]}
@@ -280,6 +290,8 @@ def _check_structure(rows: dict[str, set[tuple]]) -> None:
         need("duty_of_post", row, f"inaction({row[0]})", row[0] in inaction)
     for a in sorted(inaction - with_duty):
         raise ValueError(f"inaction({a!r}) needs some duty_of_post({a}, post): the duty must belong to a post")
+    for row in rows["earlier_fault_established"]:
+        need("earlier_fault_established", row, f"earlier_fault{row!r}", row in rows["earlier_fault"])
     for row in rows["point_confirmed"]:
         need("point_confirmed", row, f"point_alleged{row!r}", row in rows["point_alleged"])
     for a, s, leader in rows["objected"]:
@@ -290,13 +302,16 @@ def _check_structure(rows: dict[str, set[tuple]]) -> None:
     decisions = {d for _, d in rows["collective_decision"]}
     makers = {d for d, _ in rows["decision_maker"]}
     voted = {d for d, _, _ in rows["vote"]}
+    presided = {d for d, _ in rows["presiding"]}
     for d in sorted(decisions):
         if d not in makers:
             raise ValueError(f"collective decision {d} needs a decision_maker({d}, person)")
         if d not in voted:
             raise ValueError(f"collective decision {d} needs at least one vote({d}, person, vote)")
-    for d in sorted((makers | voted) - decisions):
-        raise ValueError(f"decision {d} has a decision maker or votes but no collective_decision(act, {d})")
+    for d in sorted((makers | voted | presided) - decisions):
+        raise ValueError(
+            f"decision {d} has a decision maker, presiding leader or votes but no collective_decision(act, {d})"
+        )
     for predicate in ("parent", "spouse"):
         for a, b in rows[predicate]:
             if a == b:
@@ -373,6 +388,8 @@ def _act(a: str, rows: dict[str, set[tuple]]) -> dict[str, Any]:
         inspection: dict[str, Any] = {}
         if of("inspectors"):
             inspection["inspectors"] = of("inspectors")[0][0]
+        if of("team_size"):
+            inspection["team_members"] = of("team_size")[0][0]
         if of("certificate"):
             inspection["certificate_shown"] = of("certificate")[0][0] == "shown"
         act["inspection"] = inspection
@@ -403,11 +420,12 @@ def _act(a: str, rows: dict[str, set[tuple]]) -> dict[str, Any]:
     if of("collective_decision"):
         (d,) = of("collective_decision")[0]
         maker = next(p for dd, p in sorted(rows["decision_maker"]) if dd == d)
-        act["collective_decision"] = {
-            "id": d,
-            "decision_maker": maker,
-            "votes": [{"person": p, "vote": v} for dd, p, v in sorted(rows["vote"]) if dd == d],
-        }
+        record: dict[str, Any] = {"id": d, "decision_maker": maker}
+        presiding = [p for dd, p in sorted(rows["presiding"]) if dd == d]
+        if presiding:
+            record["presiding_leader"] = presiding[0]
+        record["votes"] = [{"person": p, "vote": v} for dd, p, v in sorted(rows["vote"]) if dd == d]
+        act["collective_decision"] = record
     return act
 
 

@@ -88,6 +88,8 @@ def case_problems(doc: SourceDoc) -> list[Problem]:
         decision = act.get("collective_decision")
         if decision:
             person(base + ("collective_decision", "decision_maker"), decision["decision_maker"])
+            if "presiding_leader" in decision:
+                person(base + ("collective_decision", "presiding_leader"), decision["presiding_leader"])
             voters = [v["person"] for v in decision["votes"]]
             for j, pid in enumerate(voters):
                 person(base + ("collective_decision", "votes", j, "person"), pid)
@@ -171,6 +173,9 @@ def case_problems(doc: SourceDoc) -> list[Problem]:
                     "two different people",
                 )
             )
+    for j, pair in enumerate(rel.get("support", [])):
+        for k, pid in enumerate(pair):
+            person(("relations", "support", j, k), pid)
     for j, tie in enumerate(rel.get("ties", [])):
         person(("relations", "ties", j, "person"), tie["person"])
         person(("relations", "ties", j, "other"), tie["other"])

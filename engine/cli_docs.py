@@ -31,31 +31,39 @@ def add_docs_commands(subparsers) -> None:
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument("--policy", default=str(DEFAULT_POLICY_DIR), metavar="POLICY_DIR")
         p.add_argument(
-            "--staging", default=str(STAGING_DIR), metavar="DIR",
-            help=f"where generated + hand-written pages are assembled (default: {_short(STAGING_DIR)})",
+            "--staging",
+            default=str(STAGING_DIR),
+            metavar="DIR",
+            help="where generated + hand-written pages are assembled "
+            f"(default: {_short(STAGING_DIR)})",
         )
 
     build = docs_sub.add_parser(
-        "build", help="generate the pages and run mkdocs build --strict",
+        "build",
+        help="generate the pages and run mkdocs build --strict",
         description="Generate every page from the policy, then build the static site.",
     )
     common(build)
     build.add_argument(
-        "--out", default=str(SITE_DIR), metavar="DIR",
+        "--out",
+        default=str(SITE_DIR),
+        metavar="DIR",
         help=f"output folder of the site (default: {_short(SITE_DIR)})",
     )
     build.add_argument("--quiet", action="store_true", help="print only warnings and errors")
     build.set_defaults(handler=cmd_docs_build)
 
     serve = docs_sub.add_parser(
-        "serve", help="generate the pages and serve the site locally, rebuilding on changes",
+        "serve",
+        help="generate the pages and serve the site locally, rebuilding on changes",
     )
     common(serve)
     serve.add_argument("--addr", default="127.0.0.1:8000", metavar="HOST:PORT")
     serve.set_defaults(handler=cmd_docs_serve)
 
     generate = docs_sub.add_parser(
-        "generate", help="only generate the pages into the staging folder (no mkdocs)",
+        "generate",
+        help="only generate the pages into the staging folder (no mkdocs)",
     )
     common(generate)
     generate.set_defaults(handler=cmd_docs_generate)

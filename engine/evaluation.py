@@ -97,7 +97,22 @@ def evaluate(
     # issue 6) has no parameters for them, and so no periods to compute
     timed = all(pid in values for pids in PERIOD_PARAMETERS.values() for pid in pids)
     calendar = _calendar(values, calendar_file, used) if timed else None
-    periods = compute_periods(doc.data, values, calendar, used) if timed else []
+    periods = compute_periods(doc.data, values, calendar, used)
+    for p in periods:
+        if p.done is not None and p.done > day:
+            warnings.append(
+                {
+                    "zh": f"记录的完成日期{p.done}晚于评估日{day}，评估时视为尚未完成（{p.period}）。",
+                    "en": f"The recorded completion date {p.done} is after the as-of date {day}; it is treated as not yet done ({p.period}).",
+                }
+            )
+            p.done = None
+        if p.error is not None and values.get("calendar_beyond_coverage") == "user_file":
+            raise ProblemsError(
+                [Problem("<query>", None, None, "calendar_beyond_coverage",
+                         f"{p.period}: {p.error['en']}",
+                         "a holiday calendar file covering the period (--calendar FILE), as the reading user_file requires")]
+            ) if timed else []
     for p in periods:
         if p.due is not None:
             facts["due"].add((p.period, p.subject, p.due.due.isoformat()))

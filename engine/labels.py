@@ -85,6 +85,16 @@ VALUE_LABELS: dict[str, tuple[str, str]] = {
     "minor": ("情节轻微", "minor"),
     "promptly_corrected_and_remedied": ("迅速主动纠正、补救", "promptly corrected and remedied"),
     "discovered": ("及时发现", "discovered in time"),
+    "post_holder": ("岗位责任人", "holder of the post"),
+    "instructing_leader": ("作出指令的领导", "instructing leader"),
+    "instructed_subordinate": ("执行指令的下属", "instructed subordinate"),
+    "decision_maker": ("决策人", "decision maker"),
+    "vote_for": ("赞成", "voted for"),
+    "vote_against": ("反对", "voted against"),
+    "vote_abstain": ("弃权", "abstained"),
+    "vote_absent": ("缺席", "absent"),
+    "involved": ("经办人员", "involved"),
+    "support": ("有扶养关系的人", "person with a support relation"),
     "stopped": ("及时制止", "stopped in time"),
     "corrected": ("及时纠正", "corrected in time"),
 }
@@ -120,6 +130,7 @@ class Namer:
 
     def __init__(self, case: dict):
         self.people = {p["id"]: p["name"] for p in case.get("people", [])}
+        self.posts = {p["id"]: p["name"] for p in case.get("posts", [])}
         self.acts = {a["id"]: a.get("description") for a in case.get("acts", [])}
 
     def value(self, value: object, lang: str) -> str:
@@ -128,6 +139,8 @@ class Namer:
         text = str(value)
         if text in self.people:
             return self.people[text]
+        if text in self.posts:
+            return self.posts[text]
         if _EID.match(text):
             return eid_label(text, lang)
         if text in VALUE_LABELS:

@@ -330,7 +330,9 @@ def test_a_collective_decision_makes_the_decider_primary_supporters_secondary_an
     act = "revocation_by_meeting_2024_10"
     assert degrees(data, act, "wang_jianping") == {"primary"}
     assert degrees(data, act, "li_wei") == {"secondary"}
-    assert degrees(data, act, "chen_chen") == {"secondary"}
+    # the handler also voted for it: secondary under 11(6), and still graded under the chapeau
+    # (art11_point6_chain_effect=chain_remains, the default)
+    assert degrees(data, act, "chen_chen") == {"graded", "secondary"}
     assert why_not(data, act, "zhang_min") == {"cleared_by_vote"}
     for person, vote in (("liu_yang", "abstain"), ("he_tao", "absent")):
         v = verdict(data, act, person)
@@ -339,7 +341,8 @@ def test_a_collective_decision_makes_the_decider_primary_supporters_secondary_an
     flagged = {p["about"]["person"] for p in data["open_points"] if p["kind"] == "vote"}
     assert flagged == {"liu_yang", "he_tao"}
     # the reviewer who did not vote is not responsible merely for being in the chain
-    assert displaced_by(data, act, "wu_tao") == {"art_11__point_6"}
+    # the reviewer did not vote: under the default chain_remains he stays responsible under the chapeau
+    assert degrees(data, act, "wu_tao") == {"graded"}
 
 
 def test_only_outstanding_conduct_by_staff_is_commended():

@@ -540,7 +540,29 @@ def test_a_decision_maker_is_primary_even_when_recorded_as_voting_against():
     )
     degrees = {v["person"]: [x["degree"] for x in v.get("degrees", [])] for v in data["verdicts"]}
     assert degrees["lei"] == ["primary"]
-    assert degrees["pang"] == ["secondary"]
+    # by default (art11_point6_chain_effect=chain_remains) the chain stays under the chapeau
+    assert degrees["pang"] == ["graded", "secondary"]
+    assert degrees["han"] == ["graded"] and degrees["shen"] == ["graded"]
+
+
+def test_a_chain_member_who_voted_against_the_collective_decision_is_not_responsible_at_all():
+    votes = [{"person": "lei", "vote": "for"}, {"person": "shen", "vote": "against"}]
+    data = evaluate(
+        make_case({"collective_decision": {"id": "m", "decision_maker": "lei", "votes": votes}})
+    )
+    (shen,) = [v for v in data["verdicts"] if v["person"] == "shen"]
+    assert shen["verdict"] == "not_responsible"
+    assert "cleared_by_vote" in [r["kind"] for r in shen["why_not"]]
+
+
+def test_when_point_6_displaces_the_chapeau_a_chain_member_who_did_not_vote_is_not_responsible():
+    votes = [{"person": "lei", "vote": "against"}, {"person": "pang", "vote": "for"}]
+    data = evaluate(
+        make_case({"collective_decision": {"id": "m", "decision_maker": "lei", "votes": votes}}),
+        art11_point6_chain_effect="displace",
+    )
+    degrees = {v["person"]: [x["degree"] for x in v.get("degrees", [])] for v in data["verdicts"]}
+    assert degrees["lei"] == ["primary"] and degrees["pang"] == ["secondary"]
     assert degrees["han"] == [] and degrees["shen"] == []
 
 
@@ -552,10 +574,6 @@ def test_two_holders_of_the_post_with_the_unperformed_duty_are_both_responsible_
     assert by_post == {"han", "ouyang"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="rule-bugs.md B1: a responsible 'involved staff' member is missing from verdicts",
-)
 def test_under_the_any_involved_staff_reading_the_misleading_clerk_appears_among_the_verdicts():
     case = make_case(
         {

@@ -584,11 +584,11 @@ def test_whether_a_late_appeal_is_only_reported_or_inadmissible():
             {"person": "han", "delivered_on": "2024-11-04", "appeal_lodged_on": "2024-12-05"}
         ]
     )
-    late = next(t for t in evaluate(case)["time_limits"] if t["period"] == "appeal")
+    late = next(t for t in evaluate(case, as_of="2024-12-20")["time_limits"] if t["period"] == "appeal")
     assert (late["out_of_time"], late["inadmissible"]) == (True, False)
     strict = next(
         t
-        for t in evaluate(case, art19_late_appeal="inadmissible")["time_limits"]
+        for t in evaluate(case, as_of="2024-12-20", art19_late_appeal="inadmissible")["time_limits"]
         if t["period"] == "appeal"
     )
     assert (strict["out_of_time"], strict["inadmissible"]) == (True, True)
@@ -767,9 +767,6 @@ def test_whether_an_unheard_statement_is_flagged_or_withholds_the_result():
     ).render("zh")
 
 
-@pytest.mark.xfail(
-    strict=True, reason="rule-bugs.md B3: withhold_result still states who is responsible"
-)
 def test_a_withheld_result_states_no_responsibility_and_offers_no_sanction():
     withheld = evaluate(unheard(), art18_statement_not_heard="withhold_result")
     assert not [v for v in withheld["verdicts"] if v["verdict"] == "responsible"]
@@ -832,9 +829,6 @@ RELIED_ON_FOR_A_NEGATIVE_FINDING = {
 }
 
 
-@pytest.mark.xfail(
-    strict=True, reason="rule-bugs.md B5: parameters behind negative findings are not listed"
-)
 @pytest.mark.parametrize("pid", sorted(RELIED_ON_FOR_A_NEGATIVE_FINDING))
 def test_a_reading_that_leads_to_a_negative_finding_is_listed_among_the_parameters_relied_on(pid):
     case, value = RELIED_ON_FOR_A_NEGATIVE_FINDING[pid]
@@ -853,7 +847,6 @@ LISTED_BUT_WITHOUT_EFFECT = {
         procedure(decisions=[{"person": "han", "delivered_on": "2024-11-04"}]),
         "supervisory_commission",
     ),
-    "calendar_beyond_coverage": (procedure(discovered_on="2026-12-28"), "user_file"),
 }
 
 
@@ -861,7 +854,6 @@ def without_parameters(data: dict) -> dict:
     return {k: v for k, v in data.items() if k != "parameters"}
 
 
-@pytest.mark.xfail(strict=True, reason="rule-bugs.md B8: listed as relied on, but changes nothing")
 @pytest.mark.parametrize("pid", sorted(LISTED_BUT_WITHOUT_EFFECT))
 def test_a_non_default_reading_listed_as_relied_on_changes_the_answer(pid):
     case, value = LISTED_BUT_WITHOUT_EFFECT[pid]
@@ -882,6 +874,107 @@ def test_a_non_default_reading_listed_as_relied_on_changes_the_answer(pid):
 # --- the guard --------------------------------------------------------------------------------
 
 # Read by the engine outside the rules (engine/evaluation.py, engine/answer.py).
+# --- parameters made effective after the first review (rule-bugs.md B8, B12) ---------------------
+
+
+@covers_parameters("fault_notion")
+def test_whether_internal_affairs_faults_need_the_art2_result_depends_on_the_notion_of_fault():
+    seal = make_case({"points": [{"point": "art_8__point_10"}], "reviewer": None, "approver": None})
+    strict = {"art2_harm_requirement": "art2_result_required"}
+    assert fault_points(evaluate(seal, **strict)) == []
+    assert fault_points(evaluate(seal, fault_notion="distinct_notions", **strict)) == ["art_8__point_10"]
+    enforcement = make_case()
+    assert fault_points(evaluate(enforcement, fault_notion="distinct_notions", **strict)) == []
+
+
+@covers_parameters("art7_point3_counted_persons")
+def test_whether_non_officers_on_the_team_count_towards_two_inspectors():
+    case = make_case({"points": None, "inspection": {"inspectors": 1, "team_members": 2}})
+    assert fault_points(evaluate(case)) == ["art_7__point_3"]
+    assert fault_points(evaluate(case, art7_point3_counted_persons="all_team_members")) == []
+    unrecorded = make_case({"points": None, "inspection": {"inspectors": 1}})
+    assert fault_points(
+        evaluate(unrecorded, art7_point3_counted_persons="all_team_members")
+    ) == ["art_7__point_3"]
+
+
+@covers_parameters("art9_point3_prior_fault_basis")
+def test_whether_an_earlier_fault_must_have_been_established_to_count_as_a_repeat():
+    case = make_case(
+        earlier_faults=[
+            {"person": "han", "point": "art_7__point_1", "date": "2022-01-10", "established": False}
+        ]
+    )
+    assert "art_9__point_3" not in aggravated(evaluate(case), "han")
+    relaxed = evaluate(case, art9_point3_prior_fault_basis="any_recorded_occurrence")
+    assert "art_9__point_3" in aggravated(relaxed, "han")
+
+
+@covers_parameters("art11_point6_decision_maker")
+def test_whether_the_decision_maker_is_the_final_decider_or_the_presiding_leader():
+    decision = {
+        "id": "m",
+        "decision_maker": "pang",
+        "presiding_leader": "lei",
+        "votes": [{"person": "pang", "vote": "for"}, {"person": "lei", "vote": "for"}],
+    }
+    case = make_case({"collective_decision": decision})
+    default = evaluate(case)
+    assert "primary" in degrees(default, "pang") and degrees(default, "lei") == {"secondary"}
+    presiding = evaluate(case, art11_point6_decision_maker="presiding_leader")
+    assert degrees(presiding, "lei") == {"primary"} and "primary" not in degrees(presiding, "pang")
+
+
+@covers_parameters("art11_point6_chain_effect")
+def test_whether_a_collective_decision_displaces_the_chapeau_for_the_handling_chain():
+    decision = {"id": "m", "decision_maker": "lei", "votes": [{"person": "lei", "vote": "for"}]}
+    case = make_case({"collective_decision": decision})
+    assert degrees(evaluate(case), "han") == {"graded"}
+    assert degrees(evaluate(case, art11_point6_chain_effect="displace"), "han") == set()
+
+
+@covers_parameters("art16_close_relatives_definition")
+def test_whether_a_support_relation_makes_a_close_relative():
+    case = make_case(
+        investigation={"investigated": ["han"], "proposed_members": ["ouyang"]},
+        relations={"support": [["han", "ouyang"]]},
+    )
+    assert recusal_status(evaluate(case), "ouyang")[0] == "admitted"
+    status, grounds = recusal_status(
+        evaluate(case, art16_close_relatives_definition="with_support_relations"), "ouyang"
+    )
+    assert status == "disqualified" and ("art_16__point_2", "support") in grounds
+
+
+@covers_parameters("calendar_beyond_coverage")
+def test_beyond_the_calendar_the_default_warns_and_user_file_refuses_without_a_file():
+    case = procedure(discovered_on="2026-12-28")
+    assert status_of(evaluate(case, as_of="2027-02-01"), "initial_review") == "unknown"
+    with pytest.raises(ProblemsError, match="--calendar"):
+        evaluate(case, as_of="2027-02-01", calendar_beyond_coverage="user_file")
+    with_file = evaluate(
+        case, as_of="2027-02-01", calendar_file=FICTITIOUS_2027, calendar_beyond_coverage="user_file"
+    )
+    assert status_of(with_file, "initial_review") != "unknown"
+
+
+@covers_parameters("art13_forms_exhaustive", "art13_forms_combinable", "art13_severity_order", "art13_point5_nature")
+def test_the_art13_readings_shape_how_the_available_forms_are_reported():
+    default = evaluate(make_case())["sanctions"][0]
+    assert (default["exhaustive"], default["combinable"]) == (False, True)
+    assert default["severity_order"][0] == ["art_13__point_1", "art_13__point_2", "art_13__point_3"]
+    assert default["referral_forms"] == ["art_13__point_5"]
+    other = evaluate(
+        make_case(),
+        art13_forms_exhaustive=True,
+        art13_forms_combinable=False,
+        art13_severity_order="no_order",
+        art13_point5_nature="bureau_sanction",
+    )["sanctions"][0]
+    assert (other["exhaustive"], other["combinable"], other["severity_order"], other["referral_forms"]) == (
+        True, False, None, [])
+
+
 ENGINE_READS = {
     *(pid for pids in PERIOD_PARAMETERS.values() for pid in pids),
     "art9_point3_window_months",
@@ -889,6 +982,11 @@ ENGINE_READS = {
     "edition_2023_dates",
     "art18_deciding_body",
     "art19_late_appeal",
+    "calendar_beyond_coverage",
+    "art13_forms_exhaustive",
+    "art13_forms_combinable",
+    "art13_severity_order",
+    "art13_point5_nature",
 }
 
 

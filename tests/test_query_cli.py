@@ -158,9 +158,6 @@ def test_boolean_integer_and_list_overrides_are_typed_from_the_command_line(caps
     assert "art_7__point_3" in data["faults"][0]["points"]
 
 
-@pytest.mark.xfail(
-    strict=True, reason="rule-bugs.md B6: an override the case never reaches is silently dropped"
-)
 def test_an_override_the_case_does_not_reach_is_still_reported(capsys):
     code, out, _ = run(
         capsys, EXAMPLE, *AS_OF, "--lang", "en", "--param", "art11_point6_absent=secondary"

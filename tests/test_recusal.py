@@ -381,9 +381,6 @@ def test_each_element_of_art16_applies_in_its_case_and_not_in_the_contrasting_on
     assert not holds(status(does_not, other))
 
 
-@pytest.mark.xfail(
-    strict=True, reason="rule-bugs.md B7: the handling chain of the act is not flagged under 16(3)"
-)
 def test_a_member_in_the_handling_chain_of_the_act_under_review_is_flagged_under_16_3():
     case = {
         "case": {"id": "same-chain", "title": "同一办理链条"},

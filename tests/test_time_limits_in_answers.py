@@ -195,10 +195,6 @@ def test_each_decision_has_its_own_appeal_period():
     assert period(data, "appeal", "lu")["due"] == "2024-12-06"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="rule-bugs.md B4: the appeal status is derived by Art. 15 rules and cites Art. 15",
-)
 def test_an_appeal_period_cites_article_19_and_not_article_15():
     appeal = period(
         evaluate(appeal_case("2024-11-04", "2024-11-20"), as_of="2025-01-15"), "appeal", "qi"

@@ -107,11 +107,11 @@ class _Loaded:
 def join_order(positives, first: int) -> list[int]:
     """The order in which pyDatalog joins the positive atoms of a body.
 
-    Starts from ``first`` (the written first atom, or in a semi-naive variant the delta: the few tuples
-    new in the last round), then repeatedly takes the atom with the most arguments already bound, ties
-    broken by written order, so that each later atom is looked up through pyDatalog's per-argument
-    index instead of being enumerated whole. Positive atoms only join, so their order never changes
-    the answer; comparisons and negations always come after all of them.
+    Starts from ``first`` (the written first atom, or in a semi-naive variant the delta: the few
+    tuples new in the last round), then repeatedly takes the atom with the most arguments already
+    bound, ties broken by written order, so that each later atom is looked up through pyDatalog's
+    per-argument index instead of being enumerated whole. Positive atoms only join, so their order
+    never changes the answer; comparisons and negations always come after all of them.
     """
     remaining = list(range(len(positives)))
     if not remaining:
@@ -120,11 +120,11 @@ def join_order(positives, first: int) -> list[int]:
     remaining.remove(first)
     bound = {v for kind, v in positives[first][1] if kind != "const"}
     while remaining:
-
-        def score(i: int) -> int:
-            return sum(1 for kind, v in positives[i][1] if kind == "const" or v in bound)
-
-        best = max(remaining, key=lambda i: (score(i), -i))
+        scores = {
+            i: sum(1 for kind, v in positives[i][1] if kind == "const" or v in bound)
+            for i in remaining
+        }
+        best = max(remaining, key=lambda i: (scores[i], -i))
         order.append(best)
         remaining.remove(best)
         bound |= {v for kind, v in positives[best][1] if kind != "const"}

@@ -83,6 +83,45 @@ class Model:
             raise ValueError(f"{predicate}{tuple(args)!r} holds; use explain()")
         return self._explainer_().why_not(predicate, values)
 
+    def fired(self, rule_id: str) -> list[dict]:
+        """The bindings of every instance of a rule whose body holds in this model.
+
+        ``rule_id`` is a rule's id, or the id of a multi-clause source (``art11_x`` for
+        ``art11_x#1``, ``art11_x#2``…: their instances in clause order). Each instance is
+        ``{variable: value}`` over the named variables (``_`` is left out; instances equal on the
+        named variables appear once), in sorted order. ``KeyError`` for an unknown id or for a rule
+        not evaluated (``outputs``).
+        """
+        rules = [r for r in self.program.rules if r.id == rule_id]
+        if not rules:
+            rules = [
+                r for r in self.program.rules if r.id.rsplit("#", 1)[0] == rule_id and "#" in r.id
+            ]
+        if not rules:
+            raise KeyError(f"no rule {rule_id!r}")
+        out: list[dict] = []
+        for rule in rules:
+            index = self.program.rules.index(rule)
+            if rule.head.predicate not in self._result.evaluated:
+                raise KeyError(
+                    f"rule {rule.id} was not evaluated: not needed for the outputs asked for"
+                )
+            rp = self.program.plan.rules[index]
+            types = self.program.var_types.get(rule.id, {})
+            named = [i for i, name in enumerate(rp.columns) if not name.startswith("_#")]
+            seen = sorted(
+                {tuple(row[i] for i in named) for row in self._result.rows.get(index, ())},
+                key=tuple_key,
+            )
+            out.extend(
+                {
+                    rp.columns[i]: to_external(v, types.get(rp.columns[i]))
+                    for i, v in zip(named, row)
+                }
+                for row in seen
+            )
+        return out
+
     def to_dict(self) -> dict:
         """``{predicate: sorted list of tuples}`` for every input and every evaluated predicate."""
         return {

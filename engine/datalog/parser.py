@@ -132,7 +132,39 @@ def _syntax_problem(source: RuleSource, locate: _Locator, error: UnexpectedInput
         expected = _expected(error.expected) or "a clause ending with `.`"
     else:  # pragma: no cover - lark has no other UnexpectedInput subclasses today
         message, expected = f"syntax error: {error}", ""
+    aggregate = _aggregate_near(source.text, getattr(error, "pos_in_stream", None))
+    if aggregate:
+        return Problem(
+            pos.file,
+            pos.line,
+            pos.column,
+            where,
+            f"aggregate `{aggregate}` is not supported",
+            "plain Datalog; compute counts, sums, minima and maxima in the case input",
+            code="aggregate",
+        )
     return Problem(pos.file, pos.line, pos.column, where, message, expected=expected, code="syntax")
+
+
+# Aggregates as Soufflé (`C = count : { … }`, `S = sum X : { … }`), clingo (`#count{ … }`) and
+# call-style dialects (`M = min(X)`) write them. Only looked for around a syntax error, so that a
+# predicate that happens to be called `count` is never mistaken for one.
+_AGGREGATE = re.compile(
+    r"#\s*(count|sum|sum\+|min|max|avg|mean)\s*\{"
+    r"|=\s*(count|sum|min|max|avg|mean)\s*(:|\(|\{|[A-Z_])"
+    r"|\b(count|sum|min|max|avg|mean)\s*:\s*\{"
+    r"|\b(count|sum|min|max|avg|mean)\s+[A-Z_][A-Za-z0-9_]*\s*:"
+)
+
+
+def _aggregate_near(text: str, offset: int | None) -> str | None:
+    if offset is None:
+        offset = len(text)
+    window_start = max(0, offset - 40)
+    match = _AGGREGATE.search(text, window_start, min(len(text), offset + 40))
+    if match is None:
+        return None
+    return next(g for g in match.groups() if g)
 
 
 def _unexpected_character(char: str, error: UnexpectedCharacters) -> tuple[str, str]:
@@ -152,7 +184,9 @@ def _unexpected_character(char: str, error: UnexpectedCharacters) -> tuple[str, 
 
 
 def _expected(names) -> str:
-    shown = sorted({_TERMINAL_NAMES.get(n, n.lower()) for n in names or ()})
+    # `+` `*` `/` are in the grammar only to reject arithmetic: never suggest them
+    names = [n for n in names or () if n not in ("ADDOP", "MULOP")]
+    shown = sorted({_TERMINAL_NAMES.get(n, n.lower()) for n in names})
     return "one of: " + ", ".join(shown) if shown else ""
 
 

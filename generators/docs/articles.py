@@ -1,9 +1,10 @@
 """One page per article: the text at its eIds, and everything the encoding says about it.
 
-A legal officer reviewing an article should find on one page the official wording and its translation,
-each paragraph and point at a stable anchor (the eId), the rules that encode it with their readings and
-Datalog, which rule displaces which, the fixtures that exercise it, the interpretation choices that touch
-it with their open questions, the drafting anomalies, and the review record.
+A legal officer reviewing an article should find on one page the official wording and its
+translation, each paragraph and point at a stable anchor (the eId), the rules that encode it with
+their readings and Datalog, which rule displaces which, the fixtures that exercise it, the
+interpretation choices that touch it with their open questions, the drafting anomalies, and the
+review record.
 """
 
 from __future__ import annotations
@@ -36,8 +37,8 @@ from generators.docs.diagrams import (
 from generators.docs.markdown import Page, both, code, esc, html_text, rel, table
 
 TIMELINE_ARTICLES = {"art_15", "art_18", "art_19"}
-# The regulation itself should come first in search results, before examples and reference pages that
-# quote it.
+# The regulation itself should come first in search results, before examples and reference pages
+# that quote it.
 ARTICLE_SEARCH_BOOST = 4
 
 
@@ -84,12 +85,14 @@ def articles_index(ctx: SiteContext) -> str:
     page = Page(ARTICLES_INDEX, "条文 · Articles")
     page.heading(1, "条文 · Articles", "articles")
     page.para(
-        "全部十九条，每条一页：正式中文文本与英文译文并列，逐款逐项标注 eId，并列出编码规则、例外关系、"
+        "全部十九条，每条一页：正式中文文本与英文译文并列，逐款逐项标注 eId，并列出编码规则、例"
+        "外关系、"
         "测试样例、解释参数、起草异常和复核记录。"
     )
     page.para(
         "Every article has a page: the official Chinese text beside an English translation, each "
-        "paragraph and point anchored at its eId, with the rules that encode it, the exceptions, the "
+        "paragraph and point anchored at its eId, with the rules that encode it, the "
+        "exceptions, the "
         "fixtures, the interpretation parameters, the drafting anomalies and the review record."
     )
     rows = []
@@ -111,8 +114,16 @@ def articles_index(ctx: SiteContext) -> str:
         )
     page.extend(
         table(
-            ["条 Article", "Title", "类别 Kind", "计算 Computed", "规则 Rules", "样例 Fixtures",
-             "异常 Anomalies", "复核 Review"],
+            [
+                "条 Article",
+                "Title",
+                "类别 Kind",
+                "计算 Computed",
+                "规则 Rules",
+                "样例 Fixtures",
+                "异常 Anomalies",
+                "复核 Review",
+            ],
             rows,
         )
     )
@@ -170,19 +181,16 @@ def _text(ctx: SiteContext, page: Page, article: dict[str, Any]) -> None:
         + ")修正），右栏为英文译文（非官方）。每款、每项的链接地址即其 eId。"
     )
     page.para(
-        "Left: the official Chinese text (conversion artefacts corrected as the [normalisation log]("
-        + rel(page.path, NORMALISATION)
-        + ") records). Right: an English translation, which is not official. The link of each paragraph "
-        "and point ends in its eId."
+        "Left: the official Chinese text (conversion artefacts corrected as the "
+        f"[normalisation log]({rel(page.path, NORMALISATION)}) records). Right: an English "
+        "translation, which is not official. The link of each paragraph and point ends in its eId."
     )
     anomalies_at: dict[str, list[dict]] = {}
     for anomaly in article["anomalies"]:
         anomalies_at.setdefault(anomaly["eid"], []).append(anomaly)
     for element in article["elements"]:
         eid = element["eid"]
-        page.heading(
-            3, both(eid_label(eid, "zh"), eid_label(eid, "en")), eid, "provision-heading"
-        )
+        page.heading(3, both(eid_label(eid, "zh"), eid_label(eid, "en")), eid, "provision-heading")
         page.raw(
             '<div class="provision">'
             f'<p class="provision-zh" lang="zh-CN">{html_text(element["text"]["zh"])}</p>'
@@ -192,7 +200,9 @@ def _text(ctx: SiteContext, page: Page, article: dict[str, Any]) -> None:
         refs = [f"{code(eid)}"]
         rules = ctx.rules_by_eid.get(eid, [])
         if rules:
-            refs.append("规则 Rules: " + ", ".join(rule_link(ctx, page.path, r["id"]) for r in rules))
+            refs.append(
+                "规则 Rules: " + ", ".join(rule_link(ctx, page.path, r["id"]) for r in rules)
+            )
         elif article["computed"]:
             refs.append("规则 Rules: 无 none")
         fixtures = ctx.fixtures_by_eid.get(eid, [])
@@ -209,7 +219,7 @@ def _text(ctx: SiteContext, page: Page, article: dict[str, Any]) -> None:
                     f"[{code(n['id'])}]({rel(page.path, NORMALISATION, n['id'])})" for n in entries
                 )
             )
-        page.para(" · ".join(refs) + "\n{: .provision-refs data-search-exclude=\"true\" }")
+        page.para(" · ".join(refs) + '\n{: .provision-refs data-search-exclude="true" }')
 
 
 def _exceptions(ctx: SiteContext, page: Page, article: dict[str, Any]) -> None:
@@ -220,11 +230,13 @@ def _exceptions(ctx: SiteContext, page: Page, article: dict[str, Any]) -> None:
     if diagram is not None:
         page.heading(2, "例外关系 · Exceptions", "exceptions")
         page.para(
-            "左侧是默认规则，右侧是排除它的例外规则（规则的 `displaces` 字段）。例外适用时，默认规则"
+            "左侧是默认规则，右侧是排除它的例外规则（规则的 `displaces` 字段）。例外适用时，默"
+            "认规则"
             "通过分层否定（stratified negation）不再得出结论。点击方框可跳到该规则。"
         )
         page.para(
-            "Default rules on the left; the exceptions that displace them (each rule's `displaces`) to "
+            "Default rules on the left; the exceptions that displace them (each rule's "
+            "`displaces`) to "
             "their right. When an exception applies, the default no longer concludes, through "
             "stratified negation. Click a box to go to the rule."
         )
@@ -243,7 +255,8 @@ def _exceptions(ctx: SiteContext, page: Page, article: dict[str, Any]) -> None:
         page.heading(2, "程序时间线 · Procedure timeline", "timeline")
         page.para(
             "第十五条、第十八条、第十九条的程序步骤和期限；期限取自引擎在默认解释参数下使用的计算规则。"
-            f"详见[程序页]({rel(page.path, PROCEDURE)})。 The steps and time limits of Arts. 15, 18 and "
+            f"详见[程序页]({rel(page.path, PROCEDURE)})。 The steps and time limits of Arts. "
+            "15, 18 and "
             "19, as the engine counts them under the default interpretation parameters; see the "
             f"[procedure page]({rel(page.path, PROCEDURE)})."
         )
@@ -276,7 +289,8 @@ def _rules(ctx: SiteContext, page: Page, article: dict[str, Any]) -> None:
         facts = ["依据 Cites: " + ", ".join(eid_link(ctx, page.path, e) for e in rule["cites"])]
         if rule.get("displaces"):
             facts.append(
-                "排除 Displaces: " + ", ".join(rule_link(ctx, page.path, d) for d in rule["displaces"])
+                "排除 Displaces: "
+                + ", ".join(rule_link(ctx, page.path, d) for d in rule["displaces"])
             )
         if ctx.displaced_by.get(rid):
             facts.append(
@@ -293,8 +307,10 @@ def _rules(ctx: SiteContext, page: Page, article: dict[str, Any]) -> None:
         if rule.get("editions"):
             facts.append("版本 Editions: " + ", ".join(code(e) for e in rule["editions"]))
         fired = fired_by.get(rid, [])
-        facts.append(f"触发样例 Fired in fixtures: [{len(fired)}]({rel(page.path, FIXTURES, 'rule-' + rid)})")
-        page.para(" · ".join(facts) + "\n{: .rule-facts data-search-exclude=\"true\" }")
+        facts.append(
+            f"触发样例 Fired in fixtures: [{len(fired)}]({rel(page.path, FIXTURES, 'rule-' + rid)})"
+        )
+        page.para(" · ".join(facts) + '\n{: .rule-facts data-search-exclude="true" }')
         page.para(f"读作：{esc(rule['reads']['zh'])}  \nReads: {esc(rule['reads']['en'])}")
         page.fence(rule["datalog"], "prolog")
         if rule.get("note"):
@@ -304,10 +320,12 @@ def _rules(ctx: SiteContext, page: Page, article: dict[str, Any]) -> None:
         page.heading(2, "本条谓词依赖 · Predicates in this article", "predicates")
         page.para(
             "本条规则用到的谓词：左侧为输入或先得出的结论，箭头指向依赖它们的结论；虚线表示否定。"
-            " The predicates this article's rules use: each arrow points from what a conclusion rests on "
+            " The predicates this article's rules use: each arrow points from what a "
+            "conclusion rests on "
             "to the conclusion; dashed arrows are negations."
         )
-        title = f"{eid_label(article['eid'], 'zh')}的谓词依赖 · Predicates of {eid_label(article['eid'], 'en')}"
+        zh, en = eid_label(article["eid"], "zh"), eid_label(article["eid"], "en")
+        title = f"{zh}的谓词依赖 · Predicates of {en}"
         page.raw(
             '<div class="diagram" data-search-exclude>\n'
             + dependency_graph_svg(rules, ctx.policy, page.path, title)
@@ -320,13 +338,16 @@ def _fixtures(ctx: SiteContext, page: Page, article: dict[str, Any]) -> None:
     fixtures = ctx.article_fixtures(article)
     if not fixtures:
         page.para(
-            "尚无测试样例涉及本条（`tests/fixtures/`）。 No fixture in `tests/fixtures/` exercises this "
+            "尚无测试样例涉及本条（`tests/fixtures/`）。 No fixture in `tests/fixtures/` "
+            "exercises this "
             "article yet."
         )
         return
     page.para(
-        "以下测试样例涉及本条的条款（样例文件见 `tests/fixtures/`，由 `accountability fixtures` 生成）。"
-        " These fixtures exercise provisions of this article (files in `tests/fixtures/`, produced by "
+        "以下测试样例涉及本条的条款（样例文件见 `tests/fixtures/`，由 `accountability fixtures"
+        "` 生成）。"
+        " These fixtures exercise provisions of this article (files in `tests/fixtures/`, "
+        "produced by "
         "`accountability fixtures`)."
     )
     mine = {article["eid"]} | {e["eid"] for e in article["elements"]}
@@ -380,7 +401,8 @@ def _parameters(ctx: SiteContext, page: Page, article: dict[str, Any]) -> None:
         page.para("没有解释参数涉及本条。 No interpretation parameter touches this article.")
         return
     page.para(
-        "条文未作规定或有歧义之处，由命名的解释参数决定，可在查询时逐项改变（`--param NAME=VALUE`）。"
+        "条文未作规定或有歧义之处，由命名的解释参数决定，可在查询时逐项改变（`--param "
+        "NAME=VALUE`）。"
         "每个参数都附有待法务人员确认的问题。 Where the text is silent or ambiguous, a named "
         "parameter decides; each can be changed per query (`--param NAME=VALUE`) and carries the "
         "question legal officers are asked to settle."
@@ -391,7 +413,7 @@ def _parameters(ctx: SiteContext, page: Page, article: dict[str, Any]) -> None:
             f"({rel(page.path, PARAMETERS, param['id'])})** ({code(param['id'])})"
         )
         default = param["default"]
-        label = _option_label(param, default)
+        label = option_label(param, default)
         lines = [
             head + "  ",
             f"默认 Default: {label}  ",
@@ -401,7 +423,7 @@ def _parameters(ctx: SiteContext, page: Page, article: dict[str, Any]) -> None:
         page.para("\n".join(lines))
 
 
-def _option_label(param: dict[str, Any], value: Any) -> str:
+def option_label(param: dict[str, Any], value: Any) -> str:
     for option in param.get("options", []):
         if option["value"] == value:
             return f"{code(value)} — {both(option['label']['zh'], option['label']['en'])}"
@@ -418,8 +440,9 @@ def _anomalies(ctx: SiteContext, page: Page, article: dict[str, Any]) -> None:
         page.para("本条未发现起草异常。 No drafting anomaly was found in this article.")
         return
     page.para(
-        f"文本中疑似错漏、含糊或过时之处，原样保留并提出问题（[全部异常]({rel(page.path, ANOMALIES)})）。"
-        " Apparent slips, ambiguities and obsolete references, kept as written and raised as questions "
+        "文本中疑似错漏、含糊或过时之处，原样保留并提出问题"
+        f"（[全部异常]({rel(page.path, ANOMALIES)})）。 Apparent slips, ambiguities and obsolete "
+        "references, kept as written and raised as questions "
         f"([all anomalies]({rel(page.path, ANOMALIES)}))."
     )
     for anomaly in article["anomalies"]:
@@ -457,7 +480,9 @@ def _review(page: Page, article: dict[str, Any]) -> None:
         )
     )
     page.para(
-        "指纹是本条各款项 eId、中文文本和英文译文的 SHA-256；文本或译文一旦改变，指纹不再一致，原复核即失效。"
-        " The fingerprint is the SHA-256 of every element's eId, Chinese text and English translation: "
+        "指纹是本条各款项 eId、中文文本和英文译文的 SHA-256；文本或译文一旦改变，指纹不再一致，"
+        "原复核即失效。"
+        " The fingerprint is the SHA-256 of every element's eId, Chinese text and English "
+        "translation: "
         "when either text changes, it no longer matches and the review visibly lapses."
     )

@@ -1,5 +1,5 @@
-"""Indexes over the loaded Policy that several pages need (which rules cite an eId, which parameters touch
-it, …), computed once so that every page answers the same question the same way."""
+"""Indexes over the loaded Policy that several pages need (which rules cite an eId, which parameters
+touch it, …), computed once so that every page answers the same question the same way."""
 
 from __future__ import annotations
 
@@ -43,7 +43,10 @@ KIND_LABELS = {
     "programmatic": ("纲领性条款", "programmatic"),
     "commendation": ("奖励条款", "commendation"),
 }
-REVIEW_LABELS = {"draft": ("草稿，待复核", "draft, not yet reviewed"), "reviewed": ("已复核", "reviewed")}
+REVIEW_LABELS = {
+    "draft": ("草稿，待复核", "draft, not yet reviewed"),
+    "reviewed": ("已复核", "reviewed"),
+}
 
 
 @dataclass
@@ -103,7 +106,7 @@ class SiteContext:
         return dict(out)
 
     def parameters_for_article(self, article: dict[str, Any]) -> list[dict[str, Any]]:
-        """Parameters that list this article or one of its elements, or that one of its rules reads."""
+        """Parameters that list this article or one of its elements, or that its rules read."""
         eids = {article["eid"]} | {e["eid"] for e in article["elements"]}
         used = {pid for r in article["rules"] for pid in r.get("parameters", [])}
         return [
@@ -129,7 +132,7 @@ class SiteContext:
 
     @cached_property
     def predicate_rules(self) -> dict[str, dict[str, list[str]]]:
-        """Predicate → {"defined": rule ids whose head it is, "used": rule ids whose body uses it}."""
+        """Predicate → {"defined": ids of rules concluding it, "used": ids of rules using it}."""
         from engine.datalog import Negated, Positive
 
         out: dict[str, dict[str, list[str]]] = defaultdict(lambda: {"defined": [], "used": []})

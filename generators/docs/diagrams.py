@@ -1,8 +1,10 @@
-"""Diagrams drawn from the Policy as inline SVG: exception trees, the procedure timeline, dependency graphs.
+"""Diagrams drawn from the Policy as inline SVG: exception trees, the procedure timeline, dependency
+graphs.
 
-Pure Python on purpose: no Graphviz binary to install, no JavaScript, nothing fetched from a CDN, and the
-same policy always gives the same bytes. Nodes are links (to the rule, provision or predicate they show),
-which is why the SVG is inlined into the page rather than referenced as an image.
+Pure Python on purpose: no Graphviz binary to install, no JavaScript, nothing fetched from a CDN,
+and the same policy always gives the same bytes. Nodes are links (to the rule, provision or
+predicate they show), which is why the SVG is inlined into the page rather than referenced as an
+image.
 """
 
 from __future__ import annotations
@@ -155,14 +157,20 @@ def exception_tree_svg(policy: Policy, article: dict, page: str) -> str | None:
         col_x[depth] = col_x[depth - 1] + col_w[depth - 1] + gap_x
     width = max(col_x[d] + col_w[d] for d in col_w) + 16
     height = top + leaves[0] * (box_h + gap_y) + 8
-    title = f"{eid_label(article['eid'], 'zh')}的例外关系 · Exceptions in {eid_label(article['eid'], 'en')}"
+    zh, en = eid_label(article["eid"], "zh"), eid_label(article["eid"], "en")
+    title = f"{zh}的例外关系 · Exceptions in {en}"
     doc = svg.Svg(width, height, title)
     doc.arrow_marker("arrow-displaces", EXCEPTION_STROKE)
     doc.add(svg.text(16, 18, "默认规则 default rule", size=11, fill=DEFAULT_STROKE, weight="bold"))
     doc.add(
         svg.text(
-            width - 16, 18, "例外 exception ——排除 displaces→", size=11,
-            anchor="end", fill=EXCEPTION_STROKE, weight="bold",
+            width - 16,
+            18,
+            "例外 exception ——排除 displaces→",
+            size=11,
+            anchor="end",
+            fill=EXCEPTION_STROKE,
+            weight="bold",
         )
     )
 
@@ -177,12 +185,16 @@ def exception_tree_svg(policy: Policy, article: dict, page: str) -> str | None:
                 svg.path(
                     f"M{svg.num(x1)},{svg.num(y1)} C{svg.num(mid)},{svg.num(y1)} "
                     f"{svg.num(mid)},{svg.num(y2)} {svg.num(x2 + 1)},{svg.num(y2)}",
-                    stroke=EXCEPTION_STROKE, width=1.4, marker="arrow-displaces",
+                    stroke=EXCEPTION_STROKE,
+                    width=1.4,
+                    marker="arrow-displaces",
                 )
             )
             draw(child)
         is_default = node.depth == 0
-        fill, stroke = (DEFAULT_FILL, DEFAULT_STROKE) if is_default else (EXCEPTION_FILL, EXCEPTION_STROKE)
+        fill, stroke = (
+            (DEFAULT_FILL, DEFAULT_STROKE) if is_default else (EXCEPTION_FILL, EXCEPTION_STROKE)
+        )
         w = box_w(node.rule_id)
         a, b, c = lines_of(node.rule_id)
         inner = svg.rect(x, y, w, box_h, fill=fill, stroke=stroke)
@@ -201,19 +213,41 @@ def exception_tree_svg(policy: Policy, article: dict, page: str) -> str | None:
 
 # ── the procedure timeline (Arts. 15, 16, 18, 19) ─────────────────────────────────────────────────
 
-# Milestones of the procedure, in order, with the provision that sets each one. The time limits between
-# them are not written here: they come from the engine's own period rules (engine.evaluation.period_rules)
-# under the default interpretation parameters, so the diagram shows what the engine computes.
+# Milestones of the procedure, in order, with the provision that sets each one. The time limits
+# between them are not written here: they come from the engine's own period rules
+# (engine.evaluation.period_rules) under the default interpretation parameters, so the diagram shows
+# what the engine computes.
 MILESTONES = [
-    ("discovered", "art_15__para_1", "发现或接到检举、投诉", "Fault discovered, or report or complaint received"),
-    ("reviewed", "art_15__para_1", "初步审查完成，报局党组", "Preliminary examination done, reported to the Party group"),
-    ("opened", "art_15__para_1", "局党组决定立案，成立调查组", "Party group opens the case; investigation group set up"),
+    (
+        "discovered",
+        "art_15__para_1",
+        "发现或接到检举、投诉",
+        "Fault discovered, or report or complaint received",
+    ),
+    (
+        "reviewed",
+        "art_15__para_1",
+        "初步审查完成，报局党组",
+        "Preliminary examination done, reported to the Party group",
+    ),
+    (
+        "opened",
+        "art_15__para_1",
+        "局党组决定立案，成立调查组",
+        "Party group opens the case; investigation group set up",
+    ),
     ("heard", "art_18__para_1", "听取被调查人的意见", "Person under investigation heard"),
-    ("closed", "art_18__para_1", "调查结束，报相关部门", "Investigation closed, reported to the relevant department"),
+    (
+        "closed",
+        "art_18__para_1",
+        "调查结束，报相关部门",
+        "Investigation closed, reported to the relevant department",
+    ),
     ("decided", "art_19__para_1", "接到处理决定", "Handling decision received"),
     ("appeal_ends", "art_19__para_1", "申诉期限届满", "Appeal period ends"),
 ]
-# (from, to, period name in engine.evaluation.period_rules or None, zh, en) for gaps the text leaves open
+# (from, to, period name in engine.evaluation.period_rules or None, zh, en) for gaps the text leaves
+# open
 SPANS = [
     ("discovered", "reviewed", "initial_review", "", ""),
     ("reviewed", "opened", None, "未规定期限", "no time limit set"),
@@ -221,6 +255,8 @@ SPANS = [
     ("closed", "decided", None, "“及时”做出处理决定", "decision “promptly”"),
     ("decided", "appeal_ends", "appeal", "", ""),
 ]
+
+
 def period_label(rule) -> tuple[str, str]:
     """How a PeriodRule reads: 5 个工作日 / 5 working days; 一般 30 日 / generally 30 days."""
     if rule.unit == "working":
@@ -258,13 +294,17 @@ def procedure_timeline_svg(policy: Policy, page: str) -> str:
         max(svg.text_width(zh, 13), svg.text_width(en, 11)) for _n, _e, zh, en in MILESTONES
     )
     width = line_x + 20 + label_w + 16
-    doc = svg.Svg(width, height, "倒查程序的时间线 · Timeline of the procedure (Arts. 15, 16, 18, 19)")
+    doc = svg.Svg(
+        width, height, "倒查程序的时间线 · Timeline of the procedure (Arts. 15, 16, 18, 19)"
+    )
     doc.arrow_marker("arrow-time", INK)
     first, last = y_of[MILESTONES[0][0]], y_of[MILESTONES[-1][0]]
     doc.add(
         svg.path(
             f"M{svg.num(line_x)},{svg.num(first - 14)} V{svg.num(last + 34)}",
-            stroke=INK, width=1.6, marker="arrow-time",
+            stroke=INK,
+            width=1.6,
+            marker="arrow-time",
         )
     )
     for name, eid, zh, en in MILESTONES:
@@ -291,17 +331,22 @@ def procedure_timeline_svg(policy: Policy, page: str) -> str:
         bracket = svg.path(
             f"M{svg.num(span_x + 8)},{svg.num(y1)} H{svg.num(span_x)} V{svg.num(y2)} "
             f"H{svg.num(span_x + 8)}",
-            stroke=color, width=1.6, dash=dash,
+            stroke=color,
+            width=1.6,
+            dash=dash,
         )
         lines = [(line, 11, "bold") for line in wrap(zh, span_x - 16, 11)]
         lines += [(line, 10, "normal") for line in wrap(en, span_x - 16, 10)]
         y = (y1 + y2) / 2 - (len(lines) - 1) * 13 / 2 + 4
         label = bracket
         for i, (line, size, weight) in enumerate(lines):
-            label += svg.text(span_x - 8, y + i * 13, line, size=size, anchor="end", fill=color,
-                              weight=weight)
+            label += svg.text(
+                span_x - 8, y + i * 13, line, size=size, anchor="end", fill=color, weight=weight
+            )
         if eid:
-            doc.add(svg.link(url(page, article_page(eid.split("__")[0]), eid), label, f"{zh} · {en}"))
+            doc.add(
+                svg.link(url(page, article_page(eid.split("__")[0]), eid), label, f"{zh} · {en}")
+            )
         else:
             doc.add(label)
     return doc.render()
@@ -322,10 +367,12 @@ def dependency_edges(rules: list[Rule]) -> dict[tuple[str, str], bool]:
     return edges
 
 
-def _layers(nodes: list[str], edges: dict[tuple[str, str], bool], inputs: set[str]) -> dict[str, int]:
-    """Longest-path layering over strongly connected components (recursive predicates share a layer)."""
+def _layers(
+    nodes: list[str], edges: dict[tuple[str, str], bool], inputs: set[str]
+) -> dict[str, int]:
+    """Longest-path layering over strongly connected components (recursion shares a layer)."""
     succ: dict[str, list[str]] = defaultdict(list)
-    for (a, b) in sorted(edges):
+    for a, b in sorted(edges):
         succ[a].append(b)
     # Tarjan, iterative, deterministic order
     index: dict[str, int] = {}
@@ -377,7 +424,7 @@ def _layers(nodes: list[str], edges: dict[tuple[str, str], bool], inputs: set[st
     for comp in sorted(members, reverse=True):
         level = 0
         for node in members[comp]:
-            for (a, b) in edges:
+            for a, b in edges:
                 if b == node and component[a] != comp:
                     level = max(level, layer[a] + 1)
         if all(n in inputs for n in members[comp]):
@@ -391,7 +438,7 @@ def _order(columns: dict[int, list[str]], edges: dict[tuple[str, str], bool]) ->
     """Barycentre sweeps to reduce crossings (in place); ties broken by name for stable output."""
     preds: dict[str, list[str]] = defaultdict(list)
     succs: dict[str, list[str]] = defaultdict(list)
-    for (a, b) in sorted(edges):
+    for a, b in sorted(edges):
         if a != b:
             preds[b].append(a)
             succs[a].append(b)
@@ -424,7 +471,7 @@ def _order(columns: dict[int, list[str]], edges: dict[tuple[str, str], bool]) ->
 def dependency_graph_svg(
     rules: list[Rule], policy: Policy, page: str, title: str, vocabulary_page: str = "vocabulary.md"
 ) -> str:
-    """Every predicate the rules mention, inputs on the left, each conclusion right of what it rests on."""
+    """Every predicate the rules mention: inputs left, each conclusion right of what it rests on."""
     edges = dependency_edges(rules)
     nodes = sorted({r.head.predicate for r in rules} | {a for a, _ in edges})
     signatures = policy.program.predicates
@@ -471,18 +518,24 @@ def dependency_graph_svg(
         dash = "4 3" if negated else None
         if a == b:  # recursion: a loop on the right of the box
             x0 = xa + wa
-            d = (f"M{svg.num(x0)},{svg.num(ya - 4)} C{svg.num(x0 + 34)},{svg.num(ya - 22)} "
-                 f"{svg.num(x0 + 34)},{svg.num(ya + 22)} {svg.num(x0 + 2)},{svg.num(ya + 5)}")
+            d = (
+                f"M{svg.num(x0)},{svg.num(ya - 4)} C{svg.num(x0 + 34)},{svg.num(ya - 22)} "
+                f"{svg.num(x0 + 34)},{svg.num(ya + 22)} {svg.num(x0 + 2)},{svg.num(ya + 5)}"
+            )
         elif layer[a] < layer[b]:
             x1, x2 = xa + wa, xb - 1
             mid = (x1 + x2) / 2
-            d = (f"M{svg.num(x1)},{svg.num(ya)} C{svg.num(mid)},{svg.num(ya)} "
-                 f"{svg.num(mid)},{svg.num(yb)} {svg.num(x2)},{svg.num(yb)}")
+            d = (
+                f"M{svg.num(x1)},{svg.num(ya)} C{svg.num(mid)},{svg.num(ya)} "
+                f"{svg.num(mid)},{svg.num(yb)} {svg.num(x2)},{svg.num(yb)}"
+            )
         else:  # same layer (mutual recursion): an arc on the right
             x1 = xa + wa
             bulge = x1 + 40
-            d = (f"M{svg.num(x1)},{svg.num(ya)} C{svg.num(bulge)},{svg.num(ya)} "
-                 f"{svg.num(bulge)},{svg.num(yb)} {svg.num(xb + place[b][2] + 2)},{svg.num(yb)}")
+            d = (
+                f"M{svg.num(x1)},{svg.num(ya)} C{svg.num(bulge)},{svg.num(ya)} "
+                f"{svg.num(bulge)},{svg.num(yb)} {svg.num(xb + place[b][2] + 2)},{svg.num(yb)}"
+            )
         doc.add(svg.path(d, stroke=color, width=1.1, dash=dash, marker=marker, opacity=0.55))
     vocabulary = {p["name"]: p for p in policy.vocabulary["predicates"]}
     for node in nodes:
@@ -494,6 +547,7 @@ def dependency_graph_svg(
         entry = vocabulary.get(node)
         tip = node
         if entry:
-            tip = f"{node} ({entry['kind']})\n{entry['description']['zh']}\n{entry['description']['en']}"
+            description = entry["description"]
+            tip = f"{node} ({entry['kind']})\n{description['zh']}\n{description['en']}"
         doc.add(svg.link(url(page, vocabulary_page, node), inner, tip))
     return doc.render()

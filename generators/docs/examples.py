@@ -1,8 +1,8 @@
 """Worked examples and engine transcripts, produced by running the engine at build time.
 
-Nothing here is pasted: every answer shown on the site is computed from ``examples/*.yaml`` by the same
-calls the ``accountability query`` command makes (``Policy.evaluate`` then ``Answer.render`` or the JSON
-dump of ``Answer.to_dict``), so the guide cannot drift from what the engine really prints.
+Nothing here is pasted: every answer shown on the site is computed from ``examples/*.yaml`` by the
+same calls the ``accountability query`` command makes (``Policy.evaluate`` then ``Answer.render`` or
+the JSON dump of ``Answer.to_dict``), so the guide cannot drift from what the engine really prints.
 """
 
 from __future__ import annotations
@@ -24,7 +24,9 @@ if TYPE_CHECKING:
     from engine.policy import Policy
 
 EXAMPLES_DIR = REPO_ROOT / "examples"
-SNIPPETS = "_snippets"  # inside the staging docs dir; excluded from the site, read by pymdownx.snippets
+SNIPPETS = (
+    "_snippets"  # inside the staging docs dir; excluded from the site, read by pymdownx.snippets
+)
 FALLBACK_AS_OF = "2024-12-01"  # only for a case that records no date at all
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 JSON_EXCERPT_LINES = 40
@@ -71,7 +73,7 @@ def example_as_of(case: dict[str, Any]) -> str:
 def run_examples(
     policy: Policy, directory: Path = EXAMPLES_DIR, repo_root: Path = REPO_ROOT
 ) -> list[ExampleRun]:
-    """Answer every example (sorted by file name); a broken example fails the build with its problems."""
+    """Answer every example (sorted by file name); a broken example fails the build."""
     runs = []
     directory = Path(directory)
     if not directory.is_dir():
@@ -128,18 +130,21 @@ def examples_index(ctx: SiteContext) -> str:
     page.heading(1, "示例案件 · Worked examples", "examples")
     page.para(
         "`examples/` 中的每个案件都在构建网站时由引擎实际回答；下面的答案就是 "
-        "`accountability query CASE --as-of DATE --explain` 的输出。查询日期取案件记录的最后一个日期。"
+        "`accountability query CASE --as-of DATE --explain` 的输出。查询日期取案件记录的最后一"
+        "个日期。"
     )
     page.para(
-        "Every case in `examples/` is answered by the engine when the site is built; the answers below "
-        "are the output of `accountability query CASE --as-of DATE --explain`. The query date is the "
+        "Every case in `examples/` is answered by the engine when the site is built; the "
+        "answers below "
+        "are the output of `accountability query CASE --as-of DATE --explain`. The query date "
+        "is the "
         "last date the case records."
     )
     items = []
     for run in ctx.examples:
         items.append(
-            f"- [{esc(run.title['zh'])} · {esc(run.title['en'])}]({rel(EXAMPLES_INDEX, example_page(run.stem))})"
-            f" — {code(run.path)}"
+            f"- [{esc(run.title['zh'])} · {esc(run.title['en'])}]"
+            f"({rel(EXAMPLES_INDEX, example_page(run.stem))}) — {code(run.path)}"
         )
     page.extend(items or ["目前没有示例。 No examples yet."])
     return page.text()
@@ -174,10 +179,11 @@ def example_markdown(ctx: SiteContext, run: ExampleRun) -> str:
     page.heading(2, "JSON", "answer-json")
     lines = run.json.splitlines()
     page.para(
-        f"`{esc(run.command('--format', 'json'))}` 给出同样的结论及完整的推导树（共 {len(lines)} 行），"
-        f"供程序使用。 gives the same findings with their full derivation trees ({len(lines)} lines), "
-        "for programs. Top-level keys 顶层字段: "
-        + ", ".join(code(k) for k in json.loads(run.json))
+        f"`{esc(run.command('--format', 'json'))}` 给出同样的结论及完整的推导树（共 {len(lines)}"
+        " 行），"
+        f"供程序使用。 gives the same findings with their full derivation trees ({len(lines)} "
+        "lines), "
+        "for programs. Top-level keys 顶层字段: " + ", ".join(code(k) for k in json.loads(run.json))
     )
     page.heading(2, "案件文件 · Case file", "case-file")
     page.fence(run.source, "yaml")
@@ -194,6 +200,7 @@ def snippet_files(ctx: SiteContext) -> dict[str, str]:
     validate = [w.format() for w in policy.warnings] + [render_summary(summary(policy))]
     files[f"{SNIPPETS}/validate.md"] = _console("accountability validate", "\n".join(validate))
     files[f"{SNIPPETS}/summary.md"] = _summary_table(summary(policy))
+    files[f"{SNIPPETS}/help.md"] = _console("accountability --help", _help_text())
     if not ctx.examples:
         message = "（examples/ 中没有案件 · no case in examples/）"
         for name in ("query-zh", "query-en", "query-json", "python-api", "example-name"):
@@ -201,7 +208,8 @@ def snippet_files(ctx: SiteContext) -> dict[str, str]:
         return files
     run = ctx.examples[0]
     files[f"{SNIPPETS}/example-name.md"] = (
-        f"[{code(run.path)}](../{example_page(run.stem)}) ({esc(run.title['zh'])} · {esc(run.title['en'])})\n"
+        f"[{code(run.path)}](../{example_page(run.stem)}) "
+        f"({esc(run.title['zh'])} · {esc(run.title['en'])})\n"
     )
     files[f"{SNIPPETS}/query-zh.md"] = _console(run.command("--explain"), run.text["zh"])
     files[f"{SNIPPETS}/query-en.md"] = _console(
@@ -210,10 +218,23 @@ def snippet_files(ctx: SiteContext) -> dict[str, str]:
     lines = run.json.splitlines()
     excerpt = "\n".join(lines[:JSON_EXCERPT_LINES])
     if len(lines) > JSON_EXCERPT_LINES:
-        excerpt += f"\n…  ({len(lines) - JSON_EXCERPT_LINES} more lines · 其余 {len(lines) - JSON_EXCERPT_LINES} 行)"
+        more = len(lines) - JSON_EXCERPT_LINES
+        excerpt += f"\n…  ({more} more lines · 其余 {more} 行)"
     files[f"{SNIPPETS}/query-json.md"] = _console(run.command("--format", "json"), excerpt)
     files[f"{SNIPPETS}/python-api.md"] = _python_api(ctx, run)
     return files
+
+
+def _help_text() -> str:
+    """``accountability --help`` as the command prints it, wrapped at a fixed width (argparse would
+    otherwise follow the terminal's, and the page would change with the machine that built it)."""
+    import argparse
+
+    from engine.cli import build_parser
+
+    parser = build_parser()
+    parser.formatter_class = lambda prog: argparse.HelpFormatter(prog, width=100)
+    return parser.format_help()
 
 
 def _console(command: str, output: str) -> str:
@@ -233,11 +254,11 @@ def _python_api(ctx: SiteContext, run: ExampleRun) -> str:
         "policy = load_policy()  # every policy file, loaded and checked once\n"
         f'answer = policy.evaluate("{run.path}", as_of="{run.as_of}")\n'
         'print(answer.render("en"))  # the findings; answer.explain("zh") adds the reasons\n'
-        "data = answer.to_dict()  # what `accountability query --format json` prints\n"
-        "print(sorted(data))\n"
+        "data = answer.to_dict()  # what `accountability query --format json` "
+        "prints\nprint(sorted(data))\n"
     )
     answer = ctx.policy.evaluate(REPO_ROOT / run.path, as_of=run.as_of)
-    output = answer.render("en") + str(sorted(answer.to_dict())) + "\n"
+    output = answer.render("en") + "\n" + str(sorted(answer.to_dict())) + "\n"  # two print()s
     return f"```python\n{source}```\n\n输出 Output:\n\n```text\n{output}```\n"
 
 

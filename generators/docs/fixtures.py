@@ -1,13 +1,13 @@
 """The fixtures that exercise each provision, as the documentation sees them.
 
-Fixtures are written by ``generators.fixtures`` into ``tests/fixtures/`` (committed). The site only needs
-to know, for each one, its id, its one-sentence description and the eIds it exercises, so this module
-reads just that and nothing else: any ``*.yaml``/``*.yml``/``*.json`` file below the fixtures folder whose
-top level is a mapping with ``id``, ``eids`` and ``sentence`` (``{zh, en}``; ``description`` is accepted
-as a synonym) is one fixture; ``polarity`` and ``fired_rules`` are read when present
-(schema/fixture.schema.json). Other files (the bundle of all fixtures, a case or expected answer kept
-beside a fixture) are not fixtures and are skipped. When the folder does not exist yet, there are simply
-no fixtures.
+Fixtures are written by ``generators.fixtures`` into ``tests/fixtures/`` (committed). The site only
+needs to know, for each one, its id, its one-sentence description and the eIds it exercises, so this
+module reads just that and nothing else: any ``*.yaml``/``*.yml``/``*.json`` file below the fixtures
+folder whose top level is a mapping with ``id``, ``eids`` and ``sentence`` (``{zh, en}``;
+``description`` is accepted as a synonym) is one fixture; ``polarity`` and ``fired_rules`` are read
+when present (schema/fixture.schema.json). Other files (the bundle of all fixtures, a case or
+expected answer kept beside a fixture) are not fixtures and are skipped. When the folder does not
+exist yet, there are simply no fixtures.
 """
 
 from __future__ import annotations
@@ -52,8 +52,14 @@ def read_fixtures(directory: Path = FIXTURES_DIR, repo_root: Path = REPO_ROOT) -
             sentence = {"zh": sentence, "en": sentence}
         if not (isinstance(sentence, dict) and {"zh", "en"} <= set(sentence)):
             problems.append(
-                Problem(shown, None, None, "$.sentence", "fixture sentence is not {zh, en}",
-                        "a one-sentence description in Chinese and English")
+                Problem(
+                    shown,
+                    None,
+                    None,
+                    "$.sentence",
+                    "fixture sentence is not {zh, en}",
+                    "a one-sentence description in Chinese and English",
+                )
             )
             continue
         fixture = FixtureRef(
@@ -66,8 +72,14 @@ def read_fixtures(directory: Path = FIXTURES_DIR, repo_root: Path = REPO_ROOT) -
         )
         if fixture.id in found:
             problems.append(
-                Problem(shown, None, None, "$.id", f"fixture id {fixture.id} used twice "
-                        f"(also in {found[fixture.id].path})", "unique fixture ids")
+                Problem(
+                    shown,
+                    None,
+                    None,
+                    "$.id",
+                    f"fixture id {fixture.id} used twice (also in {found[fixture.id].path})",
+                    "unique fixture ids",
+                )
             )
             continue
         found[fixture.id] = fixture
@@ -86,7 +98,8 @@ def fixtures_by_eid(fixtures: list[FixtureRef]) -> dict[str, list[FixtureRef]]:
 
 def _load(path: Path):
     if path.suffix == ".json":
-        # JSON is parsed as JSON: fixtures may carry large expected answers, and the YAML composer is slow
+        # JSON is parsed as JSON: fixtures may carry large expected answers, and the YAML composer
+        # is slow
         try:
             return json.loads(path.read_text(encoding="utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:

@@ -1,9 +1,10 @@
 """Small Markdown building blocks shared by the page generators.
 
-Policy text is data, not Markdown: a stray ``*`` or ``|`` in a translation must not turn into emphasis or
-break a table, so every piece of text goes through ``esc``. Every heading carries an explicit ``{#id}``
-(Chinese headings would otherwise get ``_1``, ``_2``), and a page refuses to define one id twice, so a
-collision between, say, a rule id and a section id fails the build instead of silently breaking a link.
+Policy text is data, not Markdown: a stray ``*`` or ``|`` in a translation must not turn into
+emphasis or break a table, so every piece of text goes through ``esc``. Every heading carries an
+explicit ``{#id}`` (Chinese headings would otherwise get ``_1``, ``_2``), and a page refuses to
+define one id twice, so a collision between, say, a rule id and a section id fails the build instead
+of silently breaking a link.
 """
 
 from __future__ import annotations
@@ -41,10 +42,11 @@ def link(text_md: str, target: str) -> str:
 
 
 def rel(from_page: str, to_page: str, anchor: str | None = None) -> str:
-    """Relative link from one docs page to another (both paths relative to the docs root, .md files).
+    """Relative link from one docs page to another (both paths relative to the docs root, .md
+    files).
 
-    Links stay relative and point at .md files so that mkdocs rewrites and validates them (a link to a
-    missing page or anchor fails the strict build).
+    Links stay relative and point at .md files so that mkdocs rewrites and validates them (a link to
+    a missing page or anchor fails the strict build).
     """
     if to_page == from_page:
         target = ""
@@ -71,17 +73,21 @@ def table(header: list[str], rows: list[list[str]]) -> list[str]:
 class Page:
     """One Markdown page under construction: its path, its lines, and the anchor ids it defines."""
 
-    def __init__(self, path: str, title: str, search_boost: float | None = None):
+    def __init__(
+        self, path: str, title: str, search_boost: float | None = None, wide: bool = False
+    ):
         self.path = path
         self.title = title
         self.lines: list[str] = ["---", f"title: {_yaml_str(title)}"]
         if search_boost is not None:  # mkdocs-material: rank this page's sections higher in search
             self.lines += ["search:", f"  boost: {search_boost}"]
+        if wide:  # big tables: give them the width of the table-of-contents column
+            self.lines += ["hide:", "  - toc"]
         self.lines += ["---", ""]
         self.ids: set[str] = set()
 
     def claim(self, anchor: str) -> str:
-        """Register an anchor id on this page; the same id twice is a generator bug, so it is fatal."""
+        """Register an anchor id on this page; the same id twice is a generator bug: fatal."""
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_\-]*", anchor):
             raise ValueError(f"{self.path}: anchor {anchor!r} is not a plain id")
         if anchor in self.ids:
@@ -130,7 +136,7 @@ def _yaml_str(text: str) -> str:
 
 
 def page_url(page: str) -> str:
-    """A docs path → the URL path mkdocs gives it with ``use_directory_urls`` (``a/b.md`` → ``a/b/``)."""
+    """A docs path → its URL path under ``use_directory_urls`` (``a/b.md`` → ``a/b/``)."""
     if page == "index.md":
         return ""
     if page.endswith("/index.md"):
@@ -139,7 +145,7 @@ def page_url(page: str) -> str:
 
 
 def url(from_page: str, to_page: str, anchor: str | None = None) -> str:
-    """Relative URL between built pages, for raw HTML (SVG diagrams) that mkdocs does not rewrite."""
+    """Relative URL between built pages, for raw HTML (SVG) that mkdocs does not rewrite."""
     fragment = f"#{anchor}" if anchor else ""
     if from_page == to_page:
         return fragment or "./"

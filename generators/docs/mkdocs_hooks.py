@@ -1,11 +1,11 @@
 """mkdocs hooks (``hooks:`` in mkdocs.yml), loaded by mkdocs from this file's path.
 
-Two settings of the theme's plugins are resolved against the current working directory, which would make
-``mkdocs build`` depend on where it is run from: the jieba user dictionary of the search plugin and the
-base path of pymdownx.snippets. This hook pins them to the project (the folder of mkdocs.yml) and to the
-docs folder being built (the staging folder), before those plugins read them. Under
-``accountability docs serve`` it also regenerates the staged pages before each rebuild, so that edits to
-the policy, the examples or the hand-written pages show up without a restart.
+Two settings of the theme's plugins are resolved against the current working directory, which would
+make ``mkdocs build`` depend on where it is run from: the jieba user dictionary of the search plugin
+and the base path of pymdownx.snippets. This hook pins them to the project (the folder of
+mkdocs.yml) and to the docs folder being built (the staging folder), before those plugins read them.
+Under ``accountability docs serve`` it also regenerates the staged pages before each rebuild, so
+that edits to the policy, the examples or the hand-written pages show up without a restart.
 """
 
 from __future__ import annotations

@@ -1,15 +1,14 @@
-"""Reference pages: vocabulary, dependency graph, parameters, anomalies, normalisation log, changelog,
-procedure. Each is a plain listing of one part of the Policy, with an anchor per entry so that every
-other page (and every answer) can point at it."""
+"""Reference pages: vocabulary, dependency graph, parameters, anomalies, normalisation log,
+changelog, procedure. Each is a plain listing of one part of the Policy, with an anchor per entry
+so that every other page (and every answer) can point at it."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from engine.evaluation import PERIOD_PARAMETERS
 from engine.labels import VALUE_LABELS, eid_label
-from generators.docs.articles import _option_label, eid_link, rule_link
+from generators.docs.articles import eid_link, option_label, rule_link
 from generators.docs.context import (
     ANOMALIES,
     CHANGELOG,
@@ -52,14 +51,18 @@ def vocabulary_page(ctx: SiteContext) -> str:
     predicates = sorted(vocabulary["predicates"], key=lambda p: p["name"])
     inputs = sum(1 for p in predicates if p["kind"] == "input")
     page.para(
-        f"规则使用的全部 {len(predicates)} 个谓词：{inputs} 个输入谓词（由案件文件得出的事实，规则不得推出）和 "
+        f"规则使用的全部 {len(predicates)} 个谓词：{inputs} 个输入谓词（由案件文件得出的事实，"
+        "规则不得推出）和 "
         f"{len(predicates) - inputs} 个推导谓词（只由条文规则得出的结论），以及它们参数的取值域。"
         f"[依赖图]({rel(VOCABULARY, DEPENDENCIES)})显示谁依赖谁。"
     )
     page.para(
-        f"All {len(predicates)} predicates the rules use: {inputs} input predicates (facts taken from "
-        f"the case file, never concluded by a rule) and {len(predicates) - inputs} derived predicates "
-        "(conclusions, defined only by the articles' rules), with the domains of their arguments. The "
+        f"All {len(predicates)} predicates the rules use: {inputs} input predicates (facts "
+        "taken from "
+        f"the case file, never concluded by a rule) and {len(predicates) - inputs} derived "
+        "predicates "
+        "(conclusions, defined only by the articles' rules), with the domains of their "
+        "arguments. The "
         f"[dependency graph]({rel(VOCABULARY, DEPENDENCIES)}) shows what rests on what."
     )
     page.heading(2, "取值域 · Domains", "domains")
@@ -89,7 +92,9 @@ def vocabulary_page(ctx: SiteContext) -> str:
             f"{esc(a['name'])}: [{code(a['domain'])}](#domain-{a['domain']})" for a in pred["args"]
         )
         kind = "输入 input" if pred["kind"] == "input" else "推导 derived"
-        page.para(f"{code(name)}({args}) · {kind}" + (" · 无环 acyclic" if pred.get("acyclic") else ""))
+        page.para(
+            f"{code(name)}({args}) · {kind}" + (" · 无环 acyclic" if pred.get("acyclic") else "")
+        )
         page.para(f"{esc(pred['description']['zh'])}  \n{esc(pred['description']['en'])}")
         found = uses.get(name, {"defined": [], "used": []})
         if found["defined"]:
@@ -112,14 +117,18 @@ def dependencies_page(ctx: SiteContext) -> str:
     page.heading(1, "谓词依赖图 · Predicate dependency graph", "dependencies")
     rules = ctx.policy.program.rules
     page.para(
-        f"由编译后的规则程序（{len(rules)} 条子句）生成：每个谓词一个方框，从左到右按依赖分层——最左是输入谓词，"
+        f"由编译后的规则程序（{len(rules)} 条子句）生成：每个谓词一个方框，从左到右按依赖分层—"
+        "—最左是输入谓词，"
         "每个结论都在它所依赖的谓词右侧；实线表示肯定使用，红色虚线表示否定使用（`not …`），"
         "同层之间的弧线表示递归。点击方框可跳到词汇表中的该谓词。"
     )
     page.para(
-        f"Drawn from the compiled rule program ({len(rules)} clauses): one box per predicate, in layers "
-        "from left to right — inputs on the far left, each conclusion to the right of everything it "
-        "rests on. Solid arrows are positive uses, dashed red arrows negated ones (`not …`), and loops "
+        f"Drawn from the compiled rule program ({len(rules)} clauses): one box per predicate, "
+        "in layers "
+        "from left to right — inputs on the far left, each conclusion to the right of "
+        "everything it "
+        "rests on. Solid arrows are positive uses, dashed red arrows negated ones (`not …`), "
+        "and loops "
         "show recursion. Click a box to open the predicate in the vocabulary."
     )
     page.raw(
@@ -140,22 +149,27 @@ def parameters_page(ctx: SiteContext) -> str:
     page.heading(1, "解释参数 · Interpretation parameters", "parameters")
     params = ctx.policy.parameters["parameters"]
     page.para(
-        f"条文未作规定、含糊或可有不同理解之处共 {len(params)} 处，每处都是一个有名称的解释参数：有默认值、"
+        f"条文未作规定、含糊或可有不同理解之处共 {len(params)} 处，每处都是一个有名称的解释参数"
+        "：有默认值、"
         "全部备选项、理由和来源，以及请法务人员确认的问题。查询时可以逐项改变"
         "（`accountability query CASE --param NAME=VALUE`），每个答案都列出它所依赖的参数。"
     )
     page.para(
-        f"Each of the {len(params)} places where the text is silent, ambiguous or open to different "
-        "readings is a named interpretation parameter, with a default, every alternative, the rationale "
-        "and sources, and the question legal officers are asked to settle. Each can be overridden per "
-        "query (`accountability query CASE --param NAME=VALUE`), and every answer lists the parameters it "
+        f"Each of the {len(params)} places where the text is silent, ambiguous or open to "
+        "different "
+        "readings is a named interpretation parameter, with a default, every alternative, the "
+        "rationale "
+        "and sources, and the question legal officers are asked to settle. Each can be "
+        "overridden per "
+        "query (`accountability query CASE --param NAME=VALUE`), and every answer lists the "
+        "parameters it "
         "relied on. The defaults are this project's reading, not an official interpretation."
     )
     rows = [
         [
             f"[{code(p['id'])}](#{p['id']})",
             f"{esc(p['title']['zh'])}<br>{esc(p['title']['en'])}",
-            _option_label(p, p["default"]),
+            option_label(p, p["default"]),
         ]
         for p in params
     ]
@@ -175,7 +189,7 @@ def _parameter(ctx: SiteContext, page: Page, param: dict[str, Any]) -> None:
     if users:
         facts.append("规则 Rules: " + ", ".join(rule_link(ctx, PARAMETERS, r) for r in users))
     page.para(" · ".join(facts))
-    page.para(f"默认 Default: {_option_label(param, param['default'])}")
+    page.para(f"默认 Default: {option_label(param, param['default'])}")
     if param.get("options"):
         rows = []
         for option in param["options"]:
@@ -191,7 +205,8 @@ def _parameter(ctx: SiteContext, page: Page, param: dict[str, Any]) -> None:
         page.extend(table(["取值 Value", "选项 Option", "含义 Meaning", ""], rows))
     elif param["type"] == "boolean":
         page.para(
-            f"备选 Alternative: {code('false' if param['default'] else 'true')}（标题所问的问题回答为"
+            f"备选 Alternative: {code('false' if param['default'] else 'true')}（标题所问的问题"
+            "回答为"
             f"{'否' if param['default'] else '是'} · the question in the title answered "
             f"{'no' if param['default'] else 'yes'}）"
         )
@@ -207,7 +222,9 @@ def _parameter(ctx: SiteContext, page: Page, param: dict[str, Any]) -> None:
             limits.append(f"{code('null')} = 无限制 no limit")
         if limits:
             page.para("取值 Values: " + ", ".join(limits))
-    page.para(f"理由：{esc(param['rationale']['zh'])}  \nRationale: {esc(param['rationale']['en'])}")
+    page.para(
+        f"理由：{esc(param['rationale']['zh'])}  \nRationale: {esc(param['rationale']['en'])}"
+    )
     page.para(
         f"**待确认问题：**{esc(param['question']['zh'])}  \n"
         f"**Open question:** {esc(param['question']['en'])}"
@@ -215,7 +232,10 @@ def _parameter(ctx: SiteContext, page: Page, param: dict[str, Any]) -> None:
     if param.get("sources"):
         marks = {"src": "来源 source", "kn": "一般知识 knowledge", "inf": "推断 inference"}
         page.extend(
-            [f"- {esc(marks.get(s['mark'], s['mark']))}: {esc(s['text'])}" for s in param["sources"]]
+            [
+                f"- {esc(marks.get(s['mark'], s['mark']))}: {esc(s['text'])}"
+                for s in param["sources"]
+            ]
         )
 
 
@@ -228,18 +248,26 @@ def anomalies_page(ctx: SiteContext) -> str:
     instrument = ctx.policy.instrument
     total = len(instrument["anomalies"]) + sum(len(a["anomalies"]) for a in ctx.policy.articles)
     page.para(
-        f"共 {total} 处。编码保留正式文本的原样，不替起草者改正；疑似错字、句式杂糅、含糊、前后不一和过时的机关名称"
+        f"共 {total} 处。编码保留正式文本的原样，不替起草者改正；疑似错字、句式杂糅、含糊、前后"
+        "不一和过时的机关名称"
         "都记录在此，附请法务人员确认的问题。"
     )
     page.para(
-        f"{total} in all. The encoding keeps the official wording as it stands and does not correct the "
-        "drafters: apparent slips, garbled clauses, ambiguities, inconsistencies and obsolete body names "
+        f"{total} in all. The encoding keeps the official wording as it stands and does not "
+        "correct the "
+        "drafters: apparent slips, garbled clauses, ambiguities, inconsistencies and obsolete "
+        "body names "
         "are recorded here with a question for legal officers."
     )
     rows = []
     for anomaly in instrument["anomalies"]:
-        rows.append([f"[{code(anomaly['id'])}](#{anomaly['id']})", code(anomaly["eid"]),
-                     f"「{esc(anomaly['excerpt'])}」"])
+        rows.append(
+            [
+                f"[{code(anomaly['id'])}](#{anomaly['id']})",
+                code(anomaly["eid"]),
+                f"「{esc(anomaly['excerpt'])}」",
+            ]
+        )
     for article in ctx.policy.articles:
         for anomaly in article["anomalies"]:
             rows.append(
@@ -256,14 +284,17 @@ def anomalies_page(ctx: SiteContext) -> str:
             f"标题 Title: {esc(instrument['title']['zh'])} · {esc(instrument['title']['en'])}"
         )
         page.para(
-            f"前言 Preamble: {esc(instrument['preamble']['zh'])}  \n{esc(instrument['preamble']['en'])}"
+            f"前言 Preamble: {esc(instrument['preamble']['zh'])}  \n"
+            f"{esc(instrument['preamble']['en'])}"
         )
         for anomaly in instrument["anomalies"]:
             _anomaly(ctx, page, anomaly)
     for article in ctx.policy.articles:
         if not article["anomalies"]:
             continue
-        heading = f"{article['heading']['zh']} {article['title']['zh']} · {article['heading']['en']}"
+        heading = (
+            f"{article['heading']['zh']} {article['title']['zh']} · {article['heading']['en']}"
+        )
         page.heading(2, esc(heading), f"in-{article['eid']}")
         page.para(f"[条文页 Article page]({rel(ANOMALIES, article_page(article['eid']))})")
         for anomaly in article["anomalies"]:
@@ -274,11 +305,13 @@ def anomalies_page(ctx: SiteContext) -> str:
 def _anomaly(ctx: SiteContext, page: Page, anomaly: dict[str, Any]) -> None:
     page.heading(3, code(anomaly["id"]), anomaly["id"])
     page.para(
-        f"位置 Where: {eid_link(ctx, page.path, anomaly['eid'])} · 摘录 Excerpt: 「{esc(anomaly['excerpt'])}」"
+        f"位置 Where: {eid_link(ctx, page.path, anomaly['eid'])} · "
+        f"摘录 Excerpt: 「{esc(anomaly['excerpt'])}」"
     )
     page.para(f"{esc(anomaly['description']['zh'])}  \n{esc(anomaly['description']['en'])}")
     page.para(
-        f"**问题：**{esc(anomaly['question']['zh'])}  \n**Question:** {esc(anomaly['question']['en'])}"
+        f"**问题：**{esc(anomaly['question']['zh'])}  \n"
+        f"**Question:** {esc(anomaly['question']['en'])}"
     )
 
 
@@ -294,20 +327,26 @@ NORMALISATION_KINDS = {
 
 
 def normalisation_page(ctx: SiteContext) -> str:
-    page = Page(NORMALISATION, "规范化记录 · Normalisation log")
+    page = Page(NORMALISATION, "规范化记录 · Normalisation log", wide=True)
     page.heading(1, "规范化记录 · Normalisation log", "normalisation")
     log = ctx.policy.normalisation
     entries = log["entries"]
     page.para(
-        f"收到的文本（`{esc(log['received_file'])}`，SHA-256 {code(log['received_sha256'])}）是由正式文件转换而来的，"
-        f"带有转换痕迹。编码后的中文文本改动了 {len(entries)} 处，每一处都记录在下表：在哪里（eId）、原来是什么、"
-        "改成了什么、为什么。按相反顺序撤销这些改动，可以逐字节重建收到的文件（`accountability validate` 每次都检查）。"
+        f"收到的文本（`{esc(log['received_file'])}`，SHA-256 {code(log['received_sha256'])}）是"
+        "由正式文件转换而来的，"
+        f"带有转换痕迹。编码后的中文文本改动了 {len(entries)} 处，每一处都记录在下表：在哪里（"
+        "eId）、原来是什么、"
+        "改成了什么、为什么。按相反顺序撤销这些改动，可以逐字节重建收到的文件（`accountability"
+        " validate` 每次都检查）。"
     )
     page.para(
-        f"The received text (`{esc(log['received_file'])}`) was converted from the official document and "
-        f"carries conversion artefacts. The encoded Chinese text differs from it in {len(entries)} places, "
+        f"The received text (`{esc(log['received_file'])}`) was converted from the official "
+        "document and "
+        f"carries conversion artefacts. The encoded Chinese text differs from it in {len(entries)}"
+        " places, "
         "each recorded below: where (eId), what was received, what it became, and why. Undoing the "
-        "entries in reverse order rebuilds the received file byte for byte (`accountability validate` "
+        "entries in reverse order rebuilds the received file byte for byte (`accountability "
+        "validate` "
         "checks this every time). ↵ marks a line break."
     )
     counts: dict[str, int] = {}
@@ -315,7 +354,8 @@ def normalisation_page(ctx: SiteContext) -> str:
         counts[entry["kind"]] = counts.get(entry["kind"], 0) + 1
     page.para(
         " · ".join(
-            f"{both(*NORMALISATION_KINDS.get(k, (k, k)), ' ')}: {n}" for k, n in sorted(counts.items())
+            f"{both(*NORMALISATION_KINDS.get(k, (k, k)), ' ')}: {n}"
+            for k, n in sorted(counts.items())
         )
     )
     rows = []
@@ -348,9 +388,12 @@ def changelog_page(ctx: SiteContext) -> str:
     page.heading(1, "版本与变更 · Editions and changelog", "changelog")
     instrument = ctx.policy.instrument
     page.para(
-        "两个时钟：条文本身的版本（施行日期，用于时点查询 `--as-of`），和本编码自己的语义化版本（每次变更注明涉及的条款）。"
-        " Two clocks: the editions of the regulation itself (effective dates, for as-of queries with "
-        "`--as-of`), and this encoding's own semantic version, whose changelog names the articles each "
+        "两个时钟：条文本身的版本（施行日期，用于时点查询 `--as-of`），和本编码自己的语义化版本"
+        "（每次变更注明涉及的条款）。"
+        " Two clocks: the editions of the regulation itself (effective dates, for as-of "
+        "queries with "
+        "`--as-of`), and this encoding's own semantic version, whose changelog names the "
+        "articles each "
         "change touches."
     )
     page.heading(2, "条文版本 · Editions of the regulation", "editions")
@@ -369,7 +412,10 @@ def changelog_page(ctx: SiteContext) -> str:
             ]
         )
     page.extend(
-        table(["版本 Edition", "印发年份 Issued", "施行 From", "失效 To", "状态 Status", "说明 Note"], rows)
+        table(
+            ["版本 Edition", "印发年份 Issued", "施行 From", "失效 To", "状态 Status", "说明 Note"],
+            rows,
+        )
     )
     encoding = instrument["encoding"]
     page.heading(2, f"编码版本 {esc(encoding['version'])} · Encoding version", "encoding")
@@ -398,8 +444,10 @@ def procedure_page(ctx: SiteContext) -> str:
         "（起算日不计入，末日为节假日的顺延至下一个工作日，均依民法典第二百零一条至第二百零三条）。"
     )
     page.para(
-        "The procedure of Arts. 15, 16, 18 and 19. The time limits are the counting rules the engine "
-        "uses under the default interpretation parameters (the start day is not counted and a period "
+        "The procedure of Arts. 15, 16, 18 and 19. The time limits are the counting rules the "
+        "engine "
+        "uses under the default interpretation parameters (the start day is not counted and a "
+        "period "
         "ending on a holiday runs to the next working day, after Civil Code Arts. 201–203)."
     )
     page.raw(
@@ -426,7 +474,11 @@ def procedure_page(ctx: SiteContext) -> str:
                 params or "—",
             ]
         )
-    page.extend(table(["期限 Period", "计算 Counting", "依据 Basis", "性质 Nature", "参数 Parameters"], rows))
+    page.extend(
+        table(
+            ["期限 Period", "计算 Counting", "依据 Basis", "性质 Nature", "参数 Parameters"], rows
+        )
+    )
     page.heading(2, "条文 · Provisions", "provisions")
     for eid in ("art_15", "art_16", "art_18", "art_19"):
         article = ctx.policy.article_of.get(eid)
@@ -434,10 +486,7 @@ def procedure_page(ctx: SiteContext) -> str:
             continue
         page.para(
             f"[{esc(eid_label(eid, 'zh'))} {esc(article['title']['zh'])} · "
-            f"{esc(eid_label(eid, 'en'))} {esc(article['title']['en'])}]({rel(PROCEDURE, article_page(eid))})"
+            f"{esc(eid_label(eid, 'en'))} {esc(article['title']['en'])}]"
+            f"({rel(PROCEDURE, article_page(eid))})"
         )
     return page.text()
-
-
-def json_text(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)

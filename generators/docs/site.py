@@ -1,10 +1,11 @@
 """Assemble the documentation site: generated pages + hand-written pages → staging folder → mkdocs.
 
-Generated pages are never committed: they are produced from the one loaded Policy into a staging folder
-(``build/docs/`` by default) next to copies of the hand-written pages of ``docs/``, and mkdocs builds the
-site from there with ``--strict`` (a broken link or anchor fails the build). Staging is synchronised, not
-recreated: unchanged files keep their bytes and timestamps, stale ones are removed, new ones are written
-atomically, so ``mkdocs serve`` reloads only what changed and an interrupted build leaves no half file.
+Generated pages are never committed: they are produced from the one loaded Policy into a staging
+folder (``build/docs/`` by default) next to copies of the hand-written pages of ``docs/``, and
+mkdocs builds the site from there with ``--strict`` (a broken link or anchor fails the build).
+Staging is synchronised, not recreated: unchanged files keep their bytes and timestamps, stale ones
+are removed, new ones are written atomically, so ``mkdocs serve`` reloads only what changed and an
+interrupted build leaves no half file.
 """
 
 from __future__ import annotations
@@ -34,7 +35,13 @@ from generators.docs.context import (
     article_page,
     example_page,
 )
-from generators.docs.examples import EXAMPLES_DIR, SNIPPETS, example_pages, run_examples, snippet_files
+from generators.docs.examples import (
+    EXAMPLES_DIR,
+    SNIPPETS,
+    example_pages,
+    run_examples,
+    snippet_files,
+)
 from generators.docs.fixtures import FIXTURES_DIR, read_fixtures
 from generators.docs.reference import reference_pages
 from generators.docs.traceability import fixtures_page, traceability_page
@@ -51,7 +58,7 @@ NOT_PUBLISHED = ("dev/",)
 
 
 class SiteBuildError(Exception):
-    """The site could not be built; ``problems`` holds every warning mkdocs raised in strict mode."""
+    """The site could not be built; ``problems`` holds every warning mkdocs raised (strict)."""
 
     def __init__(self, message: str, problems: list[str] | None = None):
         self.problems = problems or []
@@ -70,7 +77,7 @@ class Staged:
 def generate_pages(
     policy: Policy, fixtures_dir: Path = FIXTURES_DIR, examples_dir: Path = EXAMPLES_DIR
 ) -> dict[str, str]:
-    """Every generated file (docs-relative path → text), from the Policy, the fixtures and the examples."""
+    """Every generated file (docs-relative path → text): from the Policy, fixtures and examples."""
     ctx = SiteContext(policy, read_fixtures(fixtures_dir))
     ctx.examples = run_examples(policy, examples_dir)
     pages: dict[str, str] = {}
@@ -210,7 +217,9 @@ def stage_site(
     return Staged(staging_dir, files, changed, generated, site_nav(policy, files))
 
 
-def mkdocs_config(staged: Staged, site_dir: Path, config_file: Path = CONFIG_FILE, strict: bool = True):
+def mkdocs_config(
+    staged: Staged, site_dir: Path, config_file: Path = CONFIG_FILE, strict: bool = True
+):
     """mkdocs.yml with the staging folder, the output folder and the generated navigation."""
     from mkdocs.config import load_config
 
@@ -242,7 +251,7 @@ def build_site(
     fixtures_dir: Path = FIXTURES_DIR,
     examples_dir: Path = EXAMPLES_DIR,
 ) -> Staged:
-    """Generate, stage and ``mkdocs build --strict`` into ``site_dir``; SiteBuildError on any warning."""
+    """Generate, stage, ``mkdocs build --strict`` into ``site_dir``; SiteBuildError on a warning."""
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort, MkDocsException
 

@@ -1,8 +1,8 @@
 """A few SVG primitives, written by hand so that diagrams need no Graphviz and no JavaScript.
 
 Output is deterministic text: coordinates are rounded to one decimal and elements are emitted in the
-order they are added. Text width is estimated (CJK characters one em, monospace Latin 0.6 em, other Latin
-0.58 em): the diagrams leave slack, so a wrong guess costs whitespace, not overlap.
+order they are added. Text width is estimated (CJK characters one em, monospace Latin 0.6 em, other
+Latin 0.58 em): the diagrams leave slack, so a wrong guess costs whitespace, not overlap.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def attr(value: str) -> str:
 
 
 class Svg:
-    """An SVG document built element by element; ``render`` gives the markup (no XML prolog, inline use)."""
+    """An SVG document built element by element; ``render`` gives inline markup (no XML prolog)."""
 
     def __init__(self, width: float, height: float, title: str, css_class: str = "diagram-svg"):
         self.width = width
@@ -82,8 +82,9 @@ def rect(x, y, w, h, *, fill, stroke, rx=6, dash: str | None = None, width: floa
     )
 
 
-def text(x, y, content: str, *, size=12, mono=False, anchor="start", weight="normal",
-         fill="#1f2937") -> str:
+def text(
+    x, y, content: str, *, size=12, mono=False, anchor="start", weight="normal", fill="#1f2937"
+) -> str:
     family = MONO if mono else SANS
     bold = ' font-weight="bold"' if weight == "bold" else ""
     return (
@@ -92,8 +93,15 @@ def text(x, y, content: str, *, size=12, mono=False, anchor="start", weight="nor
     )
 
 
-def path(d: str, *, stroke, width=1.2, dash: str | None = None, marker: str | None = None,
-         opacity: float | None = None) -> str:
+def path(
+    d: str,
+    *,
+    stroke,
+    width=1.2,
+    dash: str | None = None,
+    marker: str | None = None,
+    opacity: float | None = None,
+) -> str:
     extra = f' stroke-dasharray="{dash}"' if dash else ""
     extra += f' marker-end="url(#{marker})"' if marker else ""
     extra += f' stroke-opacity="{num(opacity)}"' if opacity is not None else ""

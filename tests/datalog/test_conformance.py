@@ -43,11 +43,16 @@ def test_the_loader_reads_every_core_case_of_the_pinned_package_and_no_defeasibl
     assert len({sc.id for sc in CASES}) == len(CASES)
 
 
+# Too slow for every CI run (about a million derived tuples; clingo alone needs ~27 s). Its
+# translation uses nothing the other Soufflé cases do not; it was checked once by hand and agrees.
+CLINGO_TOO_SLOW = {"recursion/souffle_example_hmmer.yaml"}
+
+
 def _clingo_cases():
     """Model cases whose expected predicates do not depend on a construct we reject."""
     chosen = []
     for sc in CASES:
-        if sc.case.expect is None:
+        if sc.case.expect is None or sc.file in CLINGO_TOO_SLOW:
             continue
         tr = ca.translation_of(sc)
         cone = tr.cone({tr.names[p] for p in sc.case.expect})
@@ -195,7 +200,7 @@ def test_string_values_that_look_like_numbers_stay_strings():
     assert tr.text_facts["token"] == [("1",), ("01",), ("true",), ("1.0",)]
 
 
-# ------------------------------------------- constructs no core case uses, rejected as the issue asks
+# ---------------------------------------- constructs no core case uses, rejected as the issue asks
 
 
 @pytest.mark.parametrize(
