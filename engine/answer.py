@@ -8,6 +8,7 @@ decide. Every finding carries the eIds it rests on and its derivation down to th
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -65,13 +66,15 @@ class _Builder:
         tree = self.m.explain(predicate, args).to_dict()
         return {"reasons": self.reasons(tree), "cites": self.cites(tree), "derivation": tree}
 
-    def why_not(self, predicate: str, args: tuple) -> dict[str, Any]:
+    def why_not(self, predicate: str, args: tuple, depth: int = 0) -> dict[str, Any]:
         trees = [w.to_dict() for w in self.m.why_not(predicate, args)]
         reasons = []
         for t in trees:
             rule = self.rules.get(t["rule"]["id"].split("#")[0])
             if rule is not None:
                 self.scope_params |= parameters_read(rule["datalog"])
+                if not self._in_force(rule):
+                    continue  # a rule for another reading says nothing about this answer
             blocked = t.get("blocked_by")
             if blocked:
                 reasons.extend({**r, "depth": r["depth"] + 1} for r in self.reasons(blocked))
@@ -82,26 +85,64 @@ class _Builder:
                 {
                     "rule": t["rule"]["id"],
                     "cites": t["rule"]["cites"],
-                    "zh": f"不适用“{self._reading(rule, t['bindings'], 'zh')}”：因为" + ("" if negated else "不能认定") + what["zh"],
+                    "zh": f"不适用“{self._reading(rule, t['bindings'], 'zh')}”：因为" + ("" if negated else self._not_established(failed, "zh")) + what["zh"],
                     "en": f"“{self._reading(rule, t['bindings'], 'en')}” does not apply because "
-                    + ("" if negated else "it is not established that ") + what["en"],
-                    "depth": 0,
+                    + ("" if negated else self._not_established(failed, "en")) + what["en"],
+                    "depth": depth,
                 }
             )
+            nested = self._failed_atom(failed)
+            if nested and depth < 3:
+                reasons.extend(self.why_not(*nested, depth=depth + 1)["reasons"])
             for tree in ([blocked] if blocked else []):
                 self._collect_params(tree)
         cites = sorted({c for t in trees for c in t["rule"]["cites"]})
         return {"reasons": _dedupe(reasons), "cites": cites, "why_not": trees}
 
+    def _not_established(self, failed: dict, lang: str) -> str:
+        """An input fact the case lacks is 'not recorded'; a conclusion that fails is 'not established'."""
+        m = _ATOM_TEXT.match(failed["text"])
+        program = self.ev.policy.program_for(self.ev.edition["id"])
+        is_input = bool(m) and m.group(1) in program.predicates and program.predicates[m.group(1)].kind == "input"
+        if lang == "zh":
+            return "案件未记录" if is_input else "不能认定"
+        return "the case does not record that " if is_input else "it is not established that "
+
+    def _in_force(self, rule: dict) -> bool:
+        """Whether every enum/boolean reading the rule requires is the one this query uses."""
+        for pid, value in _PARAM_VALUE.findall(rule["datalog"]):
+            current = self.ev.parameters.get(pid)
+            if isinstance(current, bool):
+                current = "true" if current else "false"
+            if current is not None and str(current) != value:
+                return False
+        return True
+
+    def _failed_atom(self, failed: dict) -> tuple[str, tuple] | None:
+        """The ground derived atom a positive condition failed on, to say in turn why it fails."""
+        if failed["kind"] != "atom":
+            return None
+        m = _ATOM_TEXT.match(failed["text"])
+        if not m or m.group(1) not in self.ev.model_predicates:
+            return None
+        sig = self.ev.policy.program_for(self.ev.edition["id"]).predicates[m.group(1)]
+        if sig.kind != "derived":
+            return None  # an input fact the case does not record: the reason already says so
+        args = tuple(_constant(a) for a in _split_args(m.group(2)))
+        if any(isinstance(a, str) and a[:1].isupper() for a in args) or len(args) != sig.arity:
+            return None  # not ground: the condition failed before all its variables were bound
+        return m.group(1), args
+
     def _condition(self, failed: dict, lang: str) -> str:
         """A failed condition in words: the predicate's description with its arguments named."""
-        predicate = failed.get("predicate")
-        description = self.descriptions.get(predicate)
+        m = _ATOM_TEXT.match(failed["text"])
+        description = self.descriptions.get(m.group(1)) if m else None
         if not description:
             return failed["text"]
-        args = "、".join(self.namer.value(a, lang) for a in failed.get("args", []))
+        args = "、".join(self.namer.value(_constant(a), lang) for a in _split_args(m.group(2)))
         sep = "：" if lang == "zh" else ": "
-        return f"{description[lang]}{sep}{args}" if args else description[lang]
+        text = description[lang] if lang == "zh" else description[lang][:1].lower() + description[lang][1:]
+        return f"{text}{sep}{args}" if args else text
 
     def _reading(self, rule: dict | None, bindings: dict, lang: str) -> str:
         if rule is None:
@@ -545,6 +586,21 @@ def build_answer(ev: Evaluation) -> Answer:
         if pid in definitions
     ]
     return Answer(data, ev)
+
+
+_PARAM_VALUE = re.compile(r"\bparam\(\s*([a-z][a-z0-9_]*)\s*,\s*([a-z][a-z0-9_]*)\s*\)")
+_ATOM_TEXT = re.compile(r"^([a-z][a-z0-9_]*)\((.*)\)$")
+
+
+def _split_args(text: str) -> list[str]:
+    return [a.strip() for a in text.split(",")] if text.strip() else []
+
+
+def _constant(text: str) -> Any:
+    """An argument as the explanation printed it: integers back to int, quotes removed."""
+    if re.fullmatch(r"-?\d+", text):
+        return int(text)
+    return text.strip('"')
 
 
 def _param_step(param: dict, value: Any) -> dict[str, Any]:

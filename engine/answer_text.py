@@ -89,7 +89,10 @@ def render_answer(data: dict[str, Any], lang: str = "zh", explain: bool = False)
         else:
             out.append(f"  • {who} [{item['act']}]: " + ("不承担责任" if lang == "zh" else "not responsible"))
             for r in item["why_not"]:
-                reasons(r)
+                if r["kind"] == "rule_not_met" and explain:  # the chain of failed conditions, bounded
+                    out.extend(f"      - {step[lang]}" for step in r["reasons"])
+                else:
+                    reasons(r)
 
     def simple(key_text) -> Any:
         def line(item: dict) -> None:

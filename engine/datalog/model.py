@@ -116,7 +116,7 @@ class Model:
             out.extend(
                 {
                     rp.columns[i]: to_external(v, types.get(rp.columns[i]))
-                    for i, v in zip(named, row)
+                    for i, v in zip(named, row, strict=True)
                 }
                 for row in seen
             )

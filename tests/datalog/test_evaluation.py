@@ -135,3 +135,22 @@ def test_the_program_name_defaults_to_its_file_and_can_be_given():
     assert program("r(X) :- p(X).", file="policy/x/art_3.yaml").name == "policy/x/art_3.yaml"
     named = compile_program([RuleSource("a", "r(X) :- p(X).")], name="wenshui")
     assert named.name == "wenshui"
+
+
+def test_fired_lists_the_bindings_of_every_rule_instance_whose_body_holds():
+    compiled = program("r(X, Y) :- e(X, Y).\nr(X, Y) :- e(X, Z), r(Z, Y).", "flag :- e(_, _).")
+    model = compiled.evaluate({"e": [(2, 3), (1, 2)]})
+    assert model.fired("r0#1") == [{"X": 1, "Y": 2}, {"X": 2, "Y": 3}]
+    assert model.fired("r0#2") == [{"X": 1, "Z": 2, "Y": 3}]
+    assert model.fired("r0") == model.fired("r0#1") + model.fired("r0#2")
+    assert model.fired("r1") == [{}]
+    assert compiled.evaluate({}).fired("r1") == []
+    with pytest.raises(KeyError):
+        model.fired("nope")
+
+
+def test_fired_reports_dates_as_iso_text_and_refuses_rules_that_were_not_evaluated(compiled):
+    model = compiled.evaluate({"decided": [("x", "2023-07-01")]}, outputs=["summer"])
+    assert model.fired("r2") == [{"C": "x", "D": "2023-07-01"}]
+    with pytest.raises(KeyError, match="not evaluated"):
+        model.fired("r0")

@@ -137,3 +137,30 @@ def test_rules_print_back_as_datalog_text():
     text = 'p(X, "文 水") :- q(X, _), not r(X), X != a.'
     rules, _ = parse_one(text)
     assert str(rules[0]) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("n(C) :- C = count : { e(_) }.", "count"),
+        ("s(S) :- S = sum X : { e(X) }.", "sum"),
+        ("n(C) :- C = #count{ X : e(X) }.", "count"),
+        ("m(M) :- e(X), M = min(X).", "min"),
+    ],
+)
+def test_aggregates_of_several_dialects_are_rejected_as_aggregates_not_as_bare_syntax_errors(
+    text, name
+):
+    _, problems = parse_one(text)
+    assert [p.code for p in problems] == ["aggregate"]
+    assert problems[0].message == f"aggregate `{name}` is not supported"
+
+
+def test_a_predicate_called_count_is_an_ordinary_predicate():
+    rules, problems = parse_one("p(X) :- q(X), count(X).")
+    assert problems == [] and rules[0].body[1].atom.predicate == "count"
+
+
+def test_syntax_errors_never_suggest_arithmetic_operators():
+    _, problems = parse_one("p(X) :- q(X) r(X).")
+    assert "`+`" not in problems[0].expected and "`*`" not in problems[0].expected
