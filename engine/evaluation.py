@@ -97,7 +97,7 @@ def evaluate(
     # issue 6) has no parameters for them, and so no periods to compute
     timed = all(pid in values for pids in PERIOD_PARAMETERS.values() for pid in pids)
     calendar = _calendar(values, calendar_file, used) if timed else None
-    periods = compute_periods(doc.data, values, calendar, used)
+    periods = compute_periods(doc.data, values, calendar, used) if timed else []
     for p in periods:
         if p.done is not None and p.done > day:
             warnings.append(
@@ -112,7 +112,7 @@ def evaluate(
                 [Problem("<query>", None, None, "calendar_beyond_coverage",
                          f"{p.period}: {p.error['en']}",
                          "a holiday calendar file covering the period (--calendar FILE), as the reading user_file requires")]
-            ) if timed else []
+            )
     for p in periods:
         if p.due is not None:
             facts["due"].add((p.period, p.subject, p.due.due.isoformat()))
