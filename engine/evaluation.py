@@ -118,7 +118,16 @@ def evaluate(
             facts["due"].add((p.period, p.subject, p.due.due.isoformat()))
         if p.done is not None:
             facts["done"].add((p.period, p.subject, p.done))
-    model = policy.program_for(edition["id"]).evaluate(facts)  # the rules of that edition (issue 6)
+    program = policy.program_for(edition["id"])  # the rules of that edition (issue 6)
+    unknown = sorted(p for p, rows in facts.items() if rows and p not in program.predicates)
+    if unknown:  # another instrument's vocabulary may not know every field of the reference case file
+        warnings.append(
+            {
+                "zh": "本文件的词汇表不使用以下案件事实，已忽略：" + "、".join(unknown),
+                "en": "This instrument's vocabulary does not use these case facts, which were ignored: " + ", ".join(unknown),
+            }
+        )
+    model = program.evaluate({p: rows for p, rows in facts.items() if p in program.predicates})
     return Evaluation(
         policy=policy,
         case=doc.data,
