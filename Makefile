@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+SAMPLE := examples/01-reviewer-overturned-correct-opinion.yaml
 
-.PHONY: setup run test lint format
+.PHONY: setup browser run test lint format fixtures
 
 setup: $(STAMP)
 
@@ -14,12 +15,19 @@ $(STAMP): pyproject.toml
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
+# Headless Chromium, its driver and CJK fonts for the site's browser test (Debian packages; root/sudo).
+browser:
+	bash .ci/install-browser
+
 # Main job: validate the policy, answer a sample case with its explanation, build the site.
 run: setup
 	$(BIN)/accountability validate
+	$(BIN)/accountability query $(SAMPLE) --explain
+	$(BIN)/accountability query $(SAMPLE) --explain --lang en
+	$(BIN)/accountability docs build
 
 # The tests, exactly as CI runs them (.ci/run calls this target).
-test: setup
+test: setup browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
@@ -31,3 +39,7 @@ lint: setup
 format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Regenerate the committed fixtures after a change to the rules (review their diff before committing).
+fixtures: setup
+	$(BIN)/accountability fixtures

@@ -33,8 +33,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command")
     from engine.cli_diff import add_diff_commands
+    from engine.cli_docs import add_docs_commands
 
     add_diff_commands(sub)
+    add_docs_commands(sub)
     validate = sub.add_parser(
         "validate",
         help="check the policy files (schemas, cross-references, source round trip, rules)",

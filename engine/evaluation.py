@@ -77,7 +77,7 @@ def evaluate(
 ) -> Evaluation:
     doc = case if isinstance(case, SourceDoc) else load_case(case)
     values = resolve_parameters(policy.parameter_index, parameters)
-    day = _as_of(as_of)
+    day = _as_of(as_of if as_of is not None else doc.data["case"].get("as_of"))
     edition, uncertain = edition_in_force(policy, day, values)
     used: set[str] = {"edition_2023_dates"} if uncertain or edition["effective_from"] is None else set()
     warnings: list[dict[str, str]] = []
