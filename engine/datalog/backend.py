@@ -40,7 +40,7 @@ from pyDatalog import pyEngine
 from pyDatalog.Logic import Logic
 
 from .errors import EvaluationError, EvaluationTimeout
-from .plan import Plan, PlanAtom, PlanTerm, RulePlan
+from .plan import Plan, PlanTerm, RulePlan
 
 _COMPARISON = {"=": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 
@@ -50,11 +50,12 @@ class Result:
     """What one evaluation produced, in internal values."""
 
     relations: dict[str, set[tuple]] = field(default_factory=dict)
-    rows: dict[int, set[tuple]] = field(default_factory=dict)  # rule index → body bindings
-    rank: dict[str, dict[tuple, int]] = field(
-        default_factory=dict
-    )  # derived tuple → round first derived
-    evaluated: set[str] = field(default_factory=set)  # derived predicates computed
+    # rule index → every binding of its body columns
+    rows: dict[int, set[tuple]] = field(default_factory=dict)
+    # derived predicate → tuple → the round of its component's fixpoint that first derived it
+    rank: dict[str, dict[tuple, int]] = field(default_factory=dict)
+    # derived predicates computed (all, unless ``outputs`` limited the evaluation)
+    evaluated: set[str] = field(default_factory=set)
 
 
 class _Loaded:
@@ -312,8 +313,3 @@ def _apply(
 def _check_time(deadline: float, program: str, time_limit: float, rule: RulePlan) -> None:
     if time.monotonic() > deadline:
         raise EvaluationTimeout(program, time_limit, f"rule {rule.rule_id}")
-
-
-def atom_text(atom: PlanAtom) -> str:  # pragma: no cover - debugging aid
-    pred, terms = atom
-    return f"{pred}({', '.join(str(v) for _k, v in terms)})"

@@ -5,6 +5,7 @@ Every node keeps its location in the source file so that static checks can point
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .declarations import RuleSource
@@ -161,8 +162,6 @@ def format_value(value: Value, *, quoted: bool | None = None) -> str:
 
 
 def is_plain_atom(text: str) -> bool:
-    import re
-
     return re.fullmatch(r"[a-z][A-Za-z0-9_]*", text) is not None and text != "not"
 
 

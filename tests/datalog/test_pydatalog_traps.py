@@ -122,6 +122,18 @@ def test_a_program_that_runs_out_of_time_raises_a_timeout_naming_the_program():
     assert compiled.evaluate(chain).tuples("r") == closure(chain["e"])  # nothing left behind
 
 
+def test_a_single_long_query_is_stopped_from_inside_pydatalog_when_time_runs_out():
+    # 60³ = 216 000 bindings: tens of seconds of pyDatalog work in one query, far past the limit
+    compiled = program("triple(A, B, C) :- n(A), n(B), n(C).")
+    facts = {"n": [(i,) for i in range(60)]}
+    with pytest.raises(EvaluationTimeout) as caught:
+        compiled.evaluate(facts, time_limit=0.2)
+    assert caught.value.where == "rule r0"
+    assert compiled.evaluate({"n": [(1,), (2,)]}).tuples("triple") == {
+        (a, b, c) for a in (1, 2) for b in (1, 2) for c in (1, 2)
+    }
+
+
 def test_a_cycle_in_a_relation_declared_acyclic_is_rejected_and_shown():
     vocabulary = {
         "parent": sig("parent", "input", "symbol", "symbol", acyclic=True),
