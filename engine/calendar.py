@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any, Literal, Protocol, runtime_checkable
 
 import chinese_calendar
-from jsonschema import Draft202012Validator, ValidationError
 
 from engine.problems import Problem, ProblemsError
+from engine.schemas import schema_problems
 from engine.yaml_source import MAX_FILE_BYTES, SourceDoc, json_path, load_yaml_bytes
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "calendar.schema.json"
@@ -251,17 +251,11 @@ class ChainedCalendar(_Calendar):
 # --- loading a calendar file ---------------------------------------------------------------------
 
 
-@cache
-def _validator() -> Draft202012Validator:
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
-
-
 def load_calendar_file(path: Path | str, display: str | None = None) -> FileCalendar:
     """Read, validate and check a calendar file; ``ProblemsError`` lists every problem found."""
     path = Path(path)
     doc = _read_document(path, display or str(path))
-    problems = [_schema_problem(doc, err) for err in _validator().iter_errors(doc.data)]
+    problems = schema_problems(doc, "calendar")
     if problems:
         raise ProblemsError(problems)
     return _build_calendar(doc)
@@ -292,36 +286,6 @@ def _read_document(path: Path, name: str) -> SourceDoc:
             ) from exc
         raw = raw.replace(b"\t", b" ")
     return load_yaml_bytes(raw, name)
-
-
-_EXPECTED_BY_KEYWORD = {
-    "format": "a real calendar date YYYY-MM-DD",
-    "pattern": "a date written YYYY-MM-DD",
-    "oneOf": "either `date` alone or both `from` and `to`",
-    "minLength": "a non-empty text",
-}
-
-
-def _schema_problem(doc: SourceDoc, err: ValidationError) -> Problem:
-    """One schema error as a Problem pointing at the offending value's line and JSON path."""
-    path = tuple(err.absolute_path)
-    if err.validator == "required":
-        expected = f"the property {err.message.split(' is a required')[0]}"
-    elif err.validator == "additionalProperties":
-        allowed = ", ".join(sorted(err.schema.get("properties", {})))
-        expected = f"only the properties {allowed}"
-    elif err.validator == "type":
-        expected = f"a value of type {err.validator_value}"
-    elif err.validator == "maxItems":
-        expected = f"at most {err.validator_value} entries"
-    else:
-        expected = _EXPECTED_BY_KEYWORD.get(
-            str(err.validator), f"{err.validator}: {err.validator_value}"
-        )
-    message = err.message
-    if err.validator == "oneOf":  # jsonschema would print the whole entry back
-        message = "holiday entry needs exactly one of: a `date`, or a `from`/`to` range"
-    return doc.problem(path, message, expected, code="schema")
 
 
 def _build_calendar(doc: SourceDoc) -> FileCalendar:

@@ -450,7 +450,7 @@ def _act(a: str, rows: dict[str, set[tuple]]) -> dict[str, Any]:
         if of("inspectors"):
             inspection["inspectors"] = of("inspectors")[0][0]
         if of("team_size"):
-            pass
+            inspection["team_members"] = of("team_size")[0][0]
         if of("certificate"):
             inspection["certificate_shown"] = of("certificate")[0][0] == "shown"
         act["inspection"] = inspection

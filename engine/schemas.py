@@ -138,7 +138,8 @@ def describe(error: ValidationError) -> tuple[str, str]:
     if v in ("minimum", "maximum"):
         return (f"{shown} is out of range", f"{'≥' if v == 'minimum' else '≤'} {value}")
     if v == "format":
-        return (f"{shown} is not a valid {value}", f"a valid {value}")
+        wanted = {"date": "a real calendar date written YYYY-MM-DD"}.get(value, f"a valid {value}")
+        return (f"{shown} is not a valid {value}", wanted)
     if v in ("anyOf", "oneOf"):
         return (f"{shown} matches none of the allowed forms", "; ".join(_branch(s) for s in value))
     return (error.message, "")
