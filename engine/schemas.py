@@ -141,7 +141,8 @@ def describe(error: ValidationError) -> tuple[str, str]:
         wanted = {"date": "a real calendar date written YYYY-MM-DD"}.get(value, f"a valid {value}")
         return (f"{shown} is not a valid {value}", wanted)
     if v in ("anyOf", "oneOf"):
-        return (f"{shown} matches none of the allowed forms", "; ".join(_branch(s) for s in value))
+        branches = [_branch(s) for s in value]
+        return (f"{shown} matches none of the allowed forms", "either " + " or ".join(branches))
     return (error.message, "")
 
 
@@ -154,6 +155,8 @@ def _branch(schema: dict) -> str:
         return "one of " + ", ".join(map(str, schema["enum"]))
     if "const" in schema:
         return _show(schema["const"])
+    if "required" in schema:
+        return "an entry with " + " and ".join(f"`{key}`" for key in schema["required"])
     return "a valid value"
 
 
