@@ -26,7 +26,9 @@ class Answer:
     """The answer to one case; ``to_dict`` for programs, ``explain``/``render`` for people."""
 
     data: dict[str, Any]
-    evaluation: Evaluation | None = None  # the model behind it, for programs that need more than the JSON
+    evaluation: Evaluation | None = (
+        None  # the model behind it, for programs that need more than the JSON
+    )
 
     def to_dict(self) -> dict[str, Any]:
         return self.data
@@ -55,10 +57,14 @@ class _Builder:
         self.ev = ev
         self.m = ev.model
         self.namer = Namer(ev.case)
-        self.descriptions = {p["name"]: p["description"] for p in ev.policy.vocabulary["predicates"]}
+        self.descriptions = {
+            p["name"]: p["description"] for p in ev.policy.vocabulary["predicates"]
+        }
         self.rules = ev.policy.rule_index
         self.used_params: set[str] = set(ev.used_parameters)
-        self.scope_params: set[str] = set()  # readings the answer may depend on without a derivation showing them
+        self.scope_params: set[str] = (
+            set()
+        )  # readings the answer may depend on without a derivation showing them
         self.open_points: list[dict[str, Any]] = []
 
     # --- explanations ---------------------------------------------------------------------------
@@ -85,16 +91,19 @@ class _Builder:
                 {
                     "rule": t["rule"]["id"],
                     "cites": t["rule"]["cites"],
-                    "zh": f"不适用“{self._reading(rule, t['bindings'], 'zh')}”：因为" + ("" if negated else self._not_established(failed, "zh")) + what["zh"],
+                    "zh": f"不适用“{self._reading(rule, t['bindings'], 'zh')}”：因为"
+                    + ("" if negated else self._not_established(failed, "zh"))
+                    + what["zh"],
                     "en": f"“{self._reading(rule, t['bindings'], 'en')}” does not apply because "
-                    + ("" if negated else self._not_established(failed, "en")) + what["en"],
+                    + ("" if negated else self._not_established(failed, "en"))
+                    + what["en"],
                     "depth": depth,
                 }
             )
             nested = self._failed_atom(failed)
             if nested and depth < 3:
                 reasons.extend(self.why_not(*nested, depth=depth + 1)["reasons"])
-            for tree in ([blocked] if blocked else []):
+            for tree in [blocked] if blocked else []:
                 self._collect_params(tree)
         cites = sorted({c for t in trees for c in t["rule"]["cites"]})
         return {"reasons": _dedupe(reasons), "cites": cites, "why_not": trees}
@@ -103,7 +112,11 @@ class _Builder:
         """An input fact the case lacks is 'not recorded'; a conclusion that fails is 'not established'."""
         m = _ATOM_TEXT.match(failed["text"])
         program = self.ev.policy.program_for(self.ev.edition["id"])
-        is_input = bool(m) and m.group(1) in program.predicates and program.predicates[m.group(1)].kind == "input"
+        is_input = (
+            bool(m)
+            and m.group(1) in program.predicates
+            and program.predicates[m.group(1)].kind == "input"
+        )
         if lang == "zh":
             return "案件未记录" if is_input else "不能认定"
         return "the case does not record that " if is_input else "it is not established that "
@@ -141,7 +154,11 @@ class _Builder:
             return failed["text"]
         args = "、".join(self.namer.value(_constant(a), lang) for a in _split_args(m.group(2)))
         sep = "：" if lang == "zh" else ": "
-        text = description[lang] if lang == "zh" else description[lang][:1].lower() + description[lang][1:]
+        text = (
+            description[lang]
+            if lang == "zh"
+            else description[lang][:1].lower() + description[lang][1:]
+        )
         return f"{text}{sep}{args}" if args else text
 
     def _reading(self, rule: dict | None, bindings: dict, lang: str) -> str:
@@ -162,7 +179,12 @@ class _Builder:
                     key = ("param", pid, value)
                     if key not in seen:
                         seen.add(key)
-                        steps.append({**_param_step(self.ev.policy.parameter_index[pid], value), "depth": depth})
+                        steps.append(
+                            {
+                                **_param_step(self.ev.policy.parameter_index[pid], value),
+                                "depth": depth,
+                            }
+                        )
                 return
             if node.get("source") != "rule":
                 return
@@ -226,22 +248,43 @@ class _Builder:
                 "description": act["description"],
                 "fault": self.holds("fault", (a,)),
                 "points": [e for (x, e) in self.tuples("point_applies") if x == a],
-                "kinds": [k for k, p in (("enforcement", "enforcement_fault"), ("internal", "internal_fault"), ("inaction", "inaction"))
-                          if self.holds(p, (a,)) and (k != "inaction" or self.holds("fault", (a,)))],
+                "kinds": [
+                    k
+                    for k, p in (
+                        ("enforcement", "enforcement_fault"),
+                        ("internal", "internal_fault"),
+                        ("inaction", "inaction"),
+                    )
+                    if self.holds(p, (a,)) and (k != "inaction" or self.holds("fault", (a,)))
+                ],
             }
             if "fault" in self.ev.model_predicates:
-                entry.update(self.why("fault", (a,)) if entry["fault"] else self.why_not("fault", (a,)))
+                entry.update(
+                    self.why("fault", (a,)) if entry["fault"] else self.why_not("fault", (a,))
+                )
             else:
                 entry.update({"reasons": [], "cites": []})
             out.append(entry)
             for x, e in self.tuples("awaiting_finding"):
                 if x == a:
-                    self.open_point("catch_all", [e], f"行为{a}被指称属于兜底条款{eid_label(e, 'zh')}，须经人工认定（finding: confirmed）后才适用。",
-                                    f"Act {a} is alleged to fall under the catch-all {eid_label(e, 'en')}; it applies only on a confirmed human finding.", act=a, point=e)
+                    self.open_point(
+                        "catch_all",
+                        [e],
+                        f"行为{a}被指称属于兜底条款{eid_label(e, 'zh')}，须经人工认定（finding: confirmed）后才适用。",
+                        f"Act {a} is alleged to fall under the catch-all {eid_label(e, 'en')}; it applies only on a confirmed human finding.",
+                        act=a,
+                        point=e,
+                    )
             for x, e in self.tuples("contradicted"):
                 if x == a:
-                    self.open_point("contradicted", [e], f"记录称行为{a}属于{eid_label(e, 'zh')}，但记录的事实不符合该项，须人工核实。",
-                                    f"The record alleges act {a} falls under {eid_label(e, 'en')} but the recorded facts do not meet it; a person must check.", act=a, point=e)
+                    self.open_point(
+                        "contradicted",
+                        [e],
+                        f"记录称行为{a}属于{eid_label(e, 'zh')}，但记录的事实不符合该项，须人工核实。",
+                        f"The record alleges act {a} falls under {eid_label(e, 'en')} but the recorded facts do not meet it; a person must check.",
+                        act=a,
+                        point=e,
+                    )
         return out
 
     def chain(self, act: dict) -> list[tuple[str, list[str]]]:
@@ -259,16 +302,16 @@ class _Builder:
             involved[decision["decision_maker"]].append("decision_maker")
             for v in decision["votes"]:
                 involved[v["person"]].append(f"vote_{v['vote']}")
-        for (x, post) in self.tuples("duty_of_post"):
+        for x, post in self.tuples("duty_of_post"):
             if x == a:
-                for (p, held) in self.tuples("holds_post"):
+                for p, held in self.tuples("holds_post"):
                     if held == post:
                         involved[p].append("post_holder")
         for c in act.get("culpability", []) + act.get("caused_errors", []):
             pid = c.get("person") or c.get("by")
             if pid not in involved:
                 involved[pid].append("involved")
-        for (x, p, _degree) in self.tuples("responsible"):
+        for x, p, _degree in self.tuples("responsible"):
             if x == a and p not in involved:
                 involved[p].append("involved")
         return [(p, sorted(set(r))) for p, r in involved.items()]
@@ -288,51 +331,94 @@ class _Builder:
                 degrees = [d for (x, p, d) in responsible if x == a and p == person]
                 if degrees:
                     entry["verdict"] = "responsible"
-                    entry["degrees"] = [{"degree": d, **self.why("responsible", (a, person, d))} for d in degrees]
+                    entry["degrees"] = [
+                        {"degree": d, **self.why("responsible", (a, person, d))} for d in degrees
+                    ]
                 else:
                     entry["verdict"] = "not_responsible"
                     entry["why_not"] = self._why_not_responsible(a, person, involvement)
                 out.append(entry)
-        for (a, p, v) in self.tuples("vote_needs_finding"):
-            self.open_point("vote", ["art_11__point_6"], f"{self.namer.person(p)}在集体讨论中{VALUE_LABELS[v][0]}，第十一条第（六）项未作规定；按默认解释不承担责任，须人工确认。",
-                            f"{self.namer.person(p)} {VALUE_LABELS[v][1]} in the collective discussion, which Art. 11(6) does not address; by default not responsible, to be confirmed by a person.", act=a, person=p)
+        for a, p, v in self.tuples("vote_needs_finding"):
+            self.open_point(
+                "vote",
+                ["art_11__point_6"],
+                f"{self.namer.person(p)}在集体讨论中{VALUE_LABELS[v][0]}，第十一条第（六）项未作规定；按默认解释不承担责任，须人工确认。",
+                f"{self.namer.person(p)} {VALUE_LABELS[v][1]} in the collective discussion, which Art. 11(6) does not address; by default not responsible, to be confirmed by a person.",
+                act=a,
+                person=p,
+            )
         for (a,) in self.tuples("inaction_needs_finding"):
-            self.open_point("inaction", ["art_12__para_1"], f"行为{a}因不作为发生过错，其责任人须人工认定。",
-                            f"Who is responsible for the inaction fault in act {a} needs a human finding.", act=a)
+            self.open_point(
+                "inaction",
+                ["art_12__para_1"],
+                f"行为{a}因不作为发生过错，其责任人须人工认定。",
+                f"Who is responsible for the inaction fault in act {a} needs a human finding.",
+                act=a,
+            )
         return out
 
-    def _why_not_responsible(self, a: str, person: str, involvement: list[str]) -> list[dict[str, Any]]:
+    def _why_not_responsible(
+        self, a: str, person: str, involvement: list[str]
+    ) -> list[dict[str, Any]]:
         reasons = []
-        for (x, p, e) in self.tuples("displaced"):
+        for x, p, e in self.tuples("displaced"):
             if x == a and p == person:
                 reasons.append({"kind": "displaced", "by": e, **self.why("displaced", (x, p, e))})
         if self.holds("cleared_subordinate", (a, person)):
-            reasons.append({"kind": "cleared_subordinate", **self.why("cleared_subordinate", (a, person))})
-        for (x, p, v) in self.tuples("cleared_by_vote"):
+            reasons.append(
+                {"kind": "cleared_subordinate", **self.why("cleared_subordinate", (a, person))}
+            )
+        for x, p, v in self.tuples("cleared_by_vote"):
             if x == a and p == person:
-                reasons.append({"kind": "cleared_by_vote", "vote": v, **self.why("cleared_by_vote", (x, p, v))})
+                reasons.append(
+                    {"kind": "cleared_by_vote", "vote": v, **self.why("cleared_by_vote", (x, p, v))}
+                )
         if not reasons:
-            degree = ("graded" if any(r in involvement for r in ("handler", "reviewer", "approver"))
-                      else "direct" if "instructing_leader" in involvement
-                      else "by_post" if "post_holder" in involvement else "secondary")
-            reasons.append({"kind": "rule_not_met", **self.why_not("responsible", (a, person, degree))})
+            degree = (
+                "graded"
+                if any(r in involvement for r in ("handler", "reviewer", "approver"))
+                else "direct"
+                if "instructing_leader" in involvement
+                else "by_post"
+                if "post_holder" in involvement
+                else "secondary"
+            )
+            reasons.append(
+                {"kind": "rule_not_met", **self.why_not("responsible", (a, person, degree))}
+            )
         return reasons
 
     def investigators(self) -> list[dict[str, Any]]:
-        return [{"person": p, "name": self.namer.person(p), **self.why("investigator_liable", (p,))}
-                for (p,) in self.tuples("investigator_liable")]
+        return [
+            {"person": p, "name": self.namer.person(p), **self.why("investigator_liable", (p,))}
+            for (p,) in self.tuples("investigator_liable")
+        ]
 
     def aggravation(self) -> list[dict[str, Any]]:
-        out = [{"act": a, "person": p, "name": self.namer.person(p), "point": e, **self.why("aggravated", (a, p, e))}
-               for (a, p, e) in self.tuples("aggravated")]
-        for (a, p, e) in self.tuples("aggravation_needs_finding"):
-            self.open_point("aggravation", [e], f"{self.namer.person(p)}给本单位造成不良影响；第九条第（五）项所称“总队”并非本局，是否从重须人工认定。",
-                            f"{self.namer.person(p)} caused a bad influence on the bureau; the 总队 of Art. 9(5) is not this bureau, so whether this aggravates needs a human finding.", act=a, person=p)
+        out = [
+            {
+                "act": a,
+                "person": p,
+                "name": self.namer.person(p),
+                "point": e,
+                **self.why("aggravated", (a, p, e)),
+            }
+            for (a, p, e) in self.tuples("aggravated")
+        ]
+        for a, p, e in self.tuples("aggravation_needs_finding"):
+            self.open_point(
+                "aggravation",
+                [e],
+                f"{self.namer.person(p)}给本单位造成不良影响；第九条第（五）项所称“总队”并非本局，是否从重须人工认定。",
+                f"{self.namer.person(p)} caused a bad influence on the bureau; the 总队 of Art. 9(5) is not this bureau, so whether this aggravates needs a human finding.",
+                act=a,
+                person=p,
+            )
         return out
 
     def mitigation(self) -> list[dict[str, Any]]:
         grouped: dict[tuple, list[str]] = defaultdict(list)
-        for (a, p, e) in self.tuples("mitigation_ground"):
+        for a, p, e in self.tuples("mitigation_ground"):
             grouped[(a, p)].append(e)
         out = []
         for (a, p), grounds in sorted(grouped.items()):
@@ -342,55 +428,100 @@ class _Builder:
                 "act": a,
                 "person": p,
                 "name": self.namer.person(p),
-                "grounds": [{"point": e, **self.why("mitigation_ground", (a, p, e))} for e in grounds],
-                "available": [f for (x, q, f) in self.tuples("mitigation_available") if (x, q) == (a, p)],
-                "excluded": [{"form": f, **self.why("tail_blocks", (a, p, f))}
-                             for (x, q, f) in self.tuples("tail_blocks") if (x, q) == (a, p)],
+                "grounds": [
+                    {"point": e, **self.why("mitigation_ground", (a, p, e))} for e in grounds
+                ],
+                "available": [
+                    f for (x, q, f) in self.tuples("mitigation_available") if (x, q) == (a, p)
+                ],
+                "excluded": [
+                    {"form": f, **self.why("tail_blocks", (a, p, f))}
+                    for (x, q, f) in self.tuples("tail_blocks")
+                    if (x, q) == (a, p)
+                ],
                 "tail_reading": self.ev.parameters["art10_tail_reading"],
             }
             out.append(entry)
             if entry["available"]:
-                self.open_point("discretion", ["art_10__intro"], f"第十条是“可以”：是否对{self.namer.person(p)}从轻、减轻或免于追究，由处理机关裁量。",
-                                f"Art. 10 says “may”: whether {self.namer.person(p)} gets lighter, mitigated or no sanction is for the deciding body.", act=a, person=p)
-        for (a, p) in self.tuples("combination_needs_finding"):
-            self.open_point("combination", ["art_9__intro", "art_10__intro"], f"{self.namer.person(p)}同时具有从重和从轻情节，须由处理机关决定如何相抵。",
-                            f"{self.namer.person(p)} has aggravating and mitigating circumstances; the deciding body must decide how they combine.", act=a, person=p)
+                self.open_point(
+                    "discretion",
+                    ["art_10__intro"],
+                    f"第十条是“可以”：是否对{self.namer.person(p)}从轻、减轻或免于追究，由处理机关裁量。",
+                    f"Art. 10 says “may”: whether {self.namer.person(p)} gets lighter, mitigated or no sanction is for the deciding body.",
+                    act=a,
+                    person=p,
+                )
+        for a, p in self.tuples("combination_needs_finding"):
+            self.open_point(
+                "combination",
+                ["art_9__intro", "art_10__intro"],
+                f"{self.namer.person(p)}同时具有从重和从轻情节，须由处理机关决定如何相抵。",
+                f"{self.namer.person(p)} has aggravating and mitigating circumstances; the deciding body must decide how they combine.",
+                act=a,
+                person=p,
+            )
         return out
 
     def sanctions(self) -> list[dict[str, Any]]:
         forms: dict[str, list[str]] = defaultdict(list)
-        for (p, f) in self.tuples("available_form"):
+        for p, f in self.tuples("available_form"):
             forms[p].append(f)
         if forms:
-            self.used_params.update(("art13_forms_exhaustive", "art13_forms_combinable", "art13_severity_order", "art13_point5_nature"))
+            self.used_params.update(
+                (
+                    "art13_forms_exhaustive",
+                    "art13_forms_combinable",
+                    "art13_severity_order",
+                    "art13_point5_nature",
+                )
+            )
         values = self.ev.parameters
         order = SEVERITY_ORDERS[values["art13_severity_order"]]
         out = []
         for p, fs in sorted(forms.items()):
             forms_sorted = sorted(fs, key=_eid_order)
-            out.append({
-                "person": p,
-                "name": self.namer.person(p),
-                "forms": forms_sorted,
-                "exhaustive": values["art13_forms_exhaustive"],
-                "combinable": values["art13_forms_combinable"],
-                "severity_order": order,
-                "referral_forms": ["art_13__point_5"] if values["art13_point5_nature"] == "referral" else [],
-                **self.why("available_form", (p, forms_sorted[0])),
-            })
+            out.append(
+                {
+                    "person": p,
+                    "name": self.namer.person(p),
+                    "forms": forms_sorted,
+                    "exhaustive": values["art13_forms_exhaustive"],
+                    "combinable": values["art13_forms_combinable"],
+                    "severity_order": order,
+                    "referral_forms": ["art_13__point_5"]
+                    if values["art13_point5_nature"] == "referral"
+                    else [],
+                    **self.why("available_form", (p, forms_sorted[0])),
+                }
+            )
         return out
 
     def referrals(self) -> list[dict[str, Any]]:
-        out = [{"person": p, "name": self.namer.person(p), "to": k, **self.why("referral", (p, k))}
-               for (p, k) in self.tuples("referral")]
-        for (a, p) in self.tuples("recovery_needs_finding"):
-            self.open_point("recovery", ["art_14__para_1"], f"行为{a}导致行政赔偿，但未记录{self.namer.person(p)}的过错形态；是否追偿须人工认定。",
-                            f"Act {a} led to compensation but {self.namer.person(p)}'s form of fault is not recorded; recovery needs a human finding.", act=a, person=p)
+        out = [
+            {"person": p, "name": self.namer.person(p), "to": k, **self.why("referral", (p, k))}
+            for (p, k) in self.tuples("referral")
+        ]
+        for a, p in self.tuples("recovery_needs_finding"):
+            self.open_point(
+                "recovery",
+                ["art_14__para_1"],
+                f"行为{a}导致行政赔偿，但未记录{self.namer.person(p)}的过错形态；是否追偿须人工认定。",
+                f"Act {a} led to compensation but {self.namer.person(p)}'s form of fault is not recorded; recovery needs a human finding.",
+                act=a,
+                person=p,
+            )
         return out
 
     def commendations(self) -> list[dict[str, Any]]:
-        return [{"person": p, "name": self.namer.person(p), "conduct": g, **self.why("commendation", (p, g))}
-                for (p, g) in self.tuples("commendation")]
+        return [
+            {
+                "person": p,
+                "name": self.namer.person(p),
+                "conduct": g,
+                **self.why("commendation", (p, g)),
+            }
+            for (p, g) in self.tuples("commendation")
+        ]
 
     def recusal(self) -> list[dict[str, Any]]:
         out = []
@@ -400,13 +531,29 @@ class _Builder:
             pending = [k for (m, k) in self.tuples("recusal_needs_finding") if m == member]
             if disq:
                 entry["status"] = "disqualified"
-                entry["grounds"] = [{"point": pt, "relation": rel, **self.why("disqualified", (member, pt, rel))} for pt, rel in disq]
+                entry["grounds"] = [
+                    {"point": pt, "relation": rel, **self.why("disqualified", (member, pt, rel))}
+                    for pt, rel in disq
+                ]
             elif pending:
                 entry["status"] = "needs_finding"
-                entry["grounds"] = [{"point": "art_16__point_3", "relation": k, **self.why("recusal_needs_finding", (member, k))} for k in pending]
+                entry["grounds"] = [
+                    {
+                        "point": "art_16__point_3",
+                        "relation": k,
+                        **self.why("recusal_needs_finding", (member, k)),
+                    }
+                    for k in pending
+                ]
                 for k in pending:
-                    self.open_point("interest", ["art_16__point_3"], f"{self.namer.person(member)}与当事人有联系（{self.namer.value(k, 'zh')}），是否“可能影响案件公正处理”须人工认定。",
-                                    f"{self.namer.person(member)} has a tie with the party ({self.namer.value(k, 'en')}); whether it may affect fair handling needs a human finding.", member=member, tie=k)
+                    self.open_point(
+                        "interest",
+                        ["art_16__point_3"],
+                        f"{self.namer.person(member)}与当事人有联系（{self.namer.value(k, 'zh')}），是否“可能影响案件公正处理”须人工认定。",
+                        f"{self.namer.person(member)} has a tie with the party ({self.namer.value(k, 'en')}); whether it may affect fair handling needs a human finding.",
+                        member=member,
+                        tie=k,
+                    )
             else:
                 entry["status"] = "admitted"
                 entry.update(self.why("admitted", (member,)))
@@ -429,7 +576,9 @@ class _Builder:
             if p.due is None:
                 entry["status"] = "unknown"
                 entry["error"] = p.error
-                self.open_point("calendar", list(p.rule.cites), p.error["zh"], p.error["en"], period=p.period)
+                self.open_point(
+                    "calendar", list(p.rule.cites), p.error["zh"], p.error["en"], period=p.period
+                )
             else:
                 entry["due"] = p.due.due.isoformat()
                 entry["counting"] = p.due.to_dict()
@@ -449,8 +598,15 @@ class _Builder:
         return out
 
     def procedure(self) -> list[dict[str, Any]]:
-        out = [{"person": p, "name": self.namer.person(p), "point": e, **self.why("procedural_defect", (p, e))}
-               for (p, e) in self.tuples("procedural_defect")]
+        out = [
+            {
+                "person": p,
+                "name": self.namer.person(p),
+                "point": e,
+                **self.why("procedural_defect", (p, e)),
+            }
+            for (p, e) in self.tuples("procedural_defect")
+        ]
         if out:
             self.used_params.add("art18_statement_not_heard")
         return out
@@ -458,29 +614,65 @@ class _Builder:
     def fixed_open_points(self) -> None:
         """Questions the text itself leaves to people, raised whenever the case reaches them."""
         case = self.ev.case
-        if case.get("procedure", {}).get("investigation_closed_on") or case.get("procedure", {}).get("decisions"):
+        if case.get("procedure", {}).get("investigation_closed_on") or case.get(
+            "procedure", {}
+        ).get("decisions"):
             self.used_params.add("art18_deciding_body")
             if self.ev.parameters["art18_deciding_body"] == "unidentified":
-                self.open_point("text", ["art_18__para_1"], "第十八条“相关部门”未指明由谁作出处理决定。",
-                                "Art. 18 does not say which “relevant department” issues the decision.")
+                self.open_point(
+                    "text",
+                    ["art_18__para_1"],
+                    "第十八条“相关部门”未指明由谁作出处理决定。",
+                    "Art. 18 does not say which “relevant department” issues the decision.",
+                )
         if case.get("procedure", {}).get("decisions"):
             self.used_params.add("art19_supervision_body")
             if self.ev.parameters["art19_supervision_body"] == "verbatim_unidentified":
-                self.open_point("text", ["art_19__para_1"], "第十九条所称“监察部门”已不存在（现为监察委员会），申诉受理机关须人工确认。",
-                                "The 监察部门 of Art. 19 no longer exists (now the supervisory commission); the body receiving appeals must be confirmed by a person.")
+                self.open_point(
+                    "text",
+                    ["art_19__para_1"],
+                    "第十九条所称“监察部门”已不存在（现为监察委员会），申诉受理机关须人工确认。",
+                    "The 监察部门 of Art. 19 no longer exists (now the supervisory commission); the body receiving appeals must be confirmed by a person.",
+                )
 
 
 # The conclusions the answer reports, with the arity its sections read them at. Another instrument may
 # lack some (its sections stay empty) but must not declare them with another shape.
 ANSWER_PREDICATES = {
-    "fault": 1, "point_applies": 2, "enforcement_fault": 1, "internal_fault": 1, "inaction": 1,
-    "awaiting_finding": 2, "contradicted": 2, "responsible": 3, "displaced": 3,
-    "cleared_subordinate": 2, "cleared_by_vote": 3, "vote_needs_finding": 3, "inaction_needs_finding": 1,
-    "investigator_liable": 1, "aggravated": 3, "aggravation_needs_finding": 3, "mitigation_ground": 3,
-    "mitigation_available": 3, "tail_blocks": 3, "combination_needs_finding": 2, "available_form": 2,
-    "referral": 2, "recovery_needs_finding": 2, "commendation": 2, "disqualified": 3,
-    "recusal_needs_finding": 2, "admitted": 1, "period_status": 3, "appeal_out_of_time": 1,
-    "appeal_inadmissible": 1, "procedural_defect": 2, "result_withheld": 0, "duty_of_post": 2, "holds_post": 2,
+    "fault": 1,
+    "point_applies": 2,
+    "enforcement_fault": 1,
+    "internal_fault": 1,
+    "inaction": 1,
+    "awaiting_finding": 2,
+    "contradicted": 2,
+    "responsible": 3,
+    "displaced": 3,
+    "cleared_subordinate": 2,
+    "cleared_by_vote": 3,
+    "vote_needs_finding": 3,
+    "inaction_needs_finding": 1,
+    "investigator_liable": 1,
+    "aggravated": 3,
+    "aggravation_needs_finding": 3,
+    "mitigation_ground": 3,
+    "mitigation_available": 3,
+    "tail_blocks": 3,
+    "combination_needs_finding": 2,
+    "available_form": 2,
+    "referral": 2,
+    "recovery_needs_finding": 2,
+    "commendation": 2,
+    "disqualified": 3,
+    "recusal_needs_finding": 2,
+    "admitted": 1,
+    "period_status": 3,
+    "appeal_out_of_time": 1,
+    "appeal_inadmissible": 1,
+    "procedural_defect": 2,
+    "result_withheld": 0,
+    "duty_of_post": 2,
+    "holds_post": 2,
 }
 
 
@@ -489,9 +681,14 @@ def _check_shape(ev: Evaluation) -> None:
 
     program = ev.policy.program_for(ev.edition["id"])
     wrong = [
-        Problem("vocabulary.yaml", None, None, name,
-                f"{name} has {program.predicates[name].arity} arguments; the answer reads it with {arity}",
-                f"{name}/{arity} as in the reference vocabulary (or another name)")
+        Problem(
+            "vocabulary.yaml",
+            None,
+            None,
+            name,
+            f"{name} has {program.predicates[name].arity} arguments; the answer reads it with {arity}",
+            f"{name}/{arity} as in the reference vocabulary (or another name)",
+        )
         for name, arity in sorted(ANSWER_PREDICATES.items())
         if name in program.predicates and program.predicates[name].arity != arity
     ]
@@ -501,15 +698,23 @@ def _check_shape(ev: Evaluation) -> None:
 
 # Art. 19: 向上级组织人事部门或监察部门申诉 — the second body no longer exists under that name.
 APPEAL_BODIES = {
-    "verbatim_unidentified": {"zh": "上级组织人事部门或监察部门（原文；监察部门现已不存在，待确认）",
-                              "en": "the superior organisation and personnel department or the 监察部门 (as written; that body no longer exists, to be confirmed)"},
-    "supervisory_commission": {"zh": "上级组织人事部门或监察委员会（按解释参数）",
-                               "en": "the superior organisation and personnel department or the supervisory commission (by the reading chosen)"},
+    "verbatim_unidentified": {
+        "zh": "上级组织人事部门或监察部门（原文；监察部门现已不存在，待确认）",
+        "en": "the superior organisation and personnel department or the 监察部门 (as written; that body no longer exists, to be confirmed)",
+    },
+    "supervisory_commission": {
+        "zh": "上级组织人事部门或监察委员会（按解释参数）",
+        "en": "the superior organisation and personnel department or the supervisory commission (by the reading chosen)",
+    },
 }
 
 # Art. 13 sets no severity order; the parameter art13_severity_order says which one to report (if any).
 SEVERITY_ORDERS: dict[str, list[list[str]] | None] = {
-    "partial_order": [["art_13__point_1", "art_13__point_2", "art_13__point_3"], ["art_13__point_4"], ["art_13__point_5"]],
+    "partial_order": [
+        ["art_13__point_1", "art_13__point_2", "art_13__point_3"],
+        ["art_13__point_4"],
+        ["art_13__point_5"],
+    ],
     "numbering_order": [[f"art_13__point_{n}"] for n in range(1, 6)],
     "no_order": None,
 }
@@ -517,15 +722,57 @@ SEVERITY_ORDERS: dict[str, list[list[str]] | None] = {
 # Which conclusions each section reports, and when a case reaches it; the readings those conclusions
 # depend on are listed in the answer even when they made something not happen.
 SECTION_SCOPES: list[tuple[str, set[str]]] = [
-    ("acts", {"fault", "point_applies", "awaiting_finding", "contradicted", "responsible", "displaced",
-              "cleared_subordinate", "cleared_by_vote", "vote_needs_finding", "inaction_needs_finding",
-              "available_form", "referral", "recovery_needs_finding"}),
-    ("circumstances", {"aggravated", "aggravation_needs_finding", "mitigation_available", "tail_blocks",
-                       "combination_needs_finding", "referral"}),
+    (
+        "acts",
+        {
+            "fault",
+            "point_applies",
+            "awaiting_finding",
+            "contradicted",
+            "responsible",
+            "displaced",
+            "cleared_subordinate",
+            "cleared_by_vote",
+            "vote_needs_finding",
+            "inaction_needs_finding",
+            "available_form",
+            "referral",
+            "recovery_needs_finding",
+        },
+    ),
+    (
+        "circumstances",
+        {
+            "aggravated",
+            "aggravation_needs_finding",
+            "mitigation_available",
+            "tail_blocks",
+            "combination_needs_finding",
+            "referral",
+        },
+    ),
     ("earlier_faults", {"aggravated"}),
     ("commendable_conduct", {"commendation"}),
-    ("investigation", {"disqualified", "recusal_needs_finding", "admitted", "investigator_liable", "procedural_defect"}),
-    ("procedure", {"period_status", "appeal_out_of_time", "appeal_inadmissible", "procedural_defect", "result_withheld"}),
+    (
+        "investigation",
+        {
+            "disqualified",
+            "recusal_needs_finding",
+            "admitted",
+            "investigator_liable",
+            "procedural_defect",
+        },
+    ),
+    (
+        "procedure",
+        {
+            "period_status",
+            "appeal_out_of_time",
+            "appeal_inadmissible",
+            "procedural_defect",
+            "result_withheld",
+        },
+    ),
 ]
 
 
@@ -535,7 +782,11 @@ def build_answer(ev: Evaluation) -> Answer:
     withheld = "result_withheld" in ev.model_predicates and ev.model.holds("result_withheld", ())
     data: dict[str, Any] = {
         "format": ANSWER_FORMAT,
-        "case": {"id": ev.case["case"]["id"], "title": ev.case["case"]["title"], "file": ev.case_file},
+        "case": {
+            "id": ev.case["case"]["id"],
+            "title": ev.case["case"]["title"],
+            "file": ev.case_file,
+        },
         "as_of": ev.as_of,
         "policy": {
             "instrument": ev.policy.id,
@@ -560,10 +811,21 @@ def build_answer(ev: Evaluation) -> Answer:
     }
     if withheld:
         # Art. 18 (reading withhold_result): without the investigated person's statement no result is given.
-        for key in ("verdicts", "investigators", "aggravation", "mitigation", "sanctions", "referrals"):
+        for key in (
+            "verdicts",
+            "investigators",
+            "aggravation",
+            "mitigation",
+            "sanctions",
+            "referrals",
+        ):
             data[key] = []
-        b.open_point("statement", ["art_18__para_1"], "未听取被调查人意见，按所选解释不出具责任认定；听取意见后重新评估。",
-                     "The investigated person's statement was not heard; under the reading used no responsibility finding is given until it is.")
+        b.open_point(
+            "statement",
+            ["art_18__para_1"],
+            "未听取被调查人意见，按所选解释不出具责任认定；听取意见后重新评估。",
+            "The investigated person's statement was not heard; under the reading used no responsibility finding is given until it is.",
+        )
     b.fixed_open_points()
     data["open_points"] = b.open_points
     data["warnings"] = ev.warnings

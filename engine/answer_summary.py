@@ -14,7 +14,8 @@ def summarize(answer: dict[str, Any]) -> dict[str, Any]:
     """A deterministic, explanation-free projection of an answer dict (see schema/answer.schema.json)."""
     return {
         "faults": [
-            {"act": f["act"], "fault": f["fault"], "points": list(f["points"])} for f in answer["faults"]
+            {"act": f["act"], "fault": f["fault"], "points": list(f["points"])}
+            for f in answer["faults"]
         ],
         "verdicts": sorted(
             (
@@ -31,7 +32,10 @@ def summarize(answer: dict[str, Any]) -> dict[str, Any]:
         ),
         "investigators": sorted(i["person"] for i in answer["investigators"]),
         "aggravation": sorted(
-            ({"act": a["act"], "person": a["person"], "point": a["point"]} for a in answer["aggravation"]),
+            (
+                {"act": a["act"], "person": a["person"], "point": a["point"]}
+                for a in answer["aggravation"]
+            ),
             key=lambda a: (a["act"], a["person"], a["point"]),
         ),
         "mitigation": [
@@ -44,7 +48,9 @@ def summarize(answer: dict[str, Any]) -> dict[str, Any]:
             }
             for m in answer["mitigation"]
         ],
-        "sanctions": [{"person": s["person"], "forms": list(s["forms"])} for s in answer["sanctions"]],
+        "sanctions": [
+            {"person": s["person"], "forms": list(s["forms"])} for s in answer["sanctions"]
+        ],
         "referrals": sorted(
             ({"person": r["person"], "to": r["to"]} for r in answer["referrals"]),
             key=lambda r: (r["person"], r["to"]),
@@ -58,7 +64,10 @@ def summarize(answer: dict[str, Any]) -> dict[str, Any]:
                 "member": r["member"],
                 "status": r["status"],
                 "grounds": sorted(
-                    ({"point": g["point"], "relation": g["relation"]} for g in r.get("grounds", [])),
+                    (
+                        {"point": g["point"], "relation": g["relation"]}
+                        for g in r.get("grounds", [])
+                    ),
                     key=lambda g: (g["point"], g["relation"]),
                 ),
             }
@@ -80,7 +89,10 @@ def summarize(answer: dict[str, Any]) -> dict[str, Any]:
             key=lambda p: (p["person"], p["point"]),
         ),
         "open_points": sorted(
-            ({"kind": o["kind"], "cites": list(o["cites"]), "about": o["about"]} for o in answer["open_points"]),
+            (
+                {"kind": o["kind"], "cites": list(o["cites"]), "about": o["about"]}
+                for o in answer["open_points"]
+            ),
             key=lambda o: (o["kind"], o["cites"], sorted(o["about"].items())),
         ),
         "result_withheld": answer["result_withheld"],

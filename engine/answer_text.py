@@ -8,22 +8,44 @@ from engine.labels import VALUE_LABELS, eid_label
 
 HEAD = {
     "zh": {
-        "title": "倒查结论", "policy": "依据", "faults": "一、行政过错", "verdicts": "二、责任认定",
-        "investigators": "办案人员责任（第十七条）", "aggravation": "三、从重情节（第九条）",
-        "mitigation": "四、从轻、减轻或免于追究（第十条）", "sanctions": "五、可采取的追究形式（第十三条）",
-        "referrals": "六、移送与追偿（第十四条、第十八条第二款）", "commendations": "七、表彰奖励（第六条）",
-        "recusal": "八、调查组成员回避（第十六条）", "time_limits": "九、期限（第十五条、第十九条）",
-        "procedural_defects": "十、程序缺陷（第十八条）", "open_points": "须人工认定的事项", "parameters": "所依据的解释参数",
-        "warnings": "提示", "because": "理由", "none": "无",
+        "title": "倒查结论",
+        "policy": "依据",
+        "faults": "一、行政过错",
+        "verdicts": "二、责任认定",
+        "investigators": "办案人员责任（第十七条）",
+        "aggravation": "三、从重情节（第九条）",
+        "mitigation": "四、从轻、减轻或免于追究（第十条）",
+        "sanctions": "五、可采取的追究形式（第十三条）",
+        "referrals": "六、移送与追偿（第十四条、第十八条第二款）",
+        "commendations": "七、表彰奖励（第六条）",
+        "recusal": "八、调查组成员回避（第十六条）",
+        "time_limits": "九、期限（第十五条、第十九条）",
+        "procedural_defects": "十、程序缺陷（第十八条）",
+        "open_points": "须人工认定的事项",
+        "parameters": "所依据的解释参数",
+        "warnings": "提示",
+        "because": "理由",
+        "none": "无",
     },
     "en": {
-        "title": "Findings", "policy": "Basis", "faults": "1. Administrative faults", "verdicts": "2. Responsibility",
-        "investigators": "Investigators' liability (Art. 17)", "aggravation": "3. Aggravating circumstances (Art. 9)",
-        "mitigation": "4. Lighter, mitigated or exempted treatment (Art. 10)", "sanctions": "5. Forms available (Art. 13)",
-        "referrals": "6. Referrals and recovery (Art. 14, Art. 18 para. 2)", "commendations": "7. Commendations (Art. 6)",
-        "recusal": "8. Recusal from the investigation group (Art. 16)", "time_limits": "9. Time limits (Arts. 15, 19)",
-        "procedural_defects": "10. Procedural defects (Art. 18)", "open_points": "Points that need a human finding",
-        "parameters": "Interpretation parameters relied on", "warnings": "Warnings", "because": "because", "none": "none",
+        "title": "Findings",
+        "policy": "Basis",
+        "faults": "1. Administrative faults",
+        "verdicts": "2. Responsibility",
+        "investigators": "Investigators' liability (Art. 17)",
+        "aggravation": "3. Aggravating circumstances (Art. 9)",
+        "mitigation": "4. Lighter, mitigated or exempted treatment (Art. 10)",
+        "sanctions": "5. Forms available (Art. 13)",
+        "referrals": "6. Referrals and recovery (Art. 14, Art. 18 para. 2)",
+        "commendations": "7. Commendations (Art. 6)",
+        "recusal": "8. Recusal from the investigation group (Art. 16)",
+        "time_limits": "9. Time limits (Arts. 15, 19)",
+        "procedural_defects": "10. Procedural defects (Art. 18)",
+        "open_points": "Points that need a human finding",
+        "parameters": "Interpretation parameters relied on",
+        "warnings": "Warnings",
+        "because": "because",
+        "none": "none",
     },
 }
 
@@ -35,11 +57,24 @@ def render_answer(data: dict[str, Any], lang: str = "zh", explain: bool = False)
     title = title.get(lang) or next(iter(title.values())) if isinstance(title, dict) else title
     policy = data["policy"]
     out.append(f"{h['title']}: {title} ({data['case']['id']})")
-    edition = policy["edition"] + (" — 施行日期未知，推定" if lang == "zh" else " — commencement unknown, presumed") * policy["edition_uncertain"]
-    out.append(f"{h['policy']}: {policy['document_number']} {policy['instrument']}, edition {edition}, "
-               f"encoding v{policy['encoding_version']}, as of {data['as_of']}")
+    edition = (
+        policy["edition"]
+        + (" — 施行日期未知，推定" if lang == "zh" else " — commencement unknown, presumed")
+        * policy["edition_uncertain"]
+    )
+    out.append(
+        f"{h['policy']}: {policy['document_number']} {policy['instrument']}, edition {edition}, "
+        f"encoding v{policy['encoding_version']}, as of {data['as_of']}"
+    )
     if data["result_withheld"]:
-        out.append("⚠ " + ("未听取被调查人意见，按参数不出具处理结论。" if lang == "zh" else "A statement was not heard; under the parameters no result is given."))
+        out.append(
+            "⚠ "
+            + (
+                "未听取被调查人意见，按参数不出具处理结论。"
+                if lang == "zh"
+                else "A statement was not heard; under the parameters no result is given."
+            )
+        )
 
     def v(value: Any) -> str:
         if value in VALUE_LABELS:
@@ -75,21 +110,42 @@ def render_answer(data: dict[str, Any], lang: str = "zh", explain: bool = False)
     def fault_line(f: dict) -> None:
         if f["fault"]:
             points = "、".join(eid_label(e, lang) for e in f["points"])
-            out.append(f"  • {f['act']}: {text_of(f['description'])} — " + (f"构成行政过错（{points}）" if lang == "zh" else f"an administrative fault ({points})") + cites(f))
+            out.append(
+                f"  • {f['act']}: {text_of(f['description'])} — "
+                + (
+                    f"构成行政过错（{points}）"
+                    if lang == "zh"
+                    else f"an administrative fault ({points})"
+                )
+                + cites(f)
+            )
         else:
-            out.append(f"  • {f['act']}: {text_of(f['description'])} — " + ("不构成行政过错" if lang == "zh" else "not an administrative fault"))
+            out.append(
+                f"  • {f['act']}: {text_of(f['description'])} — "
+                + ("不构成行政过错" if lang == "zh" else "not an administrative fault")
+            )
         reasons(f)
 
     def verdict_line(item: dict) -> None:
         who = f"{item['name']} ({', '.join(v(r) for r in item['involvement'])})"
         if item["verdict"] == "responsible":
             for d in item["degrees"]:
-                out.append(f"  • {who} [{item['act']}]: " + ("负责 — " if lang == "zh" else "responsible — ") + v(d["degree"]) + cites(d))
+                out.append(
+                    f"  • {who} [{item['act']}]: "
+                    + ("负责 — " if lang == "zh" else "responsible — ")
+                    + v(d["degree"])
+                    + cites(d)
+                )
                 reasons(d)
         else:
-            out.append(f"  • {who} [{item['act']}]: " + ("不承担责任" if lang == "zh" else "not responsible"))
+            out.append(
+                f"  • {who} [{item['act']}]: "
+                + ("不承担责任" if lang == "zh" else "not responsible")
+            )
             for r in item["why_not"]:
-                if r["kind"] == "rule_not_met" and explain:  # the chain of failed conditions, bounded
+                if (
+                    r["kind"] == "rule_not_met" and explain
+                ):  # the chain of failed conditions, bounded
                     out.extend(f"      - {step[lang]}" for step in r["reasons"])
                 else:
                     reasons(r)
@@ -98,44 +154,76 @@ def render_answer(data: dict[str, Any], lang: str = "zh", explain: bool = False)
         def line(item: dict) -> None:
             out.append(f"  • {key_text(item)}{cites(item)}")
             reasons(item)
+
         return line
 
     section("faults", data["faults"], fault_line)
     section("verdicts", data["verdicts"], verdict_line)
     if data["investigators"]:
         section("investigators", data["investigators"], simple(lambda i: i["name"]))
-    section("aggravation", data["aggravation"], simple(lambda i: f"{i['name']} [{i['act']}]: {v(i['point'])}"))
+    section(
+        "aggravation",
+        data["aggravation"],
+        simple(lambda i: f"{i['name']} [{i['act']}]: {v(i['point'])}"),
+    )
 
     def mitigation_line(item: dict) -> None:
         grounds = "、".join(v(g["point"]) for g in item["grounds"])
         avail = "、".join(v(f) for f in item["available"]) or h["none"]
-        out.append(f"  • {item['name']} [{item['act']}]: {grounds} → " + (f"可以：{avail}" if lang == "zh" else f"may be granted: {avail}"))
+        out.append(
+            f"  • {item['name']} [{item['act']}]: {grounds} → "
+            + (f"可以：{avail}" if lang == "zh" else f"may be granted: {avail}")
+        )
         for g in item["grounds"]:
             reasons(g)
         for x in item["excluded"]:
-            out.append("      " + (f"不适用{v(x['form'])}" if lang == "zh" else f"{v(x['form'])} excluded"))
+            out.append(
+                "      " + (f"不适用{v(x['form'])}" if lang == "zh" else f"{v(x['form'])} excluded")
+            )
             reasons(x, "        ")
 
     section("mitigation", data["mitigation"], mitigation_line)
+
     def sanction_note(i: dict) -> str:
         zh = lang == "zh"
-        parts = [("不穷尽" if zh else "not exhaustive") if not i["exhaustive"] else ("以此为限" if zh else "exhaustive"),
-                 ("可合并适用" if zh else "may be combined") if i["combinable"] else ("只择一适用" if zh else "one only")]
+        parts = [
+            ("不穷尽" if zh else "not exhaustive")
+            if not i["exhaustive"]
+            else ("以此为限" if zh else "exhaustive"),
+            ("可合并适用" if zh else "may be combined")
+            if i["combinable"]
+            else ("只择一适用" if zh else "one only"),
+        ]
         if i["referral_forms"]:
-            parts.append(("第（五）项为移送，不由本局处分" if zh else "13(5) is a referral, not a sanction the bureau imposes"))
+            parts.append(
+
+                    "第（五）项为移送，不由本局处分"
+                    if zh
+                    else "13(5) is a referral, not a sanction the bureau imposes"
+
+            )
         if i["severity_order"]:
             groups = " < ".join("{" + ",".join(v(f) for f in g) + "}" for g in i["severity_order"])
             parts.append(("轻重：" if zh else "severity: ") + groups)
         parts.append("由处理机关选择" if zh else "chosen by the deciding body")
         return ("（" + "；".join(parts) + "）") if zh else (" (" + "; ".join(parts) + ")")
 
-    section("sanctions", data["sanctions"], simple(lambda i: f"{i['name']}: " + "、".join(v(f) for f in i["forms"]) + sanction_note(i)))
+    section(
+        "sanctions",
+        data["sanctions"],
+        simple(lambda i: f"{i['name']}: " + "、".join(v(f) for f in i["forms"]) + sanction_note(i)),
+    )
     section("referrals", data["referrals"], simple(lambda i: f"{i['name']}: {v(i['to'])}"))
-    section("commendations", data["commendations"], simple(lambda i: f"{i['name']}: {v(i['conduct'])}"))
+    section(
+        "commendations", data["commendations"], simple(lambda i: f"{i['name']}: {v(i['conduct'])}")
+    )
 
     def recusal_line(item: dict) -> None:
-        status = {"admitted": ("可以担任", "admitted"), "disqualified": ("不得担任", "disqualified"),
-                  "needs_finding": ("待人工认定", "needs a human finding")}[item["status"]][0 if lang == "zh" else 1]
+        status = {
+            "admitted": ("可以担任", "admitted"),
+            "disqualified": ("不得担任", "disqualified"),
+            "needs_finding": ("待人工认定", "needs a human finding"),
+        }[item["status"]][0 if lang == "zh" else 1]
         detail = "; ".join(f"{v(g['point'])} {v(g['relation'])}" for g in item.get("grounds", []))
         out.append(f"  • {item['name']}: {status}" + (f" — {detail}" if detail else ""))
         for g in item.get("grounds", []):
@@ -148,8 +236,11 @@ def render_answer(data: dict[str, Any], lang: str = "zh", explain: bool = False)
         if item["status"] == "unknown" and item.get("error"):
             out.append(f"  • {v(item['period'])}{subject}: {item['error'][lang]}")
             return
-        out.append(f"  • {v(item['period'])}{subject}: {item['start']} → {item['due']}, {v(item['status'])}"
-                   + (f" ({item['done']})" if item.get("done") else "") + cites(item))
+        out.append(
+            f"  • {v(item['period'])}{subject}: {item['start']} → {item['due']}, {v(item['status'])}"
+            + (f" ({item['done']})" if item.get("done") else "")
+            + cites(item)
+        )
         if explain:
             for step in item["counting"]["steps"]:
                 out.append(f"      - {step[lang]}")
@@ -157,7 +248,11 @@ def render_answer(data: dict[str, Any], lang: str = "zh", explain: bool = False)
                 out.append(f"      ⚠ {w[lang]}")
 
     section("time_limits", data["time_limits"], period_line)
-    section("procedural_defects", data["procedural_defects"], simple(lambda i: f"{i['name']}: {v(i['point'])}"))
+    section(
+        "procedural_defects",
+        data["procedural_defects"],
+        simple(lambda i: f"{i['name']}: {v(i['point'])}"),
+    )
     section("open_points", data["open_points"], lambda p: out.append(f"  • {p[lang]}{cites(p)}"))
     if data["warnings"]:
         section("warnings", data["warnings"], lambda w: out.append(f"  ⚠ {w[lang]}"))
@@ -166,6 +261,10 @@ def render_answer(data: dict[str, Any], lang: str = "zh", explain: bool = False)
     for p in data["parameters"]:
         mark = "" if p["default"] else (" ← 非默认" if lang == "zh" else " ← not the default")
         value = str(p["value"]).lower() if isinstance(p["value"], bool) else p["value"]
-        basis = {"derivation": "", "override": " (未涉及本案 / not reached)" if False else "", "scope": " ·"}[p["basis"]]
+        basis = {
+            "derivation": "",
+            "override": " (未涉及本案 / not reached)" if False else "",
+            "scope": " ·",
+        }[p["basis"]]
         out.append(f"  • {p['id']} = {value}{mark}{basis}")
     return "\n".join(out) + "\n"

@@ -89,7 +89,9 @@ def case_problems(doc: SourceDoc) -> list[Problem]:
         if decision:
             person(base + ("collective_decision", "decision_maker"), decision["decision_maker"])
             if "presiding_leader" in decision:
-                person(base + ("collective_decision", "presiding_leader"), decision["presiding_leader"])
+                person(
+                    base + ("collective_decision", "presiding_leader"), decision["presiding_leader"]
+                )
             voters = [v["person"] for v in decision["votes"]]
             for j, pid in enumerate(voters):
                 person(base + ("collective_decision", "votes", j, "person"), pid)

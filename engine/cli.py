@@ -64,8 +64,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME=VALUE",
         help="override an interpretation parameter (repeatable; lists comma-separated)",
     )
-    query.add_argument("--as-of", metavar="DATE", help="edition in force and 'today' (default: today)")
-    query.add_argument("--calendar", metavar="FILE", help="holiday calendar file for dates beyond 2026")
+    query.add_argument(
+        "--as-of", metavar="DATE", help="edition in force and 'today' (default: today)"
+    )
+    query.add_argument(
+        "--calendar", metavar="FILE", help="holiday calendar file for dates beyond 2026"
+    )
     query.add_argument("--policy", default=str(DEFAULT_POLICY_DIR), metavar="POLICY_DIR")
     query.set_defaults(handler=cmd_query)
 
@@ -73,7 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
         "fixtures",
         help="regenerate tests/fixtures/ (authored examples + per-rule cases), or --check they are current",
     )
-    fixtures.add_argument("--check", action="store_true", help="fail if committed fixtures are stale")
+    fixtures.add_argument(
+        "--check", action="store_true", help="fail if committed fixtures are stale"
+    )
     fixtures.add_argument("--policy", default=str(DEFAULT_POLICY_DIR), metavar="POLICY_DIR")
     fixtures.set_defaults(handler=cmd_fixtures)
 
@@ -85,7 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
     cov.add_argument("--policy", default=str(DEFAULT_POLICY_DIR), metavar="POLICY_DIR")
     cov.set_defaults(handler=cmd_coverage)
 
-    params = sub.add_parser("parameters", help="list the interpretation parameters with their defaults")
+    params = sub.add_parser(
+        "parameters", help="list the interpretation parameters with their defaults"
+    )
     params.add_argument("--lang", choices=("zh", "en"), default="zh")
     params.add_argument("--policy", default=str(DEFAULT_POLICY_DIR), metavar="POLICY_DIR")
     params.set_defaults(handler=cmd_parameters)
@@ -146,9 +154,15 @@ def cmd_fixtures(args: argparse.Namespace) -> int:
     if args.check:
         stale = stale_files(files)
         for rel in stale:
-            print(f"tests/fixtures/{rel}: stale; expected the output of `accountability fixtures`", file=sys.stderr)
+            print(
+                f"tests/fixtures/{rel}: stale; expected the output of `accountability fixtures`",
+                file=sys.stderr,
+            )
         if stale:
-            print(f"✗ {len(stale)} fixture file(s) out of date: run `accountability fixtures`", file=sys.stderr)
+            print(
+                f"✗ {len(stale)} fixture file(s) out of date: run `accountability fixtures`",
+                file=sys.stderr,
+            )
             return 1
         print(f"✓ fixtures up to date ({len(files) - 1} fixtures)")
         return 0

@@ -79,7 +79,9 @@ def evaluate(
     values = resolve_parameters(policy.parameter_index, parameters)
     day = _as_of(as_of if as_of is not None else doc.data["case"].get("as_of"))
     edition, uncertain = edition_in_force(policy, day, values)
-    used: set[str] = {"edition_2023_dates"} if uncertain or edition["effective_from"] is None else set()
+    used: set[str] = (
+        {"edition_2023_dates"} if uncertain or edition["effective_from"] is None else set()
+    )
     warnings: list[dict[str, str]] = []
     if uncertain:
         warnings.append(
@@ -109,9 +111,16 @@ def evaluate(
             p.done = None
         if p.error is not None and values.get("calendar_beyond_coverage") == "user_file":
             raise ProblemsError(
-                [Problem("<query>", None, None, "calendar_beyond_coverage",
-                         f"{p.period}: {p.error['en']}",
-                         "a holiday calendar file covering the period (--calendar FILE), as the reading user_file requires")]
+                [
+                    Problem(
+                        "<query>",
+                        None,
+                        None,
+                        "calendar_beyond_coverage",
+                        f"{p.period}: {p.error['en']}",
+                        "a holiday calendar file covering the period (--calendar FILE), as the reading user_file requires",
+                    )
+                ]
             )
     for p in periods:
         if p.due is not None:
@@ -120,11 +129,14 @@ def evaluate(
             facts["done"].add((p.period, p.subject, p.done))
     program = policy.program_for(edition["id"])  # the rules of that edition (issue 6)
     unknown = sorted(p for p, rows in facts.items() if rows and p not in program.predicates)
-    if unknown:  # another instrument's vocabulary may not know every field of the reference case file
+    if (
+        unknown
+    ):  # another instrument's vocabulary may not know every field of the reference case file
         warnings.append(
             {
                 "zh": "本文件的词汇表不使用以下案件事实，已忽略：" + "、".join(unknown),
-                "en": "This instrument's vocabulary does not use these case facts, which were ignored: " + ", ".join(unknown),
+                "en": "This instrument's vocabulary does not use these case facts, which were ignored: "
+                + ", ".join(unknown),
             }
         )
     model = program.evaluate({p: rows for p, rows in facts.items() if p in program.predicates})
@@ -192,8 +204,11 @@ def edition_in_force(policy: Policy, day: str, values: dict[str, Any]) -> tuple[
                 f"（{day}没有有效的版本；最早的版本{first['id']}于{first['issued_year']}年印发，施行日期"
                 f"{first['effective_from'] or '未知'}）",
                 "a date on or after the edition's start"
-                + (" (2023 dates are refused under edition_2023_dates=refuse_2023_dates)"
-                   if values.get("edition_2023_dates") == "refuse_2023_dates" else ""),
+                + (
+                    " (2023 dates are refused under edition_2023_dates=refuse_2023_dates)"
+                    if values.get("edition_2023_dates") == "refuse_2023_dates"
+                    else ""
+                ),
                 code="no-edition",
             )
         ]
@@ -230,9 +245,16 @@ def _calendar(values: dict, calendar_file: str | Path | None, used: set[str]) ->
         return ChainedCalendar([load_calendar_file(calendar_file), official_calendar()])
     if values["calendar_holiday_source"] == "user_file":
         raise ProblemsError(
-            [Problem("<query>", None, None, "calendar_holiday_source",
-                     "the parameter asks for a user calendar file but none was given",
-                     "--calendar FILE (format: schema/calendar.schema.json)")]
+            [
+                Problem(
+                    "<query>",
+                    None,
+                    None,
+                    "calendar_holiday_source",
+                    "the parameter asks for a user calendar file but none was given",
+                    "--calendar FILE (format: schema/calendar.schema.json)",
+                )
+            ]
         )
     return official_calendar()
 
@@ -244,40 +266,95 @@ def period_rules(values: dict[str, Any]) -> dict[str, PeriodRule]:
     """The three time limits, counted as the parameters say (defaults per 民法典 Arts. 200-204)."""
     return {
         "initial_review": PeriodRule(
-            "art15_initial_review", 5, UNIT[values["art15_review_day_unit"]],
-            values["art15_review_exclude_start_day"], values["art15_review_holiday_rollover"],
-            False, ("art_15__para_1",),
+            "art15_initial_review",
+            5,
+            UNIT[values["art15_review_day_unit"]],
+            values["art15_review_exclude_start_day"],
+            values["art15_review_holiday_rollover"],
+            False,
+            ("art_15__para_1",),
         ),
         "investigation": PeriodRule(
-            "art15_investigation", 30, UNIT[values["art15_investigation_day_unit"]],
-            values["art15_investigation_exclude_start_day"], values["art15_investigation_holiday_rollover"],
-            values["art15_investigation_limit_nature"] == "soft_target", ("art_15__para_1",),
+            "art15_investigation",
+            30,
+            UNIT[values["art15_investigation_day_unit"]],
+            values["art15_investigation_exclude_start_day"],
+            values["art15_investigation_holiday_rollover"],
+            values["art15_investigation_limit_nature"] == "soft_target",
+            ("art_15__para_1",),
         ),
         "appeal": PeriodRule(
-            "art19_appeal", 30, UNIT[values["art19_appeal_day_unit"]],
-            values["art19_appeal_exclude_start_day"], values["art19_appeal_holiday_rollover"],
-            False, ("art_19__para_1",),
+            "art19_appeal",
+            30,
+            UNIT[values["art19_appeal_day_unit"]],
+            values["art19_appeal_exclude_start_day"],
+            values["art19_appeal_holiday_rollover"],
+            False,
+            ("art_19__para_1",),
         ),
     }
 
 
 PERIOD_PARAMETERS = {
-    "initial_review": ["art15_review_day_unit", "art15_review_exclude_start_day", "art15_review_holiday_rollover", "art15_review_scope"],
-    "investigation": ["art15_investigation_day_unit", "art15_investigation_exclude_start_day", "art15_investigation_holiday_rollover", "art15_investigation_limit_nature"],
-    "appeal": ["art19_appeal_day_unit", "art19_appeal_exclude_start_day", "art19_appeal_holiday_rollover"],
+    "initial_review": [
+        "art15_review_day_unit",
+        "art15_review_exclude_start_day",
+        "art15_review_holiday_rollover",
+        "art15_review_scope",
+    ],
+    "investigation": [
+        "art15_investigation_day_unit",
+        "art15_investigation_exclude_start_day",
+        "art15_investigation_holiday_rollover",
+        "art15_investigation_limit_nature",
+    ],
+    "appeal": [
+        "art19_appeal_day_unit",
+        "art19_appeal_exclude_start_day",
+        "art19_appeal_holiday_rollover",
+    ],
 }
 
 
-def compute_periods(case: dict, values: dict, calendar: HolidayCalendar, used: set[str]) -> list[Period]:
+def compute_periods(
+    case: dict, values: dict, calendar: HolidayCalendar, used: set[str]
+) -> list[Period]:
     proc = case.get("procedure", {})
     rules = period_rules(values)
-    review_done = "reported_to_party_group_on" if values["art15_review_scope"] == "review_and_report" else "initial_review_done_on"
+    review_done = (
+        "reported_to_party_group_on"
+        if values["art15_review_scope"] == "review_and_report"
+        else "initial_review_done_on"
+    )
     wanted = [
-        Period("initial_review", "case", "discovered_on", proc.get("discovered_on"), proc.get(review_done), rules["initial_review"]),
-        Period("investigation", "case", "filing_decision_on", proc.get("filing_decision_on"), proc.get("investigation_closed_on"), rules["investigation"]),
+        Period(
+            "initial_review",
+            "case",
+            "discovered_on",
+            proc.get("discovered_on"),
+            proc.get(review_done),
+            rules["initial_review"],
+        ),
+        Period(
+            "investigation",
+            "case",
+            "filing_decision_on",
+            proc.get("filing_decision_on"),
+            proc.get("investigation_closed_on"),
+            rules["investigation"],
+        ),
     ]
     for d in proc.get("decisions", []):
-        wanted.append(Period("appeal", d["person"], "delivered_on", d["delivered_on"], d.get("appeal_lodged_on"), rules["appeal"]))
+        wanted.append(
+            Period(
+                "appeal",
+                d["person"],
+                "delivered_on",
+                d["delivered_on"],
+                d.get("appeal_lodged_on"),
+                rules["appeal"],
+            )
+        )
     periods = []
     for p in wanted:
         if p.start is None:

@@ -12,7 +12,9 @@ from typing import Any
 from engine.problems import Problem, ProblemsError
 
 
-def resolve_parameters(definitions: dict[str, dict], overrides: dict[str, Any] | None) -> dict[str, Any]:
+def resolve_parameters(
+    definitions: dict[str, dict], overrides: dict[str, Any] | None
+) -> dict[str, Any]:
     """Defaults with ``overrides`` applied; ProblemsError naming every bad override."""
     from engine.policy_checks import parameter_value_problems
 
@@ -21,8 +23,14 @@ def resolve_parameters(definitions: dict[str, dict], overrides: dict[str, Any] |
     for pid, value in (overrides or {}).items():
         if pid not in definitions:
             problems.append(
-                Problem("<parameters>", None, None, pid, f"unknown interpretation parameter {pid}",
-                        "one of the ids in parameters.yaml (see `accountability parameters`)")
+                Problem(
+                    "<parameters>",
+                    None,
+                    None,
+                    pid,
+                    f"unknown interpretation parameter {pid}",
+                    "one of the ids in parameters.yaml (see `accountability parameters`)",
+                )
             )
             continue
         found = parameter_value_problems(definitions[pid], value, _Where(), (pid,))
@@ -38,7 +46,16 @@ def parse_override(text: str, definitions: dict[str, dict]) -> tuple[str, Any]:
     """``NAME=VALUE`` from the command line, typed by the parameter's declared type."""
     if "=" not in text:
         raise ProblemsError(
-            [Problem("<command line>", None, None, "--param", f"{text!r} is not NAME=VALUE", "NAME=VALUE")]
+            [
+                Problem(
+                    "<command line>",
+                    None,
+                    None,
+                    "--param",
+                    f"{text!r} is not NAME=VALUE",
+                    "NAME=VALUE",
+                )
+            ]
         )
     name, raw = (part.strip() for part in text.split("=", 1))
     kind = definitions.get(name, {}).get("type")

@@ -6,7 +6,6 @@ citation, duplicated eId or stale review fingerprint in one run.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -668,16 +667,30 @@ def check_examples(policy: Policy) -> list[Problem]:
         for i, example in enumerate(article.get("examples", [])):
             base = ("examples", i)
             if example["id"] in seen:
-                problems.append(doc.problem(base + ("id",), f"duplicate example id {example['id']} (also in {seen[example['id']]})", "a unique example id"))
+                problems.append(
+                    doc.problem(
+                        base + ("id",),
+                        f"duplicate example id {example['id']} (also in {seen[example['id']]})",
+                        "a unique example id",
+                    )
+                )
             seen[example["id"]] = doc.file
             for j, eid in enumerate(example["eids"]):
                 if eid not in policy.eids:
-                    problems.append(doc.problem(base + ("eids", j), f"example {example['id']} names {eid}, which does not exist", "an eId of this policy"))
+                    problems.append(
+                        doc.problem(
+                            base + ("eids", j),
+                            f"example {example['id']} names {eid}, which does not exist",
+                            "an eId of this policy",
+                        )
+                    )
             case = doc.part(base + ("case",))
             found = schema_problems(case, "case") or case_problems(case)
             problems.extend(found)
             try:
                 resolve_parameters(policy.parameter_index, example.get("parameters"))
             except ProblemsError as exc:
-                problems.extend(doc.problem(base + ("parameters",), p.message, p.expected) for p in exc.problems)
+                problems.extend(
+                    doc.problem(base + ("parameters",), p.message, p.expected) for p in exc.problems
+                )
     return problems

@@ -85,7 +85,9 @@ def check_normalisation(
     """
     if positions is None:
         positions = (
-            _entry_positions(Path(policy_dir) / NORMALISATION_FILE) if policy_dir is not None else []
+            _entry_positions(Path(policy_dir) / NORMALISATION_FILE)
+            if policy_dir is not None
+            else []
         )
     text, problems = _rebuild(instrument, articles, normalisation, positions)
     expected_sha = normalisation.get("received_sha256")

@@ -247,7 +247,11 @@ def _build(
 ) -> Any:
     doc.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if not isinstance(node, yaml.ScalarNode) and node.tag not in _PLAIN_COLLECTION_TAGS:
-        problems.append(doc.problem(path, f"YAML tag {node.tag} is not allowed", "plain YAML (no tags)", code="tag"))
+        problems.append(
+            doc.problem(
+                path, f"YAML tag {node.tag} is not allowed", "plain YAML (no tags)", code="tag"
+            )
+        )
         return None
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}

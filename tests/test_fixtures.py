@@ -15,7 +15,7 @@ from engine.answer_summary import summarize
 from engine.cli import main
 from engine.policy import load_policy
 from engine.schemas import validator
-from generators.fixtures.build import FIXTURES_DIR, BUNDLE_NAME, load_fixture_files
+from generators.fixtures.build import BUNDLE_NAME, FIXTURES_DIR, load_fixture_files
 from generators.fixtures.coverage import coverage
 
 POLICY = load_policy()
@@ -30,7 +30,9 @@ def test_there_are_authored_and_generated_fixtures() -> None:
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=[f["id"] for f in FIXTURES])
 def test_each_fixture_replays_to_its_recorded_outcome(fixture: dict) -> None:
-    answer = POLICY.evaluate(fixture["case"], as_of=fixture["as_of"], parameters=fixture["parameters"])
+    answer = POLICY.evaluate(
+        fixture["case"], as_of=fixture["as_of"], parameters=fixture["parameters"]
+    )
     assert summarize(answer.to_dict()) == fixture["expected"], fixture["sentence"]["en"]
     assert sorted(answer.fired_rules()) == fixture["fired_rules"]
     if "target" in fixture:

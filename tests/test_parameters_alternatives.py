@@ -584,7 +584,9 @@ def test_whether_a_late_appeal_is_only_reported_or_inadmissible():
             {"person": "han", "delivered_on": "2024-11-04", "appeal_lodged_on": "2024-12-05"}
         ]
     )
-    late = next(t for t in evaluate(case, as_of="2024-12-20")["time_limits"] if t["period"] == "appeal")
+    late = next(
+        t for t in evaluate(case, as_of="2024-12-20")["time_limits"] if t["period"] == "appeal"
+    )
     assert (late["out_of_time"], late["inadmissible"]) == (True, False)
     strict = next(
         t
@@ -882,7 +884,9 @@ def test_whether_internal_affairs_faults_need_the_art2_result_depends_on_the_not
     seal = make_case({"points": [{"point": "art_8__point_10"}], "reviewer": None, "approver": None})
     strict = {"art2_harm_requirement": "art2_result_required"}
     assert fault_points(evaluate(seal, **strict)) == []
-    assert fault_points(evaluate(seal, fault_notion="distinct_notions", **strict)) == ["art_8__point_10"]
+    assert fault_points(evaluate(seal, fault_notion="distinct_notions", **strict)) == [
+        "art_8__point_10"
+    ]
     enforcement = make_case()
     assert fault_points(evaluate(enforcement, fault_notion="distinct_notions", **strict)) == []
 
@@ -893,9 +897,9 @@ def test_whether_non_officers_on_the_team_count_towards_two_inspectors():
     assert fault_points(evaluate(case)) == ["art_7__point_3"]
     assert fault_points(evaluate(case, art7_point3_counted_persons="all_team_members")) == []
     unrecorded = make_case({"points": None, "inspection": {"inspectors": 1}})
-    assert fault_points(
-        evaluate(unrecorded, art7_point3_counted_persons="all_team_members")
-    ) == ["art_7__point_3"]
+    assert fault_points(evaluate(unrecorded, art7_point3_counted_persons="all_team_members")) == [
+        "art_7__point_3"
+    ]
 
 
 @covers_parameters("art9_point3_prior_fault_basis")
@@ -953,12 +957,20 @@ def test_beyond_the_calendar_the_default_warns_and_user_file_refuses_without_a_f
     with pytest.raises(ProblemsError, match="--calendar"):
         evaluate(case, as_of="2027-02-01", calendar_beyond_coverage="user_file")
     with_file = evaluate(
-        case, as_of="2027-02-01", calendar_file=FICTITIOUS_2027, calendar_beyond_coverage="user_file"
+        case,
+        as_of="2027-02-01",
+        calendar_file=FICTITIOUS_2027,
+        calendar_beyond_coverage="user_file",
     )
     assert status_of(with_file, "initial_review") != "unknown"
 
 
-@covers_parameters("art13_forms_exhaustive", "art13_forms_combinable", "art13_severity_order", "art13_point5_nature")
+@covers_parameters(
+    "art13_forms_exhaustive",
+    "art13_forms_combinable",
+    "art13_severity_order",
+    "art13_point5_nature",
+)
 def test_the_art13_readings_shape_how_the_available_forms_are_reported():
     default = evaluate(make_case())["sanctions"][0]
     assert (default["exhaustive"], default["combinable"]) == (False, True)
@@ -971,8 +983,12 @@ def test_the_art13_readings_shape_how_the_available_forms_are_reported():
         art13_severity_order="no_order",
         art13_point5_nature="bureau_sanction",
     )["sanctions"][0]
-    assert (other["exhaustive"], other["combinable"], other["severity_order"], other["referral_forms"]) == (
-        True, False, None, [])
+    assert (
+        other["exhaustive"],
+        other["combinable"],
+        other["severity_order"],
+        other["referral_forms"],
+    ) == (True, False, None, [])
 
 
 ENGINE_READS = {

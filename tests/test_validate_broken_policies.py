@@ -95,7 +95,9 @@ RULE = (
 )
 
 
-def add_rule(rel: str, datalog: str, expect: str, rid: str = "broken_rule", cite: str = "art_7__point_1"):
+def add_rule(
+    rel: str, datalog: str, expect: str, rid: str = "broken_rule", cite: str = "art_7__point_1"
+):
     """Give an article a (broken) rule; {line} is the line of the Datalog text."""
 
     def run(root: Path) -> str:
@@ -116,76 +118,276 @@ def add_rule(rel: str, datalog: str, expect: str, rid: str = "broken_rule", cite
 
 
 CORPUS = [
-    Broken("duplicate key", replace(A7, "kind: normative\n", "kind: normative\nkind: procedural\n",
-           r"{file}:\d+:1: \$\.kind: duplicate key 'kind' \(first at line {line}\)")),
-    Broken("yaml alias", replace(A7, "computed: true", "computed: &c true\nx_alias: *c",
-           r"{file}:{line}:\d+: YAML anchor &c is not allowed")),
-    Broken("yaml merge key", replace(A7, "computed: true\n", "computed: true\n<<: {kind: normative}\n",
-           r"{file}:\d+:1: \$: YAML merge key << is not allowed")),
-    Broken("python tag", replace(A7, "computed: true", "computed: !!python/object/apply:os.system [echo]",
-           r"{file}:{line}:\d+: \$\.computed: YAML tag tag:yaml.org,2002:python/object/apply:os.system is not allowed")),
-    Broken("not utf-8", write_bytes(A7, lambda b: b.replace("第七条".encode(), "第七条".encode("gbk"), 1),
-           r"{file}:1:\d+: byte 0x\w\w is not valid UTF-8; expected UTF-8 text")),
-    Broken("too large", write_bytes(A7, lambda b: b + b"#" + b"x" * (1024 * 1024) + b"\n",
-           r"{file}: file is \d+ bytes; expected at most 1048576 bytes")),
-    Broken("yaml syntax", replace(A7, "computed: true", "computed: [true",
-           r"{file}:\d+:\d+: YAML syntax error")),
-    Broken("two documents", replace(A7, "computed: true\n", "computed: true\n---\nx: 1\n",
-           r"{file}: \$: file holds 2 YAML documents")),
-    Broken("missing kind", replace(A7, "kind: normative\n", "",
-           r"{file}:\d+:1: art_7 \$: missing property kind")),
-    Broken("unknown property", replace(A7, "computed: true\n", "computed: true\ncomputd: true\n",
-           r"{file}:\d+:1: art_7 \$: unknown property computd; expected only ")),
-    Broken("kind not allowed", replace(A7, "kind: normative", "kind: normative-ish",
-           r"{file}:{line}:7: art_7 \$\.kind: \"normative-ish\" is not an allowed value; expected one of")),
-    Broken("malformed eId", replace(A7, "eid: art_7__point_3\n", "eid: art_7__pt_3\n",
-           r"{file}:{line}:\d+: art_7__pt_3 \$\.elements\[3\]\.eid: \"art_7__pt_3\" does not have the required form")),
-    Broken("eId out of place", replace(A7, "eid: art_7__point_3\n", "eid: art_7__point_4\n",
-           r"{file}:{line}:\d+: \$\.elements\[3\]\.eid: eId art_7__point_4 does not fit its place in art_7; expected art_7__point_3")),
-    Broken("point label missing", replace(A7, 'zh: "（三）检查人数', 'zh: "检查人数',
-           r"{file}:{line}:\d+: \$\.elements\[3\]\.text\.zh: art_7__point_3 does not start with its label; expected text starting with （三）")),
-    Broken("heading wrong", replace(A7, 'zh: "第七条"', 'zh: "第八条"',
-           r"{file}:{line}:\d+: \$\.heading\.zh: heading 第八条; expected 第七条")),
-    Broken("number wrong", replace(A7, "number: 7\n", "number: 8\n",
-           r"{file}:{line}:\d+: \$\.number: number 8 but eid art_7; expected art_8")),
-    Broken("computed false without reason", replace(A7, "computed: true", "computed: false",
-           r"{file}:\d+:\d+: art_7 \$\.not_computed_reason: null is of type null; expected type object")),
-    Broken("article file missing", remove(A16,
-           r"instrument\.yaml: \$\.articles: art_16 is listed but articles/art_16\.yaml does not exist")),
-    Broken("stray article file", lambda root: (shutil.copy(root / A7, root / "articles/art_20.yaml"),
-           r"articles/art_20\.yaml: file is not listed in instrument\.yaml articles")[1]),
-    Broken("parameter affects unknown eId", replace(PAR, "affects: [", "affects: [art_7__point_99, ",
-           r"{file}:{line}:\d+: \$\.parameters\[0\]\.affects\[0\]: parameter \w+ affects art_7__point_99 does not exist; expected an eId of this policy")),
+    Broken(
+        "duplicate key",
+        replace(
+            A7,
+            "kind: normative\n",
+            "kind: normative\nkind: procedural\n",
+            r"{file}:\d+:1: \$\.kind: duplicate key 'kind' \(first at line {line}\)",
+        ),
+    ),
+    Broken(
+        "yaml alias",
+        replace(
+            A7,
+            "computed: true",
+            "computed: &c true\nx_alias: *c",
+            r"{file}:{line}:\d+: YAML anchor &c is not allowed",
+        ),
+    ),
+    Broken(
+        "yaml merge key",
+        replace(
+            A7,
+            "computed: true\n",
+            "computed: true\n<<: {kind: normative}\n",
+            r"{file}:\d+:1: \$: YAML merge key << is not allowed",
+        ),
+    ),
+    Broken(
+        "python tag",
+        replace(
+            A7,
+            "computed: true",
+            "computed: !!python/object/apply:os.system [echo]",
+            r"{file}:{line}:\d+: \$\.computed: YAML tag tag:yaml.org,2002:python/object/apply:os.system is not allowed",
+        ),
+    ),
+    Broken(
+        "not utf-8",
+        write_bytes(
+            A7,
+            lambda b: b.replace("第七条".encode(), "第七条".encode("gbk"), 1),
+            r"{file}:1:\d+: byte 0x\w\w is not valid UTF-8; expected UTF-8 text",
+        ),
+    ),
+    Broken(
+        "too large",
+        write_bytes(
+            A7,
+            lambda b: b + b"#" + b"x" * (1024 * 1024) + b"\n",
+            r"{file}: file is \d+ bytes; expected at most 1048576 bytes",
+        ),
+    ),
+    Broken(
+        "yaml syntax",
+        replace(A7, "computed: true", "computed: [true", r"{file}:\d+:\d+: YAML syntax error"),
+    ),
+    Broken(
+        "two documents",
+        replace(
+            A7,
+            "computed: true\n",
+            "computed: true\n---\nx: 1\n",
+            r"{file}: \$: file holds 2 YAML documents",
+        ),
+    ),
+    Broken(
+        "missing kind",
+        replace(A7, "kind: normative\n", "", r"{file}:\d+:1: art_7 \$: missing property kind"),
+    ),
+    Broken(
+        "unknown property",
+        replace(
+            A7,
+            "computed: true\n",
+            "computed: true\ncomputd: true\n",
+            r"{file}:\d+:1: art_7 \$: unknown property computd; expected only ",
+        ),
+    ),
+    Broken(
+        "kind not allowed",
+        replace(
+            A7,
+            "kind: normative",
+            "kind: normative-ish",
+            r"{file}:{line}:7: art_7 \$\.kind: \"normative-ish\" is not an allowed value; expected one of",
+        ),
+    ),
+    Broken(
+        "malformed eId",
+        replace(
+            A7,
+            "eid: art_7__point_3\n",
+            "eid: art_7__pt_3\n",
+            r"{file}:{line}:\d+: art_7__pt_3 \$\.elements\[3\]\.eid: \"art_7__pt_3\" does not have the required form",
+        ),
+    ),
+    Broken(
+        "eId out of place",
+        replace(
+            A7,
+            "eid: art_7__point_3\n",
+            "eid: art_7__point_4\n",
+            r"{file}:{line}:\d+: \$\.elements\[3\]\.eid: eId art_7__point_4 does not fit its place in art_7; expected art_7__point_3",
+        ),
+    ),
+    Broken(
+        "point label missing",
+        replace(
+            A7,
+            'zh: "（三）检查人数',
+            'zh: "检查人数',
+            r"{file}:{line}:\d+: \$\.elements\[3\]\.text\.zh: art_7__point_3 does not start with its label; expected text starting with （三）",
+        ),
+    ),
+    Broken(
+        "heading wrong",
+        replace(
+            A7,
+            'zh: "第七条"',
+            'zh: "第八条"',
+            r"{file}:{line}:\d+: \$\.heading\.zh: heading 第八条; expected 第七条",
+        ),
+    ),
+    Broken(
+        "number wrong",
+        replace(
+            A7,
+            "number: 7\n",
+            "number: 8\n",
+            r"{file}:{line}:\d+: \$\.number: number 8 but eid art_7; expected art_8",
+        ),
+    ),
+    Broken(
+        "computed false without reason",
+        replace(
+            A7,
+            "computed: true",
+            "computed: false",
+            r"{file}:\d+:\d+: art_7 \$\.not_computed_reason: null is of type null; expected type object",
+        ),
+    ),
+    Broken(
+        "article file missing",
+        remove(
+            A16,
+            r"instrument\.yaml: \$\.articles: art_16 is listed but articles/art_16\.yaml does not exist",
+        ),
+    ),
+    Broken(
+        "stray article file",
+        lambda root: (
+            shutil.copy(root / A7, root / "articles/art_20.yaml"),
+            r"articles/art_20\.yaml: file is not listed in instrument\.yaml articles",
+        )[1],
+    ),
+    Broken(
+        "parameter affects unknown eId",
+        replace(
+            PAR,
+            "affects: [",
+            "affects: [art_7__point_99, ",
+            r"{file}:{line}:\d+: \$\.parameters\[0\]\.affects\[0\]: parameter \w+ affects art_7__point_99 does not exist; expected an eId of this policy",
+        ),
+    ),
     Broken("parameter default not an option", lambda root: _break_default(root)),
-    Broken("anomaly excerpt not in text", replace(A11, 'excerpt: "承担确定各自相应的责任"', 'excerpt: "承担并确定各自相应的责任"',
-           r"{file}:{line}:\d+: \$\.anomalies\[0\]\.excerpt: excerpt of anomaly art11-intro-double-verb is not in the text of art_11__intro")),
+    Broken(
+        "anomaly excerpt not in text",
+        replace(
+            A11,
+            'excerpt: "承担确定各自相应的责任"',
+            'excerpt: "承担并确定各自相应的责任"',
+            r"{file}:{line}:\d+: \$\.anomalies\[0\]\.excerpt: excerpt of anomaly art11-intro-double-verb is not in the text of art_11__intro",
+        ),
+    ),
     Broken("reviewed article whose text changed", lambda root: _break_review(root)),
-    Broken("reviewed without reviewer", replace(A7, "status: draft", "status: reviewed",
-           r"{file}:\d+:\d+: art_7 \$\.review\.reviewer: null is of type null; expected type string")),
-    Broken("text changed without log", replace(A7, "无法定依据实施检查", "无法律依据实施检查",
-           r"normalisation\.yaml:\d+:\d+: \$\.entries: the encoded text with the log undone differs from the received text at line \d+")),
-    Broken("normalisation names unknown eId", replace(NRM, "eid: art_2__para_1\n", "eid: art_2__para_9\n",
-           r"{file}:{line}:\d+: \$\.entries\[0\]\.eid: normalisation entry art_2__para_9 does not exist")),
-    Broken("changelog names unknown eId", replace(INS, "eids: [", "eids: [art_42, ",
-           r"{file}:{line}:\d+: \$\.encoding\.changelog\[0\]\.eids\[0\]: changelog entry names art_42 does not exist")),
-    Broken("self-name not in its element", replace(INS, '{term: "本规定", where: art_3__para_1}', '{term: "本办法", where: art_3__para_1}',
-           r"{file}:{line}:\d+: \$\.self_names\[3\]\.term: 本办法 does not occur in art_3__para_1")),
-    Broken("edition ends before it starts", replace(INS, "effective_from: null", 'effective_from: "2023-06-01"\n    effective_to_x: null',
-           r"{file}:\d+:\d+: \$\.editions\[0\]: unknown property effective_to_x")),
+    Broken(
+        "reviewed without reviewer",
+        replace(
+            A7,
+            "status: draft",
+            "status: reviewed",
+            r"{file}:\d+:\d+: art_7 \$\.review\.reviewer: null is of type null; expected type string",
+        ),
+    ),
+    Broken(
+        "text changed without log",
+        replace(
+            A7,
+            "无法定依据实施检查",
+            "无法律依据实施检查",
+            r"normalisation\.yaml:\d+:\d+: \$\.entries: the encoded text with the log undone differs from the received text at line \d+",
+        ),
+    ),
+    Broken(
+        "normalisation names unknown eId",
+        replace(
+            NRM,
+            "eid: art_2__para_1\n",
+            "eid: art_2__para_9\n",
+            r"{file}:{line}:\d+: \$\.entries\[0\]\.eid: normalisation entry art_2__para_9 does not exist",
+        ),
+    ),
+    Broken(
+        "changelog names unknown eId",
+        replace(
+            INS,
+            "eids: [",
+            "eids: [art_42, ",
+            r"{file}:{line}:\d+: \$\.encoding\.changelog\[0\]\.eids\[0\]: changelog entry names art_42 does not exist",
+        ),
+    ),
+    Broken(
+        "self-name not in its element",
+        replace(
+            INS,
+            '{term: "本规定", where: art_3__para_1}',
+            '{term: "本办法", where: art_3__para_1}',
+            r"{file}:{line}:\d+: \$\.self_names\[3\]\.term: 本办法 does not occur in art_3__para_1",
+        ),
+    ),
+    Broken(
+        "edition ends before it starts",
+        replace(
+            INS,
+            "effective_from: null",
+            'effective_from: "2023-06-01"\n    effective_to_x: null',
+            r"{file}:\d+:\d+: \$\.editions\[0\]: unknown property effective_to_x",
+        ),
+    ),
     Broken("vocabulary duplicate predicate", lambda root: _duplicate_predicate(root)),
-    Broken("vocabulary unknown domain", replace(VOC, "args: [{name: person, domain: person}]\n", "args: [{name: person, domain: human}]\n",
-           r"{file}:{line}:\d+: \$\.predicates\[0\]\.args\[0\]\.domain: unknown domain human")),
-    Broken("rule syntax error", add_rule(A7, "point_applies(A, E) :- point_alleged(A, E)",
-           r"{file}:{line}:\d+: rule broken_rule: .*")),
-    Broken("rule cites unknown eId", add_rule(A7, "covered(P) :- staff(P).",
-           r"{file}:\d+:\d+: \$\.rules\[0\]\.cites\[0\]: rule broken_rule cites art_7__point_18 does not exist",
-           cite="art_7__point_18")),
-    Broken("rule with unsafe head variable", add_rule(A7, "covered(Q) :- staff(P).",
-           r"{file}:{line}:\d+: rule broken_rule: .*Q")),
-    Broken("rule with unknown predicate", add_rule(A7, "covered(P) :- employee(P).",
-           r"{file}:{line}:\d+: rule broken_rule: .*employee")),
-    Broken("rule with input predicate in head", add_rule(A7, "staff(P) :- person(P).",
-           r"{file}:{line}:\d+: rule broken_rule: .*staff")),
+    Broken(
+        "vocabulary unknown domain",
+        replace(
+            VOC,
+            "args: [{name: person, domain: person}]\n",
+            "args: [{name: person, domain: human}]\n",
+            r"{file}:{line}:\d+: \$\.predicates\[0\]\.args\[0\]\.domain: unknown domain human",
+        ),
+    ),
+    Broken(
+        "rule syntax error",
+        add_rule(
+            A7,
+            "point_applies(A, E) :- point_alleged(A, E)",
+            r"{file}:{line}:\d+: rule broken_rule: .*",
+        ),
+    ),
+    Broken(
+        "rule cites unknown eId",
+        add_rule(
+            A7,
+            "covered(P) :- staff(P).",
+            r"{file}:\d+:\d+: \$\.rules\[0\]\.cites\[0\]: rule broken_rule cites art_7__point_18 does not exist",
+            cite="art_7__point_18",
+        ),
+    ),
+    Broken(
+        "rule with unsafe head variable",
+        add_rule(A7, "covered(Q) :- staff(P).", r"{file}:{line}:\d+: rule broken_rule: .*Q"),
+    ),
+    Broken(
+        "rule with unknown predicate",
+        add_rule(
+            A7, "covered(P) :- employee(P).", r"{file}:{line}:\d+: rule broken_rule: .*employee"
+        ),
+    ),
+    Broken(
+        "rule with input predicate in head",
+        add_rule(A7, "staff(P) :- person(P).", r"{file}:{line}:\d+: rule broken_rule: .*staff"),
+    ),
     Broken("rule displaces unknown rule", lambda root: _displaces_unknown(root)),
 ]
 
@@ -205,7 +407,9 @@ def _break_default(root: Path) -> str:
 def _break_review(root: Path) -> str:
     path = root / A11
     text = path.read_text(encoding="utf-8")
-    text = text.replace("status: draft", "status: reviewed").replace("reviewer: null", "reviewer: 法制股")
+    text = text.replace("status: draft", "status: reviewed").replace(
+        "reviewer: null", "reviewer: 法制股"
+    )
     text = text.replace("date: null", 'date: "2026-01-05"')
     text = text.replace("the extent of their responsibility", "the size of their responsibility")
     path.write_text(text, encoding="utf-8")
@@ -228,7 +432,11 @@ def _displaces_unknown(root: Path) -> str:
     del expect
     path = root / A7
     text = path.read_text(encoding="utf-8")
-    text = text.replace("    cites: [art_7__point_1]\n", "    cites: [art_7__point_1]\n    displaces: [no_such_rule]\n", 1)
+    text = text.replace(
+        "    cites: [art_7__point_1]\n",
+        "    cites: [art_7__point_1]\n    displaces: [no_such_rule]\n",
+        1,
+    )
     path.write_text(text, encoding="utf-8")
     line = line_of(root, A7, "displaces: [no_such_rule]")
     return rf"{A7}:{line}:\d+: \$\.rules\[0\]\.displaces\[0\]: rule broken_rule displaces unknown rule no_such_rule"
