@@ -196,11 +196,9 @@ def render_answer(data: dict[str, Any], lang: str = "zh", explain: bool = False)
         ]
         if i["referral_forms"]:
             parts.append(
-
-                    "第（五）项为移送，不由本局处分"
-                    if zh
-                    else "13(5) is a referral, not a sanction the bureau imposes"
-
+                "第（五）项为移送，不由本局处分"
+                if zh
+                else "13(5) is a referral, not a sanction the bureau imposes"
             )
         if i["severity_order"]:
             groups = " < ".join("{" + ",".join(v(f) for f in g) + "}" for g in i["severity_order"])
