@@ -15,7 +15,7 @@ from typing import Any
 
 from engine.evaluation import Evaluation
 from engine.labels import VALUE_LABELS, Namer, eid_label
-from engine.parameter_scope import parameters_in_scope, parameters_read
+from engine.parameter_scope import parameters_in_scope, parameters_read, required_values
 
 ANSWER_FORMAT = 1
 PARAM_PREDICATES = ("param", "param_int", "param_member")
@@ -57,6 +57,7 @@ class _Builder:
         self.ev = ev
         self.m = ev.model
         self.namer = Namer(ev.case)
+        self.program = ev.policy.program_for(ev.edition["id"])
         self.descriptions = {
             p["name"]: p["description"] for p in ev.policy.vocabulary["predicates"]
         }
@@ -77,10 +78,10 @@ class _Builder:
         reasons = []
         for t in trees:
             rule = self.rules.get(t["rule"]["id"].split("#")[0])
-            if rule is not None:
-                self.scope_params |= parameters_read(rule["datalog"])
-                if not self._in_force(rule):
-                    continue  # a rule for another reading says nothing about this answer
+            compiled = self.program.rule(t["rule"]["id"])
+            self.scope_params |= parameters_read(compiled)
+            if not self._in_force(compiled):
+                continue  # a rule for another reading says nothing about this answer
             blocked = t.get("blocked_by")
             if blocked:
                 reasons.extend({**r, "depth": r["depth"] + 1} for r in self.reasons(blocked))
@@ -111,7 +112,7 @@ class _Builder:
     def _not_established(self, failed: dict, lang: str) -> str:
         """An input fact the case lacks is 'not recorded'; a conclusion that fails is 'not established'."""
         m = _ATOM_TEXT.match(failed["text"])
-        program = self.ev.policy.program_for(self.ev.edition["id"])
+        program = self.program
         is_input = (
             bool(m)
             and m.group(1) in program.predicates
@@ -121,9 +122,9 @@ class _Builder:
             return "案件未记录" if is_input else "不能认定"
         return "the case does not record that " if is_input else "it is not established that "
 
-    def _in_force(self, rule: dict) -> bool:
+    def _in_force(self, rule) -> bool:
         """Whether every enum/boolean reading the rule requires is the one this query uses."""
-        for pid, value in _PARAM_VALUE.findall(rule["datalog"]):
+        for pid, value in required_values(rule).items():
             current = self.ev.parameters.get(pid)
             if isinstance(current, bool):
                 current = "true" if current else "false"
@@ -138,7 +139,7 @@ class _Builder:
         m = _ATOM_TEXT.match(failed["text"])
         if not m or m.group(1) not in self.ev.model_predicates:
             return None
-        sig = self.ev.policy.program_for(self.ev.edition["id"]).predicates[m.group(1)]
+        sig = self.program.predicates[m.group(1)]
         if sig.kind != "derived":
             return None  # an input fact the case does not record: the reason already says so
         args = tuple(_constant(a) for a in _split_args(m.group(2)))
@@ -831,7 +832,7 @@ def build_answer(ev: Evaluation) -> Answer:
     data["warnings"] = ev.warnings
     definitions = ev.policy.parameter_index
     reached = set().union(*(preds for key, preds in SECTION_SCOPES if ev.case.get(key)))
-    b.scope_params |= parameters_in_scope(ev.policy, reached)
+    b.scope_params |= parameters_in_scope(b.program.rules, reached)
     overridden = {pid for pid, v in ev.parameters.items() if v != definitions[pid]["default"]}
     basis = {pid: "scope" for pid in b.scope_params} | {pid: "override" for pid in overridden}
     basis |= {pid: "derivation" for pid in b.used_params}
@@ -850,7 +851,6 @@ def build_answer(ev: Evaluation) -> Answer:
     return Answer(data, ev)
 
 
-_PARAM_VALUE = re.compile(r"\bparam\(\s*([a-z][a-z0-9_]*)\s*,\s*([a-z][a-z0-9_]*)\s*\)")
 _ATOM_TEXT = re.compile(r"^([a-z][a-z0-9_]*)\((.*)\)$")
 
 

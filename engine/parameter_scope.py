@@ -1,59 +1,59 @@
-"""Which interpretation parameters a conclusion can depend on, read off the rules themselves.
+"""Which interpretation parameters a conclusion can depend on, read off the compiled rules.
 
 An answer must say which readings it relied on, including readings that made something NOT happen
 (a cousin admitted because 亲属 was read narrowly leaves no derivation to point at). A parameter is in
 the scope of a conclusion when some rule that the conclusion depends on (through positive or negated
-conditions, transitively) reads it.
+conditions, transitively) reads it. The dependency edges are the ones stratification uses.
 """
 
 from __future__ import annotations
 
-import re
-from functools import cache
-from typing import TYPE_CHECKING
+from collections import defaultdict
 
-if TYPE_CHECKING:
-    from engine.policy import Policy
+from engine.datalog.strata import dependency_edges
+from engine.datalog.syntax import Const, Negated, Positive, Rule
 
-_PARAM_ATOM = re.compile(r"\bparam(?:_int|_member)?\(\s*([a-z][a-z0-9_]*)\s*,")
-_ATOM = re.compile(r"\b([a-z][a-z0-9_]*)\s*\(")
-_HEAD = re.compile(r"^\s*([a-z][a-z0-9_]*)\s*(?:\(|:-|\.)")
+PARAMETER_PREDICATES = ("param", "param_int", "param_member")
 
 
-def parameters_read(datalog: str) -> set[str]:
-    """The parameter ids a rule's text reads (as constants of param/param_int/param_member)."""
-    return set(_PARAM_ATOM.findall(datalog))
+def parameters_read(rule: Rule) -> set[str]:
+    """The parameter ids a rule reads (constants in the first argument of param/param_int/param_member)."""
+    found = set()
+    for cond in rule.body:
+        if isinstance(cond, Positive | Negated) and cond.atom.predicate in PARAMETER_PREDICATES:
+            first = cond.atom.args[0]
+            if isinstance(first, Const):
+                found.add(str(first.value))
+    return found
 
 
-@cache
-def _rule_graph(rules: tuple[tuple[str, str], ...]) -> dict[str, tuple[set[str], set[str]]]:
-    """head predicate → (predicates its bodies use, parameters its bodies read)."""
-    graph: dict[str, tuple[set[str], set[str]]] = {}
-    for _rule_id, datalog in rules:
-        head_match = _HEAD.match(datalog)
-        if not head_match:
-            continue
-        head = head_match.group(1)
-        body = datalog.split(":-", 1)[1] if ":-" in datalog else ""
-        uses, params = graph.setdefault(head, (set(), set()))
-        uses.update(_ATOM.findall(body))
-        params.update(parameters_read(datalog))
-    return graph
+def required_values(rule: Rule) -> dict[str, str]:
+    """The enum/boolean values a rule requires of parameters (``param(p, v)`` with both constant)."""
+    out = {}
+    for cond in rule.body:
+        if isinstance(cond, Positive) and cond.atom.predicate == "param":
+            pid, value = cond.atom.args
+            if isinstance(pid, Const) and isinstance(value, Const):
+                out[str(pid.value)] = str(value.value)
+    return out
 
 
-def parameters_in_scope(policy: Policy, predicates: set[str]) -> set[str]:
+def parameters_in_scope(rules: list[Rule], predicates: set[str]) -> set[str]:
     """Every parameter read by a rule that any of ``predicates`` depends on."""
-    rules = tuple((r["id"], r["datalog"]) for r in policy.rules)
-    graph = _rule_graph(rules)
+    uses: dict[str, set[str]] = defaultdict(set)
+    for edge in dependency_edges(rules):
+        uses[edge.head].add(edge.body)
+    reads: dict[str, set[str]] = defaultdict(set)
+    for rule in rules:
+        reads[rule.head.predicate] |= parameters_read(rule)
     seen: set[str] = set()
     stack = list(predicates)
     found: set[str] = set()
     while stack:
         pred = stack.pop()
-        if pred in seen or pred not in graph:
+        if pred in seen:
             continue
         seen.add(pred)
-        uses, params = graph[pred]
-        found |= params
-        stack.extend(uses)
+        found |= reads.get(pred, set())
+        stack.extend(uses.get(pred, ()))
     return found
