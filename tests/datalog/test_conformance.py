@@ -229,10 +229,10 @@ def test_string_values_that_look_like_numbers_stay_strings():
     ],
 )
 def test_an_aggregate_is_rejected_with_a_message_that_says_aggregates_are_not_supported(text):
-    # Known engine gap (docs/dev/engine-bugs.md): today this is a bare "syntax error: unexpected
-    # character ':'; expected one of: `)`, `*`, `+` …", which even suggests arithmetic.
+    # Was a bare "syntax error … expected one of: `)`, `*`, `+`" (docs/dev/engine-bugs.md #1).
     with pytest.raises(ProblemsError) as error:
         compile_program([RuleSource("r", text)])
+    assert {p.code for p in error.value.problems} == {"aggregate"}
     assert "aggregate" in str(error.value).lower()
 
 
