@@ -58,6 +58,16 @@ def components(rules: list[Rule]) -> list[tuple[str, ...]]:
     return _tarjan(derived, successors)
 
 
+def strongly_connected_components(
+    nodes: list[str], successors: dict[str, list[str]]
+) -> list[tuple[str, ...]]:
+    """Tarjan's components of any graph, each listed after the components it reaches.
+
+    Shared by stratification and by the documentation's dependency diagrams, so both see one graph.
+    """
+    return _tarjan(nodes, successors)
+
+
 def _tarjan(nodes: list[str], successors: dict[str, list[str]]) -> list[tuple[str, ...]]:
     index: dict[str, int] = {}
     low: dict[str, int] = {}

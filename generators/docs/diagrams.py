@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from engine.datalog import Negated, Positive
+from engine.datalog.strata import strongly_connected_components
 from engine.evaluation import period_rules
 from engine.labels import eid_label
 from engine.parameters import resolve_parameters
@@ -374,48 +375,8 @@ def _layers(
     succ: dict[str, list[str]] = defaultdict(list)
     for a, b in sorted(edges):
         succ[a].append(b)
-    # Tarjan, iterative, deterministic order
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    component: dict[str, int] = {}
-    counter = [0]
-    comps = 0
-    for root in nodes:
-        if root in index:
-            continue
-        work = [(root, 0)]
-        while work:
-            node, i = work.pop()
-            if i == 0:
-                index[node] = low[node] = counter[0]
-                counter[0] += 1
-                stack.append(node)
-                on_stack.add(node)
-            recurse = False
-            for j in range(i, len(succ[node])):
-                nxt = succ[node][j]
-                if nxt not in index:
-                    work.append((node, j + 1))
-                    work.append((nxt, 0))
-                    recurse = True
-                    break
-                if nxt in on_stack:
-                    low[node] = min(low[node], index[nxt])
-            if recurse:
-                continue
-            if low[node] == index[node]:
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    component[member] = comps
-                    if member == node:
-                        break
-                comps += 1
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[node])
+    components = strongly_connected_components(nodes, succ)
+    component = {node: k for k, members in enumerate(components) for node in members}
     layer: dict[str, int] = {}
     members: dict[int, list[str]] = defaultdict(list)
     for node in nodes:
