@@ -104,8 +104,6 @@ class _Builder:
             nested = self._failed_atom(failed)
             if nested and depth < 3:
                 reasons.extend(self.why_not(*nested, depth=depth + 1)["reasons"])
-            for tree in [blocked] if blocked else []:
-                self._collect_params(tree)
         cites = sorted({c for t in trees for c in t["rule"]["cites"]})
         return {"reasons": _dedupe(reasons), "cites": cites, "why_not": trees}
 
@@ -223,9 +221,6 @@ class _Builder:
 
         walk(tree)
         return sorted(found, key=_eid_order)
-
-    def _collect_params(self, tree: dict) -> None:
-        self.reasons(tree)
 
     def holds(self, predicate: str, args: tuple) -> bool:
         return predicate in self.ev.model_predicates and self.m.holds(predicate, args)

@@ -629,9 +629,9 @@ def check_rules(policy: Policy) -> list[Problem]:
     if programs is not None:
         policy.programs_by_edition.update(programs)  # compiled once: the check's programs are used
     problems = list(problems)
+    ids = {r["id"] for r in policy.rules}
     for article in policy.articles:
         doc = _article_doc(policy, article)
-        ids = {r["id"] for r in policy.rules}
         for i, rule in enumerate(article["rules"]):
             for j, other in enumerate(rule.get("displaces", [])):
                 if other not in ids:
