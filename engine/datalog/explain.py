@@ -1,12 +1,10 @@
 """Explanations over the materialised model: why a tuple holds, why another does not.
 
-pyDatalog computes the model; the proofs are searched here in Python, over the rule bindings the
-engine
-recorded, so that one derivation can be chosen deterministically (rules in program order, bindings
-in
-sorted order) and never circularly (a tuple of a recursive component is explained only by tuples
-derived
-in an earlier round).
+The proofs are searched here in Python, over the body bindings of the rules that could produce the
+tuple (recomputed on demand from the final relations, ``Result.body_rows``), so that one
+derivation can be chosen deterministically (rules in program order, bindings in sorted order) and
+never circularly (a tuple of a recursive component is explained only by tuples derived in an
+earlier round).
 """
 
 from __future__ import annotations
@@ -14,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .joins import unify_head
 from .syntax import Comparison, Negated, Positive, Rule, format_value
 from .values import to_external, tuple_key
 
@@ -305,14 +304,11 @@ class Explainer:
     def _rows_for(self, rule_index: int, head: tuple) -> list[tuple]:
         index = self._by_head.get(rule_index)
         if index is None:
-            rp = self.plan.rules[rule_index]
-            positions = {name: i for i, name in enumerate(rp.columns)}
-            index = {}
-            for row in sorted(self.result.rows.get(rule_index, ()), key=tuple_key):
-                values = tuple(row[positions[v]] if kind == "var" else v for kind, v in rp.head[1])
-                index.setdefault(values, []).append(row)
-            self._by_head[rule_index] = index
-        return index.get(head, [])
+            index = self._by_head[rule_index] = {}
+        rows = index.get(head)
+        if rows is None:
+            rows = index[head] = sorted(self.result.body_rows(rule_index, head), key=tuple_key)
+        return rows
 
     def _derive(self, predicate: str, values: tuple) -> Derivation:
         rank = self.result.rank[predicate][values]
@@ -389,7 +385,7 @@ class Explainer:
         answers = []
         for rule_index in self.heads.get(predicate, ()):
             rp = self.plan.rules[rule_index]
-            start = _unify(rp.head[1], values)
+            start = unify_head(rp.head[1], values)
             if start is None:
                 continue  # this rule's head cannot produce the tuple
             answers.append(self._first_failure(rule_index, predicate, values, start))
@@ -486,20 +482,6 @@ def _ground(terms, bindings: dict) -> tuple:
 def _value(term, bindings: dict):
     kind, v = term
     return v if kind == "const" else bindings[v]
-
-
-def _unify(terms, values: tuple) -> dict | None:
-    bindings: dict = {}
-    for (kind, v), value in zip(terms, values, strict=True):
-        if kind == "const":
-            if v != value or type(v) is not type(value):
-                return None
-        elif v in bindings:
-            if bindings[v] != value:
-                return None
-        else:
-            bindings[v] = value
-    return bindings
 
 
 def _match(terms, row: tuple, bindings: dict) -> dict | None:

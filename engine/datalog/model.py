@@ -110,7 +110,7 @@ class Model:
             types = self.program.var_types.get(rule.id, {})
             named = [i for i, name in enumerate(rp.columns) if not name.startswith("_#")]
             seen = sorted(
-                {tuple(row[i] for i in named) for row in self._result.rows.get(index, ())},
+                {tuple(row[i] for i in named) for row in self._result.body_rows(index)},
                 key=tuple_key,
             )
             out.extend(

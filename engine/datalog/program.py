@@ -6,7 +6,7 @@ import multiprocessing
 from collections.abc import Iterable, Iterator, Mapping
 
 from ..problems import Problem, ProblemsError
-from . import backend
+from . import fixpoint, pydatalog_backend
 from .checks import analyse
 from .declarations import PredicateSig, RuleSource
 from .facts import internal_facts
@@ -14,6 +14,12 @@ from .model import Model
 from .parser import parse_rules
 from .plan import build_plan
 from .syntax import Negated, Positive, Rule
+
+# The evaluators: "native" (semi-naive hash joins in Python, the default) and "pydatalog" (the
+# same fixpoint with every join run as a pyDatalog query). Both give the same model; the tests
+# hold them to it (and to clingo). See engine/datalog/README.md, "Two evaluators".
+BACKENDS = {"native": fixpoint.evaluate, "pydatalog": pydatalog_backend.evaluate}
+DEFAULT_BACKEND = "native"
 
 # codes whose findings may be mere echoes of a clause that failed to parse
 _CASCADING = {"undefined-derived", "unused-input"}
@@ -144,15 +150,17 @@ class Program:
         *,
         outputs: Iterable[str] | None = None,
         time_limit: float = 10.0,
+        backend: str | None = None,
     ) -> Model:
         """Evaluate one case in isolation: nothing of it remains visible to any later evaluation.
 
         ``outputs`` limits evaluation to those predicates and what they depend on. Raises
         ``InvalidFacts``, ``EvaluationTimeout`` (after ``time_limit`` seconds) or
-        ``EvaluationError``.
+        ``EvaluationError``. ``backend``: ``"native"`` or ``"pydatalog"`` (same model, slower).
         """
+        evaluate = _backend(backend)
         internal = internal_facts(facts, self.predicates)
-        result = backend.evaluate(
+        result = evaluate(
             self.plan, internal, self._needed(outputs), program=self.name, time_limit=time_limit
         )
         return Model(self, result)
@@ -164,18 +172,21 @@ class Program:
         outputs: Iterable[str] | None = None,
         workers: int = 1,
         time_limit: float = 10.0,
+        backend: str | None = None,
     ) -> Iterator[Model]:
         """Evaluate many cases, yielding models in the order of ``cases``.
 
         ``workers > 1`` uses that many worker processes (``forkserver`` where available, else
-        ``spawn``): pyDatalog holds the GIL, so threads would not run cases in parallel. A case
+        ``spawn``): evaluation holds the GIL, so threads would not run cases in parallel. A case
         that fails
         raises its exception when its turn comes.
         """
         outputs = None if outputs is None else list(outputs)
+        _backend(backend)
+        backend = backend or DEFAULT_BACKEND
         if workers <= 1:
             for case in cases:
-                yield self.evaluate(case, outputs=outputs, time_limit=time_limit)
+                yield self.evaluate(case, outputs=outputs, time_limit=time_limit, backend=backend)
             return
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
@@ -184,11 +195,24 @@ class Program:
             workers, initializer=_worker_init, initargs=(self.sources, self.vocabulary, self.name)
         ) as pool:
             for status, payload in pool.imap(
-                _worker_evaluate, ((case, outputs, time_limit) for case in plain), chunksize=8
+                _worker_evaluate,
+                ((case, outputs, time_limit, backend) for case in plain),
+                chunksize=8,
             ):
                 if status == "error":
                     raise payload
                 yield Model(self, payload)
+
+
+def _backend(name: str | None):
+    if name is None:
+        name = DEFAULT_BACKEND
+    try:
+        return BACKENDS[name]
+    except (KeyError, TypeError):
+        raise ValueError(
+            f"unknown backend {name!r}; expected one of {', '.join(sorted(BACKENDS))}"
+        ) from None
 
 
 def _rebuild(sources, vocabulary, name) -> Program:
@@ -204,12 +228,12 @@ def _worker_init(sources, vocabulary, name) -> None:
 
 
 def _worker_evaluate(job):
-    case, outputs, time_limit = job
+    case, outputs, time_limit, backend = job
     program = _WORKER_PROGRAM
     assert program is not None
     try:
         internal = internal_facts(case, program.predicates)
-        result = backend.evaluate(
+        result = BACKENDS[backend](
             program.plan,
             internal,
             program._needed(outputs),

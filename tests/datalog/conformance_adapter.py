@@ -395,24 +395,24 @@ def _compiled(sc: SuiteCase, tr: Translation, cone: frozenset[str] | None):
     return _COMPILED[key]
 
 
-def _model(sc: SuiteCase, tr: Translation, cone: frozenset[str] | None, program):
-    key = (sc.group, cone)
+def _model(sc: SuiteCase, tr: Translation, cone: frozenset[str] | None, program, backend: str):
+    key = (sc.group, cone, backend)
     if key not in _MODELS:
         try:
-            _MODELS[key] = program.evaluate(tr.inputs(cone), time_limit=TIME_LIMIT)
+            _MODELS[key] = program.evaluate(tr.inputs(cone), time_limit=TIME_LIMIT, backend=backend)
         except Exception as error:  # noqa: BLE001 - every failure becomes a reported outcome
             _MODELS[key] = error
     return _MODELS[key]
 
 
-def run_case(sc: SuiteCase) -> Outcome:
+def run_case(sc: SuiteCase, backend: str = "native") -> Outcome:
     start = time.perf_counter()
-    outcome = _run_case(sc)
+    outcome = _run_case(sc, backend)
     outcome.seconds = time.perf_counter() - start
     return outcome
 
 
-def _run_case(sc: SuiteCase) -> Outcome:
+def _run_case(sc: SuiteCase, backend: str) -> Outcome:
     case = sc.case
     tr = translation_of(sc)
     flagged = {rid: feats for rid, feats in tr.unsupported.items()}
@@ -438,7 +438,7 @@ def _run_case(sc: SuiteCase) -> Outcome:
             return Outcome("failed", f"rejected{reason}:\n{program}")
     elif flagged:
         return Outcome("failed", f"accepted constructs we claim to reject: {flagged}")
-    model = _model(sc, tr, cone, program)
+    model = _model(sc, tr, cone, program, backend)
     if isinstance(model, Exception):
         return Outcome("failed", f"evaluation failed: {type(model).__name__}: {model}")
     return _compare(case, tr, model, program)

@@ -23,28 +23,29 @@ BY_NAME = {sc.case.name: sc for sc in CASES}
 # suites
 
 
-# Known too slow for the pyDatalog-based evaluator (about 1.1 million derived tuples; 991 s to the
-# right model on an idle core, docs/dev/engine-bugs.md #2). An open defect, not a pass: in CI the
-# case runs under a short limit and must stop cleanly with EvaluationTimeout (never hang, never give
-# a wrong model); the test is then reported as xfailed with the reason, and counted as failed in
-# the per-suite summary.
-TOO_SLOW = {"recursion/souffle_example_hmmer.yaml"}
-TOO_SLOW_LIMIT = 5.0
-
-
 @pytest.mark.parametrize("sc", CASES, ids=[sc.id for sc in CASES])
 def test_each_core_case_gives_the_expected_model_or_is_rejected_for_a_construct_we_do_not_support(
-    sc, monkeypatch
+    sc,
 ):
-    if sc.file in TOO_SLOW:
-        monkeypatch.setattr(ca, "TIME_LIMIT", TOO_SLOW_LIMIT)
     outcome = ca.run_case(sc)
     ca.record(sc, outcome)
-    if sc.file in TOO_SLOW:
-        assert outcome.status == "failed" and "EvaluationTimeout" in outcome.detail, outcome.detail
-        pytest.xfail(
-            f"{sc.id}: known too slow (engine-bugs.md #2); stopped cleanly at {TOO_SLOW_LIMIT:.0f} s"
-        )
+    assert outcome.status in ("passed", "rejected"), (
+        f"{sc.id} ({outcome.seconds:.1f} s):\n{outcome.detail}"
+    )
+
+
+# The largest case (hmmer: ~1.1 million derived tuples) takes the native evaluator ~25 s and the
+# pyDatalog one ~991 s (docs/dev/engine-bugs.md #2): that one is left to the native run above.
+TOO_SLOW_FOR_PYDATALOG = {"recursion/souffle_example_hmmer.yaml"}
+
+
+@pytest.mark.parametrize(
+    "sc",
+    [sc for sc in CASES if sc.file not in TOO_SLOW_FOR_PYDATALOG],
+    ids=[sc.id for sc in CASES if sc.file not in TOO_SLOW_FOR_PYDATALOG],
+)
+def test_the_pydatalog_evaluator_gives_each_core_case_the_same_outcome(sc):
+    outcome = ca.run_case(sc, backend="pydatalog")
     assert outcome.status in ("passed", "rejected"), (
         f"{sc.id} ({outcome.seconds:.1f} s):\n{outcome.detail}"
     )

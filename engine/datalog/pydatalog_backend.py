@@ -34,28 +34,15 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, field
 
 from pyDatalog import pyEngine
 from pyDatalog.Logic import Logic
 
 from .errors import EvaluationError, EvaluationTimeout
 from .plan import Plan, PlanTerm, RulePlan
+from .result import Result
 
 _COMPARISON = {"=": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
-
-
-@dataclass
-class Result:
-    """What one evaluation produced, in internal values."""
-
-    relations: dict[str, set[tuple]] = field(default_factory=dict)
-    # rule index → every binding of its body columns
-    rows: dict[int, set[tuple]] = field(default_factory=dict)
-    # derived predicate → tuple → the round of its component's fixpoint that first derived it
-    rank: dict[str, dict[tuple, int]] = field(default_factory=dict)
-    # derived predicates computed (all, unless ``outputs`` limited the evaluation)
-    evaluated: set[str] = field(default_factory=set)
 
 
 class _Loaded:
@@ -205,7 +192,7 @@ def evaluate(
     deadline = time.monotonic() + time_limit
     _local.deadline = deadline
     loaded = _loaded(plan)
-    result = Result()
+    result = Result(plan)
     store = _Store()
     try:
         for name in plan.inputs:
@@ -284,7 +271,7 @@ def _apply(
     program: str,
     time_limit: float,
 ) -> list[tuple]:
-    """Bindings of the rule body (recorded for explanations) → the head tuples they produce."""
+    """Bindings of the rule body → the head tuples they produce."""
     query = loaded.queries.get((rule.index, variant))
     if query is None:  # a fact
         rows = [()]
@@ -301,8 +288,6 @@ def _apply(
                 "the vocabulary so that such rules are rejected before evaluation",
             ) from None
         rows = [()] if answer is True else answer
-    recorded = result.rows.setdefault(rule.index, set())
-    recorded.update(rows)
     positions = {name: i for i, name in enumerate(rule.columns)}
     heads = []
     for row in rows:

@@ -1,0 +1,471 @@
+"""Rule bodies compiled to hash joins over in-memory relations: the inner loop of evaluation.
+
+A body is compiled once per program into a pipeline of steps that each turn a list of partial
+bindings (tuples of values, one slot per variable bound so far) into the next list:
+
+* a positive atom looks its bound arguments up in a hash index of the relation (built on first use
+  and kept up to date as the relation grows) and appends the values of its new variables;
+* a comparison filters; a negation filters through a set of the negated relation's projected
+  tuples (its predicate is complete: negation is stratified);
+* after any step, variables that nothing later reads are projected away and the list deduplicated,
+  so that a join never multiplies rows that the head cannot tell apart.
+
+Working on whole lists (list comprehensions over dict look-ups) instead of one tuple at a time
+keeps the interpreter overhead per binding to a few bytecodes; the first step's rows are fed
+through in chunks so that memory stays bounded and the deadline is checked often.
+
+Everything here is plain Python over the plan's tuples: no rule text is ever executed, and the
+answers do not depend on the order of atoms (only the work does).
+"""
+
+from __future__ import annotations
+
+import operator
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from .errors import EvaluationError, EvaluationTimeout
+from .plan import PlanTerm, RulePlan
+
+CHUNK = 4096  # first-step rows pushed through the pipeline at once
+
+_OPS: dict[str, Callable[[object, object], bool]] = {
+    "=": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+_EMPTY: dict = {}
+
+
+class Deadline:
+    """When an evaluation must stop, and what to say then."""
+
+    __slots__ = ("at", "program", "limit", "where")
+
+    def __init__(self, program: str, limit: float):
+        self.at = time.monotonic() + limit
+        self.program = program
+        self.limit = limit
+        self.where = ""
+
+    def check(self) -> None:
+        if time.monotonic() > self.at:
+            raise EvaluationTimeout(self.program, self.limit, self.where)
+
+
+# --- relations and their indexes --------------------------------------------------------------
+
+# An index spec: (predicate, constant positions+values, equal position pairs, key positions,
+# extension positions). The index maps the values at the key positions (a bare value for one key
+# position, a tuple otherwise) to the set (an insertion-ordered dict) of the values at the
+# extension positions, over the tuples that carry the constants and the equalities.
+IndexSpec = tuple[str, tuple, tuple, tuple, tuple]
+
+
+class Store:
+    """One case's relations (name → set of tuples) and the indexes built over them."""
+
+    def __init__(self, relations: dict[str, set[tuple]]):
+        self.relations = relations
+        self._indexes: dict[IndexSpec, dict] = {}
+        self._by_pred: dict[str, list[tuple[IndexSpec, dict]]] = {}
+        self._negation_sets: dict[tuple, set] = {}
+
+    def index(self, spec: IndexSpec) -> dict:
+        found = self._indexes.get(spec)
+        if found is None:
+            found = self._indexes[spec] = {}
+            _fill(found, spec, self.relations.get(spec[0], ()))
+            self._by_pred.setdefault(spec[0], []).append((spec, found))
+        return found
+
+    def extend(self, pred: str, tuples: Iterable[tuple]) -> None:
+        """Add tuples to a relation and to every index already built over it."""
+        tuples = list(tuples)
+        self.relations.setdefault(pred, set()).update(tuples)
+        for spec, index in self._by_pred.get(pred, ()):
+            _fill(index, spec, tuples)
+
+    def negation_set(self, pred: str, positions: tuple, consts: tuple) -> set:
+        """The projections onto ``positions`` of the tuples of ``pred`` carrying ``consts``."""
+        key = (pred, positions, consts)
+        found = self._negation_sets.get(key)
+        if found is None:
+            rows = self.relations.get(pred, ())
+            rows = [t for t in rows if all(t[p] == v for p, v in consts)]
+            if len(positions) == 1:
+                (p,) = positions
+                found = {t[p] for t in rows}
+            else:
+                found = {tuple(t[p] for p in positions) for t in rows}
+            self._negation_sets[key] = found
+        return found
+
+
+def _fill(index: dict, spec: IndexSpec, tuples: Iterable[tuple]) -> None:
+    _pred, consts, equal, key, ext = spec
+    for t in tuples:
+        if consts and any(t[p] != v or type(t[p]) is not type(v) for p, v in consts):
+            continue
+        if equal and any(t[a] != t[b] for a, b in equal):
+            continue
+        k = t[key[0]] if len(key) == 1 else tuple(t[p] for p in key)
+        bucket = index.get(k)
+        if bucket is None:
+            bucket = index[k] = {}
+        bucket[tuple(t[p] for p in ext)] = None
+
+
+# --- compiling a body -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    """A compiled body: from initial bindings to rows, then to head tuples."""
+
+    rule: RulePlan
+    start: tuple[str, ...]  # variables bound before the first step (a bounded query)
+    first: int | None  # the atom scanned first (None: the first step is an index look-up)
+    first_from_delta: bool
+    steps: tuple  # ((kind, payload), …) after the first
+    layout: tuple[str, ...]  # variables of the final rows, in slot order
+    head: Callable[[tuple], tuple]
+
+
+def compile_body(
+    rule: RulePlan,
+    *,
+    delta_at: int = -1,
+    bound: tuple[str, ...] = (),
+    keep: Iterable[str] | None = None,
+) -> Pipeline:
+    """Plan the joins of ``rule``'s body.
+
+    ``delta_at``: the position of the atom read from the last round's new tuples (semi-naive
+    variant), scanned first. ``bound``: variables given values before the body runs (a query for
+    the bindings of one head tuple). ``keep``: the variables the final rows must hold (default:
+    the head's), every other one is projected away as soon as nothing later reads it.
+    """
+    positives = rule.positives
+    keep_vars = set(_head_vars(rule) if keep is None else keep)
+    order = _join_order(positives, delta_at, set(bound))
+    layout: list[str] = list(bound)
+    steps: list = []
+    first = None
+    first_from_delta = False
+    later_reads = _later_reads(rule, order)
+    for k, i in enumerate(order):
+        pred, terms = positives[i]
+        if k == 0 and not layout:
+            first = i
+            first_from_delta = i == delta_at
+            layout = _new_vars(terms, set())
+            steps.append(("scan", _scan_filter(terms)))
+        else:
+            spec, new = _lookup_spec(pred, terms, layout)
+            key_slots = tuple(layout.index(v) for v in _key_vars(terms, layout))
+            steps.append(("join", (spec, key_slots, i == delta_at)))
+            layout = layout + new
+        live = later_reads[k] | keep_vars
+        if any(v not in live for v in layout):
+            kept = [v for v in layout if v in live]
+            steps.append(("project", tuple(layout.index(v) for v in kept)))
+            layout = kept
+    for op, left, right in rule.comparisons:
+        steps.append(("compare", (_OPS[op], op, _slot(left, layout), _slot(right, layout))))
+    for pred, terms in rule.negations:
+        positions = tuple(p for p, (kind, _v) in enumerate(terms) if kind == "var")
+        consts = tuple((p, v) for p, (kind, v) in enumerate(terms) if kind == "const")
+        slots = tuple(layout.index(terms[p][1]) for p in positions)
+        steps.append(("negate", (pred, positions, consts, slots)))
+    final = [v for v in layout if v in keep_vars]
+    if final != layout:
+        steps.append(("project", tuple(layout.index(v) for v in final)))
+        layout = final
+    return Pipeline(
+        rule,
+        tuple(bound),
+        first,
+        first_from_delta,
+        tuple(steps),
+        tuple(layout),
+        _head_builder(rule.head[1], layout),
+    )
+
+
+def _head_vars(rule: RulePlan) -> list[str]:
+    return [v for kind, v in rule.head[1] if kind != "const"]
+
+
+def _join_order(positives, delta_at: int, bound: set[str]) -> list[int]:
+    """The delta first (it is small), else the atom with most bound arguments; then greedily the
+    atom with most arguments bound, ties by written order. Order changes work, never answers."""
+    remaining = list(range(len(positives)))
+    order: list[int] = []
+    bound = set(bound)
+    while remaining:
+        if not order and delta_at >= 0:
+            best = delta_at
+        else:
+            best = max(
+                remaining,
+                key=lambda i: (
+                    sum(1 for kind, v in positives[i][1] if kind == "const" or v in bound),
+                    -i,
+                ),
+            )
+        order.append(best)
+        remaining.remove(best)
+        bound |= {v for kind, v in positives[best][1] if kind != "const"}
+    return order
+
+
+def _later_reads(rule: RulePlan, order: list[int]) -> list[set[str]]:
+    """For each join step, the variables read by any later step, comparison or negation."""
+    tail: set[str] = set()
+    for _op, left, right in rule.comparisons:
+        tail |= {v for kind, v in (left, right) if kind != "const"}
+    for _pred, terms in rule.negations:
+        tail |= {v for kind, v in terms if kind == "var"}
+    out: list[set[str]] = [set() for _ in order]
+    for k in range(len(order) - 1, -1, -1):
+        out[k] = set(tail)
+        tail |= {v for kind, v in rule.positives[order[k]][1] if kind != "const"}
+    return out
+
+
+def _new_vars(terms, bound: set[str]) -> list[str]:
+    out: list[str] = []
+    for kind, v in terms:
+        if kind != "const" and v not in bound and v not in out:
+            out.append(v)
+    return out
+
+
+def _key_vars(terms, layout: list[str]) -> list[str]:
+    out: list[str] = []
+    for kind, v in terms:
+        if kind != "const" and v in layout and v not in out:
+            out.append(v)
+    return out
+
+
+def _scan_filter(terms) -> tuple:
+    """Constants, repeated variables and the projection of a first atom scanned whole."""
+    consts = tuple((p, v) for p, (kind, v) in enumerate(terms) if kind == "const")
+    first_at: dict[str, int] = {}
+    equal = []
+    for p, (kind, v) in enumerate(terms):
+        if kind == "const":
+            continue
+        if v in first_at:
+            equal.append((first_at[v], p))
+        else:
+            first_at[v] = p
+    return consts, tuple(equal), tuple(first_at.values())
+
+
+def _lookup_spec(pred: str, terms, layout: list[str]) -> tuple[IndexSpec, list[str]]:
+    consts = tuple((p, v) for p, (kind, v) in enumerate(terms) if kind == "const")
+    key_at: dict[str, int] = {}
+    new_at: dict[str, int] = {}
+    equal = []
+    for p, (kind, v) in enumerate(terms):
+        if kind == "const":
+            continue
+        seen = key_at if v in layout else new_at
+        if v in seen:
+            equal.append((seen[v], p))
+        else:
+            seen[v] = p
+    key = tuple(key_at.values())
+    ext = tuple(new_at.values())
+    return (pred, consts, tuple(equal), key, ext), list(new_at)
+
+
+def _slot(term: PlanTerm, layout: list[str]) -> tuple[bool, object]:
+    kind, v = term
+    return (False, v) if kind == "const" else (True, layout.index(v))
+
+
+def _head_builder(terms, layout: list[str]) -> Callable[[tuple], tuple]:
+    if all(kind != "const" for kind, _v in terms):
+        slots = [layout.index(v) for _kind, v in terms]
+        if slots == list(range(len(layout))):
+            return _identity
+        if len(slots) == 1:
+            (s,) = slots
+            return lambda row: (row[s],)
+        if not slots:
+            return lambda row: ()
+        return operator.itemgetter(*slots)
+    parts = [(True, layout.index(v)) if kind != "const" else (False, v) for kind, v in terms]
+    return lambda row: tuple(row[x] if is_slot else x for is_slot, x in parts)
+
+
+def _identity(row: tuple) -> tuple:
+    return row
+
+
+# --- running a body ---------------------------------------------------------------------------
+
+
+def run(
+    pipeline: Pipeline,
+    store: Store,
+    deadline: Deadline | None,
+    *,
+    delta: Iterable[tuple] = (),
+    start: tuple = (),
+) -> list[tuple]:
+    """Every final row of the body (deduplicated), in no particular order."""
+    steps = pipeline.steps
+    if pipeline.first is None:
+        seeds: list[tuple] = [start]
+        rest = steps
+    else:
+        consts, equal, proj = steps[0][1]
+        source = (
+            delta
+            if pipeline.first_from_delta
+            else store.relations.get(pipeline.rule.positives[pipeline.first][0], ())
+        )
+        seeds = _scan(source, consts, equal, proj)
+        rest = steps[1:]
+    out: set[tuple] = set()
+    _push(seeds, rest, 0, store, pipeline.rule, deadline, out)
+    return list(out)
+
+
+def _push(rows, steps, k: int, store: Store, rule: RulePlan, deadline, out: set) -> None:
+    """Feed ``rows`` through ``steps[k:]`` a chunk at a time; a step whose output outgrows a chunk
+    hands it on in chunks too, so a join that fans out is checked against the deadline often."""
+    for begin in range(0, len(rows), CHUNK):
+        if deadline is not None:
+            deadline.check()
+        part = rows[begin : begin + CHUNK] if len(rows) > CHUNK else rows
+        for j in range(k, len(steps)):
+            if not part:
+                break
+            kind, payload = steps[j]
+            part = _STEP[kind](part, payload, store, rule)
+            if len(part) > CHUNK and j + 1 < len(steps):
+                _push(part, steps, j + 1, store, rule, deadline, out)
+                break
+        else:
+            out.update(part)
+
+
+def _scan(source: Iterable[tuple], consts, equal, proj) -> list[tuple]:
+    rows = source
+    if consts:
+        rows = [t for t in rows if all(t[p] == v and type(t[p]) is type(v) for p, v in consts)]
+    if equal:
+        rows = [t for t in rows if all(t[a] == t[b] for a, b in equal)]
+    arity = None
+    for t in rows:
+        arity = len(t)
+        break
+    if arity is None:
+        return []
+    if proj == tuple(range(arity)):
+        return list(rows)
+    if len(proj) == 1:
+        (p,) = proj
+        return list({(t[p],) for t in rows})
+    if not proj:
+        return [()]
+    get = operator.itemgetter(*proj)
+    return list({get(t) for t in rows})
+
+
+def _join(rows: list[tuple], payload, store: Store, rule: RulePlan) -> list[tuple]:
+    spec, key_slots, _from_delta = payload
+    index = store.index(spec)
+    get = index.get
+    if not key_slots:
+        bucket = get((), _EMPTY)
+        return [r + e for r in rows for e in bucket]
+    if len(key_slots) == 1:
+        (s,) = key_slots
+        return [r + e for r in rows for e in get(r[s], _EMPTY)]
+    key = operator.itemgetter(*key_slots)
+    return [r + e for r in rows for e in get(key(r), _EMPTY)]
+
+
+def _project(rows: list[tuple], slots, store: Store, rule: RulePlan) -> list[tuple]:
+    if len(slots) == 1:
+        (s,) = slots
+        return list({(r[s],) for r in rows})
+    if not slots:
+        return [()]
+    get = operator.itemgetter(*slots)
+    return list({get(r) for r in rows})
+
+
+def _compare(rows: list[tuple], payload, store: Store, rule: RulePlan) -> list[tuple]:
+    op, symbol, (left_is_slot, left), (right_is_slot, right) = payload
+    try:
+        if left_is_slot and right_is_slot:
+            return [r for r in rows if op(r[left], r[right])]
+        if left_is_slot:
+            return [r for r in rows if op(r[left], right)]
+        if right_is_slot:
+            return [r for r in rows if op(left, r[right])]
+        return rows if op(left, right) else []
+    except TypeError as error:
+        raise EvaluationError(
+            "",
+            rule.rule_id,
+            f"a comparison `{symbol}` met values of different types ({error}); declare argument "
+            "types in the vocabulary so that such rules are rejected before evaluation",
+        ) from None
+
+
+def _negate(rows: list[tuple], payload, store: Store, rule: RulePlan) -> list[tuple]:
+    pred, positions, consts, slots = payload
+    blocked = store.negation_set(pred, positions, consts)
+    if not positions:
+        return [] if blocked else rows
+    if len(slots) == 1:
+        (s,) = slots
+        return [r for r in rows if r[s] not in blocked]
+    key = operator.itemgetter(*slots)
+    return [r for r in rows if key(r) not in blocked]
+
+
+_STEP = {"join": _join, "project": _project, "compare": _compare, "negate": _negate}
+
+
+# --- bindings for explanations ----------------------------------------------------------------
+
+_BODY_PIPELINES: dict[tuple[str, int, tuple[str, ...]], Pipeline] = {}
+
+
+def body_pipeline(plan, rule_index: int, bound: tuple[str, ...]) -> Pipeline:
+    """A body that keeps every column (explanations show all bindings), with ``bound`` given."""
+    key = (plan.fingerprint, rule_index, bound)
+    found = _BODY_PIPELINES.get(key)
+    if found is None:
+        rule = plan.rules[rule_index]
+        found = _BODY_PIPELINES[key] = compile_body(rule, bound=bound, keep=rule.columns)
+    return found
+
+
+def unify_head(terms, values: tuple) -> dict | None:
+    """Bindings that make the head ``terms`` equal ``values``, or None if none can."""
+    bindings: dict = {}
+    for (kind, v), value in zip(terms, values, strict=True):
+        if kind == "const":
+            if v != value or type(v) is not type(value):
+                return None
+        elif v in bindings:
+            if bindings[v] != value:
+                return None
+        else:
+            bindings[v] = value
+    return bindings

@@ -1,0 +1,51 @@
+"""What one evaluation produced, and the body bindings explanations ask for afterwards."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .joins import Store, body_pipeline, run, unify_head
+from .plan import Plan
+
+
+@dataclass
+class Result:
+    """The materialised relations of one case, in internal values.
+
+    Body bindings are not recorded while evaluating (for a large recursive program they would
+    dwarf the model); ``body_rows`` recomputes them for one rule, or for one head tuple of it,
+    over the final relations when an explanation or a coverage report needs them.
+    """
+
+    plan: Plan
+    relations: dict[str, set[tuple]] = field(default_factory=dict)
+    # derived predicate → tuple → the round of its component's fixpoint that first derived it
+    rank: dict[str, dict[tuple, int]] = field(default_factory=dict)
+    # derived predicates computed (all, unless ``outputs`` limited the evaluation)
+    evaluated: set[str] = field(default_factory=set)
+    store: Store | None = None  # indexes built while evaluating, reused by explanations
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state["store"] = None  # rebuilt on demand; never shipped between processes
+        return state
+
+    def body_rows(self, rule_index: int, head: tuple | None = None) -> list[tuple]:
+        """Every binding of the rule's body columns (``RulePlan.columns``) that holds in the model,
+        or only those that produce ``head``; unordered."""
+        rule = self.plan.rules[rule_index]
+        start: dict = {}
+        if head is not None:
+            found = unify_head(rule.head[1], head)
+            if found is None:
+                return []
+            start = found
+        bound = tuple(start)
+        pipeline = body_pipeline(self.plan, rule_index, bound)
+        if self.store is None:
+            self.store = Store(self.relations)
+        rows = run(pipeline, self.store, None, start=tuple(start[v] for v in bound))
+        where = [pipeline.layout.index(c) for c in rule.columns]
+        if where == list(range(len(pipeline.layout))):
+            return rows
+        return [tuple(r[i] for i in where) for r in rows]
