@@ -311,7 +311,7 @@ class Explainer:
         return rows
 
     def _derive(self, predicate: str, values: tuple) -> Derivation:
-        rank = self.result.rank[predicate][values]
+        rank = self.result.rank.get(predicate, {}).get(values, 0)
         for rule_index in self.heads.get(predicate, ()):
             rp = self.plan.rules[rule_index]
             for row in self._rows_for(rule_index, values):

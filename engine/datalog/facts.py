@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 
 from ..problems import Problem
 from .declarations import PredicateSig
 from .errors import InvalidFacts, fact_problem
-from .values import check_value, format_date, to_internal
+from .values import check_value, format_date, parse_date, to_internal
 
 
 def internal_facts(
@@ -49,6 +50,7 @@ def internal_facts(
             continue
         types = sig.arg_types if len(sig.arg_types) == sig.arity else (None,) * sig.arity
         converted: set[tuple] = set()
+        convert = _row_converter(types)
         rows = facts[name]
         if isinstance(rows, str | bytes) or not isinstance(rows, Iterable):
             problems.append(
@@ -75,6 +77,10 @@ def internal_facts(
                     )
                 )
                 continue
+            fast = convert(row)
+            if fast is not None:
+                converted.add(fast)
+                continue
             bad = False
             for j, (value, arg_type) in enumerate(zip(row, types, strict=True)):
                 why = check_value(value, arg_type)
@@ -99,6 +105,37 @@ def internal_facts(
     if problems:
         raise InvalidFacts(problems)
     return result
+
+
+_PLAIN = {"symbol": (str,), "string": (str,), "integer": (int,), None: (str, int)}
+
+
+def _row_converter(types: tuple):
+    """A fast check-and-convert of one row: the internal tuple, or None when some value is not
+    plainly acceptable (the slow path then says exactly what is wrong)."""
+    dates = tuple(j for j, t in enumerate(types) if t == "date")
+    allowed = tuple(_PLAIN.get(t, (str,)) for t in types)
+
+    def convert(row) -> tuple | None:
+        for value, kinds in zip(row, allowed, strict=True):
+            if type(value) not in kinds:
+                return None
+        if not dates:
+            return tuple(row)
+        out = list(row)
+        for j in dates:
+            day = _day(row[j])
+            if day is None:
+                return None
+            out[j] = day
+        return tuple(out)
+
+    return convert
+
+
+@functools.lru_cache(maxsize=65536)
+def _day(text: str) -> int | None:
+    return parse_date(text)
 
 
 def _shape(sig: PredicateSig) -> str:

@@ -23,18 +23,30 @@ from .joins import Deadline, Pipeline, Store, compile_body, run
 from .plan import Plan, RulePlan
 from .result import Result
 
-_PIPELINES: dict[str, dict[tuple[int, int], Pipeline]] = {}
 
+class Compiled:
+    """A program's bodies compiled for evaluation, and its rules grouped by component."""
 
-def pipelines(plan: Plan) -> dict[tuple[int, int], Pipeline]:
-    """(rule index, delta position or -1) → compiled body, once per program."""
-    found = _PIPELINES.get(plan.fingerprint)
-    if found is None:
-        found = {}
+    def __init__(self, plan: Plan):
+        self.bodies: dict[tuple[int, int], Pipeline] = {}
         for rule in plan.rules:
             for variant in rule.recursive_positions or (-1,):
-                found[(rule.index, variant)] = compile_body(rule, delta_at=variant)
-        _PIPELINES[plan.fingerprint] = found
+                self.bodies[(rule.index, variant)] = compile_body(rule, delta_at=variant)
+        self.exit_rules: list[list[RulePlan]] = [[] for _ in plan.components]
+        self.recursive_rules: list[list[RulePlan]] = [[] for _ in plan.components]
+        for rule in plan.rules:
+            group = self.recursive_rules if rule.recursive_positions else self.exit_rules
+            group[rule.component].append(rule)
+
+
+_COMPILED: dict[str, Compiled] = {}
+
+
+def compiled_for(plan: Plan) -> Compiled:
+    """Compiled once per program (keyed by the plan's fingerprint), then reused by every case."""
+    found = _COMPILED.get(plan.fingerprint)
+    if found is None:
+        found = _COMPILED[plan.fingerprint] = Compiled(plan)
     return found
 
 
@@ -46,7 +58,7 @@ def evaluate(
     relations = {name: set(facts.get(name, ())) for name in plan.inputs}
     store = Store(relations)
     result = Result(plan, relations, store=store)
-    compiled = pipelines(plan)
+    compiled = compiled_for(plan)
     for k, component in enumerate(plan.components):
         if k not in needed:
             continue
@@ -60,17 +72,19 @@ def evaluate(
     return result
 
 
-def _component(plan: Plan, compiled, store: Store, result: Result, k: int, deadline) -> None:
-    rules = plan.rules_of(k)
+def _component(
+    plan: Plan, compiled: Compiled, store: Store, result: Result, k: int, deadline
+) -> None:
+    recursive_component = k in plan.recursive_components
     for name in plan.components[k]:
         store.relations[name] = set()
-        result.rank[name] = {}
+        if recursive_component:
+            result.rank[name] = {}
     fresh: dict[str, set[tuple]] = {}
-    for rule in rules:
-        if not rule.recursive_positions:
-            _collect(rule, compiled[(rule.index, -1)], store, deadline, fresh, None)
+    for rule in compiled.exit_rules[k]:
+        _collect(rule, compiled.bodies[(rule.index, -1)], store, deadline, fresh, None)
     delta = _close_round(store, result, fresh, 0)
-    recursive = [r for r in rules if r.recursive_positions]
+    recursive = compiled.recursive_rules[k]
     round_no = 0
     while delta and recursive:
         round_no += 1
@@ -79,7 +93,14 @@ def _component(plan: Plan, compiled, store: Store, result: Result, k: int, deadl
             for position in rule.recursive_positions:
                 tuples = delta.get(rule.positives[position][0])
                 if tuples:
-                    _collect(rule, compiled[(rule.index, position)], store, deadline, fresh, tuples)
+                    _collect(
+                        rule,
+                        compiled.bodies[(rule.index, position)],
+                        store,
+                        deadline,
+                        fresh,
+                        tuples,
+                    )
         delta = _close_round(store, result, fresh, round_no)
 
 
@@ -101,6 +122,8 @@ def _close_round(
     store: Store, result: Result, fresh: dict[str, set[tuple]], round_no: int
 ) -> dict[str, set[tuple]]:
     for pred, tuples in fresh.items():
-        result.rank[pred].update(dict.fromkeys(tuples, round_no))
+        ranks = result.rank.get(pred)
+        if ranks is not None:
+            ranks.update(dict.fromkeys(tuples, round_no))
         store.extend(pred, tuples)
     return fresh

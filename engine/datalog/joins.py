@@ -59,11 +59,12 @@ class Deadline:
 
 # --- relations and their indexes --------------------------------------------------------------
 
-# An index spec: (predicate, constant positions+values, equal position pairs, key positions,
-# extension positions). The index maps the values at the key positions (a bare value for one key
-# position, a tuple otherwise) to the set (an insertion-ordered dict) of the values at the
-# extension positions, over the tuples that carry the constants and the equalities.
-IndexSpec = tuple[str, tuple, tuple, tuple, tuple]
+# An index spec: (predicate, equal position pairs, key positions, extension positions). The index
+# maps the values at the key positions (a bare value for one key position, a tuple otherwise) to
+# the set (an insertion-ordered dict) of the values at the extension positions, over the tuples
+# whose values at each equal pair agree. Constants of an atom are looked up as key values, so all
+# rules that read e.g. ``param(name, V)`` with different names share one index.
+IndexSpec = tuple[str, tuple, tuple, tuple]
 
 
 class Store:
@@ -107,17 +108,39 @@ class Store:
 
 
 def _fill(index: dict, spec: IndexSpec, tuples: Iterable[tuple]) -> None:
-    _pred, consts, equal, key, ext = spec
+    _pred, equal, key, ext = spec
+    if equal:
+        tuples = [t for t in tuples if all(t[a] == t[b] for a, b in equal)]
+    key_of, ext_of = _getters(spec)
+    get = index.get
     for t in tuples:
-        if consts and any(t[p] != v or type(t[p]) is not type(v) for p, v in consts):
-            continue
-        if equal and any(t[a] != t[b] for a, b in equal):
-            continue
-        k = t[key[0]] if len(key) == 1 else tuple(t[p] for p in key)
-        bucket = index.get(k)
+        k = key_of(t)
+        bucket = get(k)
         if bucket is None:
             bucket = index[k] = {}
-        bucket[tuple(t[p] for p in ext)] = None
+        bucket[ext_of(t)] = None
+
+
+_GETTERS: dict[IndexSpec, tuple] = {}
+
+
+def _getters(spec: IndexSpec) -> tuple:
+    """Functions from a tuple to its index key (a bare value for one key position) and to its
+    extension (always a tuple), built once per spec."""
+    found = _GETTERS.get(spec)
+    if found is None:
+        _pred, _equal, key, ext = spec
+        found = _GETTERS[spec] = (_picker(key, bare=True), _picker(ext, bare=False))
+    return found
+
+
+def _picker(positions: tuple, *, bare: bool) -> Callable[[tuple], object]:
+    if not positions:
+        return lambda t: ()
+    if len(positions) == 1:
+        (p,) = positions
+        return operator.itemgetter(p) if bare else (lambda t: (t[p],))
+    return operator.itemgetter(*positions)
 
 
 # --- compiling a body -------------------------------------------------------------------------
@@ -160,15 +183,15 @@ def compile_body(
     later_reads = _later_reads(rule, order)
     for k, i in enumerate(order):
         pred, terms = positives[i]
-        if k == 0 and not layout:
+        has_const = any(kind == "const" for kind, _v in terms)
+        if k == 0 and not layout and (i == delta_at or not has_const):
             first = i
             first_from_delta = i == delta_at
             layout = _new_vars(terms, set())
             steps.append(("scan", _scan_filter(terms)))
         else:
-            spec, new = _lookup_spec(pred, terms, layout)
-            key_slots = tuple(layout.index(v) for v in _key_vars(terms, layout))
-            steps.append(("join", (spec, key_slots, i == delta_at)))
+            spec, new, key = _lookup_spec(pred, terms, layout)
+            steps.append(("join", (spec, key)))
             layout = layout + new
         live = later_reads[k] | keep_vars
         if any(v not in live for v in layout):
@@ -246,14 +269,6 @@ def _new_vars(terms, bound: set[str]) -> list[str]:
     return out
 
 
-def _key_vars(terms, layout: list[str]) -> list[str]:
-    out: list[str] = []
-    for kind, v in terms:
-        if kind != "const" and v in layout and v not in out:
-            out.append(v)
-    return out
-
-
 def _scan_filter(terms) -> tuple:
     """Constants, repeated variables and the projection of a first atom scanned whole."""
     consts = tuple((p, v) for p, (kind, v) in enumerate(terms) if kind == "const")
@@ -269,22 +284,41 @@ def _scan_filter(terms) -> tuple:
     return consts, tuple(equal), tuple(first_at.values())
 
 
-def _lookup_spec(pred: str, terms, layout: list[str]) -> tuple[IndexSpec, list[str]]:
-    consts = tuple((p, v) for p, (kind, v) in enumerate(terms) if kind == "const")
+def _lookup_spec(pred: str, terms, layout: list[str]) -> tuple[IndexSpec, list[str], tuple]:
+    """The index an atom is looked up in, its new variables, and how to build the key from a row:
+    ``("fixed", key)`` (constants only), ``("slot", i)``, ``("slots", getter)`` or
+    ``("mixed", parts)`` with parts ``(is_slot, slot or constant)`` in key order."""
     key_at: dict[str, int] = {}
     new_at: dict[str, int] = {}
+    key_positions: list[int] = []
+    parts: list[tuple[bool, object]] = []
     equal = []
     for p, (kind, v) in enumerate(terms):
         if kind == "const":
+            key_positions.append(p)
+            parts.append((False, v))
             continue
         seen = key_at if v in layout else new_at
         if v in seen:
             equal.append((seen[v], p))
-        else:
-            seen[v] = p
-    key = tuple(key_at.values())
-    ext = tuple(new_at.values())
-    return (pred, consts, tuple(equal), key, ext), list(new_at)
+            continue
+        seen[v] = p
+        if seen is key_at:
+            key_positions.append(p)
+            parts.append((True, layout.index(v)))
+    spec = (pred, tuple(equal), tuple(key_positions), tuple(new_at.values()))
+    return spec, list(new_at), _key_builder(parts)
+
+
+def _key_builder(parts: list[tuple[bool, object]]) -> tuple:
+    if all(not is_slot for is_slot, _x in parts):
+        values = tuple(x for _s, x in parts)
+        return ("fixed", values[0] if len(values) == 1 else values)
+    if len(parts) == 1:
+        return ("slot", parts[0][1])
+    if all(is_slot for is_slot, _x in parts):
+        return ("slots", operator.itemgetter(*(x for _s, x in parts)))
+    return ("mixed", tuple(parts))
 
 
 def _slot(term: PlanTerm, layout: list[str]) -> tuple[bool, object]:
@@ -303,8 +337,19 @@ def _head_builder(terms, layout: list[str]) -> Callable[[tuple], tuple]:
         if not slots:
             return lambda row: ()
         return operator.itemgetter(*slots)
-    parts = [(True, layout.index(v)) if kind != "const" else (False, v) for kind, v in terms]
-    return lambda row: tuple(row[x] if is_slot else x for is_slot, x in parts)
+    # constants are appended to the row so that one itemgetter builds the head
+    consts = tuple(v for kind, v in terms if kind == "const")
+    picks, c = [], len(layout)
+    for kind, v in terms:
+        if kind == "const":
+            picks.append(c)
+            c += 1
+        else:
+            picks.append(layout.index(v))
+    if len(picks) == 1:
+        return lambda row: consts
+    get = operator.itemgetter(*picks)
+    return lambda row: get(row + consts)
 
 
 def _identity(row: tuple) -> tuple:
@@ -363,7 +408,7 @@ def _push(rows, steps, k: int, store: Store, rule: RulePlan, deadline, out: set)
 def _scan(source: Iterable[tuple], consts, equal, proj) -> list[tuple]:
     rows = source
     if consts:
-        rows = [t for t in rows if all(t[p] == v and type(t[p]) is type(v) for p, v in consts)]
+        rows = [t for t in rows if all(t[p] == v for p, v in consts)]
     if equal:
         rows = [t for t in rows if all(t[a] == t[b] for a, b in equal)]
     arity = None
@@ -384,17 +429,21 @@ def _scan(source: Iterable[tuple], consts, equal, proj) -> list[tuple]:
 
 
 def _join(rows: list[tuple], payload, store: Store, rule: RulePlan) -> list[tuple]:
-    spec, key_slots, _from_delta = payload
+    spec, (mode, how) = payload
     index = store.index(spec)
+    if mode == "fixed":
+        bucket = index.get(how, _EMPTY)
+        return [r + e for r in rows for e in bucket] if bucket else []
     get = index.get
-    if not key_slots:
-        bucket = get((), _EMPTY)
-        return [r + e for r in rows for e in bucket]
-    if len(key_slots) == 1:
-        (s,) = key_slots
-        return [r + e for r in rows for e in get(r[s], _EMPTY)]
-    key = operator.itemgetter(*key_slots)
-    return [r + e for r in rows for e in get(key(r), _EMPTY)]
+    if mode == "slot":
+        return [r + e for r in rows for e in get(r[how], _EMPTY)]
+    if mode == "slots":
+        return [r + e for r in rows for e in get(how(r), _EMPTY)]
+    return [
+        r + e
+        for r in rows
+        for e in get(tuple(r[x] if is_slot else x for is_slot, x in how), _EMPTY)
+    ]
 
 
 def _project(rows: list[tuple], slots, store: Store, rule: RulePlan) -> list[tuple]:

@@ -6,9 +6,10 @@ import multiprocessing
 from collections.abc import Iterable, Iterator, Mapping
 
 from ..problems import Problem, ProblemsError
-from . import fixpoint, pydatalog_backend
+from . import batch, fixpoint, pydatalog_backend
 from .checks import analyse
 from .declarations import PredicateSig, RuleSource
+from .errors import InvalidFacts
 from .facts import internal_facts
 from .model import Model
 from .parser import parse_rules
@@ -20,6 +21,7 @@ from .syntax import Negated, Positive, Rule
 # hold them to it (and to clingo). See engine/datalog/README.md, "Two evaluators".
 BACKENDS = {"native": fixpoint.evaluate, "pydatalog": pydatalog_backend.evaluate}
 DEFAULT_BACKEND = "native"
+BATCH_SIZE = 200  # cases per joint evaluation in evaluate_batch (docs/engine/performance.md)
 
 # codes whose findings may be mere echoes of a clause that failed to parse
 _CASCADING = {"undefined-derived", "unused-input"}
@@ -173,35 +175,82 @@ class Program:
         workers: int = 1,
         time_limit: float = 10.0,
         backend: str | None = None,
+        batch_size: int = BATCH_SIZE,
     ) -> Iterator[Model]:
         """Evaluate many cases, yielding models in the order of ``cases``.
 
-        ``workers > 1`` uses that many worker processes (``forkserver`` where available, else
-        ``spawn``): evaluation holds the GIL, so threads would not run cases in parallel. A case
-        that fails
-        raises its exception when its turn comes.
+        Cases are evaluated ``batch_size`` at a time in one joint evaluation (``batch.py``: the
+        program with a case argument; each case still sees only its own facts), which divides
+        the per-rule cost among them. ``workers > 1`` spreads the batches over that many worker
+        processes (``forkserver`` where available, else ``spawn``): evaluation holds the GIL, so
+        threads would not run cases in parallel. A case that fails (invalid facts, time limit,
+        run-time error) raises its exception when its turn comes; the other cases of its batch
+        are unaffected.
         """
         outputs = None if outputs is None else list(outputs)
-        _backend(backend)
-        backend = backend or DEFAULT_BACKEND
+        self._needed(outputs)  # unknown outputs fail now, not in a worker
+        name = backend or DEFAULT_BACKEND
+        _backend(name)
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, not {batch_size}")
         if workers <= 1:
-            for case in cases:
-                yield self.evaluate(case, outputs=outputs, time_limit=time_limit, backend=backend)
+            for chunk in _chunks(cases, batch_size, plain=False):
+                for outcome in _evaluate_chunk(self, chunk, outputs, time_limit, name):
+                    if isinstance(outcome, Exception):
+                        raise outcome
+                    yield Model(self, outcome)
             return
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-        plain = ({name: [tuple(t) for t in rows] for name, rows in case.items()} for case in cases)
+        jobs = (
+            (chunk, outputs, time_limit, name) for chunk in _chunks(cases, batch_size, plain=True)
+        )
         with context.Pool(
             workers, initializer=_worker_init, initargs=(self.sources, self.vocabulary, self.name)
         ) as pool:
-            for status, payload in pool.imap(
-                _worker_evaluate,
-                ((case, outputs, time_limit, backend) for case in plain),
-                chunksize=8,
-            ):
-                if status == "error":
-                    raise payload
-                yield Model(self, payload)
+            for outcomes in pool.imap(_worker_evaluate, jobs, chunksize=1):
+                for outcome in outcomes:
+                    if isinstance(outcome, Exception):
+                        raise outcome
+                    yield Model(self, outcome.attach(self.plan))
+
+
+def _chunks(cases, size: int, *, plain: bool) -> Iterator[list]:
+    """Lists of ``size`` cases; ``plain``: as lists of tuples, for sending to a process."""
+    chunk: list = []
+    for case in cases:
+        if plain and isinstance(case, Mapping):
+            case = {name: [tuple(t) for t in rows] for name, rows in case.items()}
+        chunk.append(case)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _evaluate_chunk(program: Program, chunk: list, outputs, time_limit: float, backend: str):
+    """One result or exception per case of ``chunk``, in order."""
+    outcomes: list = [None] * len(chunk)
+    valid: list[int] = []
+    converted = []
+    for i, case in enumerate(chunk):
+        try:
+            converted.append(internal_facts(case, program.predicates))
+            valid.append(i)
+        except InvalidFacts as error:
+            outcomes[i] = error
+    results = batch.evaluate_cases(
+        BACKENDS[backend],
+        program.plan,
+        converted,
+        program._needed(outputs),
+        program=program.name,
+        time_limit=time_limit,
+    )
+    for i, result in zip(valid, results, strict=True):
+        outcomes[i] = result
+    return outcomes
 
 
 def _backend(name: str | None):
@@ -228,18 +277,10 @@ def _worker_init(sources, vocabulary, name) -> None:
 
 
 def _worker_evaluate(job):
-    case, outputs, time_limit, backend = job
+    chunk, outputs, time_limit, backend = job
     program = _WORKER_PROGRAM
     assert program is not None
     try:
-        internal = internal_facts(case, program.predicates)
-        result = BACKENDS[backend](
-            program.plan,
-            internal,
-            program._needed(outputs),
-            program=program.name,
-            time_limit=time_limit,
-        )
-    except Exception as error:  # sent back to the parent, raised there in case order
-        return "error", error
-    return "ok", result
+        return _evaluate_chunk(program, chunk, outputs, time_limit, backend)
+    except Exception as error:  # sent back to the parent and raised there, in case order
+        return [error] * len(chunk)

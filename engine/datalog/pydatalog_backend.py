@@ -215,7 +215,8 @@ def _component(plan, loaded, store, result, k, deadline, program, time_limit) ->
     rules = plan.rules_of(k)
     for name in plan.components[k]:
         result.relations[name] = set()
-        result.rank[name] = {}
+        if k in plan.recursive_components:
+            result.rank[name] = {}
     exit_rules = [r for r in rules if not r.recursive_positions]
     recursive_rules = [r for r in rules if r.recursive_positions]
     delta: dict[str, set[tuple]] = {}
@@ -247,7 +248,9 @@ def _new(
     if head in result.relations[pred]:
         return
     result.relations[pred].add(head)
-    result.rank[pred][head] = round_no
+    ranks = result.rank.get(pred)
+    if ranks is not None:
+        ranks[head] = round_no
     delta.setdefault(pred, set()).add(head)
 
 

@@ -19,16 +19,27 @@ class Result:
 
     plan: Plan
     relations: dict[str, set[tuple]] = field(default_factory=dict)
-    # derived predicate → tuple → the round of its component's fixpoint that first derived it
+    # predicate of a recursive component → tuple → the round of the component's fixpoint that
+    # first derived it (the other derived tuples are all of round 0)
     rank: dict[str, dict[tuple, int]] = field(default_factory=dict)
     # derived predicates computed (all, unless ``outputs`` limited the evaluation)
     evaluated: set[str] = field(default_factory=set)
     store: Store | None = None  # indexes built while evaluating, reused by explanations
 
     def __getstate__(self) -> dict:
+        # Between processes only the relations travel: the receiver holds the same program and
+        # reattaches its plan (``attach``); indexes are rebuilt on demand.
         state = dict(self.__dict__)
-        state["store"] = None  # rebuilt on demand; never shipped between processes
+        state["store"] = None
+        state["plan"] = None
         return state
+
+    def attach(self, plan: Plan) -> Result:
+        if self.plan is None:
+            self.plan = plan
+        elif self.plan.fingerprint != plan.fingerprint:
+            raise ValueError("this result was computed by another program")
+        return self
 
     def body_rows(self, rule_index: int, head: tuple | None = None) -> list[tuple]:
         """Every binding of the rule's body columns (``RulePlan.columns``) that holds in the model,

@@ -1,0 +1,130 @@
+"""Many cases in one evaluation: the program rewritten with a case argument on every atom.
+
+Evaluating a case costs a few microseconds per rule whatever the case holds (235 rules for the
+real policy), and a case of ~100 facts does little work per rule. ``case_plan`` rewrites the plan
+so that every predicate carries the case's number as an extra first argument and every rule joins
+on it: one evaluation then computes a few hundred cases at once, each rule runs once for all of
+them, and the per-case results are split off afterwards (measured: docs/engine/performance.md).
+
+Rules never see each other's cases: every atom of a rewritten body, negated ones included, shares
+the case variable, so a tuple of case 3 is only ever derived from tuples of case 3, and a negation
+in case 3 only asks about case 3. A rule with no positive atom (a fact, or a body of comparisons
+and negations only) reads the ``_cases`` input (one tuple per case) so that it still holds once
+per case. Names cannot clash with the program's: predicates of the language start with a lower-case
+letter (``_cases`` cannot be written), and ``_#case`` is no variable the grammar accepts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+
+from .errors import EvaluationError, EvaluationTimeout
+from .plan import Plan, PlanAtom, RulePlan
+from .result import Result
+
+CASES = "_cases"
+CASE_VAR = ("var", "_#case")
+
+_PLANS: dict[str, Plan] = {}
+
+
+def case_plan(plan: Plan) -> Plan:
+    """``plan`` with the case argument added (memoised per program)."""
+    found = _PLANS.get(plan.fingerprint)
+    if found is None:
+        rules = tuple(_rule(rule) for rule in plan.rules)
+        arities = tuple(sorted([(name, arity + 1) for name, arity in plan.arities] + [(CASES, 1)]))
+        inputs = tuple(sorted([*plan.inputs, CASES]))
+        body = repr(("batched", arities, inputs, plan.components, rules))
+        found = Plan(
+            arities,
+            inputs,
+            plan.components,
+            plan.recursive_components,
+            rules,
+            hashlib.sha256(body.encode("utf-8")).hexdigest()[:16],
+        )
+        _PLANS[plan.fingerprint] = found
+    return found
+
+
+def _atom(atom: PlanAtom) -> PlanAtom:
+    pred, terms = atom
+    return (pred, (CASE_VAR, *terms))
+
+
+def _rule(rule: RulePlan) -> RulePlan:
+    positives = tuple(_atom(a) for a in rule.positives) or ((CASES, (CASE_VAR,)),)
+    return replace(
+        rule,
+        head=_atom(rule.head),
+        columns=(CASE_VAR[1], *rule.columns),
+        positives=positives,
+        negations=tuple(_atom(a) for a in rule.negations),
+    )
+
+
+def evaluate_cases(
+    evaluate,
+    plan: Plan,
+    cases: list[dict[str, set[tuple]]],
+    needed: set[int],
+    *,
+    program: str,
+    time_limit: float,
+) -> list[Result | Exception]:
+    """One result (or the exception of that case) per case, in order.
+
+    ``evaluate`` is a backend's single-case function; it runs the rewritten plan once over all
+    cases. The batch gets ``time_limit`` per case in all; if it runs out, or meets a run-time
+    error, the cases are evaluated one by one, so that only the case at fault fails, with its own
+    limit and its own message.
+    """
+    if not cases:
+        return []
+    if len(cases) == 1:
+        return [_single(evaluate, plan, cases[0], needed, program, time_limit)]
+    merged: dict[str, set[tuple]] = {CASES: {(i,) for i in range(len(cases))}}
+    for i, facts in enumerate(cases):
+        for name, tuples in facts.items():
+            target = merged.setdefault(name, set())
+            target.update((i, *t) for t in tuples)
+    try:
+        big = evaluate(
+            case_plan(plan), merged, needed, program=program, time_limit=time_limit * len(cases)
+        )
+    except (EvaluationTimeout, EvaluationError):
+        return [_single(evaluate, plan, facts, needed, program, time_limit) for facts in cases]
+    return _split(plan, big, cases)
+
+
+def _single(evaluate, plan, facts, needed, program, time_limit) -> Result | Exception:
+    try:
+        return evaluate(plan, facts, needed, program=program, time_limit=time_limit)
+    except (EvaluationTimeout, EvaluationError) as error:
+        return error
+
+
+def _split(plan: Plan, big: Result, cases: list[dict[str, set[tuple]]]) -> list[Result]:
+    results = []
+    for facts in cases:
+        result = Result(plan)
+        for name in plan.inputs:
+            result.relations[name] = set(facts.get(name, ()))
+        result.evaluated = set(big.evaluated)
+        results.append(result)
+    for name in big.evaluated:
+        parts: list[set[tuple]] = [set() for _ in cases]
+        adders = [part.add for part in parts]
+        for t in big.relations[name]:
+            adders[t[0]](t[1:])
+        for result, part in zip(results, parts, strict=True):
+            result.relations[name] = part
+    for name, ranks in big.rank.items():
+        split: list[dict[tuple, int]] = [{} for _ in cases]
+        for t, r in ranks.items():
+            split[t[0]][t[1:]] = r
+        for result, part in zip(results, split, strict=True):
+            result.rank[name] = part
+    return results
