@@ -176,7 +176,8 @@ class Program:
         time_limit: float = 10.0,
         backend: str | None = None,
         batch_size: int = BATCH_SIZE,
-    ) -> Iterator[Model]:
+        on_error: str = "raise",
+    ) -> Iterator[Model | Exception]:
         """Evaluate many cases, yielding models in the order of ``cases``.
 
         Cases are evaluated ``batch_size`` at a time in one joint evaluation (``batch.py``: the
@@ -184,9 +185,13 @@ class Program:
         the per-rule cost among them. ``workers > 1`` spreads the batches over that many worker
         processes (``forkserver`` where available, else ``spawn``): evaluation holds the GIL, so
         threads would not run cases in parallel. A case that fails (invalid facts, time limit,
-        run-time error) raises its exception when its turn comes; the other cases of its batch
-        are unaffected.
+        run-time error) fails alone, never the other cases of its batch: with
+        ``on_error="raise"`` its exception is raised when its turn comes (which ends the
+        iteration); with ``on_error="yield"`` the exception is yielded in its place and the
+        iteration goes on.
         """
+        if on_error not in ("raise", "yield"):
+            raise ValueError(f"on_error must be 'raise' or 'yield', not {on_error!r}")
         outputs = None if outputs is None else list(outputs)
         self._needed(outputs)  # unknown outputs fail now, not in a worker
         name = backend or DEFAULT_BACKEND
@@ -197,8 +202,11 @@ class Program:
             for chunk in _chunks(cases, batch_size, plain=False):
                 for outcome in _evaluate_chunk(self, chunk, outputs, time_limit, name):
                     if isinstance(outcome, Exception):
-                        raise outcome
-                    yield Model(self, outcome)
+                        if on_error == "raise":
+                            raise outcome
+                        yield outcome
+                    else:
+                        yield Model(self, outcome)
             return
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
@@ -211,8 +219,11 @@ class Program:
             for outcomes in pool.imap(_worker_evaluate, jobs, chunksize=1):
                 for outcome in outcomes:
                     if isinstance(outcome, Exception):
-                        raise outcome
-                    yield Model(self, outcome.attach(self.plan))
+                        if on_error == "raise":
+                            raise outcome
+                        yield outcome
+                    else:
+                        yield Model(self, outcome.attach(self.plan))
 
 
 def _chunks(cases, size: int, *, plain: bool) -> Iterator[list]:

@@ -147,3 +147,93 @@ def test_a_failing_case_in_a_parallel_batch_raises_when_its_turn_comes():
     assert_matches(next(batch), cases[0])
     with pytest.raises(InvalidFacts):
         next(batch)
+
+
+# --- batches: many cases in one joint evaluation (engine/datalog/batch.py) ----------------------
+
+SHARED = (
+    *RULES,
+    "origin(start).",  # a fact: holds once in every case
+    "alone :- not link(_, _).",  # no positive atom: must be decided per case
+    "self_loop(X) :- link(X, X).",
+    "marked(X, yes) :- node(X), label(X, a).",
+)
+
+
+def shared_case(seed: int) -> dict:
+    """Cases over the same few constants, so that a leak between cases would show."""
+    rnd = random.Random(seed)
+    nodes = ["a", "b", "c", "d"][: rnd.randint(1, 4)]
+    return {
+        "node": [(n,) for n in nodes],
+        "link": [(rnd.choice(nodes), rnd.choice(nodes)) for _ in range(rnd.randint(0, 4))],
+        "label": [(rnd.choice(nodes), rnd.choice(["a", "b", "hidden"])) for _ in range(2)],
+    }
+
+
+@pytest.mark.parametrize("batch_size", [1, 3, 200])
+def test_a_batch_evaluated_jointly_gives_each_case_exactly_its_model_alone(batch_size):
+    compiled = program(*SHARED)
+    cases = [shared_case(i) for i in range(60)] + [{"node": [], "link": [], "label": []}]
+    alone = [compiled.evaluate(case).to_dict() for case in cases]
+    batched = compiled.evaluate_batch(cases, batch_size=batch_size)
+    for i, (want, model) in enumerate(zip(alone, batched, strict=True)):
+        assert model.to_dict() == want, i
+        assert_matches(model, cases[i])
+        assert model.holds("origin", ("start",))
+        assert model.holds("alone", ()) == (not cases[i].get("link"))
+
+
+def test_explanations_of_a_jointly_evaluated_case_cite_only_its_own_facts():
+    compiled = program(*SHARED)
+    first = {"node": [("a",), ("b",)], "link": [("a", "b")], "label": []}
+    second = {"node": [("a",), ("b",)], "link": [("b", "a")], "label": []}
+    models = list(compiled.evaluate_batch([first, second], batch_size=2))
+    assert models[0].explain("reach", ("a", "b")).to_dict()["conditions"][0]["args"] == ["a", "b"]
+    assert not models[1].holds("reach", ("a", "b"))
+    assert models[1].why_not("reach", ("a", "b"))
+    assert models[1].explain("reach", ("b", "a")).render() == compiled.evaluate(second).explain(
+        "reach", ("b", "a")
+    ).render()
+
+
+def test_a_case_that_runs_out_of_time_in_a_batch_fails_alone():
+    compiled = program(*RULES, "triple(A, B, C) :- num(A), num(B), num(C).")
+    slow = {"num": [(i,) for i in range(200)]}  # 8 million bindings
+    cases = [random_case(1), slow, random_case(2)]
+    first, failed, third = compiled.evaluate_batch(
+        cases, time_limit=0.3, batch_size=3, on_error="yield"
+    )
+    assert_matches(first, cases[0])
+    assert isinstance(failed, EvaluationTimeout)
+    assert_matches(third, cases[2])
+    with pytest.raises(EvaluationTimeout):  # the default: raised when its turn comes
+        list(compiled.evaluate_batch(cases, time_limit=0.3, batch_size=3))
+
+
+def test_a_case_whose_comparison_meets_mixed_types_in_a_batch_fails_alone():
+    compiled = program(*RULES, "big(X) :- num(X), X > 2.")
+    cases = [{"num": [(5,)]}, {"num": [("a",), (3,)]}, {"num": [(1,), (4,)]}]
+    first, failed, third = compiled.evaluate_batch(cases, batch_size=3, on_error="yield")
+    assert first.tuples("big") == {(5,)}
+    assert isinstance(failed, EvaluationError) and failed.rule_id == "r4"
+    assert third.tuples("big") == {(4,)}
+
+
+def test_a_case_with_invalid_facts_in_a_parallel_batch_fails_alone_and_the_rest_go_on():
+    compiled = program(*RULES)
+    cases = [random_case(1), {"nodee": [("x",)]}, random_case(2)]
+    first, failed, third = compiled.evaluate_batch(cases, workers=2, on_error="yield")
+    assert_matches(first, cases[0])
+    assert isinstance(failed, InvalidFacts) and "nodee" in str(failed)
+    assert_matches(third, cases[2])
+
+
+def test_a_batch_refuses_bad_settings_and_an_unknown_output_before_any_work():
+    compiled = program(*RULES)
+    with pytest.raises(ValueError, match="on_error"):
+        next(compiled.evaluate_batch([{}], on_error="ignore"))
+    with pytest.raises(ValueError, match="batch_size"):
+        next(compiled.evaluate_batch([{}], batch_size=0))
+    with pytest.raises(KeyError, match="nowhere"):
+        next(compiled.evaluate_batch([{}], outputs=["nowhere"]))

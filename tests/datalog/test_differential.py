@@ -120,16 +120,29 @@ def _rule(draw, head: str, arity: int, stratum: int, preds, domain):
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(stratified_programs())
-def test_our_engine_and_clingo_give_the_same_model_for_every_derived_predicate(example):
+def test_both_evaluators_alone_and_in_a_batch_give_clingos_model_for_every_derived_predicate(
+    example,
+):
     clauses, facts, derived = example
     text = "\n".join(render_clause(c) for c in clauses)
     program = compile_program([RuleSource("generated", text)])
-    model = program.evaluate(_known(program, facts), time_limit=30.0)
+    known = _known(program, facts)
     reference = clingo_reference.solve(clauses, facts)
+    without_facts = clingo_reference.solve(clauses, {})
+    models = {
+        "native": program.evaluate(known, time_limit=30.0),
+        "pydatalog": program.evaluate(known, time_limit=30.0, backend="pydatalog"),
+    }
+    # the same case jointly with an empty one and itself (engine/datalog/batch.py)
+    models["batch[0]"], empty, models["batch[2]"] = program.evaluate_batch(
+        [known, {}, known], batch_size=3, time_limit=30.0
+    )
     for pred in derived:
-        assert model.tuples(pred) == reference.get(pred, set()), (
-            f"{pred} differs for:\n{text}\n{facts}"
-        )
+        for evaluator, model in models.items():
+            assert model.tuples(pred) == reference.get(pred, set()), (
+                f"{pred} differs ({evaluator}) for:\n{text}\n{facts}"
+            )
+        assert empty.tuples(pred) == without_facts.get(pred, set()), f"{pred}, no facts:\n{text}"
 
 
 @settings(
