@@ -19,7 +19,7 @@ tests hold both to the same models.
 from __future__ import annotations
 
 from .errors import EvaluationError
-from .joins import Deadline, Pipeline, Store, compile_body, run
+from .joins import Deadline, Pipeline, Store, compile_body, identity, run
 from .plan import Plan, RulePlan
 from .result import Result
 
@@ -111,11 +111,11 @@ def _collect(
     deadline.check()
     rows = run(pipeline, store, deadline, delta=delta if delta is not None else ())
     pred = rule.head[0]
-    known = store.relations[pred]
-    head = pipeline.head
-    new = {h for h in map(head, rows) if h not in known}
-    if new:
-        fresh.setdefault(pred, set()).update(new)
+    if pipeline.head is not identity:
+        rows = set(map(pipeline.head, rows))
+    rows -= store.relations[pred]
+    if rows:
+        fresh.setdefault(pred, set()).update(rows)
 
 
 def _close_round(

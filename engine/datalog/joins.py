@@ -181,23 +181,28 @@ def compile_body(
     first = None
     first_from_delta = False
     later_reads = _later_reads(rule, order)
+    last = len(order) - 1
+    tail = bool(rule.comparisons or rule.negations)
     for k, i in enumerate(order):
         pred, terms = positives[i]
+        live = later_reads[k] | keep_vars
         has_const = any(kind == "const" for kind, _v in terms)
         if k == 0 and not layout and (i == delta_at or not has_const):
             first = i
             first_from_delta = i == delta_at
-            layout = _new_vars(terms, set())
-            steps.append(("scan", _scan_filter(terms)))
-        else:
-            spec, new, key = _lookup_spec(pred, terms, layout)
-            steps.append(("join", (spec, key)))
-            layout = layout + new
-        live = later_reads[k] | keep_vars
-        if any(v not in live for v in layout):
-            kept = [v for v in layout if v in live]
-            steps.append(("project", tuple(layout.index(v) for v in kept)))
-            layout = kept
+            consts, equal, first_at = _scan_filter(terms)
+            layout = [v for v in first_at if v in live]
+            steps.append(("scan", (consts, equal, tuple(first_at[v] for v in layout))))
+            continue
+        spec, new, key = _lookup_spec(pred, terms, layout, live)
+        kept = [v for v in layout if v in live]
+        keep_row = (
+            None if kept == layout else _picker(tuple(layout.index(v) for v in kept), bare=False)
+        )
+        # rows that lost a column may repeat: deduplicate, unless the final set does it anyway
+        dedupe = keep_row is not None and (k < last or tail)
+        steps.append(("join", (spec, key, keep_row, dedupe)))
+        layout = kept + new
     for op, left, right in rule.comparisons:
         steps.append(("compare", (_OPS[op], op, _slot(left, layout), _slot(right, layout))))
     for pred, terms in rule.negations:
@@ -270,7 +275,8 @@ def _new_vars(terms, bound: set[str]) -> list[str]:
 
 
 def _scan_filter(terms) -> tuple:
-    """Constants, repeated variables and the projection of a first atom scanned whole."""
+    """Constants, repeated variables and where each variable first occurs, for an atom scanned
+    whole."""
     consts = tuple((p, v) for p, (kind, v) in enumerate(terms) if kind == "const")
     first_at: dict[str, int] = {}
     equal = []
@@ -281,13 +287,16 @@ def _scan_filter(terms) -> tuple:
             equal.append((first_at[v], p))
         else:
             first_at[v] = p
-    return consts, tuple(equal), tuple(first_at.values())
+    return consts, tuple(equal), first_at
 
 
-def _lookup_spec(pred: str, terms, layout: list[str]) -> tuple[IndexSpec, list[str], tuple]:
-    """The index an atom is looked up in, its new variables, and how to build the key from a row:
-    ``("fixed", key)`` (constants only), ``("slot", i)``, ``("slots", getter)`` or
-    ``("mixed", parts)`` with parts ``(is_slot, slot or constant)`` in key order."""
+def _lookup_spec(
+    pred: str, terms, layout: list[str], live: set[str]
+) -> tuple[IndexSpec, list[str], tuple]:
+    """The index an atom is looked up in, the new variables it binds that are still read later
+    (``live``), and how to build the key from a row: ``("fixed", key)`` (constants only),
+    ``("slot", i)``, ``("slots", getter)`` or ``("mixed", parts)`` with parts
+    ``(is_slot, slot or constant)`` in key order."""
     key_at: dict[str, int] = {}
     new_at: dict[str, int] = {}
     key_positions: list[int] = []
@@ -306,8 +315,9 @@ def _lookup_spec(pred: str, terms, layout: list[str]) -> tuple[IndexSpec, list[s
         if seen is key_at:
             key_positions.append(p)
             parts.append((True, layout.index(v)))
-    spec = (pred, tuple(equal), tuple(key_positions), tuple(new_at.values()))
-    return spec, list(new_at), _key_builder(parts)
+    new = [v for v in new_at if v in live]
+    spec = (pred, tuple(equal), tuple(key_positions), tuple(new_at[v] for v in new))
+    return spec, new, _key_builder(parts)
 
 
 def _key_builder(parts: list[tuple[bool, object]]) -> tuple:
@@ -330,7 +340,7 @@ def _head_builder(terms, layout: list[str]) -> Callable[[tuple], tuple]:
     if all(kind != "const" for kind, _v in terms):
         slots = [layout.index(v) for _kind, v in terms]
         if slots == list(range(len(layout))):
-            return _identity
+            return identity
         if len(slots) == 1:
             (s,) = slots
             return lambda row: (row[s],)
@@ -352,7 +362,7 @@ def _head_builder(terms, layout: list[str]) -> Callable[[tuple], tuple]:
     return lambda row: get(row + consts)
 
 
-def _identity(row: tuple) -> tuple:
+def identity(row: tuple) -> tuple:
     return row
 
 
@@ -366,8 +376,8 @@ def run(
     *,
     delta: Iterable[tuple] = (),
     start: tuple = (),
-) -> list[tuple]:
-    """Every final row of the body (deduplicated), in no particular order."""
+) -> set[tuple]:
+    """Every final row of the body, as a set."""
     steps = pipeline.steps
     if pipeline.first is None:
         seeds: list[tuple] = [start]
@@ -383,7 +393,7 @@ def run(
         rest = steps[1:]
     out: set[tuple] = set()
     _push(seeds, rest, 0, store, pipeline.rule, deadline, out)
-    return list(out)
+    return out
 
 
 def _push(rows, steps, k: int, store: Store, rule: RulePlan, deadline, out: set) -> None:
@@ -429,21 +439,40 @@ def _scan(source: Iterable[tuple], consts, equal, proj) -> list[tuple]:
 
 
 def _join(rows: list[tuple], payload, store: Store, rule: RulePlan) -> list[tuple]:
-    spec, (mode, how) = payload
+    spec, (mode, how), keep, dedupe = payload
     index = store.index(spec)
-    if mode == "fixed":
-        bucket = index.get(how, _EMPTY)
-        return [r + e for r in rows for e in bucket] if bucket else []
     get = index.get
-    if mode == "slot":
-        return [r + e for r in rows for e in get(r[how], _EMPTY)]
-    if mode == "slots":
-        return [r + e for r in rows for e in get(how(r), _EMPTY)]
-    return [
-        r + e
-        for r in rows
-        for e in get(tuple(r[x] if is_slot else x for is_slot, x in how), _EMPTY)
-    ]
+    if keep is None:
+        if mode == "fixed":
+            bucket = get(how, _EMPTY)
+            return [r + e for r in rows for e in bucket] if bucket else []
+        if mode == "slot":
+            return [r + e for r in rows for e in get(r[how], _EMPTY)]
+        if mode == "slots":
+            return [r + e for r in rows for e in get(how(r), _EMPTY)]
+        return [r + e for r in rows for e in get(_mixed_key(r, how), _EMPTY)]
+    # the row loses columns nothing later reads: build the shorter row once per row
+    if mode == "fixed":
+        bucket = get(how, _EMPTY)
+        out = [k + e for r in rows for k in [keep(r)] for e in bucket] if bucket else []
+    elif mode == "slot":
+        out = [k + e for r in rows for b in [get(r[how])] if b for k in [keep(r)] for e in b]
+    elif mode == "slots":
+        out = [k + e for r in rows for b in [get(how(r))] if b for k in [keep(r)] for e in b]
+    else:
+        out = [
+            k + e
+            for r in rows
+            for b in [get(_mixed_key(r, how))]
+            if b
+            for k in [keep(r)]
+            for e in b
+        ]
+    return list(set(out)) if dedupe else out
+
+
+def _mixed_key(row: tuple, parts) -> tuple:
+    return tuple(row[x] if is_slot else x for is_slot, x in parts)
 
 
 def _project(rows: list[tuple], slots, store: Store, rule: RulePlan) -> list[tuple]:

@@ -58,5 +58,5 @@ class Result:
         rows = run(pipeline, self.store, None, start=tuple(start[v] for v in bound))
         where = [pipeline.layout.index(c) for c in rule.columns]
         if where == list(range(len(pipeline.layout))):
-            return rows
+            return list(rows)
         return [tuple(r[i] for i in where) for r in rows]
