@@ -9,6 +9,7 @@ earlier round).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -122,7 +123,7 @@ class Derivation:
     bindings: dict = field(default_factory=dict)
     conditions: list[Condition] = field(default_factory=list)
 
-    @property
+    @functools.cached_property
     def atom(self) -> str:
         return _atom_text(self.predicate, self.args)
 
@@ -130,13 +131,25 @@ class Derivation:
     def is_fact(self) -> bool:
         return self.rule is None
 
+    @functools.cached_property
+    def _rule_dict(self) -> dict:
+        # derivations are shared between the trees that use them: fill the readings once
+        assert self.rule is not None
+        return _rule_dict(self.rule, self.bindings)
+
     def to_dict(self) -> dict:
         out: dict = {"predicate": self.predicate, "args": list(self.args), "atom": self.atom}
         if self.rule is None:
             out["source"] = "input"
             return out
         out["source"] = "rule"
-        out["rule"] = _rule_dict(self.rule, self.bindings)
+        rule = self._rule_dict
+        out["rule"] = {
+            **rule,
+            "cites": list(rule["cites"]),
+            "displaces": list(rule["displaces"]),
+            "reading": dict(rule["reading"]),
+        }
         out["bindings"] = dict(self.bindings)
         out["conditions"] = [c.to_dict() for c in self.conditions]
         return out

@@ -5,6 +5,8 @@ Every node keeps its location in the source file so that static checks can point
 
 from __future__ import annotations
 
+import functools
+
 import re
 from dataclasses import dataclass, field
 
@@ -126,7 +128,7 @@ class Rule:
     def is_fact(self) -> bool:
         return not self.body
 
-    @property
+    @functools.cached_property
     def ordered_body(self) -> tuple[Condition, ...]:
         """Positive atoms, then comparisons, then negations.
 
@@ -142,6 +144,10 @@ class Rule:
         )
 
     def __str__(self) -> str:
+        return self._printed
+
+    @functools.cached_property
+    def _printed(self) -> str:  # a rule is immutable: print it once (explanations cite it often)
         if not self.body:
             return f"{self.head}."
         return f"{self.head} :- {', '.join(str(c) for c in self.body)}."

@@ -192,9 +192,10 @@ def test_explanations_of_a_jointly_evaluated_case_cite_only_its_own_facts():
     assert models[0].explain("reach", ("a", "b")).to_dict()["conditions"][0]["args"] == ["a", "b"]
     assert not models[1].holds("reach", ("a", "b"))
     assert models[1].why_not("reach", ("a", "b"))
-    assert models[1].explain("reach", ("b", "a")).render() == compiled.evaluate(second).explain(
-        "reach", ("b", "a")
-    ).render()
+    assert (
+        models[1].explain("reach", ("b", "a")).render()
+        == compiled.evaluate(second).explain("reach", ("b", "a")).render()
+    )
 
 
 def test_a_case_that_runs_out_of_time_in_a_batch_fails_alone():
