@@ -6,7 +6,6 @@ Every node keeps its location in the source file so that static checks can point
 from __future__ import annotations
 
 import functools
-
 import re
 from dataclasses import dataclass, field
 
