@@ -70,6 +70,12 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument(
         "--calendar", metavar="FILE", help="holiday calendar file for dates beyond 2026"
     )
+    query.add_argument(
+        "--backend",
+        choices=("native", "pydatalog"),
+        default=None,
+        help="evaluator: native hash joins (default) or pyDatalog; both give the same answer",
+    )
     query.add_argument("--policy", default=str(DEFAULT_POLICY_DIR), metavar="POLICY_DIR")
     query.set_defaults(handler=cmd_query)
 
@@ -130,7 +136,9 @@ def cmd_query(args: argparse.Namespace) -> int:
     try:
         policy = load_policy(args.policy)
         overrides = dict(parse_override(p, policy.parameter_index) for p in args.param)
-        answer = policy.evaluate(args.case, args.as_of, overrides, args.calendar)
+        answer = policy.evaluate(
+            args.case, args.as_of, overrides, args.calendar, backend=args.backend
+        )
     except ProblemsError as exc:
         print_problems(exc.problems)
         print(f"✗ 无法评估 / not evaluated: {len(exc.problems)} problem(s)", file=sys.stderr)

@@ -74,6 +74,8 @@ def evaluate(
     as_of: str | date | None = None,
     parameters: dict[str, Any] | None = None,
     calendar_file: str | Path | None = None,
+    *,
+    backend: str | None = None,
 ) -> Evaluation:
     doc = case if isinstance(case, SourceDoc) else load_case(case)
     values = resolve_parameters(policy.parameter_index, parameters)
@@ -139,7 +141,9 @@ def evaluate(
                 + ", ".join(unknown),
             }
         )
-    model = program.evaluate({p: rows for p, rows in facts.items() if p in program.predicates})
+    model = program.evaluate(
+        {p: rows for p, rows in facts.items() if p in program.predicates}, backend=backend
+    )
     return Evaluation(
         policy=policy,
         case=doc.data,

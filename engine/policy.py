@@ -110,17 +110,20 @@ class Policy:
         as_of=None,
         parameters: dict[str, Any] | None = None,
         calendar_file=None,
+        *,
+        backend: str | None = None,
     ):
         """Answer one case (path, mapping or loaded document): who is responsible, and why.
 
         ``as_of`` picks the edition in force and is "today" for running time limits; ``parameters``
         overrides interpretation parameters by id; ``calendar_file`` supplies holidays the built-in
-        calendar does not cover.
+        calendar does not cover; ``backend`` picks the evaluator (``"native"`` by default, or
+        ``"pydatalog"``: the same answer, slower).
         """
         from engine.answer import build_answer
         from engine.evaluation import evaluate
 
-        return build_answer(evaluate(self, case, as_of, parameters, calendar_file))
+        return build_answer(evaluate(self, case, as_of, parameters, calendar_file, backend=backend))
 
 
 def article_file(eid: str) -> str:

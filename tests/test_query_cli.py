@@ -101,6 +101,21 @@ def test_format_json_is_parseable_and_carries_the_verdicts_with_citations(capsys
     assert all(p["default"] for p in data["parameters"])
 
 
+def test_the_pydatalog_backend_gives_the_same_explained_answer_as_the_default(capsys):
+    _, default, _ = run(capsys, EXAMPLE, *AS_OF, "--explain", "--format", "json")
+    code, via_pydatalog, err = run(
+        capsys, EXAMPLE, *AS_OF, "--explain", "--format", "json", "--backend", "pydatalog"
+    )
+    assert code == 0 and err == ""
+    assert json.loads(via_pydatalog) == json.loads(default)
+
+
+def test_an_unknown_backend_is_refused_with_the_choices(capsys):
+    with pytest.raises(SystemExit):
+        main(["query", EXAMPLE, "--backend", "souffle"])
+    assert "native" in capsys.readouterr().err
+
+
 def test_a_param_override_changes_the_answer_and_is_listed_as_not_the_default(capsys):
     code, out, _ = run(
         capsys,

@@ -21,7 +21,7 @@ from .syntax import Negated, Positive, Rule
 # hold them to it (and to clingo). See engine/datalog/README.md, "Two evaluators".
 BACKENDS = {"native": fixpoint.evaluate, "pydatalog": pydatalog_backend.evaluate}
 DEFAULT_BACKEND = "native"
-BATCH_SIZE = 200  # cases per joint evaluation in evaluate_batch (docs/engine/performance.md)
+BATCH_SIZE = 100  # cases per joint evaluation in evaluate_batch (docs/engine/performance.md)
 
 # codes whose findings may be mere echoes of a clause that failed to parse
 _CASCADING = {"undefined-derived", "unused-input"}
