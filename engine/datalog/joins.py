@@ -429,13 +429,7 @@ def _scan(source: Iterable[tuple], consts, equal, proj) -> list[tuple]:
         return []
     if proj == tuple(range(arity)):
         return list(rows)
-    if len(proj) == 1:
-        (p,) = proj
-        return list({(t[p],) for t in rows})
-    if not proj:
-        return [()]
-    get = operator.itemgetter(*proj)
-    return list({get(t) for t in rows})
+    return _distinct(rows, proj)
 
 
 def _join(rows: list[tuple], payload, store: Store, rule: RulePlan) -> list[tuple]:
@@ -476,6 +470,11 @@ def _mixed_key(row: tuple, parts) -> tuple:
 
 
 def _project(rows: list[tuple], slots, store: Store, rule: RulePlan) -> list[tuple]:
+    return _distinct(rows, slots)
+
+
+def _distinct(rows: Iterable[tuple], slots: tuple) -> list[tuple]:
+    """The rows cut down to ``slots``, each distinct row once."""
     if len(slots) == 1:
         (s,) = slots
         return list({(r[s],) for r in rows})
