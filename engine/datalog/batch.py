@@ -20,13 +20,14 @@ import hashlib
 from dataclasses import replace
 
 from .errors import EvaluationError, EvaluationTimeout
+from .memo import Memo
 from .plan import Plan, PlanAtom, RulePlan
 from .result import Result
 
 CASES = "_cases"
 CASE_VAR = ("var", "_#case")
 
-_PLANS: dict[str, Plan] = {}
+_PLANS: Memo = Memo(64)
 
 
 def case_plan(plan: Plan) -> Plan:
@@ -45,7 +46,7 @@ def case_plan(plan: Plan) -> Plan:
             rules,
             hashlib.sha256(body.encode("utf-8")).hexdigest()[:16],
         )
-        _PLANS[plan.fingerprint] = found
+        _PLANS.put(plan.fingerprint, found)
     return found
 
 

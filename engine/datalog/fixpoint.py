@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from .errors import EvaluationError
 from .joins import Deadline, Pipeline, Store, compile_body, identity, run
+from .memo import Memo
 from .plan import Plan, RulePlan
 from .result import Result
 
@@ -39,14 +40,14 @@ class Compiled:
             group[rule.component].append(rule)
 
 
-_COMPILED: dict[str, Compiled] = {}
+_COMPILED: Memo = Memo(64)
 
 
 def compiled_for(plan: Plan) -> Compiled:
     """Compiled once per program (keyed by the plan's fingerprint), then reused by every case."""
     found = _COMPILED.get(plan.fingerprint)
     if found is None:
-        found = _COMPILED[plan.fingerprint] = Compiled(plan)
+        found = _COMPILED.put(plan.fingerprint, Compiled(plan))
     return found
 
 

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from .errors import EvaluationError, EvaluationTimeout
+from .memo import Memo
 from .plan import PlanTerm, RulePlan
 
 CHUNK = 4096  # first-step rows pushed through the pipeline at once
@@ -121,7 +122,7 @@ def _fill(index: dict, spec: IndexSpec, tuples: Iterable[tuple]) -> None:
         bucket[ext_of(t)] = None
 
 
-_GETTERS: dict[IndexSpec, tuple] = {}
+_GETTERS: Memo = Memo(8192)
 
 
 def _getters(spec: IndexSpec) -> tuple:
@@ -130,7 +131,7 @@ def _getters(spec: IndexSpec) -> tuple:
     found = _GETTERS.get(spec)
     if found is None:
         _pred, _equal, key, ext = spec
-        found = _GETTERS[spec] = (_picker(key, bare=True), _picker(ext, bare=False))
+        found = _GETTERS.put(spec, (_picker(key, bare=True), _picker(ext, bare=False)))
     return found
 
 
@@ -520,7 +521,7 @@ _STEP = {"join": _join, "project": _project, "compare": _compare, "negate": _neg
 
 # --- bindings for explanations ----------------------------------------------------------------
 
-_BODY_PIPELINES: dict[tuple[str, int, tuple[str, ...]], Pipeline] = {}
+_BODY_PIPELINES: Memo = Memo(4096)
 
 
 def body_pipeline(plan, rule_index: int, bound: tuple[str, ...]) -> Pipeline:
@@ -529,7 +530,7 @@ def body_pipeline(plan, rule_index: int, bound: tuple[str, ...]) -> Pipeline:
     found = _BODY_PIPELINES.get(key)
     if found is None:
         rule = plan.rules[rule_index]
-        found = _BODY_PIPELINES[key] = compile_body(rule, bound=bound, keep=rule.columns)
+        found = _BODY_PIPELINES.put(key, compile_body(rule, bound=bound, keep=rule.columns))
     return found
 
 
