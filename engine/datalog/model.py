@@ -11,9 +11,16 @@ class Model:
 
     def __init__(self, program, result):
         self.program = program
-        self._result = result
+        self._result = result.attach(program.plan)
         self._explainer: Explainer | None = None
         self._external: dict[str, frozenset[tuple]] = {}
+
+    def __getstate__(self) -> dict:
+        return {"program": self.program, "result": self._result}
+
+    def __setstate__(self, state: dict) -> None:
+        # the result travels without its plan; the program (rebuilt from its sources) brings it
+        self.__init__(state["program"], state["result"])
 
     def _relation(self, predicate: str) -> set[tuple]:
         sig = self.program.predicates.get(predicate)

@@ -223,7 +223,7 @@ class Program:
                             raise outcome
                         yield outcome
                     else:
-                        yield Model(self, outcome.attach(self.plan))
+                        yield Model(self, outcome)
 
 
 def _chunks(cases, size: int, *, plain: bool) -> Iterator[list]:

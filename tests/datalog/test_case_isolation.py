@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import random
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -238,3 +239,12 @@ def test_a_batch_refuses_bad_settings_and_an_unknown_output_before_any_work():
         next(compiled.evaluate_batch([{}], batch_size=0))
     with pytest.raises(KeyError, match="nowhere"):
         next(compiled.evaluate_batch([{}], outputs=["nowhere"]))
+
+
+def test_a_model_sent_to_another_process_still_explains_its_tuples():
+    compiled = program(*RULES)
+    case = {"node": [("a",), ("b",)], "link": [("a", "b")], "label": []}
+    model = compiled.evaluate(case)
+    copy = pickle.loads(pickle.dumps(model))
+    assert copy.to_dict() == model.to_dict()
+    assert copy.explain("reach", ("a", "b")).render() == model.explain("reach", ("a", "b")).render()
