@@ -199,14 +199,13 @@ class Program:
         if batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, not {batch_size}")
         if workers <= 1:
-            for chunk in _chunks(cases, batch_size, plain=False):
-                for outcome in _evaluate_chunk(self, chunk, outputs, time_limit, name):
-                    if isinstance(outcome, Exception):
-                        if on_error == "raise":
-                            raise outcome
-                        yield outcome
-                    else:
-                        yield Model(self, outcome)
+            yield from self._models(
+                (
+                    _evaluate_chunk(self, chunk, outputs, time_limit, name)
+                    for chunk in _chunks(cases, batch_size, plain=False)
+                ),
+                on_error,
+            )
             return
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
@@ -216,14 +215,18 @@ class Program:
         with context.Pool(
             workers, initializer=_worker_init, initargs=(self.sources, self.vocabulary, self.name)
         ) as pool:
-            for outcomes in pool.imap(_worker_evaluate, jobs, chunksize=1):
-                for outcome in outcomes:
-                    if isinstance(outcome, Exception):
-                        if on_error == "raise":
-                            raise outcome
-                        yield outcome
-                    else:
-                        yield Model(self, outcome)
+            yield from self._models(pool.imap(_worker_evaluate, jobs, chunksize=1), on_error)
+
+    def _models(self, batches, on_error: str) -> Iterator[Model | Exception]:
+        """Each batch's outcomes in order: a model, or the case's exception raised or yielded."""
+        for outcomes in batches:
+            for outcome in outcomes:
+                if not isinstance(outcome, Exception):
+                    yield Model(self, outcome)
+                elif on_error == "raise":
+                    raise outcome
+                else:
+                    yield outcome
 
 
 def _chunks(cases, size: int, *, plain: bool) -> Iterator[list]:
