@@ -7,11 +7,11 @@ on one act), so each pair differs only in the fact that decides the point.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 from functools import cache
 
 import pytest
+from case_builders import case_with_act
 
 from engine.policy import load_policy
 
@@ -37,29 +37,20 @@ def policy():
     return load_policy()
 
 
+BASE_ACT = {
+    "id": "a1",
+    "description": {"zh": "批准一户低保", "en": "A subsistence allowance approved"},
+    "handler": "han",
+    "reviewer": "shen",
+    "approver": "pang",
+    "points": [{"point": "art_7__point_1"}],
+}
+HEADER = {"id": "liability-test", "title": {"zh": "责任测试", "en": "liability test"}}
+
+
 def make_case(act: dict | None = None, acts: list[dict] | None = None, **top) -> dict:
     """One valid case; ``act`` overrides fields of the one standard act (None deletes a field)."""
-    base_act = {
-        "id": "a1",
-        "description": {"zh": "批准一户低保", "en": "A subsistence allowance approved"},
-        "handler": "han",
-        "reviewer": "shen",
-        "approver": "pang",
-        "points": [{"point": "art_7__point_1"}],
-    }
-    for key, value in (act or {}).items():
-        if value is None:
-            base_act.pop(key, None)
-        else:
-            base_act[key] = value
-    case = {
-        "case": {"id": "liability-test", "title": {"zh": "责任测试", "en": "liability test"}},
-        "people": copy.deepcopy(PEOPLE),
-        "posts": copy.deepcopy(POSTS),
-        "acts": acts if acts is not None else [base_act],
-    }
-    case.update(copy.deepcopy(top))
-    return case
+    return case_with_act(HEADER, PEOPLE, POSTS, BASE_ACT, act, acts, **top)
 
 
 def evaluate(case: dict, **params) -> dict:

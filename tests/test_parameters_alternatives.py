@@ -8,12 +8,12 @@ test here makes the suite fail.
 
 from __future__ import annotations
 
-import copy
 import re
 from functools import cache
 from pathlib import Path
 
 import pytest
+from case_builders import case_with_act
 
 from engine.evaluation import PERIOD_PARAMETERS
 from engine.policy import load_policy
@@ -43,28 +43,19 @@ POSTS = [
 ]
 
 
+BASE_ACT = {
+    "id": "a1",
+    "description": "对某养老机构的处罚",
+    "handler": "han",
+    "reviewer": "shen",
+    "approver": "pang",
+    "points": [{"point": "art_7__point_1"}],
+}
+HEADER = {"id": "parameter-test", "title": "参数测试"}
+
+
 def make_case(act: dict | None = None, **top) -> dict:
-    base_act = {
-        "id": "a1",
-        "description": "对某养老机构的处罚",
-        "handler": "han",
-        "reviewer": "shen",
-        "approver": "pang",
-        "points": [{"point": "art_7__point_1"}],
-    }
-    for key, value in (act or {}).items():
-        if value is None:
-            base_act.pop(key, None)
-        else:
-            base_act[key] = value
-    case = {
-        "case": {"id": "parameter-test", "title": "参数测试"},
-        "people": copy.deepcopy(PEOPLE),
-        "posts": copy.deepcopy(POSTS),
-        "acts": [base_act],
-    }
-    case.update(copy.deepcopy(top))
-    return case
+    return case_with_act(HEADER, PEOPLE, POSTS, BASE_ACT, act, **top)
 
 
 def evaluate(case: dict, as_of: str = AS_OF, calendar_file=None, **params) -> dict:
