@@ -270,8 +270,8 @@ def _read_document(path: Path, name: str) -> SourceDoc:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise ProblemsError(
-            [Problem(name, None, None, "", f"cannot read file: {exc.strerror}", "a readable file")]
+        raise ProblemsError.one(
+            name, "", f"cannot read file: {exc.strerror}", "a readable file"
         ) from exc
     if path.suffix.lower() == ".json" and len(raw) <= MAX_FILE_BYTES:
         try:

@@ -116,17 +116,11 @@ def cmd_diff(args: argparse.Namespace) -> int:
 def _check_date(text: str) -> None:
     from datetime import date
 
-    from engine.problems import Problem
-
     try:
         date.fromisoformat(text)
     except ValueError as exc:
-        raise ProblemsError(
-            [
-                Problem(
-                    "<command line>", None, None, "--as-of", f"{text!r} is not a date", "YYYY-MM-DD"
-                )
-            ]
+        raise ProblemsError.one(
+            "<command line>", "--as-of", f"{text!r} is not a date", "YYYY-MM-DD"
         ) from exc
 
 

@@ -69,17 +69,11 @@ def open_side(
             return _load(spec, str(path), "directory", None, path, None)
         if (path / policy_path / "instrument.yaml").is_file():
             return _load(spec, str(path), "directory", None, path / policy_path, path)
-        raise ProblemsError(
-            [
-                Problem(
-                    spec,
-                    None,
-                    None,
-                    "",
-                    "folder holds no policy",
-                    f"a policy folder (with instrument.yaml) or a checkout with {policy_path}/",
-                )
-            ]
+        raise ProblemsError.one(
+            spec,
+            "",
+            "folder holds no policy",
+            f"a policy folder (with instrument.yaml) or a checkout with {policy_path}/",
         )
     commit = resolve_revision(repo, spec)
     tree = workdir / commit[:12]
@@ -87,17 +81,11 @@ def open_side(
         export_revision(repo, commit, tree, (policy_path, *CASE_FOLDERS))
     policy_dir = tree / policy_path
     if not (policy_dir / "instrument.yaml").is_file():
-        raise ProblemsError(
-            [
-                Problem(
-                    spec,
-                    None,
-                    None,
-                    policy_path,
-                    f"revision {commit[:10]} has no {policy_path}/instrument.yaml",
-                    "a revision that contains the policy (see --policy-path)",
-                )
-            ]
+        raise ProblemsError.one(
+            spec,
+            policy_path,
+            f"revision {commit[:10]} has no {policy_path}/instrument.yaml",
+            "a revision that contains the policy (see --policy-path)",
         )
     return _load(spec, f"{spec} ({commit[:10]})", "git", commit, policy_dir, tree)
 
@@ -135,17 +123,11 @@ def _git(repo: Path, *args: str) -> subprocess.CompletedProcess:
             env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"},  # never refresh the index: read-only
         )
     except OSError as exc:
-        raise ProblemsError(
-            [
-                Problem(
-                    str(repo),
-                    None,
-                    None,
-                    "",
-                    f"cannot run git: {exc}",
-                    "git on PATH to compare revisions (folders need no git)",
-                )
-            ]
+        raise ProblemsError.one(
+            str(repo),
+            "",
+            f"cannot run git: {exc}",
+            "git on PATH to compare revisions (folders need no git)",
         ) from exc
 
 
@@ -153,31 +135,19 @@ def resolve_revision(repo: Path, revision: str) -> str:
     """The full commit id of ``revision`` in ``repo``; a located problem when it is neither a folder
     nor a revision (so a mistyped folder name is not silently read as a branch)."""
     if revision.startswith("-"):
-        raise ProblemsError(
-            [
-                Problem(
-                    revision,
-                    None,
-                    None,
-                    "",
-                    "not a folder or a git revision",
-                    "a policy folder, a checkout, or a revision such as HEAD~1",
-                )
-            ]
+        raise ProblemsError.one(
+            revision,
+            "",
+            "not a folder or a git revision",
+            "a policy folder, a checkout, or a revision such as HEAD~1",
         )
     result = _git(repo, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
     if result.returncode != 0:
-        raise ProblemsError(
-            [
-                Problem(
-                    revision,
-                    None,
-                    None,
-                    "",
-                    f"neither an existing folder nor a revision of the git repository {repo}",
-                    "a policy folder, a checkout, or a revision such as HEAD~1 or a commit id",
-                )
-            ]
+        raise ProblemsError.one(
+            revision,
+            "",
+            f"neither an existing folder nor a revision of the git repository {repo}",
+            "a policy folder, a checkout, or a revision such as HEAD~1 or a commit id",
         )
     return result.stdout.decode().strip()
 
@@ -190,17 +160,11 @@ def export_revision(repo: Path, commit: str, dest: Path, paths: tuple[str, ...])
     """
     result = _git(repo, "archive", "--format=tar", commit)
     if result.returncode != 0:
-        raise ProblemsError(
-            [
-                Problem(
-                    commit,
-                    None,
-                    None,
-                    "",
-                    "git archive failed: " + result.stderr.decode(errors="replace").strip(),
-                    "a readable commit",
-                )
-            ]
+        raise ProblemsError.one(
+            commit,
+            "",
+            "git archive failed: " + result.stderr.decode(errors="replace").strip(),
+            "a readable commit",
         )
     wanted = tuple(p.strip("/") for p in paths)
     dest.mkdir(parents=True)

@@ -23,7 +23,7 @@ from engine.case_facts import Facts, case_facts, parameter_facts
 from engine.case_input import load_case
 from engine.parameters import resolve_parameters
 from engine.periods import DueDate, PeriodRule, compute_due
-from engine.problems import Problem, ProblemsError
+from engine.problems import ProblemsError
 from engine.yaml_source import SourceDoc
 
 if TYPE_CHECKING:
@@ -112,17 +112,11 @@ def evaluate(
             )
             p.done = None
         if p.error is not None and values.get("calendar_beyond_coverage") == "user_file":
-            raise ProblemsError(
-                [
-                    Problem(
-                        "<query>",
-                        None,
-                        None,
-                        "calendar_beyond_coverage",
-                        f"{p.period}: {p.error['en']}",
-                        "a holiday calendar file covering the period (--calendar FILE), as the reading user_file requires",
-                    )
-                ]
+            raise ProblemsError.one(
+                "<query>",
+                "calendar_beyond_coverage",
+                f"{p.period}: {p.error['en']}",
+                "a holiday calendar file covering the period (--calendar FILE), as the reading user_file requires",
             )
     for p in periods:
         if p.due is not None:
@@ -173,8 +167,8 @@ def _as_of(as_of: str | date | None) -> str:
     try:
         return date.fromisoformat(as_of).isoformat()
     except ValueError as exc:
-        raise ProblemsError(
-            [Problem("<query>", None, None, "as_of", f"{as_of!r} is not a date", "YYYY-MM-DD")]
+        raise ProblemsError.one(
+            "<query>", "as_of", f"{as_of!r} is not a date", "YYYY-MM-DD"
         ) from exc
 
 
@@ -197,25 +191,19 @@ def edition_in_force(policy: Policy, day: str, values: dict[str, Any]) -> tuple[
         if day >= start and (end is None or day <= end):
             return edition, uncertain
     first = policy.instrument["editions"][0]
-    raise ProblemsError(
-        [
-            Problem(
-                "<query>",
-                None,
-                None,
-                "as_of",
-                f"no edition of {policy.id} is in force on {day} "
-                f"（{day}没有有效的版本；最早的版本{first['id']}于{first['issued_year']}年印发，施行日期"
-                f"{first['effective_from'] or '未知'}）",
-                "a date on or after the edition's start"
-                + (
-                    " (2023 dates are refused under edition_2023_dates=refuse_2023_dates)"
-                    if values.get("edition_2023_dates") == "refuse_2023_dates"
-                    else ""
-                ),
-                code="no-edition",
-            )
-        ]
+    raise ProblemsError.one(
+        "<query>",
+        "as_of",
+        f"no edition of {policy.id} is in force on {day} "
+        f"（{day}没有有效的版本；最早的版本{first['id']}于{first['issued_year']}年印发，施行日期"
+        f"{first['effective_from'] or '未知'}）",
+        "a date on or after the edition's start"
+        + (
+            " (2023 dates are refused under edition_2023_dates=refuse_2023_dates)"
+            if values.get("edition_2023_dates") == "refuse_2023_dates"
+            else ""
+        ),
+        code="no-edition",
     )
 
 
@@ -248,17 +236,11 @@ def _calendar(values: dict, calendar_file: str | Path | None, used: set[str]) ->
     if calendar_file is not None:
         return ChainedCalendar([load_calendar_file(calendar_file), official_calendar()])
     if values["calendar_holiday_source"] == "user_file":
-        raise ProblemsError(
-            [
-                Problem(
-                    "<query>",
-                    None,
-                    None,
-                    "calendar_holiday_source",
-                    "the parameter asks for a user calendar file but none was given",
-                    "--calendar FILE (format: schema/calendar.schema.json)",
-                )
-            ]
+        raise ProblemsError.one(
+            "<query>",
+            "calendar_holiday_source",
+            "the parameter asks for a user calendar file but none was given",
+            "--calendar FILE (format: schema/calendar.schema.json)",
         )
     return official_calendar()
 

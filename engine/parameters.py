@@ -45,17 +45,8 @@ def resolve_parameters(
 def parse_override(text: str, definitions: dict[str, dict]) -> tuple[str, Any]:
     """``NAME=VALUE`` from the command line, typed by the parameter's declared type."""
     if "=" not in text:
-        raise ProblemsError(
-            [
-                Problem(
-                    "<command line>",
-                    None,
-                    None,
-                    "--param",
-                    f"{text!r} is not NAME=VALUE",
-                    "NAME=VALUE",
-                )
-            ]
+        raise ProblemsError.one(
+            "<command line>", "--param", f"{text!r} is not NAME=VALUE", "NAME=VALUE"
         )
     name, raw = (part.strip() for part in text.split("=", 1))
     kind = definitions.get(name, {}).get("type")

@@ -47,6 +47,14 @@ class ProblemsError(Exception):
         self.problems = sorted(problems, key=_sort_key)
         super().__init__("\n".join(p.format() for p in self.problems))
 
+    @classmethod
+    def one(
+        cls, file: str, where: str, message: str, expected: str = "", *, code: str = ""
+    ) -> ProblemsError:
+        """A refusal with a single problem that has no line to point at: an unreadable file, a
+        bad option value, a revision that does not exist."""
+        return cls([Problem(file, None, None, where, message, expected, code=code)])
+
 
 def _sort_key(p: Problem) -> tuple:
     return (p.file, p.line or 0, p.column or 0, p.where, p.message)

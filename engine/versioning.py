@@ -217,17 +217,11 @@ def fingerprint_of_dir(root: str | Path) -> str:
     root = Path(root)
     instrument = load_yaml_file(root / "instrument.yaml").data
     if not isinstance(instrument, dict) or not isinstance(instrument.get("articles"), list):
-        raise ProblemsError(
-            [
-                Problem(
-                    str(root / "instrument.yaml"),
-                    None,
-                    None,
-                    "$.articles",
-                    "no list of articles",
-                    "an instrument.yaml with `articles: [art_1, …]`",
-                )
-            ]
+        raise ProblemsError.one(
+            str(root / "instrument.yaml"),
+            "$.articles",
+            "no list of articles",
+            "an instrument.yaml with `articles: [art_1, …]`",
         )
     articles = [load_yaml_file(root / article_file(eid)).data for eid in instrument["articles"]]
     parameters = load_yaml_file(root / "parameters.yaml").data

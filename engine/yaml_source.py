@@ -117,26 +117,20 @@ def load_yaml_file(path: Path, display: str | None = None) -> SourceDoc:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise ProblemsError(
-            [Problem(name, None, None, "", f"cannot read file: {exc.strerror}", "a readable file")]
+        raise ProblemsError.one(
+            name, "", f"cannot read file: {exc.strerror}", "a readable file"
         ) from exc
     return load_yaml_bytes(raw, name)
 
 
 def load_yaml_bytes(raw: bytes, name: str) -> SourceDoc:
     if len(raw) > MAX_FILE_BYTES:
-        raise ProblemsError(
-            [
-                Problem(
-                    name,
-                    None,
-                    None,
-                    "",
-                    f"file is {len(raw)} bytes",
-                    f"at most {MAX_FILE_BYTES} bytes",
-                    code="too-large",
-                )
-            ]
+        raise ProblemsError.one(
+            name,
+            "",
+            f"file is {len(raw)} bytes",
+            f"at most {MAX_FILE_BYTES} bytes",
+            code="too-large",
         )
     try:
         text = raw.decode("utf-8")
@@ -184,18 +178,12 @@ def load_yaml_text(text: str, name: str) -> SourceDoc:
             ]
         ) from exc
     if len(nodes) != 1:
-        raise ProblemsError(
-            [
-                Problem(
-                    name,
-                    None,
-                    None,
-                    "$",
-                    f"file holds {len(nodes)} YAML documents",
-                    "exactly one document",
-                    code="documents",
-                )
-            ]
+        raise ProblemsError.one(
+            name,
+            "$",
+            f"file holds {len(nodes)} YAML documents",
+            "exactly one document",
+            code="documents",
         )
     doc = SourceDoc(name, None, lines=text.split("\n"))
     constructor = _NoDatesLoader("")
