@@ -152,7 +152,6 @@ class Pipeline:
     """A compiled body: from initial bindings to rows, then to head tuples."""
 
     rule: RulePlan
-    start: tuple[str, ...]  # variables bound before the first step (a bounded query)
     first: int | None  # the atom scanned first (None: the first step is an index look-up)
     first_from_delta: bool
     steps: tuple  # ((kind, payload), …) after the first
@@ -176,7 +175,7 @@ def compile_body(
     """
     positives = rule.positives
     keep_vars = set(_head_vars(rule) if keep is None else keep)
-    order = _join_order(positives, delta_at, set(bound))
+    order = join_order(positives, delta_at, bound)
     layout: list[str] = list(bound)
     steps: list = []
     first = None
@@ -217,7 +216,6 @@ def compile_body(
         layout = final
     return Pipeline(
         rule,
-        tuple(bound),
         first,
         first_from_delta,
         tuple(steps),
@@ -230,15 +228,21 @@ def _head_vars(rule: RulePlan) -> list[str]:
     return [v for kind, v in rule.head[1] if kind != "const"]
 
 
-def _join_order(positives, delta_at: int, bound: set[str]) -> list[int]:
-    """The delta first (it is small), else the atom with most bound arguments; then greedily the
-    atom with most arguments bound, ties by written order. Order changes work, never answers."""
+def join_order(positives, first: int = -1, bound: Iterable[str] = ()) -> list[int]:
+    """The order in which the positive atoms of a body are joined (by both evaluators).
+
+    Starts from ``first`` (in a semi-naive variant the delta: the few tuples new in the last round)
+    or, when it is -1, from the atom with most arguments bound (constants, ``bound`` variables);
+    then repeatedly takes the atom with most arguments already bound, ties broken by written order,
+    so that each later atom is a look-up by index instead of a scan. Positive atoms only join, so
+    their order never changes the answer, only the work.
+    """
     remaining = list(range(len(positives)))
     order: list[int] = []
     bound = set(bound)
     while remaining:
-        if not order and delta_at >= 0:
-            best = delta_at
+        if not order and first >= 0:
+            best = first
         else:
             best = max(
                 remaining,

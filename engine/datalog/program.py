@@ -192,8 +192,7 @@ class Program:
         """
         if on_error not in ("raise", "yield"):
             raise ValueError(f"on_error must be 'raise' or 'yield', not {on_error!r}")
-        outputs = None if outputs is None else list(outputs)
-        self._needed(outputs)  # unknown outputs fail now, not in a worker
+        needed = self._needed(outputs)  # unknown outputs fail now, not in a worker
         name = backend or DEFAULT_BACKEND
         _backend(name)
         if batch_size < 1:
@@ -201,7 +200,7 @@ class Program:
         if workers <= 1:
             yield from self._models(
                 (
-                    _evaluate_chunk(self, chunk, outputs, time_limit, name)
+                    _evaluate_chunk(self, chunk, needed, time_limit, name)
                     for chunk in _chunks(cases, batch_size, plain=False)
                 ),
                 on_error,
@@ -210,7 +209,7 @@ class Program:
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
         jobs = (
-            (chunk, outputs, time_limit, name) for chunk in _chunks(cases, batch_size, plain=True)
+            (chunk, needed, time_limit, name) for chunk in _chunks(cases, batch_size, plain=True)
         )
         with context.Pool(
             workers, initializer=_worker_init, initargs=(self.sources, self.vocabulary, self.name)
@@ -243,7 +242,9 @@ def _chunks(cases, size: int, *, plain: bool) -> Iterator[list]:
         yield chunk
 
 
-def _evaluate_chunk(program: Program, chunk: list, outputs, time_limit: float, backend: str):
+def _evaluate_chunk(
+    program: Program, chunk: list, needed: set[int], time_limit: float, backend: str
+):
     """One result or exception per case of ``chunk``, in order."""
     outcomes: list = [None] * len(chunk)
     valid: list[int] = []
@@ -258,7 +259,7 @@ def _evaluate_chunk(program: Program, chunk: list, outputs, time_limit: float, b
         BACKENDS[backend],
         program.plan,
         converted,
-        program._needed(outputs),
+        needed,
         program=program.name,
         time_limit=time_limit,
     )
@@ -291,10 +292,10 @@ def _worker_init(sources, vocabulary, name) -> None:
 
 
 def _worker_evaluate(job):
-    chunk, outputs, time_limit, backend = job
+    chunk, needed, time_limit, backend = job
     program = _WORKER_PROGRAM
     assert program is not None
     try:
-        return _evaluate_chunk(program, chunk, outputs, time_limit, backend)
+        return _evaluate_chunk(program, chunk, needed, time_limit, backend)
     except Exception as error:  # sent back to the parent and raised there, in case order
         return [error] * len(chunk)

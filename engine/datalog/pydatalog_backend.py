@@ -39,6 +39,7 @@ from pyDatalog import pyEngine
 from pyDatalog.Logic import Logic
 
 from .errors import EvaluationError, EvaluationTimeout
+from .joins import join_order
 from .plan import Plan, PlanTerm, RulePlan
 from .result import Result
 
@@ -90,33 +91,6 @@ class _Loaded:
         literal = pyEngine.Literal(self.guard_name, [pyEngine.Var(v) for v in names])
         literal.pred.prim = _guard_primitive
         return literal
-
-
-def join_order(positives, first: int) -> list[int]:
-    """The order in which pyDatalog joins the positive atoms of a body.
-
-    Starts from ``first`` (the written first atom, or in a semi-naive variant the delta: the few
-    tuples new in the last round), then repeatedly takes the atom with the most arguments already
-    bound, ties broken by written order, so that each later atom is looked up through pyDatalog's
-    per-argument index instead of being enumerated whole. Positive atoms only join, so their order
-    never changes the answer; comparisons and negations always come after all of them.
-    """
-    remaining = list(range(len(positives)))
-    if not remaining:
-        return []
-    order = [first]
-    remaining.remove(first)
-    bound = {v for kind, v in positives[first][1] if kind != "const"}
-    while remaining:
-        scores = {
-            i: sum(1 for kind, v in positives[i][1] if kind == "const" or v in bound)
-            for i in remaining
-        }
-        best = max(remaining, key=lambda i: (scores[i], -i))
-        order.append(best)
-        remaining.remove(best)
-        bound |= {v for kind, v in positives[best][1] if kind != "const"}
-    return order
 
 
 class _Expired(Exception):  # noqa: N818 - internal signal, turned into EvaluationTimeout
