@@ -22,7 +22,7 @@ MAX_ADDED = 8
 
 def example_facts(policy, as_of: str = "2024-12-31") -> list[dict[str, set[tuple]]]:
     """Input facts of every worked example, through the real case → facts pipeline."""
-    from engine.evaluation import evaluate
+    from engine.answer.query import evaluate
 
     bases = []
     for path in sorted((ROOT / "examples").glob("*.yaml")):

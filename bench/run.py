@@ -148,8 +148,8 @@ def _policy_setup():
     try:
         from bench_cases import PolicyCases, example_facts
 
-        from engine.policy import load_policy
-        from engine.rules import compile_policy_rules
+        from engine.policy.compile import compile_policy_rules
+        from engine.policy.load import load_policy
     except ImportError as error:
         print(f"(real policy loader not available: {error}; using the synthetic program)")
         return None

@@ -1,4 +1,4 @@
-"""engine.case_from_facts: the case file written for a set of facts has exactly those facts.
+"""generators.cases.from_facts: the case file written for a set of facts has exactly those facts.
 
 The property is checked on the facts of random valid case files (so every fact set tried is one a
 case file can produce), and the refusals on fact sets no case file can produce.
@@ -13,8 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.case_facts import case_facts
-from engine.case_from_facts import (
+from engine.case.facts import case_facts
+from engine.case.load import load_case
+from engine.policy.load import load_policy
+from generators.cases.from_facts import (
     CASE_PREDICATES,
     CONDUCT,
     CULPABILITY,
@@ -25,8 +27,6 @@ from engine.case_from_facts import (
     VOTES,
     case_from_facts,
 )
-from engine.case_input import load_case
-from engine.policy import load_policy
 
 PEOPLE = ["p1", "p2", "p3", "p4"]
 ACTS = ["a1", "a2"]

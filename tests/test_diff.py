@@ -17,13 +17,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from engine.cli_diff import add_diff_commands
-from engine.diff import diff
-from engine.diff_render import render_markdown, render_text
-from engine.policy import DEFAULT_POLICY_DIR, REPO_ROOT
+from engine.cli.diff import add_diff_commands
+from engine.policy.load import DEFAULT_POLICY_DIR, REPO_ROOT
+from engine.policy.source_text import load_policy_texts, rebuild_received, sha256_hex
+from engine.policy.versions import fingerprint_of_dir
 from engine.problems import ProblemsError
-from engine.source_text import load_policy_texts, rebuild_received, sha256_hex
-from engine.versioning import fingerprint_of_dir
+from engine.review.diff import diff
+from engine.review.render import render_markdown, render_text
 
 FICTITIOUS = Path(__file__).parent / "instruments" / "fictitious-two-editions"
 EXAMPLE = REPO_ROOT / "examples" / "01-reviewer-overturned-correct-opinion.yaml"

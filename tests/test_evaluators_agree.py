@@ -8,8 +8,8 @@ on every committed fixture (authored and generated: every rule fires in some of 
 
 from __future__ import annotations
 
-from engine.evaluation import evaluate
-from engine.policy import load_policy
+from engine.answer.query import evaluate
+from engine.policy.load import load_policy
 from generators.fixtures.build import load_fixture_files
 
 POLICY = load_policy()

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.case_input import load_case
-from engine.policy import load_policy
+from engine.case.load import load_case
+from engine.policy.load import load_policy
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

@@ -11,10 +11,10 @@ import json
 
 import pytest
 
-from engine.answer_summary import summarize
-from engine.cli import main
-from engine.policy import load_policy
-from engine.schemas import validator
+from engine.answer.summary import summarize
+from engine.cli.app import main
+from engine.files.schemas import validator
+from engine.policy.load import load_policy
 from generators.fixtures.build import BUNDLE_NAME, FIXTURES_DIR, load_fixture_files
 from generators.fixtures.coverage import coverage
 

@@ -1,7 +1,7 @@
-"""generators.fixtures.generated: a minimal case per rule, and one variant per failing condition.
+"""generators.cases.generate: a minimal case per rule, and one variant per failing condition.
 
-Every generated case is checked here as a user's case would be: validated by engine.case_input and
-evaluated by engine.evaluation (the public path, not the generator's own fast one), and the rule's
+Every generated case is checked here as a user's case would be: validated by engine.case.load and
+evaluated by engine.answer.query (the public path, not the generator's own fast one), and the rule's
 conclusion must come out as recorded.
 """
 
@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from engine.case_input import load_case
-from engine.evaluation import evaluate
-from engine.policy import load_policy
-from generators.fixtures.generated import NOT_GENERATED, generate, generate_rule_fixtures
+from engine.answer.query import evaluate
+from engine.case.load import load_case
+from engine.policy.load import load_policy
+from generators.cases.generate import NOT_GENERATED, generate, generate_rule_fixtures
 
 REPO = Path(__file__).resolve().parent.parent
 # rules of every kind (facts, comparisons, negations, parameters, dates, recursion): used where a
@@ -154,8 +154,8 @@ def test_a_second_run_gives_the_same_fixtures_whichever_rules_it_covers(policy, 
 def test_generation_does_not_depend_on_the_process_or_its_hash_seed(fixtures):
     script = (
         "import json, sys\n"
-        "from engine.policy import load_policy\n"
-        "from generators.fixtures.generated import generate\n"
+        "from engine.policy.load import load_policy\n"
+        "from generators.cases.generate import generate\n"
         f"g = generate(load_policy(), {SAMPLE!r})\n"
         "json.dump(g.fixtures, sys.stdout, ensure_ascii=False, sort_keys=True)\n"
     )
@@ -175,7 +175,7 @@ def test_generation_does_not_depend_on_the_process_or_its_hash_seed(fixtures):
 def test_the_fixture_list_for_the_build_is_the_generation_sorted_by_id(
     policy, generation, monkeypatch
 ):
-    import generators.fixtures.generated as module
+    import generators.cases.generate as module
 
     monkeypatch.setattr(module, "generate", lambda _policy: generation)
     listed = generate_rule_fixtures(policy)

@@ -13,7 +13,7 @@ from functools import cache
 import pytest
 from case_builders import case_with_act
 
-from engine.policy import load_policy
+from engine.policy.load import load_policy
 
 AS_OF = "2024-12-01"
 

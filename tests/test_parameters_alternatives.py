@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from case_builders import case_with_act
 
-from engine.evaluation import PERIOD_PARAMETERS
-from engine.policy import load_policy
+from engine.answer.query import PERIOD_PARAMETERS
+from engine.policy.load import load_policy
 from engine.problems import ProblemsError
 
 AS_OF = "2024-12-01"

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.calendar import (
+from engine.dates.calendar import (
     CalendarCoverageError,
     ChainedCalendar,
     FileCalendar,
@@ -25,7 +25,7 @@ from engine.calendar import (
     load_calendar_file,
     official_calendar,
 )
-from engine.periods import (
+from engine.dates.counting import (
     ART15_INITIAL_REVIEW,
     ART15_INVESTIGATION,
     ART19_APPEAL,

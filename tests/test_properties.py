@@ -18,7 +18,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.policy import load_policy
+from engine.policy.load import load_policy
 
 AS_OF = "2024-12-01"
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"

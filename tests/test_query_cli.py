@@ -1,4 +1,4 @@
-"""The `accountability query` command, driven through engine.cli.main as a user would drive it."""
+"""The `accountability query` command, driven through engine.cli.app.main as a user would drive it."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-import engine.cli
-from engine.cli import main
-from engine.policy import DEFAULT_POLICY_DIR, load_policy
+import engine.cli.app
+from engine.cli.app import main
+from engine.policy.load import DEFAULT_POLICY_DIR, load_policy
 
 EXAMPLE = str(
     Path(__file__).resolve().parent.parent
@@ -35,7 +35,7 @@ def load_the_policy_once(monkeypatch):
             return _default_policy()
         return load_policy(path)
 
-    monkeypatch.setattr(engine.cli, "load_policy", cached)
+    monkeypatch.setattr(engine.cli.app, "load_policy", cached)
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

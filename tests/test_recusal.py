@@ -12,7 +12,7 @@ from functools import cache
 
 import pytest
 
-from engine.policy import load_policy
+from engine.policy.load import load_policy
 
 AS_OF = "2024-12-01"
 PARTY, MEMBER = "party", "member"
@@ -149,7 +149,7 @@ def swap(links: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 
 def test_every_relation_kind_the_rules_can_report_has_a_family_graph():
-    from engine.labels import VALUE_LABELS
+    from engine.answer.names import VALUE_LABELS
 
     kinds = {
         "spouse",

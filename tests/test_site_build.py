@@ -20,7 +20,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from engine.policy import REPO_ROOT, load_policy
+from engine.policy.load import REPO_ROOT, load_policy
 from generators.docs.fixtures import read_fixtures
 from generators.docs.site import (
     SiteBuildError,
@@ -273,7 +273,7 @@ def test_generation_gives_byte_identical_markdown_in_another_process():
     try:
         program = (
             "import sys, "
-            "pathlib\nfrom engine.policy import "
+            "pathlib\nfrom engine.policy.load import "
             "load_policy\nfrom generators.docs.site import "
             "stage_site\nstage_site(load_policy(), pathlib.Path(sys.argv[1]))\n"
         )
@@ -304,7 +304,7 @@ def test_the_command_line_guide_shows_exactly_what_the_command_prints():
     command = snippet.splitlines()[1].removeprefix("$ ").split()
     assert command[:2] == ["accountability", "query"]
     result = subprocess.run(
-        [sys.executable, "-m", "engine.cli", *command[1:]],
+        [sys.executable, "-m", "engine.cli.app", *command[1:]],
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,

@@ -15,13 +15,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.problems import ProblemsError
-from engine.source_text import (
+from engine.policy.source_text import (
     check_normalisation,
     element_texts_sha256,
     load_policy_texts,
     rebuild_received,
 )
+from engine.problems import ProblemsError
 
 REPO = Path(__file__).resolve().parents[1]
 POLICY_DIR = REPO / "policy" / "wenshui-mca-2023-25"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.policy import load_policy
+from engine.policy.load import load_policy
 
 FICTITIOUS_2027 = Path(__file__).resolve().parent / "data" / "calendars" / "fictitious-2027.yaml"
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.cli import main
-from engine.policy import DEFAULT_POLICY_DIR
+from engine.cli.app import main
+from engine.policy.load import DEFAULT_POLICY_DIR
 
 
 @dataclass

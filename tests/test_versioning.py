@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from engine.cli import main
-from engine.evaluation import evaluate
-from engine.policy import DEFAULT_POLICY_DIR, load_policy, read_policy
+from engine.answer.query import evaluate
+from engine.cli.app import main
+from engine.policy.load import DEFAULT_POLICY_DIR, load_policy, read_policy
+from engine.policy.versions import fingerprint_of_dir
 from engine.problems import ProblemsError
-from engine.versioning import fingerprint_of_dir
 
 FICTITIOUS = Path(__file__).parent / "instruments" / "fictitious-two-editions"
 CASE = FICTITIOUS / "cases" / "reviewer-overturned.yaml"
@@ -304,7 +304,7 @@ def test_changelog_versions_must_increase(copy, capsys):
 
 
 def test_version_fingerprint_prints_the_value_validate_asks_for(copy, capsys):
-    from engine.cli_diff import cmd_version
+    from engine.cli.diff import cmd_version
 
     edit(copy, "parameters.yaml", "default: relieved", "default: jointly")
     _, report = validate(copy, capsys)

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.labels import eid_label
-from engine.source_text import element_texts_sha256
+from engine.answer.names import eid_label
+from engine.policy.source_text import element_texts_sha256
 from generators.docs.context import (
     ANOMALIES,
     ARTICLES_INDEX,

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from generators.docs.fixtures import FixtureRef
 
 if TYPE_CHECKING:
-    from engine.policy import Policy
+    from engine.policy.load import Policy
     from generators.docs.examples import ExampleRun
 
 # where each generated page lives, relative to the docs root

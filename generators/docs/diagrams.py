@@ -13,17 +13,17 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from engine.answer.names import eid_label
+from engine.answer.query import period_rules
 from engine.datalog import Negated, Positive
 from engine.datalog.strata import strongly_connected_components
-from engine.evaluation import period_rules
-from engine.labels import eid_label
-from engine.parameters import resolve_parameters
+from engine.policy.parameters import resolve_parameters
 from generators.docs import svg
 from generators.docs.markdown import url
 
 if TYPE_CHECKING:
     from engine.datalog import Rule
-    from engine.policy import Policy
+    from engine.policy.load import Policy
 
 INK = "#1f2937"
 DEFAULT_FILL, DEFAULT_STROKE = "#dbeafe", "#1d4ed8"
@@ -216,7 +216,7 @@ def exception_tree_svg(policy: Policy, article: dict, page: str) -> str | None:
 
 # Milestones of the procedure, in order, with the provision that sets each one. The time limits
 # between them are not written here: they come from the engine's own period rules
-# (engine.evaluation.period_rules) under the default interpretation parameters, so the diagram shows
+# (engine.answer.query.period_rules) under the default interpretation parameters, so the diagram shows
 # what the engine computes.
 MILESTONES = [
     (
@@ -247,7 +247,7 @@ MILESTONES = [
     ("decided", "art_19__para_1", "接到处理决定", "Handling decision received"),
     ("appeal_ends", "art_19__para_1", "申诉期限届满", "Appeal period ends"),
 ]
-# (from, to, period name in engine.evaluation.period_rules or None, zh, en) for gaps the text leaves
+# (from, to, period name in engine.answer.query.period_rules or None, zh, en) for gaps the text leaves
 # open
 SPANS = [
     ("discovered", "reviewed", "initial_review", "", ""),

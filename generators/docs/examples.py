@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from engine.case_input import load_case
-from engine.cli import render_summary, summary
-from engine.policy import REPO_ROOT
+from engine.case.load import load_case
+from engine.cli.app import render_summary, summary
+from engine.policy.load import REPO_ROOT
 from generators.docs.context import EXAMPLES_INDEX, SiteContext, article_page, example_page
 from generators.docs.markdown import Page, code, esc, rel
 
 if TYPE_CHECKING:
-    from engine.policy import Policy
+    from engine.policy.load import Policy
 
 EXAMPLES_DIR = REPO_ROOT / "examples"
 SNIPPETS = (
@@ -230,7 +230,7 @@ def _help_text() -> str:
     otherwise follow the terminal's, and the page would change with the machine that built it)."""
     import argparse
 
-    from engine.cli import build_parser
+    from engine.cli.app import build_parser
 
     parser = build_parser()
     parser.formatter_class = lambda prog: argparse.HelpFormatter(prog, width=100)
@@ -249,7 +249,7 @@ def _python_api(ctx: SiteContext, run: ExampleRun) -> str:
     # The code shown and the calls made below are the same calls, written twice on purpose: the
     # project never executes text as code.
     source = (
-        "from engine.policy import load_policy\n"
+        "from engine.policy.load import load_policy\n"
         "\n"
         "policy = load_policy()  # every policy file, loaded and checked once\n"
         f'answer = policy.evaluate("{run.path}", as_of="{run.as_of}")\n'

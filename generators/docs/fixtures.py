@@ -16,9 +16,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.policy import REPO_ROOT
+from engine.files.safe_yaml import load_yaml_file
+from engine.policy.load import REPO_ROOT
 from engine.problems import Problem, ProblemsError
-from engine.yaml_source import load_yaml_file
 
 FIXTURES_DIR = REPO_ROOT / "tests" / "fixtures"
 SUFFIXES = (".yaml", ".yml", ".json")

@@ -41,7 +41,7 @@ def on_pre_build(config):
         return  # a plain build, or the first build of `serve` (staged just before)
     from pathlib import Path
 
-    from engine.policy import load_policy
+    from engine.policy.load import load_policy
     from generators.docs.site import stage_site
 
     stage_site(load_policy(), Path(config.docs_dir))

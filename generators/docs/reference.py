@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.evaluation import PERIOD_PARAMETERS
-from engine.labels import VALUE_LABELS, eid_label
+from engine.answer.names import VALUE_LABELS, eid_label
+from engine.answer.query import PERIOD_PARAMETERS
 from generators.docs.articles import eid_link, option_label, rule_link
 from generators.docs.context import (
     ANOMALIES,

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from engine.policy import REPO_ROOT
+from engine.policy.load import REPO_ROOT
 from generators.docs.articles import article_pages, short_title
 from generators.docs.context import (
     ANOMALIES,
@@ -47,7 +47,7 @@ from generators.docs.reference import reference_pages
 from generators.docs.traceability import fixtures_page, traceability_page
 
 if TYPE_CHECKING:
-    from engine.policy import Policy
+    from engine.policy.load import Policy
 
 CONFIG_FILE = REPO_ROOT / "mkdocs.yml"
 HAND_WRITTEN_DIR = REPO_ROOT / "docs"

@@ -1,6 +1,6 @@
 """What a change to the encoding does to answers: run every case under both sides and compare.
 
-Answers are compared on their outcome projection (engine.answer_summary): who is responsible, which
+Answers are compared on their outcome projection (engine.answer.summary): who is responsible, which
 deadline, who must recuse, … — not on wording, so a reworded reading is not an outcome change. Each
 change that is found carries the explanation from both sides, so a reviewer sees why the old
 encoding decided one way and the new one the other.
@@ -11,12 +11,12 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from engine.labels import VALUE_LABELS, Namer, eid_label
+from engine.answer.names import VALUE_LABELS, Namer, eid_label
 from engine.problems import ProblemsError
 
 if TYPE_CHECKING:
-    from engine.diff_sides import CaseSpec
-    from engine.policy import Policy
+    from engine.policy.load import Policy
+    from engine.review.sides import CaseSpec
 
 # how the items of each answer section are identified across the two sides
 SECTION_KEYS: dict[str, tuple[str, ...]] = {
@@ -62,7 +62,7 @@ STATUS_LABELS = {
 
 def run_case(policy: Policy, spec: CaseSpec, as_of: str) -> dict[str, Any]:
     """One case under one side: its answer and outcome projection, or why it was not answered."""
-    from engine.answer_summary import summarize
+    from engine.answer.summary import summarize
 
     try:
         answer = policy.evaluate(spec.case, as_of=as_of, parameters=spec.parameters).to_dict()

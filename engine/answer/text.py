@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.labels import VALUE_LABELS, eid_label
+from engine.answer.names import VALUE_LABELS, eid_label
 
 HEAD = {
     "zh": {

@@ -17,10 +17,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from engine.diff_sides import DEFAULT_POLICY_PATH, Side, discover_cases, merged_cases, open_side
-from engine.diff_text import text_change
-from engine.policy import REPO_ROOT, article_file
-from engine.versioning import edition_ids, policy_fingerprint, semver
+from engine.policy.load import REPO_ROOT, article_file
+from engine.policy.versions import edition_ids, policy_fingerprint, semver
+from engine.review.sides import DEFAULT_POLICY_PATH, Side, discover_cases, merged_cases, open_side
+from engine.review.words import text_change
 
 REPORT_FORMAT = 1
 RULE_FIELDS = ("datalog", "cites", "displaces", "parameters", "editions", "reads")
@@ -332,7 +332,7 @@ def touched_eids(articles: list[dict], parameters: list[dict]) -> list[str]:
                 found += (rule[side] or {}).get("cites", [])
     for param in parameters:
         found += param["affects"]
-    from engine.diff_outcomes import eid_order
+    from engine.review.outcomes import eid_order
 
     return sorted(set(found), key=eid_order)
 
@@ -409,7 +409,7 @@ def versioning_notes(old: Side, new: Side, articles: list, parameters: list) -> 
 def outcome_changes(
     old: Side, new: Side, cases: list[Path] | None, as_of: str | None, default_date: str, repo: Path
 ) -> dict[str, Any]:
-    from engine.diff_outcomes import compare_runs, run_case
+    from engine.review.outcomes import compare_runs, run_case
 
     specs = merged_cases(discover_cases(old, cases, repo), discover_cases(new, cases, repo))
     result: dict[str, Any] = {

@@ -1,8 +1,8 @@
 """The two clocks of DESIGN.md § Versioning: the law's editions and the encoding's own version.
 
 Editions. A rule or an element may carry ``editions: [ids]`` (absent = every edition of the
-instrument). Each edition then has its own rule set, compiled once (engine.rules), and a query is
-answered with the rules of the edition in force on its as-of date (engine.evaluation).
+instrument). Each edition then has its own rule set, compiled once (engine.policy.compile), and a query is
+answered with the rules of the edition in force on its as-of date (engine.answer.query).
 
 Encoding version. CI has no git history to compare with, yet must notice a change to what answers
 are computed from that no changelog entry describes. So the newest changelog entry records a
@@ -15,7 +15,7 @@ version --fingerprint`` prints it).
 What the fingerprint covers is what answers depend on; documentation fields (rule notes, parameter
 rationales, questions, sources and option descriptions, vocabulary descriptions, edition notes) are
 left out so that improving an explanation for readers does not demand a new version. Texts and their
-translations are covered by the per-article review fingerprint instead (engine.source_text).
+translations are covered by the per-article review fingerprint instead (engine.policy.source_text).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from engine.problems import Problem, ProblemsError
 
 if TYPE_CHECKING:
-    from engine.policy import Policy
+    from engine.policy.load import Policy
 
 # keys that only explain things to readers: dropped (at any depth) before hashing
 DOCUMENTATION_KEYS = frozenset({"note", "rationale", "question", "sources", "description"})
@@ -61,7 +61,7 @@ def check_edition_membership(policy: Policy) -> list[Problem]:
     Without this a rule tagged for the amended edition could cite a point that only the old edition
     has, and an answer would cite law that was not in force on its date.
     """
-    from engine.policy import article_file
+    from engine.policy.load import article_file
 
     problems: list[Problem] = []
     idoc = policy.docs["instrument.yaml"]
@@ -211,8 +211,8 @@ def fingerprint_of_dir(root: str | Path) -> str:
     Works when ``validate`` fails because the fingerprint is stale (exactly when the value to
     record is needed), so it reads the files with the safe loader but checks nothing else.
     """
-    from engine.policy import article_file
-    from engine.yaml_source import load_yaml_file
+    from engine.files.safe_yaml import load_yaml_file
+    from engine.policy.load import article_file
 
     root = Path(root)
     instrument = load_yaml_file(root / "instrument.yaml").data

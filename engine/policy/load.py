@@ -12,13 +12,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from engine import policy_checks
+from engine.files.locations import DEFAULT_POLICY_DIR, REPO_ROOT  # noqa: F401
+from engine.files.safe_yaml import SourceDoc, load_yaml_file
+from engine.files.schemas import schema_problems
+from engine.policy import checks as policy_checks
 from engine.problems import Problem, ProblemsError, errors
-from engine.schemas import schema_problems
-from engine.yaml_source import SourceDoc, load_yaml_file
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_POLICY_DIR = REPO_ROOT / "policy" / "wenshui-mca-2023-25"
 
 # file kind → file name inside the policy folder (articles are found through instrument.yaml)
 SINGLE_FILES = {
@@ -90,7 +88,7 @@ class Policy:
     def program_for(self, edition_id: str):
         """The compiled rules of one edition; editions with the same rules share one program."""
         if not self.programs_by_edition:
-            from engine.rules import compile_edition_programs
+            from engine.policy.compile import compile_edition_programs
 
             programs, problems = compile_edition_programs(self)
             if programs is None:
@@ -100,7 +98,7 @@ class Policy:
 
     def rules_in(self, edition_id: str) -> list[dict[str, Any]]:
         """The rules of one edition (a rule without ``editions`` belongs to all)."""
-        from engine.versioning import rules_in_edition
+        from engine.policy.versions import rules_in_edition
 
         return rules_in_edition(self.articles, edition_id)
 
@@ -120,8 +118,8 @@ class Policy:
         calendar does not cover; ``backend`` picks the evaluator (``"native"`` by default, or
         ``"pydatalog"``: the same answer, slower).
         """
-        from engine.answer import build_answer
-        from engine.evaluation import evaluate
+        from engine.answer.build import build_answer
+        from engine.answer.query import evaluate
 
         return build_answer(evaluate(self, case, as_of, parameters, calendar_file, backend=backend))
 
@@ -135,7 +133,7 @@ def read_policy(root: Path, versioning: str = "error") -> tuple[Policy | None, l
     """Load and check a policy folder; return it (when error-free) and every problem, warnings included.
 
     ``versioning`` is the severity of an encoding change not recorded in the changelog (see
-    engine.versioning): "error" for ``validate`` and CI, "warning" to use the policy regardless.
+    engine.policy.versions): "error" for ``validate`` and CI, "warning" to use the policy regardless.
     """
     root = Path(root)
     problems: list[Problem] = []
@@ -190,7 +188,7 @@ def read_policy(root: Path, versioning: str = "error") -> tuple[Policy | None, l
     )
     problems.extend(policy_checks.check_policy(policy))
     if not errors(problems):  # the version check (issue 6) hashes rules that are known to load
-        from engine.versioning import check_encoding_version
+        from engine.policy.versions import check_encoding_version
 
         problems.extend(check_encoding_version(policy, versioning))
     policy.warnings = [p for p in problems if p.severity != "error"]

@@ -149,7 +149,7 @@ def load_policy_texts(policy_dir: str | Path) -> PolicyTexts:
     """Read instrument.yaml, every articles/*.yaml (in the order instrument.yaml lists) and the log.
 
     A deliberately small loader (safe_load, no schema checks) so that the round trip can be tested
-    on its own; the full, checked loader is engine.policy.
+    on its own; the full, checked loader is engine.policy.load.
     """
     root = Path(policy_dir)
     instrument = _safe_load(root / "instrument.yaml")

@@ -16,7 +16,7 @@ def resolve_parameters(
     definitions: dict[str, dict], overrides: dict[str, Any] | None
 ) -> dict[str, Any]:
     """Defaults with ``overrides`` applied; ProblemsError naming every bad override."""
-    from engine.policy_checks import parameter_value_problems
+    from engine.policy.checks import parameter_value_problems
 
     values = {pid: p["default"] for pid, p in definitions.items()}
     problems: list[Problem] = []

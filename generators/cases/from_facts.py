@@ -1,4 +1,4 @@
-"""Turn input facts back into a case file: the inverse of ``engine.case_facts.case_facts``.
+"""Turn input facts back into a case file: the inverse of ``engine.case.facts.case_facts``.
 
 Generated test cases are found as sets of facts (what a rule needs), but a fixture must be a case
 file a person can read and the engine checks like any other. This module writes the plainest case
@@ -18,7 +18,7 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
-from engine.schemas import SCHEMA_DIR
+from engine.files.schemas import SCHEMA_DIR
 
 Facts = dict[str, set[tuple]]
 

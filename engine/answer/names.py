@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from engine.policy_checks import chinese_number
+from engine.policy.checks import chinese_number
 
 _EID = re.compile(r"^art_(\d+)(?:__(intro|para|point)(?:_(\d+))?)?$")
 

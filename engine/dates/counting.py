@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from engine.calendar import WEEKDAY_EN, WEEKDAY_ZH, DayInfo, HolidayCalendar
+from engine.dates.calendar import WEEKDAY_EN, WEEKDAY_ZH, DayInfo, HolidayCalendar
 
 Unit = Literal["working", "calendar"]
 Treatment = Literal["counted", "skipped", "passed_over"]

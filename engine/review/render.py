@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from engine.labels import eid_label
+from engine.answer.names import eid_label
 
 H = {
     "title": ("编码变更对比", "Encoding diff"),

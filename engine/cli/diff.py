@@ -1,4 +1,4 @@
-"""The `diff` and `version` subcommands (wired into engine.cli by ``add_diff_commands``)."""
+"""The `diff` and `version` subcommands (wired into engine.cli.app by ``add_diff_commands``)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import json
 import sys
 from pathlib import Path
 
-from engine.diff_sides import DEFAULT_POLICY_PATH
-from engine.policy import DEFAULT_POLICY_DIR, REPO_ROOT
+from engine.policy.load import DEFAULT_POLICY_DIR, REPO_ROOT
 from engine.problems import ProblemsError
+from engine.review.sides import DEFAULT_POLICY_PATH
 
 
 def add_diff_commands(subparsers) -> None:
@@ -85,8 +85,8 @@ def add_diff_commands(subparsers) -> None:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from engine.diff import diff
-    from engine.diff_render import render_markdown, render_text
+    from engine.review.diff import diff
+    from engine.review.render import render_markdown, render_text
 
     try:
         if args.as_of:
@@ -125,7 +125,7 @@ def _check_date(text: str) -> None:
 
 
 def cmd_version(args: argparse.Namespace) -> int:
-    from engine.versioning import fingerprint_of_dir
+    from engine.policy.versions import fingerprint_of_dir
 
     try:
         current = fingerprint_of_dir(args.policy_dir)
@@ -136,7 +136,7 @@ def cmd_version(args: argparse.Namespace) -> int:
     if args.fingerprint:
         print(current)
         return 0
-    from engine.yaml_source import load_yaml_file
+    from engine.files.safe_yaml import load_yaml_file
 
     encoding = load_yaml_file(Path(args.policy_dir) / "instrument.yaml").data.get("encoding", {})
     changelog = encoding.get("changelog") or [{}]

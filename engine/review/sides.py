@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from engine.policy import DEFAULT_POLICY_DIR, REPO_ROOT, Policy, read_policy
+from engine.policy.load import DEFAULT_POLICY_DIR, REPO_ROOT, Policy, read_policy
 from engine.problems import Problem, ProblemsError, errors
 
 DEFAULT_POLICY_PATH = DEFAULT_POLICY_DIR.relative_to(REPO_ROOT).as_posix()
@@ -38,7 +38,7 @@ class Side:
     versioning: list[Problem] = field(default_factory=list)  # unrecorded encoding changes
 
     def describe(self) -> dict[str, Any]:
-        from engine.versioning import policy_fingerprint
+        from engine.policy.versions import policy_fingerprint
 
         return {
             "spec": self.spec,
@@ -194,7 +194,7 @@ class CaseSpec:
 def case_specs_in_file(path: Path, key: str) -> list[CaseSpec]:
     """A case file (case + people) or a fixture file (``case:`` holding one, with ``as_of`` and
     ``parameters``); anything else yields nothing (a fixture bundle, a README)."""
-    from engine.yaml_source import load_yaml_file
+    from engine.files.safe_yaml import load_yaml_file
 
     try:
         data = load_yaml_file(path).data
@@ -254,7 +254,7 @@ def discover_cases(
 
 
 def _instrument_id(policy_dir: Path) -> str | None:
-    from engine.yaml_source import load_yaml_file
+    from engine.files.safe_yaml import load_yaml_file
 
     try:
         data = load_yaml_file(policy_dir / "instrument.yaml").data

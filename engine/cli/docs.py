@@ -11,7 +11,7 @@ import logging
 import sys
 from pathlib import Path
 
-from engine.policy import DEFAULT_POLICY_DIR
+from engine.policy.load import DEFAULT_POLICY_DIR
 from engine.problems import ProblemsError
 
 
@@ -75,7 +75,7 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 
 
 def _short(path: Path) -> str:
-    from engine.policy import REPO_ROOT
+    from engine.policy.load import REPO_ROOT
 
     try:
         return str(path.relative_to(REPO_ROOT)) + "/"
@@ -84,7 +84,7 @@ def _short(path: Path) -> str:
 
 
 def _policy(args):
-    from engine.policy import load_policy
+    from engine.policy.load import load_policy
 
     return load_policy(args.policy)
 

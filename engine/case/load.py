@@ -11,9 +11,9 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from engine.files.safe_yaml import SourceDoc, load_yaml_file, load_yaml_text
+from engine.files.schemas import schema_problems
 from engine.problems import Problem, ProblemsError
-from engine.schemas import schema_problems
-from engine.yaml_source import SourceDoc, load_yaml_file, load_yaml_text
 
 
 def load_case(source: str | Path | dict) -> SourceDoc:

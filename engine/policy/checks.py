@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from engine.problems import Problem
 
 if TYPE_CHECKING:
-    from engine.policy import Policy
+    from engine.policy.load import Policy
 
 CHINESE_NUMERALS = "一二三四五六七八九十"
 
@@ -34,7 +34,7 @@ def chinese_number(n: int) -> str:
 
 def check_article_files(root: Path, article_eids: list[str], display: Callable) -> list[Problem]:
     """instrument.yaml's article list and the files in articles/ must match one to one."""
-    from engine.policy import article_file
+    from engine.policy.load import article_file
 
     problems = []
     instrument = display(root / "instrument.yaml")
@@ -93,7 +93,7 @@ def check_policy(policy: Policy) -> list[Problem]:
 
 
 def _article_doc(policy: Policy, article: dict):
-    from engine.policy import article_file
+    from engine.policy.load import article_file
 
     return policy.docs[article_file(article["eid"])]
 
@@ -467,7 +467,7 @@ def check_vocabulary(policy: Policy) -> list[Problem]:
 
 def check_reviews(policy: Policy) -> list[Problem]:
     """A review is of a specific text: if the text changed since, the review no longer holds."""
-    from engine.source_text import element_texts_sha256
+    from engine.policy.source_text import element_texts_sha256
 
     problems = []
     for article in policy.articles:
@@ -494,7 +494,7 @@ def check_reviews(policy: Policy) -> list[Problem]:
 
 
 def check_edition_membership(policy: Policy) -> list[Problem]:
-    from engine.versioning import check_edition_membership as check
+    from engine.policy.versions import check_edition_membership as check
 
     return check(policy)
 
@@ -565,7 +565,7 @@ def _day_after(iso: str) -> str:
 
 def check_source(policy: Policy) -> list[Problem]:
     """The encoded text, with the normalisation log undone, must give back the received file byte for byte."""
-    from engine.source_text import check_normalisation, rebuild_received
+    from engine.policy.source_text import check_normalisation, rebuild_received
 
     doc = policy.docs["normalisation.yaml"]
     positions = [doc.position(("entries", i)) for i in range(len(policy.normalisation["entries"]))]
@@ -590,7 +590,7 @@ def check_source(policy: Policy) -> list[Problem]:
                 "the received file, UTF-8",
             )
         ]
-    from engine.source_text import sha256_hex
+    from engine.policy.source_text import sha256_hex
 
     if sha256_hex(received) != policy.normalisation["received_sha256"]:
         return [
@@ -623,7 +623,7 @@ def check_source(policy: Policy) -> list[Problem]:
 
 def check_rules(policy: Policy) -> list[Problem]:
     """Compile the rules with the vocabulary; every static-check problem is located in its article file."""
-    from engine.rules import compile_edition_programs
+    from engine.policy.compile import compile_edition_programs
 
     programs, problems = compile_edition_programs(policy)  # one program per edition (issue 6)
     if programs is not None:
@@ -655,10 +655,10 @@ def check_rules(policy: Policy) -> list[Problem]:
 
 def check_examples(policy: Policy) -> list[Problem]:
     """Worked examples must be valid cases citing real eIds, under parameters that exist."""
-    from engine.case_input import case_problems
-    from engine.parameters import resolve_parameters
+    from engine.case.load import case_problems
+    from engine.files.schemas import schema_problems
+    from engine.policy.parameters import resolve_parameters
     from engine.problems import ProblemsError
-    from engine.schemas import schema_problems
 
     problems = []
     seen: dict[str, str] = {}

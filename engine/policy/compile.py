@@ -13,7 +13,7 @@ from engine.datalog import PredicateSig, Program, RuleSource, compile_program
 from engine.problems import Problem, ProblemsError
 
 if TYPE_CHECKING:
-    from engine.policy import Policy
+    from engine.policy.load import Policy
 
 
 def vocabulary_signatures(vocabulary: dict) -> dict[str, PredicateSig]:
@@ -34,8 +34,8 @@ def vocabulary_signatures(vocabulary: dict) -> dict[str, PredicateSig]:
 
 def rule_sources(policy: Policy, edition: str | None = None) -> list[RuleSource]:
     """Every rule of every article (of one edition, if given), located at its Datalog text."""
-    from engine.policy import article_file
-    from engine.versioning import in_edition  # editions (issue 6)
+    from engine.policy.load import article_file
+    from engine.policy.versions import in_edition  # editions (issue 6)
 
     sources = []
     for article in policy.articles:
@@ -85,7 +85,7 @@ def compile_edition_programs(policy: Policy) -> tuple[dict[str, Program] | None,
     """
     from dataclasses import replace
 
-    from engine.versioning import edition_ids, in_edition
+    from engine.policy.versions import edition_ids, in_edition
 
     editions = edition_ids(policy.instrument)
     groups: dict[tuple[str, ...], list[str]] = {}

@@ -13,9 +13,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from engine.evaluation import Evaluation
-from engine.labels import VALUE_LABELS, Namer, eid_label
-from engine.parameter_scope import parameters_in_scope, parameters_read, required_values
+from engine.answer.names import VALUE_LABELS, Namer, eid_label
+from engine.answer.query import Evaluation
+from engine.policy.parameter_scope import parameters_in_scope, parameters_read, required_values
 
 ANSWER_FORMAT = 1
 PARAM_PREDICATES = ("param", "param_int", "param_member")
@@ -43,7 +43,7 @@ class Answer:
         return {r["id"] for r in self.evaluation.policy.rules if model.fired(r["id"])}
 
     def render(self, lang: str = "zh", explain: bool = False) -> str:
-        from engine.answer_text import render_answer
+        from engine.answer.text import render_answer
 
         return render_answer(self.data, lang, explain)
 

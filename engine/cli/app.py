@@ -8,7 +8,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from engine.policy import DEFAULT_POLICY_DIR, Policy, load_policy, read_policy
+from engine.policy.load import DEFAULT_POLICY_DIR, Policy, load_policy, read_policy
 from engine.problems import Problem, ProblemsError, errors
 
 
@@ -32,8 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
         "Validate the encoding, query cases, build the documentation.",
     )
     sub = parser.add_subparsers(dest="command")
-    from engine.cli_diff import add_diff_commands
-    from engine.cli_docs import add_docs_commands
+    from engine.cli.diff import add_diff_commands
+    from engine.cli.docs import add_docs_commands
 
     add_diff_commands(sub)
     add_docs_commands(sub)
@@ -131,7 +131,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from engine.parameters import parse_override
+    from engine.policy.parameters import parse_override
 
     try:
         policy = load_policy(args.policy)

@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 
+from engine.files.locations import SCHEMA_DIR
+from engine.files.safe_yaml import SourceDoc, json_path
 from engine.problems import Problem
-from engine.yaml_source import SourceDoc, json_path
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
 BASE_URI = "https://wenshui-accountability.invalid/schema/"
 
 

@@ -12,23 +12,23 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from engine.calendar import (
+from engine.case.facts import Facts, case_facts, parameter_facts
+from engine.case.load import load_case
+from engine.dates.calendar import (
     CalendarCoverageError,
     ChainedCalendar,
     HolidayCalendar,
     load_calendar_file,
     official_calendar,
 )
-from engine.case_facts import Facts, case_facts, parameter_facts
-from engine.case_input import load_case
-from engine.parameters import resolve_parameters
-from engine.periods import DueDate, PeriodRule, compute_due
+from engine.dates.counting import DueDate, PeriodRule, compute_due
+from engine.files.safe_yaml import SourceDoc
+from engine.policy.parameters import resolve_parameters
 from engine.problems import ProblemsError
-from engine.yaml_source import SourceDoc
 
 if TYPE_CHECKING:
     from engine.datalog import Model
-    from engine.policy import Policy
+    from engine.policy.load import Policy
 
 EARLIEST_DAY = "0001-01-01"  # the start of a look-back window that has no limit
 

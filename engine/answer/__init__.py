@@ -1,0 +1,1 @@
+"""Answering a case: evaluation under the policy, the answer's sections, its text."""

@@ -1,0 +1,1 @@
+"""Days: holiday calendars and the counting of procedural periods (working or calendar days)."""

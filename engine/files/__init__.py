@@ -1,0 +1,1 @@
+"""Reading input files safely: YAML without surprises, JSON Schema validation, located problems."""

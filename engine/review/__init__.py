@@ -1,0 +1,1 @@
+"""Reviewing a change to the encoding: what changed between two versions and which outcomes move."""

@@ -1,0 +1,1 @@
+"""The case generator: minimal case files that make a rule fire, or one of its conditions fail."""
