@@ -22,13 +22,13 @@ MAX_ADDED = 8
 
 def example_facts(policy, as_of: str = "2024-12-31") -> list[dict[str, set[tuple]]]:
     """Input facts of every worked example, through the real case → facts pipeline."""
-    from engine.answer.query import evaluate
+    from engine.answer.query import run_query
 
     bases = []
     for path in sorted((ROOT / "examples").glob("*.yaml")):
         try:
             bases.append(
-                {p: set(rows) for p, rows in evaluate(policy, path, as_of=as_of).facts.items()}
+                {p: set(rows) for p, rows in run_query(policy, path, as_of=as_of).facts.items()}
             )
         except Exception as error:  # noqa: BLE001 - a broken example is reported, not fatal
             print(f"  (example {path.name} skipped: {type(error).__name__}: {error})")

@@ -8,7 +8,6 @@ test.
 
 from __future__ import annotations
 
-import argparse
 import json
 import shutil
 import subprocess
@@ -16,9 +15,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from paths import POLICY_DIR as DEFAULT_POLICY_DIR
+from paths import ROOT as REPO_ROOT
 
-from engine.cli.diff import add_diff_commands
-from engine.policy.load import DEFAULT_POLICY_DIR, REPO_ROOT
+from engine.cli.app import main
 from engine.policy.source_text import load_policy_texts, rebuild_received, sha256_hex
 from engine.policy.versions import fingerprint_of_dir
 from engine.problems import ProblemsError
@@ -210,10 +210,7 @@ def test_the_json_report_is_plain_json(real_change):
 
 
 def run_cli(argv: list[str], capsys) -> tuple[int, str, str]:
-    parser = argparse.ArgumentParser(prog="accountability")
-    add_diff_commands(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(argv)
-    code = args.handler(args)
+    code = main(argv)
     out = capsys.readouterr()
     return code, out.out, out.err
 

@@ -8,19 +8,21 @@ on every committed fixture (authored and generated: every rule fires in some of 
 
 from __future__ import annotations
 
-from engine.answer.query import evaluate
+from paths import FIXTURES_DIR
+
+from engine.answer.query import run_query
 from engine.policy.load import load_policy
 from generators.fixtures.build import load_fixture_files
 
 POLICY = load_policy()
-FIXTURES = load_fixture_files()
+FIXTURES = load_fixture_files(FIXTURES_DIR)
 
 
 def _inputs():
     """(fixture id, program, input facts) for every fixture, through the public case pipeline."""
     out = []
     for fixture in FIXTURES:
-        run = evaluate(
+        run = run_query(
             POLICY, fixture["case"], as_of=fixture["as_of"], parameters=fixture["parameters"]
         )
         program = POLICY.program_for(run.edition["id"])

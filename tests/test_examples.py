@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from engine.answer import answer_case
 from engine.case.load import load_case
 from engine.policy.load import load_policy
 
@@ -52,7 +53,7 @@ def policy():
 
 @cache
 def _answer_json(name: str, params: tuple = ()) -> str:
-    answer = policy().evaluate(EXAMPLES / name, as_of=AS_OF[name], parameters=dict(params))
+    answer = answer_case(policy(), EXAMPLES / name, as_of=AS_OF[name], parameters=dict(params))
     return json.dumps(answer.to_dict(), ensure_ascii=False)
 
 
@@ -152,7 +153,7 @@ def test_every_example_is_named_by_number_and_slug_and_summarised_in_both_langua
 
 @pytest.mark.parametrize("name", example_files())
 def test_every_example_is_answered_in_chinese_and_english_text_and_json(name):
-    result = policy().evaluate(EXAMPLES / name, as_of=AS_OF[name])
+    result = answer_case(policy(), EXAMPLES / name, as_of=AS_OF[name])
     data = result.to_dict()
     assert json.loads(json.dumps(data, ensure_ascii=False)) == data
     title = load_case(EXAMPLES / name).data["case"]["title"]

@@ -10,16 +10,18 @@ from __future__ import annotations
 import json
 
 import pytest
+from paths import FIXTURES_DIR
 
+from engine.answer import answer_case
 from engine.answer.summary import summarize
 from engine.cli.app import main
 from engine.files.schemas import validator
 from engine.policy.load import load_policy
-from generators.fixtures.build import BUNDLE_NAME, FIXTURES_DIR, load_fixture_files
+from generators.fixtures.build import BUNDLE_NAME, load_fixture_files
 from generators.fixtures.coverage import coverage
 
 POLICY = load_policy()
-FIXTURES = load_fixture_files()
+FIXTURES = load_fixture_files(FIXTURES_DIR)
 
 
 def test_there_are_authored_and_generated_fixtures() -> None:
@@ -30,8 +32,8 @@ def test_there_are_authored_and_generated_fixtures() -> None:
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=[f["id"] for f in FIXTURES])
 def test_each_fixture_replays_to_its_recorded_outcome(fixture: dict) -> None:
-    answer = POLICY.evaluate(
-        fixture["case"], as_of=fixture["as_of"], parameters=fixture["parameters"]
+    answer = answer_case(
+        POLICY, fixture["case"], as_of=fixture["as_of"], parameters=fixture["parameters"]
     )
     assert summarize(answer.to_dict()) == fixture["expected"], fixture["sentence"]["en"]
     assert sorted(answer.fired_rules()) == fixture["fired_rules"]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.answer.query import evaluate
+from engine.answer.query import run_query
 from engine.case.load import load_case
 from engine.policy.load import load_policy
 from generators.cases.generate import NOT_GENERATED, generate, generate_rule_fixtures
@@ -69,7 +69,7 @@ def test_every_generated_case_is_a_valid_case_file(fixtures):
 def test_every_generated_case_evaluates_to_the_recorded_outcome(policy, fixtures):
     wrong = []
     for f in fixtures:
-        model = evaluate(policy, f["case"], f["as_of"], f["parameters"]).model
+        model = run_query(policy, f["case"], f["as_of"], f["parameters"]).model
         target = f["target"]
         if model.holds(target["predicate"], tuple(target["args"])) != target["holds"]:
             wrong.append(f["id"])

@@ -13,6 +13,7 @@ from functools import cache
 import pytest
 from case_builders import case_with_act
 
+from engine.answer import answer_case
 from engine.policy.load import load_policy
 
 AS_OF = "2024-12-01"
@@ -54,7 +55,7 @@ def make_case(act: dict | None = None, acts: list[dict] | None = None, **top) ->
 
 
 def evaluate(case: dict, **params) -> dict:
-    return policy().evaluate(case, as_of=AS_OF, parameters=params).to_dict()
+    return answer_case(policy(), case, as_of=AS_OF, parameters=params).to_dict()
 
 
 # --- what "the point applies" means in an answer ----------------------------------------------

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from case_builders import case_with_act
 
+from engine.answer import answer_case
 from engine.answer.query import PERIOD_PARAMETERS
 from engine.policy.load import load_policy
 from engine.problems import ProblemsError
@@ -59,11 +60,9 @@ def make_case(act: dict | None = None, **top) -> dict:
 
 
 def evaluate(case: dict, as_of: str = AS_OF, calendar_file=None, **params) -> dict:
-    return (
-        policy()
-        .evaluate(case, as_of=as_of, parameters=params, calendar_file=calendar_file)
-        .to_dict()
-    )
+    return answer_case(
+        policy(), case, as_of=as_of, parameters=params, calendar_file=calendar_file
+    ).to_dict()
 
 
 def degrees(data: dict, person: str) -> set[str]:
@@ -755,8 +754,11 @@ def test_whether_an_unheard_statement_is_flagged_or_withholds_the_result():
     assert degrees(flagged, "han") == {"graded"}
     withheld = evaluate(unheard(), art18_statement_not_heard="withhold_result")
     assert withheld["result_withheld"] is True
-    assert "未听取被调查人意见" in policy().evaluate(
-        unheard(), as_of=AS_OF, parameters={"art18_statement_not_heard": "withhold_result"}
+    assert "未听取被调查人意见" in answer_case(
+        policy(),
+        unheard(),
+        as_of=AS_OF,
+        parameters={"art18_statement_not_heard": "withhold_result"},
     ).render("zh")
 
 
@@ -855,8 +857,7 @@ def test_a_non_default_reading_listed_as_relied_on_changes_the_answer(pid):
     other = evaluate(case, as_of=as_of, **{pid: value})
     assert relied_on(other, pid)["default"] is False
     texts = [
-        policy()
-        .evaluate(case, as_of=as_of, parameters=ps)
+        answer_case(policy(), case, as_of=as_of, parameters=ps)
         .render("en")
         .split("Interpretation parameters")[0]
         for ps in ({}, {pid: value})

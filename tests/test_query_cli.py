@@ -8,10 +8,11 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from paths import POLICY_DIR as DEFAULT_POLICY_DIR
 
-import engine.cli.app
+import engine.policy.load
 from engine.cli.app import main
-from engine.policy.load import DEFAULT_POLICY_DIR, load_policy
+from engine.policy.load import load_policy
 
 EXAMPLE = str(
     Path(__file__).resolve().parent.parent
@@ -30,12 +31,12 @@ def _default_policy():
 def load_the_policy_once(monkeypatch):
     """The CLI reads the policy on every call; reading it once keeps these tests fast."""
 
-    def cached(path=DEFAULT_POLICY_DIR):
-        if Path(path).resolve() == Path(DEFAULT_POLICY_DIR).resolve():
+    def cached(path=None):
+        if path is None or Path(path).resolve() == Path(DEFAULT_POLICY_DIR).resolve():
             return _default_policy()
         return load_policy(path)
 
-    monkeypatch.setattr(engine.cli.app, "load_policy", cached)
+    monkeypatch.setattr(engine.policy.load, "load_policy", cached)
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

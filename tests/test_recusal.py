@@ -12,6 +12,7 @@ from functools import cache
 
 import pytest
 
+from engine.answer import answer_case
 from engine.policy.load import load_policy
 
 AS_OF = "2024-12-01"
@@ -63,7 +64,9 @@ def recusal_case(
 def _status(case_repr: str, params: tuple) -> tuple:
     import json
 
-    data = policy().evaluate(json.loads(case_repr), as_of=AS_OF, parameters=dict(params)).to_dict()
+    data = answer_case(
+        policy(), json.loads(case_repr), as_of=AS_OF, parameters=dict(params)
+    ).to_dict()
     return tuple(
         (
             r["member"],
@@ -335,7 +338,7 @@ def test_an_interest_finding_without_any_tie_disqualifies_nobody():
 
 
 def test_a_member_without_any_connection_is_admitted_with_the_reason_cited():
-    data = policy().evaluate(recusal_case(), as_of=AS_OF).to_dict()
+    data = answer_case(policy(), recusal_case(), as_of=AS_OF).to_dict()
     assert data["recusal"][0]["status"] == "admitted"
     assert data["recusal"][0]["cites"] == ["art_16__intro"]
     assert data["open_points"] == []

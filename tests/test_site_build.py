@@ -19,8 +19,11 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
+from paths import ROOT as REPO_ROOT
 
-from engine.policy.load import REPO_ROOT, load_policy
+from engine.cli.app import help_text
+from engine.files.project import Project
+from engine.policy.load import load_policy
 from generators.docs.fixtures import read_fixtures
 from generators.docs.site import (
     SiteBuildError,
@@ -41,7 +44,9 @@ def built_site() -> tuple[Staged, Path]:
     """Build the site once per test session into a temporary folder: (staging, site folder)."""
     root = Path(tempfile.mkdtemp(prefix="site-test-"))
     atexit.register(shutil.rmtree, root, True)
-    staged = build_site(policy(), root / "site", root / "docs")
+    staged = build_site(
+        policy(), Project(REPO_ROOT), root / "site", root / "docs", cli_help=help_text()
+    )
     return staged, root / "site"
 
 
@@ -257,7 +262,7 @@ def test_no_page_uses_a_theme_feature_that_fetches_from_a_cdn_or_a_code_host():
         html = page.read_text(encoding="utf-8")
         assert 'class="mermaid"' not in html, f"{page} has a Mermaid diagram"
         assert "md-source" not in html, f"{page} shows a repository widget"
-    config = mkdocs_config(built_site()[0], site)
+    config = mkdocs_config(built_site()[0], site, REPO_ROOT / "mkdocs.yml")
     assert not config.theme.get("font"), "theme.font must be false (Google Fonts)"
     assert "privacy" not in config.plugins
 
@@ -273,9 +278,12 @@ def test_generation_gives_byte_identical_markdown_in_another_process():
     try:
         program = (
             "import sys, "
-            "pathlib\nfrom engine.policy.load import "
-            "load_policy\nfrom generators.docs.site import "
-            "stage_site\nstage_site(load_policy(), pathlib.Path(sys.argv[1]))\n"
+            "pathlib\nfrom engine.policy.load import load_policy\n"
+            "from engine.cli.app import help_text\n"
+            "from engine.files.project import find_project\n"
+            "from generators.docs.site import stage_site\n"
+            "stage_site(load_policy(), find_project(), pathlib.Path(sys.argv[1]), "
+            "cli_help=help_text())\n"
         )
         seed = "2" if os.environ.get("PYTHONHASHSEED") == "1" else "1"
         env = {**os.environ, "PYTHONHASHSEED": seed}
@@ -304,7 +312,7 @@ def test_the_command_line_guide_shows_exactly_what_the_command_prints():
     command = snippet.splitlines()[1].removeprefix("$ ").split()
     assert command[:2] == ["accountability", "query"]
     result = subprocess.run(
-        [sys.executable, "-m", "engine.cli.app", *command[1:]],
+        [sys.executable, "-m", "engine.cli", *command[1:]],
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,
@@ -335,7 +343,7 @@ def test_the_python_guide_shows_exactly_what_its_code_prints():
 
 
 def test_there_are_no_fixtures_when_the_fixtures_folder_does_not_exist(tmp_path):
-    assert read_fixtures(tmp_path / "absent") == []
+    assert read_fixtures(tmp_path / "absent", tmp_path) == []
 
 
 def test_fixtures_are_read_from_files_with_an_id_a_sentence_and_eids_and_other_files_are_skipped(
@@ -373,7 +381,9 @@ def test_a_fixture_appears_on_its_article_page_in_the_matrix_and_under_the_rules
         "fired_rules: [art11_p3_reviewer_overturned]\n",
         encoding="utf-8",
     )
-    pages = generate_pages(policy(), fixtures_dir=fixtures, examples_dir=tmp_path / "no-examples")
+    pages = generate_pages(
+        policy(), Project(REPO_ROOT), fixtures_dir=fixtures, examples_dir=tmp_path / "no-examples"
+    )
     article = pages["articles/art_11.md"]
     assert "(../fixtures.md#p3-reviewer-changed-correct-opinion)" in article
     assert "The reviewer who changed a correct opinion is responsible." in article
@@ -405,7 +415,7 @@ def test_a_link_to_a_missing_anchor_fails_the_strict_build(tmp_path):
     (docs / "other.md").write_text("# 另一页 {#other}\n\n文字\n", encoding="utf-8")
     staged = Staged(docs, ["index.md", "other.md"], nav=["index.md", "other.md"])
     with pytest.raises(Abort):
-        build(mkdocs_config(staged, tmp_path / "site"))
+        build(mkdocs_config(staged, tmp_path / "site", REPO_ROOT / "mkdocs.yml"))
 
 
 def test_a_hand_written_page_may_not_hide_a_generated_one(tmp_path):

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from engine.answer import answer_case
 from engine.policy.load import load_policy
 
 FICTITIOUS_2027 = Path(__file__).resolve().parent / "data" / "calendars" / "fictitious-2027.yaml"
@@ -41,11 +42,9 @@ def appeal_case(delivered: str, lodged: str | None = None) -> dict:
 
 
 def evaluate(case: dict, as_of: str, calendar_file=None, **params) -> dict:
-    return (
-        policy()
-        .evaluate(case, as_of=as_of, parameters=params, calendar_file=calendar_file)
-        .to_dict()
-    )
+    return answer_case(
+        policy(), case, as_of=as_of, parameters=params, calendar_file=calendar_file
+    ).to_dict()
 
 
 def period(data: dict, name: str, subject: str = "case") -> dict:

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from paths import POLICY_DIR as DEFAULT_POLICY_DIR
 
 from engine.cli.app import main
-from engine.policy.load import DEFAULT_POLICY_DIR
 
 
 @dataclass

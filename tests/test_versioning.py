@@ -12,10 +12,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from paths import POLICY_DIR as DEFAULT_POLICY_DIR
 
-from engine.answer.query import evaluate
+from engine.answer.query import run_query
 from engine.cli.app import main
-from engine.policy.load import DEFAULT_POLICY_DIR, load_policy, read_policy
+from engine.policy.load import load_policy, read_policy
 from engine.policy.versions import fingerprint_of_dir
 from engine.problems import ProblemsError
 
@@ -51,7 +52,7 @@ def validate(root: Path, capsys) -> tuple[int, str]:
 
 
 def responsible(policy, as_of: str) -> tuple[str, set]:
-    ev = evaluate(policy, CASE, as_of)
+    ev = run_query(policy, CASE, as_of)
     return ev.edition["id"], set(ev.model.tuples("responsible"))
 
 
@@ -73,7 +74,7 @@ def test_the_editions_meet_at_midnight_between_their_last_and_first_days(fictiti
 
 def test_a_date_before_the_first_edition_is_refused_with_a_clear_message(fictitious):
     with pytest.raises(ProblemsError) as refused:
-        evaluate(fictitious, CASE, "2029-12-31")
+        run_query(fictitious, CASE, "2029-12-31")
     [problem] = refused.value.problems
     assert problem.code == "no-edition"
     assert "no edition of fictitious-two-editions is in force on 2029-12-31" in problem.message
@@ -304,13 +305,10 @@ def test_changelog_versions_must_increase(copy, capsys):
 
 
 def test_version_fingerprint_prints_the_value_validate_asks_for(copy, capsys):
-    from engine.cli.diff import cmd_version
-
     edit(copy, "parameters.yaml", "default: relieved", "default: jointly")
     _, report = validate(copy, capsys)
     asked = re.search(r"`fingerprint: ([0-9a-f]{64})`", report).group(1)
-    args = type("Args", (), {"policy_dir": str(copy), "fingerprint": True, "format": "text"})
-    assert cmd_version(args) == 0
+    assert main(["version", str(copy), "--fingerprint"]) == 0
     assert capsys.readouterr().out.strip() == asked
 
 

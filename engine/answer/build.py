@@ -11,11 +11,18 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 from engine.answer.names import VALUE_LABELS, Namer, eid_label
-from engine.answer.query import Evaluation
+from engine.answer.query import Evaluation, run_query
+from engine.answer.text import render_answer
+from engine.files.safe_yaml import SourceDoc
+from engine.policy.citation import eid_order
+from engine.policy.model import Policy
 from engine.policy.parameter_scope import parameters_in_scope, parameters_read, required_values
+from engine.problems import Problem, ProblemsError
 
 ANSWER_FORMAT = 1
 PARAM_PREDICATES = ("param", "param_int", "param_member")
@@ -43,8 +50,6 @@ class Answer:
         return {r["id"] for r in self.evaluation.policy.rules if model.fired(r["id"])}
 
     def render(self, lang: str = "zh", explain: bool = False) -> str:
-        from engine.answer.text import render_answer
-
         return render_answer(self.data, lang, explain)
 
     def explain(self, lang: str = "zh") -> str:
@@ -220,7 +225,7 @@ class _Builder:
                         walk(cond["derivation"])
 
         walk(tree)
-        return sorted(found, key=_eid_order)
+        return sorted(found, key=eid_order)
 
     def holds(self, predicate: str, args: tuple) -> bool:
         return predicate in self.ev.model_predicates and self.m.holds(predicate, args)
@@ -475,7 +480,7 @@ class _Builder:
         order = SEVERITY_ORDERS[values["art13_severity_order"]]
         out = []
         for p, fs in sorted(forms.items()):
-            forms_sorted = sorted(fs, key=_eid_order)
+            forms_sorted = sorted(fs, key=eid_order)
             out.append(
                 {
                     "person": p,
@@ -582,7 +587,7 @@ class _Builder:
                 entry["status"] = st or "unknown"
                 if st:
                     why = self.why("period_status", (p.period, p.subject, st))
-                    why["cites"] = sorted(set(why["cites"]) | set(p.rule.cites), key=_eid_order)
+                    why["cites"] = sorted(set(why["cites"]) | set(p.rule.cites), key=eid_order)
                     entry.update(why)
                 if p.period == "appeal":
                     entry["appeal_to"] = APPEAL_BODIES[self.ev.parameters["art19_supervision_body"]]
@@ -673,8 +678,6 @@ ANSWER_PREDICATES = {
 
 
 def _check_shape(ev: Evaluation) -> None:
-    from engine.problems import Problem, ProblemsError
-
     program = ev.policy.program_for(ev.edition["id"])
     wrong = [
         Problem(
@@ -884,7 +887,20 @@ def _dedupe(steps: list[dict]) -> list[dict]:
     return out
 
 
-def _eid_order(eid: str) -> tuple:
-    import re
+def answer_case(
+    policy: Policy,
+    case: str | Path | dict | SourceDoc,
+    as_of: str | date | None = None,
+    parameters: dict[str, Any] | None = None,
+    calendar_file: str | Path | None = None,
+    *,
+    backend: str | None = None,
+) -> Answer:
+    """Answer one case (path, mapping or loaded document): who is responsible, and why.
 
-    return tuple(int(n) if n.isdigit() else n for n in re.split(r"(\d+)", eid))
+    ``as_of`` picks the edition in force and is "today" for running time limits (default: the
+    case's own ``as_of``, else today); ``parameters`` overrides interpretation parameters by id;
+    ``calendar_file`` supplies holidays the built-in calendar does not cover; ``backend`` picks the
+    evaluator (``"native"`` by default, or ``"pydatalog"``: the same answer, slower).
+    """
+    return build_answer(run_query(policy, case, as_of, parameters, calendar_file, backend=backend))

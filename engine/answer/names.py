@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import re
 
-from engine.policy.checks import chinese_number
-
-_EID = re.compile(r"^art_(\d+)(?:__(intro|para|point)(?:_(\d+))?)?$")
+from engine.policy.citation import EID_PATTERN, eid_label
 
 VALUE_LABELS: dict[str, tuple[str, str]] = {
     "handler": ("承办人", "handler"),
@@ -112,31 +110,6 @@ VALUE_LABELS: dict[str, tuple[str, str]] = {
 }
 
 
-def eid_label(eid: str, lang: str) -> str:
-    """``art_11__point_3`` → 第十一条第（三）项 / Art. 11(3); ``art_18__para_2`` → 第十八条第二款 / Art. 18 para. 2."""
-    m = _EID.match(eid)
-    if not m:
-        return eid
-    article, kind, number = int(m.group(1)), m.group(2), m.group(3)
-    if lang == "zh":
-        base = f"第{chinese_number(article)}条"
-        if kind == "point":
-            return f"{base}第（{chinese_number(int(number))}）项"
-        if kind == "para":
-            return f"{base}第{chinese_number(int(number))}款"
-        if kind == "intro":
-            return f"{base}序言部分"
-        return base
-    base = f"Art. {article}"
-    if kind == "point":
-        return f"{base}({number})"
-    if kind == "para":
-        return f"{base} para. {number}"
-    if kind == "intro":
-        return f"{base} lead-in"
-    return base
-
-
 class Namer:
     """Display names for one case: people by name, acts by description, eIds and values by label."""
 
@@ -153,7 +126,7 @@ class Namer:
             return self.people[text]
         if text in self.posts:
             return self.posts[text]
-        if _EID.match(text):
+        if EID_PATTERN.match(text):
             return eid_label(text, lang)
         if text in VALUE_LABELS:
             return VALUE_LABELS[text][0 if lang == "zh" else 1]

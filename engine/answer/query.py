@@ -23,12 +23,13 @@ from engine.dates.calendar import (
 )
 from engine.dates.counting import DueDate, PeriodRule, compute_due
 from engine.files.safe_yaml import SourceDoc
+from engine.policy.editions import edition_in_force
 from engine.policy.parameters import resolve_parameters
 from engine.problems import ProblemsError
 
 if TYPE_CHECKING:
     from engine.datalog import Model
-    from engine.policy.load import Policy
+    from engine.policy.model import Policy
 
 EARLIEST_DAY = "0001-01-01"  # the start of a look-back window that has no limit
 
@@ -68,7 +69,7 @@ class Evaluation:
         return set(self.policy.program_for(self.edition["id"]).predicates)
 
 
-def evaluate(
+def run_query(
     policy: Policy,
     case: str | Path | dict | SourceDoc,
     as_of: str | date | None = None,
@@ -170,41 +171,6 @@ def _as_of(as_of: str | date | None) -> str:
         raise ProblemsError.one(
             "<query>", "as_of", f"{as_of!r} is not a date", "YYYY-MM-DD"
         ) from exc
-
-
-def edition_in_force(policy: Policy, day: str, values: dict[str, Any]) -> tuple[dict, bool]:
-    """The edition in force on ``day`` and whether that is only presumed; refuse when none covers it.
-
-    The received text gives only the year (文民发[2023]25号), so an edition may have no known start:
-    parameter ``edition_2023_dates`` decides whether days in 2023 are answered with a flag or refused.
-    """
-    for edition in policy.instrument["editions"]:
-        start, end = edition["effective_from"], edition["effective_to"]
-        uncertain = False
-        if start is None:
-            year = edition["issued_year"]
-            if values.get("edition_2023_dates") == "refuse_2023_dates":
-                start = f"{year + 1}-01-01"
-            else:
-                start = f"{year}-01-01"
-                uncertain = day < f"{year + 1}-01-01"
-        if day >= start and (end is None or day <= end):
-            return edition, uncertain
-    first = policy.instrument["editions"][0]
-    raise ProblemsError.one(
-        "<query>",
-        "as_of",
-        f"no edition of {policy.id} is in force on {day} "
-        f"（{day}没有有效的版本；最早的版本{first['id']}于{first['issued_year']}年印发，施行日期"
-        f"{first['effective_from'] or '未知'}）",
-        "a date on or after the edition's start"
-        + (
-            " (2023 dates are refused under edition_2023_dates=refuse_2023_dates)"
-            if values.get("edition_2023_dates") == "refuse_2023_dates"
-            else ""
-        ),
-        code="no-edition",
-    )
 
 
 def _window_start(case: dict, values: dict, day: str, used: set[str], warnings: list) -> str:

@@ -1,7 +1,8 @@
-"""``accountability docs …``: build, serve or just generate the documentation site.
+"""``docs build|serve|generate``: the documentation site of the project checkout the command runs in.
 
-Kept apart from engine/cli.py so that the CLI core does not import mkdocs; ``build_parser`` calls
-``add_docs_commands(sub)`` to wire it in.
+The site is generated into that checkout's ``build/docs/`` and ``site/``, never into the install
+location. The command line passes its own ``--help`` text to the generator for the command-line
+guide, so that the generators never import this layer.
 """
 
 from __future__ import annotations
@@ -11,32 +12,31 @@ import logging
 import sys
 from pathlib import Path
 
-from engine.policy.load import DEFAULT_POLICY_DIR
-from engine.problems import ProblemsError
+from engine.cli.common import add_policy_option, print_problems, usage
 
 
-def add_docs_commands(subparsers) -> None:
-    """Add ``docs build``, ``docs serve`` and ``docs generate`` to the ``accountability`` parser."""
-    from generators.docs.site import SITE_DIR, STAGING_DIR
-
-    docs = subparsers.add_parser(
+def add_docs_commands(sub: argparse._SubParsersAction, help_text) -> None:
+    """Add ``docs build``, ``docs serve`` and ``docs generate``; ``help_text()`` gives the guide's
+    transcript of ``accountability --help``."""
+    docs = sub.add_parser(
         "docs",
         help="build or serve the documentation site (generated from the policy)",
         description="Generate the documentation pages from the policy into a staging folder and "
         "build them with mkdocs-material (strict: any broken link or anchor fails).",
     )
     docs_sub = docs.add_subparsers(dest="docs_command", metavar="{build,serve,generate}")
-    docs.set_defaults(handler=lambda args: _usage(docs))
+    docs.set_defaults(handler=lambda args: usage(docs), help_text=help_text)
 
     def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--policy", default=str(DEFAULT_POLICY_DIR), metavar="POLICY_DIR")
+        add_policy_option(p)
         p.add_argument(
             "--staging",
-            default=str(STAGING_DIR),
+            default=None,
             metavar="DIR",
-            help="where generated + hand-written pages are assembled "
-            f"(default: {_short(STAGING_DIR)})",
+            help="where generated + hand-written pages are assembled (default: build/docs/ of "
+            "the project checkout)",
         )
+        p.set_defaults(help_text=help_text)
 
     build = docs_sub.add_parser(
         "build",
@@ -46,9 +46,9 @@ def add_docs_commands(subparsers) -> None:
     common(build)
     build.add_argument(
         "--out",
-        default=str(SITE_DIR),
+        default=None,
         metavar="DIR",
-        help=f"output folder of the site (default: {_short(SITE_DIR)})",
+        help="output folder of the site (default: site/ of the project checkout)",
     )
     build.add_argument("--quiet", action="store_true", help="print only warnings and errors")
     build.set_defaults(handler=cmd_docs_build)
@@ -69,26 +69,6 @@ def add_docs_commands(subparsers) -> None:
     generate.set_defaults(handler=cmd_docs_generate)
 
 
-def _usage(parser: argparse.ArgumentParser) -> int:
-    parser.print_help()
-    return 2
-
-
-def _short(path: Path) -> str:
-    from engine.policy.load import REPO_ROOT
-
-    try:
-        return str(path.relative_to(REPO_ROOT)) + "/"
-    except ValueError:
-        return str(path)
-
-
-def _policy(args):
-    from engine.policy.load import load_policy
-
-    return load_policy(args.policy)
-
-
 def _log_mkdocs(quiet: bool) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
@@ -98,50 +78,74 @@ def _log_mkdocs(quiet: bool) -> None:
     logger.propagate = False
 
 
+def _project_and_policy(args: argparse.Namespace, command: str):
+    # lazy: keeps CLI start-up fast
+    from engine.files.project import require_project
+    from engine.policy.load import load_policy
+
+    project = require_project(command)
+    return project, load_policy(args.policy)
+
+
+def _optional(path: str | None) -> Path | None:
+    return Path(path) if path else None
+
+
 def cmd_docs_build(args: argparse.Namespace) -> int:
+    # lazy: keeps CLI start-up fast
+    from engine.problems import ProblemsError
     from generators.docs.site import SiteBuildError, build_site
 
     _log_mkdocs(args.quiet)
     try:
-        staged = build_site(_policy(args), Path(args.out), Path(args.staging))
+        project, policy = _project_and_policy(args, "accountability docs build")
+        out = _optional(args.out) or project.site_dir
+        staged = build_site(
+            policy, project, out, _optional(args.staging), cli_help=args.help_text()
+        )
     except ProblemsError as exc:
-        for p in exc.problems:
-            print(p.format(), file=sys.stderr)
+        print_problems(exc.problems)
         print(f"✗ 文档未生成 / docs not built: {len(exc.problems)} problem(s)", file=sys.stderr)
         return 1
     except SiteBuildError as exc:
         print(f"✗ 文档未生成 / docs not built: {exc}", file=sys.stderr)
         return 1
     pages = sum(1 for f in staged.files if f.endswith(".md"))
-    print(f"✓ 文档已生成 / docs built: {pages} pages ({len(staged.changed)} changed) → {args.out}")
+    print(f"✓ 文档已生成 / docs built: {pages} pages ({len(staged.changed)} changed) → {out}")
     return 0
 
 
 def cmd_docs_generate(args: argparse.Namespace) -> int:
+    # lazy: keeps CLI start-up fast
+    from engine.problems import ProblemsError
     from generators.docs.site import SiteBuildError, stage_site
 
     try:
-        staged = stage_site(_policy(args), Path(args.staging))
+        project, policy = _project_and_policy(args, "accountability docs generate")
+        staged = stage_site(policy, project, _optional(args.staging), cli_help=args.help_text())
     except ProblemsError as exc:
-        for p in exc.problems:
-            print(p.format(), file=sys.stderr)
+        print_problems(exc.problems)
         return 1
     except SiteBuildError as exc:
         print(f"✗ {exc}", file=sys.stderr)
         return 1
-    print(f"✓ {len(staged.files)} files in {args.staging} ({len(staged.changed)} changed)")
+    print(f"✓ {len(staged.files)} files in {staged.docs_dir} ({len(staged.changed)} changed)")
     return 0
 
 
 def cmd_docs_serve(args: argparse.Namespace) -> int:
+    # lazy: keeps CLI start-up fast
+    from engine.problems import ProblemsError
     from generators.docs.site import serve_site
 
     _log_mkdocs(quiet=False)
     try:
-        serve_site(_policy(args), Path(args.staging), address=args.addr)
+        project, policy = _project_and_policy(args, "accountability docs serve")
+        serve_site(
+            policy, project, _optional(args.staging), address=args.addr, cli_help=args.help_text()
+        )
     except ProblemsError as exc:
-        for p in exc.problems:
-            print(p.format(), file=sys.stderr)
+        print_problems(exc.problems)
         return 1
     except KeyboardInterrupt:
         return 0

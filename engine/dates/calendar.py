@@ -21,12 +21,10 @@ from typing import Any, Literal, Protocol, runtime_checkable
 
 import chinese_calendar
 
-from engine.files.locations import SCHEMA_DIR
 from engine.files.safe_yaml import MAX_FILE_BYTES, SourceDoc, json_path, load_yaml_bytes
 from engine.files.schemas import schema_problems
 from engine.problems import Problem, ProblemsError
 
-SCHEMA_PATH = SCHEMA_DIR / "calendar.schema.json"
 MAX_HOLIDAY_RUN_DAYS = (
     31  # longest official run is 9 days; the cap keeps a hostile file from exhausting memory
 )

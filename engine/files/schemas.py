@@ -9,35 +9,44 @@ from __future__ import annotations
 
 import json
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 
-from engine.files.locations import SCHEMA_DIR
+from engine.files.project import schema_dir
 from engine.files.safe_yaml import SourceDoc, json_path
 from engine.problems import Problem
 
 BASE_URI = "https://wenshui-accountability.invalid/schema/"
 
 
-@cache
 def _registry() -> Registry:
+    return _registry_in(schema_dir())
+
+
+@cache
+def _registry_in(folder: Path) -> Registry:
     resources = []
-    for path in sorted(SCHEMA_DIR.glob("*.schema.json")):
+    for path in sorted(folder.glob("*.schema.json")):
         contents = json.loads(path.read_text(encoding="utf-8"))
         resources.append((contents["$id"], Resource.from_contents(contents)))
     return Registry().with_resources(resources)
 
 
-@cache
 def validator(kind: str) -> Draft202012Validator:
-    """The validator for one file kind (``article``, ``case`` …), built once per process."""
-    schema = json.loads((SCHEMA_DIR / f"{kind}.schema.json").read_text(encoding="utf-8"))
+    """The validator for one file kind (``article``, ``case`` …), built once per schema folder."""
+    return _validator_in(schema_dir(), kind)
+
+
+@cache
+def _validator_in(folder: Path, kind: str) -> Draft202012Validator:
+    schema = json.loads((folder / f"{kind}.schema.json").read_text(encoding="utf-8"))
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(
-        schema, registry=_registry(), format_checker=Draft202012Validator.FORMAT_CHECKER
+        schema, registry=_registry_in(folder), format_checker=Draft202012Validator.FORMAT_CHECKER
     )
 
 
@@ -51,7 +60,11 @@ def schema_problems(doc: SourceDoc, kind: str, where_prefix=None) -> list[Proble
     Validation is the slowest step of loading a policy, and the same unchanged files are loaded again
     and again (tests, fixtures, the docs build), so results are remembered by file content.
     """
-    key = (kind, doc.file, doc.base, hash("\n".join(doc.lines))) if doc.lines else None
+    key = (
+        (kind, str(schema_dir()), doc.file, doc.base, hash("\n".join(doc.lines)))
+        if doc.lines
+        else None
+    )
     if key is not None and key in _MEMO:
         return list(_MEMO[key])
     problems = _schema_problems(doc, kind, where_prefix)

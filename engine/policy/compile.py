@@ -10,10 +10,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from engine.datalog import PredicateSig, Program, RuleSource, compile_program
+from engine.policy.editions import edition_ids, in_edition
+from engine.policy.layout import article_file
 from engine.problems import Problem, ProblemsError
 
 if TYPE_CHECKING:
-    from engine.policy.load import Policy
+    from engine.policy.model import Policy
 
 
 def vocabulary_signatures(vocabulary: dict) -> dict[str, PredicateSig]:
@@ -34,9 +36,6 @@ def vocabulary_signatures(vocabulary: dict) -> dict[str, PredicateSig]:
 
 def rule_sources(policy: Policy, edition: str | None = None) -> list[RuleSource]:
     """Every rule of every article (of one edition, if given), located at its Datalog text."""
-    from engine.policy.load import article_file
-    from engine.policy.versions import in_edition  # editions (issue 6)
-
     sources = []
     for article in policy.articles:
         doc = policy.docs[article_file(article["eid"])]
@@ -84,8 +83,6 @@ def compile_edition_programs(policy: Policy) -> tuple[dict[str, Program] | None,
     (an input unused by the old edition's rules but read by the new one's is not unused).
     """
     from dataclasses import replace
-
-    from engine.policy.versions import edition_ids, in_edition
 
     editions = edition_ids(policy.instrument)
     groups: dict[tuple[str, ...], list[str]] = {}

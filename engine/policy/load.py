@@ -7,126 +7,17 @@ with any error is refused with every problem listed, so nothing downstream ever 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from engine.files.locations import DEFAULT_POLICY_DIR, REPO_ROOT  # noqa: F401
+from engine.files.project import default_policy_dir, display_path
 from engine.files.safe_yaml import SourceDoc, load_yaml_file
 from engine.files.schemas import schema_problems
-from engine.policy import checks as policy_checks
+from engine.policy.checks import check_article_files, check_policy
+from engine.policy.layout import SINGLE_FILES, article_file
+from engine.policy.model import Policy
+from engine.policy.versions import check_encoding_version
 from engine.problems import Problem, ProblemsError, errors
-
-# file kind → file name inside the policy folder (articles are found through instrument.yaml)
-SINGLE_FILES = {
-    "instrument": "instrument.yaml",
-    "vocabulary": "vocabulary.yaml",
-    "parameters": "parameters.yaml",
-    "normalisation": "normalisation.yaml",
-}
-
-
-@dataclass
-class Policy:
-    root: Path
-    instrument: dict[str, Any]
-    articles: list[dict[str, Any]]
-    vocabulary: dict[str, Any]
-    parameters: dict[str, Any]
-    normalisation: dict[str, Any]
-    docs: dict[str, SourceDoc]  # file name relative to root → loaded document (for locations)
-    warnings: list[Problem] = field(default_factory=list)
-    programs_by_edition: dict[str, Any] = field(default_factory=dict, repr=False)  # see program_for
-
-    @property
-    def id(self) -> str:
-        return self.instrument["id"]
-
-    @property
-    def version(self) -> str:
-        return self.instrument["encoding"]["version"]
-
-    @cached_property
-    def elements(self) -> dict[str, dict[str, Any]]:
-        """eId → element, for every paragraph, point and lead-in, in document order."""
-        return {e["eid"]: e for a in self.articles for e in a["elements"]}
-
-    @cached_property
-    def eids(self) -> set[str]:
-        """Every citable eId: articles and their elements."""
-        return {a["eid"] for a in self.articles} | set(self.elements)
-
-    @cached_property
-    def article_of(self) -> dict[str, dict[str, Any]]:
-        """eId (article or element) → its article."""
-        out = {}
-        for a in self.articles:
-            out[a["eid"]] = a
-            for e in a["elements"]:
-                out[e["eid"]] = a
-        return out
-
-    @cached_property
-    def parameter_index(self) -> dict[str, dict[str, Any]]:
-        return {p["id"]: p for p in self.parameters["parameters"]}
-
-    @property
-    def rules(self) -> list[dict[str, Any]]:
-        return [r for a in self.articles for r in a["rules"]]
-
-    @cached_property
-    def rule_index(self) -> dict[str, dict[str, Any]]:
-        return {r["id"]: r for r in self.rules}
-
-    # --- editions (issue 6): one compiled program per edition, built once ---------------------
-    @property
-    def program(self):
-        """The compiled rules of the newest edition (loading already proved they compile)."""
-        return self.program_for(self.instrument["editions"][-1]["id"])
-
-    def program_for(self, edition_id: str):
-        """The compiled rules of one edition; editions with the same rules share one program."""
-        if not self.programs_by_edition:
-            from engine.policy.compile import compile_edition_programs
-
-            programs, problems = compile_edition_programs(self)
-            if programs is None:
-                raise ProblemsError(problems)
-            self.programs_by_edition.update(programs)
-        return self.programs_by_edition[edition_id]
-
-    def rules_in(self, edition_id: str) -> list[dict[str, Any]]:
-        """The rules of one edition (a rule without ``editions`` belongs to all)."""
-        from engine.policy.versions import rules_in_edition
-
-        return rules_in_edition(self.articles, edition_id)
-
-    def evaluate(
-        self,
-        case,
-        as_of=None,
-        parameters: dict[str, Any] | None = None,
-        calendar_file=None,
-        *,
-        backend: str | None = None,
-    ):
-        """Answer one case (path, mapping or loaded document): who is responsible, and why.
-
-        ``as_of`` picks the edition in force and is "today" for running time limits; ``parameters``
-        overrides interpretation parameters by id; ``calendar_file`` supplies holidays the built-in
-        calendar does not cover; ``backend`` picks the evaluator (``"native"`` by default, or
-        ``"pydatalog"``: the same answer, slower).
-        """
-        from engine.answer.build import build_answer
-        from engine.answer.query import evaluate
-
-        return build_answer(evaluate(self, case, as_of, parameters, calendar_file, backend=backend))
-
-
-def article_file(eid: str) -> str:
-    """``art_7`` → ``articles/art_07.yaml`` (zero-padded so files sort in legal order)."""
-    return f"articles/art_{int(eid.split('_')[1]):02d}.yaml"
 
 
 def read_policy(root: Path, versioning: str = "error") -> tuple[Policy | None, list[Problem]]:
@@ -153,7 +44,7 @@ def read_policy(root: Path, versioning: str = "error") -> tuple[Policy | None, l
     def load(rel: str, kind: str) -> None:
         path = root / rel
         try:
-            doc = load_yaml_file(path, display=_display(path))
+            doc = load_yaml_file(path, display=display_path(path))
         except ProblemsError as exc:
             problems.extend(exc.problems)
             return
@@ -167,7 +58,7 @@ def read_policy(root: Path, versioning: str = "error") -> tuple[Policy | None, l
         load(rel, kind)
     instrument = docs.get("instrument.yaml")
     article_eids = list(instrument.data["articles"]) if instrument else []
-    problems.extend(policy_checks.check_article_files(root, article_eids, _display))
+    problems.extend(check_article_files(root, article_eids, display_path))
     for eid in article_eids:
         rel = article_file(eid)
         if (root / rel).is_file():
@@ -186,10 +77,8 @@ def read_policy(root: Path, versioning: str = "error") -> tuple[Policy | None, l
         normalisation=docs["normalisation.yaml"].data,
         docs=docs,
     )
-    problems.extend(policy_checks.check_policy(policy))
+    problems.extend(check_policy(policy))
     if not errors(problems):  # the version check (issue 6) hashes rules that are known to load
-        from engine.policy.versions import check_encoding_version
-
         problems.extend(check_encoding_version(policy, versioning))
     policy.warnings = [p for p in problems if p.severity != "error"]
     if errors(problems):
@@ -197,24 +86,19 @@ def read_policy(root: Path, versioning: str = "error") -> tuple[Policy | None, l
     return policy, problems
 
 
-def load_policy(path: str | Path = DEFAULT_POLICY_DIR) -> Policy:
+def load_policy(path: str | Path | None = None) -> Policy:
     """The checked Policy, or ProblemsError naming every problem (warnings stay on ``policy.warnings``).
 
-    A change not yet recorded in the encoding's changelog is only a warning here: its author must be
+    ``path`` defaults to the policy of the project the command runs in, else to the one installed
+    with the engine (engine.files.project). A change not yet recorded in the encoding's changelog is only a warning here: its author must be
     able to run the change before writing it up; ``accountability validate`` refuses it.
     """
-    policy, problems = read_policy(Path(path), versioning="warning")
+    policy, problems = read_policy(
+        Path(path) if path is not None else default_policy_dir(), versioning="warning"
+    )
     if policy is None:
         raise ProblemsError(errors(problems) or problems)
     return policy
-
-
-def _display(path: Path) -> str:
-    """Paths relative to the working directory when possible: short, and clickable in editors."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def eid_at(data: Any, path: tuple) -> str | None:

@@ -16,8 +16,6 @@ def resolve_parameters(
     definitions: dict[str, dict], overrides: dict[str, Any] | None
 ) -> dict[str, Any]:
     """Defaults with ``overrides`` applied; ProblemsError naming every bad override."""
-    from engine.policy.checks import parameter_value_problems
-
     values = {pid: p["default"] for pid, p in definitions.items()}
     problems: list[Problem] = []
     for pid, value in (overrides or {}).items():
@@ -72,3 +70,40 @@ class _Where:
 
     def problem(self, path: tuple, message: str, expected: str = "", **kw: Any) -> Problem:
         return Problem("<parameters>", None, None, str(path[0]), message, expected, **kw)
+
+
+def parameter_value_problems(param: dict, value: Any, doc, path: tuple) -> list[Problem]:
+    """Whether ``value`` is allowed for ``param``; shared by the policy check and per-query overrides."""
+    kind = param["type"]
+    if kind == "enum":
+        allowed = [o["value"] for o in param["options"]]
+        if value not in allowed:
+            return [
+                doc.problem(
+                    path,
+                    f"{value!r} is not an option of {param['id']}",
+                    "one of " + ", ".join(map(repr, allowed)),
+                )
+            ]
+    elif kind == "integer":
+        if value is None and param.get("nullable"):
+            return []
+        if not isinstance(value, int) or isinstance(value, bool):
+            return [
+                doc.problem(path, f"{value!r} is not an integer", f"an integer for {param['id']}")
+            ]
+        low, high = param.get("minimum"), param.get("maximum")
+        if (low is not None and value < low) or (high is not None and value > high):
+            return [
+                doc.problem(
+                    path, f"{value} is out of range for {param['id']}", f"between {low} and {high}"
+                )
+            ]
+    elif kind == "boolean":
+        if not isinstance(value, bool):
+            return [
+                doc.problem(path, f"{value!r} is not true/false", f"a boolean for {param['id']}")
+            ]
+    elif kind == "list" and not isinstance(value, list):
+        return [doc.problem(path, f"{value!r} is not a list", f"a list for {param['id']}")]
+    return []

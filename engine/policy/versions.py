@@ -26,10 +26,12 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from engine.files.safe_yaml import load_yaml_file
+from engine.policy.layout import article_file
 from engine.problems import Problem, ProblemsError
 
 if TYPE_CHECKING:
-    from engine.policy.load import Policy
+    from engine.policy.model import Policy
 
 # keys that only explain things to readers: dropped (at any depth) before hashing
 DOCUMENTATION_KEYS = frozenset({"note", "rationale", "question", "sources", "description"})
@@ -39,105 +41,6 @@ _SEMVER = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
 
 
 # --- editions ------------------------------------------------------------------------------------
-
-
-def in_edition(item: dict[str, Any], edition_id: str) -> bool:
-    """Whether a rule or element belongs to an edition (no ``editions`` list: to every edition)."""
-    editions = item.get("editions")
-    return editions is None or edition_id in editions
-
-
-def edition_ids(instrument: dict[str, Any]) -> list[str]:
-    return [e["id"] for e in instrument["editions"]]
-
-
-def rules_in_edition(articles: list[dict[str, Any]], edition_id: str) -> list[dict[str, Any]]:
-    return [r for a in articles for r in a["rules"] if in_edition(r, edition_id)]
-
-
-def check_edition_membership(policy: Policy) -> list[Problem]:
-    """Edition ids are unique and known; a rule cites only text that exists in each of its editions.
-
-    Without this a rule tagged for the amended edition could cite a point that only the old edition
-    has, and an answer would cite law that was not in force on its date.
-    """
-    from engine.policy.load import article_file
-
-    problems: list[Problem] = []
-    idoc = policy.docs["instrument.yaml"]
-    known = edition_ids(policy.instrument)
-    seen: set[str] = set()
-    for i, edition_id in enumerate(known):
-        if edition_id in seen:
-            problems.append(
-                idoc.problem(
-                    ("editions", i, "id"),
-                    f"duplicate edition id {edition_id}",
-                    "a unique edition id",
-                )
-            )
-        seen.add(edition_id)
-    element_editions = {e["eid"]: e.get("editions") for a in policy.articles for e in a["elements"]}
-    rules = {r["id"]: r for r in policy.rules}
-    for article in policy.articles:
-        doc = policy.docs[article_file(article["eid"])]
-        for i, element in enumerate(article["elements"]):
-            for j, edition_id in enumerate(element.get("editions", [])):
-                if edition_id not in seen:
-                    problems.append(
-                        doc.problem(
-                            ("elements", i, "editions", j),
-                            f"{element['eid']} names unknown edition {edition_id}",
-                            "an edition id from instrument.yaml: " + ", ".join(known),
-                        )
-                    )
-        for i, rule in enumerate(article["rules"]):
-            tagged = rule.get("editions")
-            for j, edition_id in enumerate(tagged or []):
-                if edition_id not in seen:
-                    problems.append(
-                        doc.problem(
-                            ("rules", i, "editions", j),
-                            f"rule {rule['id']} names unknown edition {edition_id}",
-                            "an edition id from instrument.yaml: " + ", ".join(known),
-                        )
-                    )
-            rule_editions = [e for e in (tagged or known) if e in seen]
-            for j, eid in enumerate(rule["cites"]):
-                cited = element_editions.get(eid)
-                if cited is None:
-                    continue  # untagged element or an article eId: in every edition
-                missing = [e for e in rule_editions if e not in cited]
-                if missing:
-                    problems.append(
-                        doc.problem(
-                            ("rules", i, "cites", j),
-                            f"rule {rule['id']} applies in edition(s) {', '.join(missing)} but "
-                            "cites "
-                            f"{eid}, which only edition(s) {', '.join(cited)} contain",
-                            f"`editions: [{', '.join(cited)}]` on the rule, or a citation of text "
-                            "in "
-                            "force in every edition of the rule",
-                            code="edition-cite",
-                        )
-                    )
-            for j, other in enumerate(rule.get("displaces", [])):
-                target = rules.get(other)
-                if target is None:
-                    continue  # check_rules reports unknown rules
-                missing = [e for e in rule_editions if not in_edition(target, e)]
-                if missing:
-                    problems.append(
-                        doc.problem(
-                            ("rules", i, "displaces", j),
-                            f"rule {rule['id']} displaces {other}, which is not part of edition(s) "
-                            f"{', '.join(missing)}",
-                            "an exception and the rule it displaces in the same editions",
-                            severity="warning",
-                            code="edition-displaces",
-                        )
-                    )
-    return problems
 
 
 # --- the encoding's fingerprint ------------------------------------------------------------------
@@ -211,9 +114,6 @@ def fingerprint_of_dir(root: str | Path) -> str:
     Works when ``validate`` fails because the fingerprint is stale (exactly when the value to
     record is needed), so it reads the files with the safe loader but checks nothing else.
     """
-    from engine.files.safe_yaml import load_yaml_file
-    from engine.policy.load import article_file
-
     root = Path(root)
     instrument = load_yaml_file(root / "instrument.yaml").data
     if not isinstance(instrument, dict) or not isinstance(instrument.get("articles"), list):

@@ -17,9 +17,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from engine.policy.load import REPO_ROOT, article_file
-from engine.policy.versions import edition_ids, policy_fingerprint, semver
-from engine.review.sides import DEFAULT_POLICY_PATH, Side, discover_cases, merged_cases, open_side
+from engine.files.project import find_project
+from engine.policy.editions import edition_ids
+from engine.policy.layout import article_file
+from engine.policy.versions import policy_fingerprint, semver
+from engine.review.sides import Side, discover_cases, merged_cases, open_side
 from engine.review.words import text_change
 
 REPORT_FORMAT = 1
@@ -31,19 +33,27 @@ def diff(
     old: str,
     new: str,
     *,
-    repo: Path = REPO_ROOT,
-    policy_path: str = DEFAULT_POLICY_PATH,
+    repo: Path | None = None,
+    policy_path: str | None = None,
     cases: list[Path] | None = None,
     as_of: str | None = None,
 ) -> dict[str, Any]:
     """The report comparing two sides: each a policy folder, a checkout or a revision of ``repo``.
 
     ``cases`` (files or folders) replaces the default case set; ``as_of`` fixes one date for all.
+    ``repo`` defaults to the project checkout the command runs in.
     """
+    repo = Path(repo) if repo is not None else default_repo()
     with tempfile.TemporaryDirectory(prefix="accountability-diff-") as workdir:
         old_side = open_side(old, Path(workdir), repo, policy_path)
         new_side = open_side(new, Path(workdir), repo, policy_path)
         return diff_sides(old_side, new_side, cases=cases, as_of=as_of, repo=repo)
+
+
+def default_repo() -> Path:
+    """The git repository revisions are read from: the current project checkout, else here."""
+    project = find_project()
+    return project.root if project is not None else Path.cwd()
 
 
 def diff_sides(
@@ -52,8 +62,9 @@ def diff_sides(
     *,
     cases: list[Path] | None = None,
     as_of: str | None = None,
-    repo: Path = REPO_ROOT,
+    repo: Path | None = None,
 ) -> dict[str, Any]:
+    repo = Path(repo) if repo is not None else default_repo()
     a, b = old.policy, new.policy
     default_date = b.instrument["encoding"]["changelog"][-1]["date"]
     articles = article_changes(a, b)
@@ -332,7 +343,7 @@ def touched_eids(articles: list[dict], parameters: list[dict]) -> list[str]:
                 found += (rule[side] or {}).get("cites", [])
     for param in parameters:
         found += param["affects"]
-    from engine.review.outcomes import eid_order
+    from engine.policy.citation import eid_order
 
     return sorted(set(found), key=eid_order)
 

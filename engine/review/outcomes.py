@@ -11,11 +11,13 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from engine.answer import answer_case
 from engine.answer.names import VALUE_LABELS, Namer, eid_label
+from engine.policy.citation import eid_order
 from engine.problems import ProblemsError
 
 if TYPE_CHECKING:
-    from engine.policy.load import Policy
+    from engine.policy.model import Policy
     from engine.review.sides import CaseSpec
 
 # how the items of each answer section are identified across the two sides
@@ -65,7 +67,7 @@ def run_case(policy: Policy, spec: CaseSpec, as_of: str) -> dict[str, Any]:
     from engine.answer.summary import summarize
 
     try:
-        answer = policy.evaluate(spec.case, as_of=as_of, parameters=spec.parameters).to_dict()
+        answer = answer_case(policy, spec.case, as_of=as_of, parameters=spec.parameters).to_dict()
     except ProblemsError as exc:
         return {"status": "refused", "as_of": as_of, "problems": [p.format() for p in exc.problems]}
     except Exception as exc:  # noqa: BLE001 — one broken case must not hide the others' changes
@@ -351,9 +353,3 @@ _HEADLINES = {
     "recusal": _recusal,
     "faults": _fault,
 }
-
-
-def eid_order(eid: str) -> tuple:
-    import re
-
-    return tuple((0, int(n)) if n.isdigit() else (1, n) for n in re.split(r"(\d+)", eid) if n)

@@ -14,14 +14,17 @@ import json
 import os
 import subprocess
 import tarfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from engine.policy.load import DEFAULT_POLICY_DIR, REPO_ROOT, Policy, read_policy
+from engine.files.safe_yaml import load_yaml_file
+from engine.policy.load import read_policy
+from engine.policy.model import Policy
+from engine.policy.versions import policy_fingerprint
 from engine.problems import Problem, ProblemsError, errors
 
-DEFAULT_POLICY_PATH = DEFAULT_POLICY_DIR.relative_to(REPO_ROOT).as_posix()
+POLICY_ROOT = "policy"  # a checkout keeps its instrument folders here
 CASE_FOLDERS = ("examples", "tests/fixtures")  # where case files live in a checkout
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -38,8 +41,6 @@ class Side:
     versioning: list[Problem] = field(default_factory=list)  # unrecorded encoding changes
 
     def describe(self) -> dict[str, Any]:
-        from engine.policy.versions import policy_fingerprint
-
         return {
             "spec": self.spec,
             "label": self.label,
@@ -58,33 +59,44 @@ class Side:
         }
 
 
-def open_side(
-    spec: str, workdir: Path, repo: Path = REPO_ROOT, policy_path: str = DEFAULT_POLICY_PATH
-) -> Side:
-    """``spec`` is an existing folder (a policy folder or a checkout holding ``policy_path``) or a
-    revision of the git repository ``repo``; a revision is exported under ``workdir``."""
+def instrument_dir(checkout: Path, policy_path: str | None = None) -> Path | None:
+    """The policy folder of a checkout: ``policy_path`` inside it, or the one instrument folder
+    under ``policy/`` (None when there is none, or several and no ``policy_path``)."""
+    if policy_path is not None:
+        folder = checkout / policy_path
+        return folder if (folder / "instrument.yaml").is_file() else None
+    found = sorted(p.parent for p in (checkout / POLICY_ROOT).glob("*/instrument.yaml"))
+    return found[0] if len(found) == 1 else None
+
+
+def open_side(spec: str, workdir: Path, repo: Path, policy_path: str | None = None) -> Side:
+    """``spec`` is an existing folder (a policy folder or a checkout) or a revision of the git
+    repository ``repo``; a revision is exported under ``workdir``. In a checkout or revision the
+    policy is ``policy_path``, or by default the one instrument folder under ``policy/``."""
+    where = f"{policy_path}/" if policy_path else f"{POLICY_ROOT}/<instrument>/"
     path = Path(spec)
     if path.is_dir():
         if (path / "instrument.yaml").is_file():
             return _load(spec, str(path), "directory", None, path, None)
-        if (path / policy_path / "instrument.yaml").is_file():
-            return _load(spec, str(path), "directory", None, path / policy_path, path)
+        policy_dir = instrument_dir(path, policy_path)
+        if policy_dir is not None:
+            return _load(spec, str(path), "directory", None, policy_dir, path)
         raise ProblemsError.one(
             spec,
             "",
             "folder holds no policy",
-            f"a policy folder (with instrument.yaml) or a checkout with {policy_path}/",
+            f"a policy folder (with instrument.yaml) or a checkout with {where}",
         )
     commit = resolve_revision(repo, spec)
     tree = workdir / commit[:12]
     if not tree.exists():
-        export_revision(repo, commit, tree, (policy_path, *CASE_FOLDERS))
-    policy_dir = tree / policy_path
-    if not (policy_dir / "instrument.yaml").is_file():
+        export_revision(repo, commit, tree, (policy_path or POLICY_ROOT, *CASE_FOLDERS))
+    policy_dir = instrument_dir(tree, policy_path)
+    if policy_dir is None:
         raise ProblemsError.one(
             spec,
-            policy_path,
-            f"revision {commit[:10]} has no {policy_path}/instrument.yaml",
+            policy_path or POLICY_ROOT,
+            f"revision {commit[:10]} has no {where}instrument.yaml",
             "a revision that contains the policy (see --policy-path)",
         )
     return _load(spec, f"{spec} ({commit[:10]})", "git", commit, policy_dir, tree)
@@ -95,8 +107,6 @@ def _load(
 ) -> Side:
     """Load a side: an unrecorded encoding change is reported in the diff, any other error refuses
     the side."""
-    from dataclasses import replace
-
     policy, problems = read_policy(policy_dir, versioning="warning")
     if kind == "git":  # name files inside the revision, not inside the temporary export
         problems = [replace(p, file=_inside(p.file, tree, label)) for p in problems]
@@ -194,8 +204,6 @@ class CaseSpec:
 def case_specs_in_file(path: Path, key: str) -> list[CaseSpec]:
     """A case file (case + people) or a fixture file (``case:`` holding one, with ``as_of`` and
     ``parameters``); anything else yields nothing (a fixture bundle, a README)."""
-    from engine.files.safe_yaml import load_yaml_file
-
     try:
         data = load_yaml_file(path).data
     except ProblemsError:
@@ -212,9 +220,7 @@ def case_specs_in_file(path: Path, key: str) -> list[CaseSpec]:
     return []
 
 
-def discover_cases(
-    side: Side, explicit: list[Path] | None, repo: Path = REPO_ROOT
-) -> dict[str, CaseSpec]:
+def discover_cases(side: Side, explicit: list[Path] | None, repo: Path) -> dict[str, CaseSpec]:
     """Every case of one side, by key. Explicit paths (files or folders) replace the defaults: the
     checkout's examples/ and tests/fixtures/ (for a bare policy folder, this repository's if it is
     the same instrument) and the worked examples in the policy's article files."""
@@ -223,7 +229,7 @@ def discover_cases(
         roots = [(Path(p), None) for p in explicit]
     elif side.tree is not None:
         roots = [(side.tree / folder, side.tree) for folder in CASE_FOLDERS]
-    elif side.policy.id == _instrument_id(repo / DEFAULT_POLICY_PATH):
+    elif side.policy.id in _instrument_ids(repo):
         roots = [(repo / folder, repo) for folder in CASE_FOLDERS]
     else:  # a bare folder of another instrument: this repository's cases are not about it
         roots = []
@@ -253,14 +259,17 @@ def discover_cases(
     return found
 
 
-def _instrument_id(policy_dir: Path) -> str | None:
-    from engine.files.safe_yaml import load_yaml_file
-
-    try:
-        data = load_yaml_file(policy_dir / "instrument.yaml").data
-    except ProblemsError:
-        return None
-    return data.get("id") if isinstance(data, dict) else None
+def _instrument_ids(checkout: Path) -> set[str]:
+    """The ids of the instruments under a checkout's ``policy/``."""
+    ids = set()
+    for path in sorted((checkout / POLICY_ROOT).glob("*/instrument.yaml")):
+        try:
+            data = load_yaml_file(path).data
+        except ProblemsError:
+            continue
+        if isinstance(data, dict) and isinstance(data.get("id"), str):
+            ids.add(data["id"])
+    return ids
 
 
 def merged_cases(old: dict[str, CaseSpec], new: dict[str, CaseSpec]) -> list[CaseSpec]:

@@ -18,7 +18,7 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
-from engine.files.schemas import SCHEMA_DIR
+from engine.files.project import schema_dir
 
 Facts = dict[str, set[tuple]]
 
@@ -29,7 +29,7 @@ ROLES = ("handler", "reviewer", "approver")
 
 def _schema_enum(*path: str) -> tuple[str, ...]:
     """An enumeration of the case schema (read from it, so that the two never disagree)."""
-    node: Any = json.loads((SCHEMA_DIR / "case.schema.json").read_text(encoding="utf-8"))
+    node: Any = json.loads((schema_dir() / "case.schema.json").read_text(encoding="utf-8"))
     for key in path:
         node = node[key]
     return tuple(node["enum"])

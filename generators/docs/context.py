@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generators.docs.fixtures import FixtureRef
 
 if TYPE_CHECKING:
-    from engine.policy.load import Policy
+    from engine.policy.model import Policy
     from generators.docs.examples import ExampleRun
 
 # where each generated page lives, relative to the docs root
@@ -53,6 +54,8 @@ REVIEW_LABELS = {
 class SiteContext:
     policy: Policy
     fixtures: list[FixtureRef]
+    project_root: Path
+    cli_help: str = ""  # `accountability --help`, given by the command line
     examples: list[ExampleRun] = field(default_factory=list)
 
     @cached_property

@@ -23,7 +23,7 @@ from generators.docs.markdown import url
 
 if TYPE_CHECKING:
     from engine.datalog import Rule
-    from engine.policy.load import Policy
+    from engine.policy.model import Policy
 
 INK = "#1f2937"
 DEFAULT_FILL, DEFAULT_STROKE = "#dbeafe", "#1d4ed8"

@@ -14,16 +14,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from engine.answer import answer_case
 from engine.case.load import load_case
-from engine.cli.app import render_summary, summary
-from engine.policy.load import REPO_ROOT
+from engine.policy.summary import render_summary, summary
 from generators.docs.context import EXAMPLES_INDEX, SiteContext, article_page, example_page
 from generators.docs.markdown import Page, code, esc, rel
 
 if TYPE_CHECKING:
-    from engine.policy.load import Policy
+    from engine.policy.model import Policy
 
-EXAMPLES_DIR = REPO_ROOT / "examples"
 SNIPPETS = (
     "_snippets"  # inside the staging docs dir; excluded from the site, read by pymdownx.snippets
 )
@@ -70,9 +69,7 @@ def example_as_of(case: dict[str, Any]) -> str:
     return max(dates) if dates else FALLBACK_AS_OF
 
 
-def run_examples(
-    policy: Policy, directory: Path = EXAMPLES_DIR, repo_root: Path = REPO_ROOT
-) -> list[ExampleRun]:
+def run_examples(policy: Policy, directory: Path, repo_root: Path) -> list[ExampleRun]:
     """Answer every example (sorted by file name); a broken example fails the build."""
     runs = []
     directory = Path(directory)
@@ -86,7 +83,7 @@ def run_examples(
         # the displayed file name goes into the answer ("case.file"): keep it relative and stable
         doc = dataclasses.replace(load_case(path), file=shown)
         as_of = example_as_of(doc.data)
-        answer = policy.evaluate(doc, as_of=as_of)
+        answer = answer_case(policy, doc, as_of=as_of)
         data = answer.to_dict()
         runs.append(
             ExampleRun(
@@ -200,7 +197,7 @@ def snippet_files(ctx: SiteContext) -> dict[str, str]:
     validate = [w.format() for w in policy.warnings] + [render_summary(summary(policy))]
     files[f"{SNIPPETS}/validate.md"] = _console("accountability validate", "\n".join(validate))
     files[f"{SNIPPETS}/summary.md"] = _summary_table(summary(policy))
-    files[f"{SNIPPETS}/help.md"] = _console("accountability --help", _help_text())
+    files[f"{SNIPPETS}/help.md"] = _console("accountability --help", ctx.cli_help)
     if not ctx.examples:
         message = "（examples/ 中没有案件 · no case in examples/）"
         for name in ("query-zh", "query-en", "query-json", "python-api", "example-name"):
@@ -225,18 +222,6 @@ def snippet_files(ctx: SiteContext) -> dict[str, str]:
     return files
 
 
-def _help_text() -> str:
-    """``accountability --help`` as the command prints it, wrapped at a fixed width (argparse would
-    otherwise follow the terminal's, and the page would change with the machine that built it)."""
-    import argparse
-
-    from engine.cli.app import build_parser
-
-    parser = build_parser()
-    parser.formatter_class = lambda prog: argparse.HelpFormatter(prog, width=100)
-    return parser.format_help()
-
-
 def _console(command: str, output: str) -> str:
     body = f"$ {command}\n{output.rstrip()}"
     fence = "```"
@@ -249,15 +234,15 @@ def _python_api(ctx: SiteContext, run: ExampleRun) -> str:
     # The code shown and the calls made below are the same calls, written twice on purpose: the
     # project never executes text as code.
     source = (
-        "from engine.policy.load import load_policy\n"
+        "from engine.answer import answer_case\nfrom engine.policy import load_policy\n"
         "\n"
         "policy = load_policy()  # every policy file, loaded and checked once\n"
-        f'answer = policy.evaluate("{run.path}", as_of="{run.as_of}")\n'
+        f'answer = answer_case(policy, "{run.path}", as_of="{run.as_of}")\n'
         'print(answer.render("en"))  # the findings; answer.explain("zh") adds the reasons\n'
         "data = answer.to_dict()  # what `accountability query --format json` "
         "prints\nprint(sorted(data))\n"
     )
-    answer = ctx.policy.evaluate(REPO_ROOT / run.path, as_of=run.as_of)
+    answer = answer_case(ctx.policy, ctx.project_root / run.path, as_of=run.as_of)
     output = answer.render("en") + "\n" + str(sorted(answer.to_dict())) + "\n"  # two print()s
     return f"```python\n{source}```\n\n输出 Output:\n\n```text\n{output}```\n"
 

@@ -17,10 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine.files.safe_yaml import load_yaml_file
-from engine.policy.load import REPO_ROOT
 from engine.problems import Problem, ProblemsError
 
-FIXTURES_DIR = REPO_ROOT / "tests" / "fixtures"
 SUFFIXES = (".yaml", ".yml", ".json")
 POLARITIES = ("applies", "does_not_apply")
 
@@ -35,7 +33,7 @@ class FixtureRef:
     fired_rules: tuple[str, ...] = ()  # rules the engine fired on the fixture's case
 
 
-def read_fixtures(directory: Path = FIXTURES_DIR, repo_root: Path = REPO_ROOT) -> list[FixtureRef]:
+def read_fixtures(directory: Path, repo_root: Path) -> list[FixtureRef]:
     """Every fixture below ``directory``, sorted by id; ``[]`` when the folder is absent."""
     directory = Path(directory)
     if not directory.is_dir():

@@ -39,9 +39,6 @@ def on_pre_build(config):
     _builds["count"] += 1
     if os.environ.get(RESTAGE_ENV) != "1" or _builds["count"] == 1:
         return  # a plain build, or the first build of `serve` (staged just before)
-    from pathlib import Path
+    from generators.docs.site import restage_for_serve  # loaded by mkdocs, after the engine
 
-    from engine.policy.load import load_policy
-    from generators.docs.site import stage_site
-
-    stage_site(load_policy(), Path(config.docs_dir))
+    restage_for_serve()

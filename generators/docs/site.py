@@ -13,11 +13,13 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from engine.policy.load import REPO_ROOT
+from engine.files.project import Project
+from engine.policy.load import load_policy
 from generators.docs.articles import article_pages, short_title
 from generators.docs.context import (
     ANOMALIES,
@@ -36,23 +38,18 @@ from generators.docs.context import (
     example_page,
 )
 from generators.docs.examples import (
-    EXAMPLES_DIR,
     SNIPPETS,
     example_pages,
     run_examples,
     snippet_files,
 )
-from generators.docs.fixtures import FIXTURES_DIR, read_fixtures
+from generators.docs.fixtures import read_fixtures
 from generators.docs.reference import reference_pages
 from generators.docs.traceability import fixtures_page, traceability_page
 
 if TYPE_CHECKING:
-    from engine.policy.load import Policy
+    from engine.policy.model import Policy
 
-CONFIG_FILE = REPO_ROOT / "mkdocs.yml"
-HAND_WRITTEN_DIR = REPO_ROOT / "docs"
-STAGING_DIR = REPO_ROOT / "build" / "docs"
-SITE_DIR = REPO_ROOT / "site"
 # hand-written folders that are working notes for developers, not part of the published site
 NOT_PUBLISHED = ("dev/",)
 
@@ -75,11 +72,22 @@ class Staged:
 
 
 def generate_pages(
-    policy: Policy, fixtures_dir: Path = FIXTURES_DIR, examples_dir: Path = EXAMPLES_DIR
+    policy: Policy,
+    project: Project,
+    *,
+    cli_help: str = "",
+    fixtures_dir: Path | None = None,
+    examples_dir: Path | None = None,
 ) -> dict[str, str]:
-    """Every generated file (docs-relative path → text): from the Policy, fixtures and examples."""
-    ctx = SiteContext(policy, read_fixtures(fixtures_dir))
-    ctx.examples = run_examples(policy, examples_dir)
+    """Every generated file (docs-relative path → text): from the Policy, fixtures and examples.
+
+    ``cli_help`` is the ``accountability --help`` text for the command-line guide: the command line
+    passes it in, so that this layer never imports the layer above it.
+    """
+    fixtures_dir = project.fixtures_dir if fixtures_dir is None else fixtures_dir
+    examples_dir = project.examples_dir if examples_dir is None else examples_dir
+    ctx = SiteContext(policy, read_fixtures(fixtures_dir, project.root), project.root, cli_help)
+    ctx.examples = run_examples(policy, examples_dir, project.root)
     pages: dict[str, str] = {}
     for part in (
         article_pages(ctx),
@@ -95,7 +103,7 @@ def generate_pages(
     return dict(sorted(pages.items()))
 
 
-def hand_written_files(docs_dir: Path = HAND_WRITTEN_DIR) -> dict[str, bytes]:
+def hand_written_files(docs_dir: Path) -> dict[str, bytes]:
     """The published hand-written files of ``docs/`` (developer notes and dotfiles left out)."""
     files = {}
     if not docs_dir.is_dir():
@@ -111,7 +119,7 @@ def hand_written_files(docs_dir: Path = HAND_WRITTEN_DIR) -> dict[str, bytes]:
 
 
 def stage(
-    generated: dict[str, str], hand_written: dict[str, bytes], staging_dir: Path = STAGING_DIR
+    generated: dict[str, str], hand_written: dict[str, bytes], staging_dir: Path
 ) -> list[str]:
     """Make ``staging_dir`` hold exactly these files; return what was written or removed."""
     clash = sorted(set(generated) & set(hand_written))
@@ -202,24 +210,28 @@ def site_nav(policy: Policy, files: list[str]) -> list[Any]:
 
 def stage_site(
     policy: Policy,
-    staging_dir: Path = STAGING_DIR,
+    project: Project,
+    staging_dir: Path | None = None,
     *,
-    docs_dir: Path = HAND_WRITTEN_DIR,
-    fixtures_dir: Path = FIXTURES_DIR,
-    examples_dir: Path = EXAMPLES_DIR,
+    cli_help: str = "",
+    docs_dir: Path | None = None,
+    fixtures_dir: Path | None = None,
+    examples_dir: Path | None = None,
 ) -> Staged:
     """Generate every page and synchronise the staging folder (no mkdocs run)."""
-    generated = generate_pages(policy, fixtures_dir, examples_dir)
-    changed = stage(generated, hand_written_files(docs_dir), staging_dir)
+    staging_dir = project.staging_dir if staging_dir is None else staging_dir
+    generated = generate_pages(
+        policy, project, cli_help=cli_help, fixtures_dir=fixtures_dir, examples_dir=examples_dir
+    )
+    hand_written = hand_written_files(project.docs_dir if docs_dir is None else docs_dir)
+    changed = stage(generated, hand_written, staging_dir)
     files = sorted(
         p.relative_to(staging_dir).as_posix() for p in staging_dir.rglob("*") if p.is_file()
     )
     return Staged(staging_dir, files, changed, generated, site_nav(policy, files))
 
 
-def mkdocs_config(
-    staged: Staged, site_dir: Path, config_file: Path = CONFIG_FILE, strict: bool = True
-):
+def mkdocs_config(staged: Staged, site_dir: Path, config_file: Path, strict: bool = True):
     """mkdocs.yml with the staging folder, the output folder and the generated navigation."""
     from mkdocs.config import load_config
 
@@ -243,26 +255,34 @@ class _Collect(logging.Handler):
 
 def build_site(
     policy: Policy,
-    site_dir: Path = SITE_DIR,
-    staging_dir: Path = STAGING_DIR,
+    project: Project,
+    site_dir: Path | None = None,
+    staging_dir: Path | None = None,
     *,
-    config_file: Path = CONFIG_FILE,
-    docs_dir: Path = HAND_WRITTEN_DIR,
-    fixtures_dir: Path = FIXTURES_DIR,
-    examples_dir: Path = EXAMPLES_DIR,
+    cli_help: str = "",
+    docs_dir: Path | None = None,
+    fixtures_dir: Path | None = None,
+    examples_dir: Path | None = None,
 ) -> Staged:
     """Generate, stage, ``mkdocs build --strict`` into ``site_dir``; SiteBuildError on a warning."""
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort, MkDocsException
 
     staged = stage_site(
-        policy, staging_dir, docs_dir=docs_dir, fixtures_dir=fixtures_dir, examples_dir=examples_dir
+        policy,
+        project,
+        staging_dir,
+        cli_help=cli_help,
+        docs_dir=docs_dir,
+        fixtures_dir=fixtures_dir,
+        examples_dir=examples_dir,
     )
+    site_dir = project.site_dir if site_dir is None else site_dir
     collect = _Collect()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collect)
     try:
-        build(mkdocs_config(staged, Path(site_dir), config_file, strict=True))
+        build(mkdocs_config(staged, Path(site_dir), project.mkdocs_config, strict=True))
     except (Abort, MkDocsException) as exc:
         raise SiteBuildError(f"mkdocs build failed: {exc}", collect.messages) from exc
     finally:
@@ -272,22 +292,37 @@ def build_site(
     return staged
 
 
+# What ``mkdocs serve`` restages before each rebuild (set by serve_site, read by mkdocs_hooks.py).
+_RESTAGE: list[Callable[[], None]] = []
+
+
+def restage_for_serve() -> None:
+    """Regenerate the staged pages of the site being served (the mkdocs hook calls this)."""
+    for restage in _RESTAGE:
+        restage()
+
+
 def serve_site(
     policy: Policy,
-    staging_dir: Path = STAGING_DIR,
+    project: Project,
+    staging_dir: Path | None = None,
     *,
     address: str = "127.0.0.1:8000",
-    config_file: Path = CONFIG_FILE,
+    cli_help: str = "",
 ) -> None:
     """Stage the pages and run ``mkdocs serve`` on them, restaging on every change it sees."""
     from mkdocs.commands.serve import serve
 
-    staged = stage_site(policy, staging_dir)
+    staging_dir = project.staging_dir if staging_dir is None else staging_dir
+    staged = stage_site(policy, project, staging_dir, cli_help=cli_help)
     # the hook in mkdocs_hooks.py restages before every rebuild when this is set
     os.environ["ACCOUNTABILITY_DOCS_RESTAGE"] = "1"
-    watched = [HAND_WRITTEN_DIR, policy.root, EXAMPLES_DIR, FIXTURES_DIR]
+    _RESTAGE[:] = [
+        lambda: stage_site(load_policy(policy.root), project, staging_dir, cli_help=cli_help)
+    ]
+    watched = [project.docs_dir, policy.root, project.examples_dir, project.fixtures_dir]
     serve(
-        str(config_file),
+        str(project.mkdocs_config),
         docs_dir=str(staged.docs_dir),
         nav=staged.nav,
         dev_addr=address,

@@ -1,0 +1,16 @@
+"""Which file of a policy folder holds what: one file per kind, one file per article."""
+
+from __future__ import annotations
+
+# file kind → file name inside the policy folder (articles are found through instrument.yaml)
+SINGLE_FILES = {
+    "instrument": "instrument.yaml",
+    "vocabulary": "vocabulary.yaml",
+    "parameters": "parameters.yaml",
+    "normalisation": "normalisation.yaml",
+}
+
+
+def article_file(eid: str) -> str:
+    """``art_7`` → ``articles/art_07.yaml`` (zero-padded so files sort in legal order)."""
+    return f"articles/art_{int(eid.split('_')[1]):02d}.yaml"

@@ -1,0 +1,92 @@
+"""The one in-memory Policy that everything else reads: the checked files and indexes over them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from engine.datalog import Program
+from engine.files.safe_yaml import SourceDoc
+from engine.policy.compile import compile_edition_programs
+from engine.policy.editions import rules_in_edition
+from engine.problems import Problem, ProblemsError
+
+
+@dataclass
+class Policy:
+    """A checked policy folder: built only by ``engine.policy.load``, read by everything else.
+
+    It holds data and indexes over it, and compiles its rules on first use; it does not evaluate
+    cases (that is ``engine.answer``), so the policy layer never depends on the layers above it.
+    """
+
+    root: Path
+    instrument: dict[str, Any]
+    articles: list[dict[str, Any]]
+    vocabulary: dict[str, Any]
+    parameters: dict[str, Any]
+    normalisation: dict[str, Any]
+    docs: dict[str, SourceDoc]  # file name relative to root → loaded document (for locations)
+    warnings: list[Problem] = field(default_factory=list)
+    programs_by_edition: dict[str, Any] = field(default_factory=dict, repr=False)  # see program_for
+
+    @property
+    def id(self) -> str:
+        return self.instrument["id"]
+
+    @property
+    def version(self) -> str:
+        return self.instrument["encoding"]["version"]
+
+    @cached_property
+    def elements(self) -> dict[str, dict[str, Any]]:
+        """eId → element, for every paragraph, point and lead-in, in document order."""
+        return {e["eid"]: e for a in self.articles for e in a["elements"]}
+
+    @cached_property
+    def eids(self) -> set[str]:
+        """Every citable eId: articles and their elements."""
+        return {a["eid"] for a in self.articles} | set(self.elements)
+
+    @cached_property
+    def article_of(self) -> dict[str, dict[str, Any]]:
+        """eId (article or element) → its article."""
+        out = {}
+        for a in self.articles:
+            out[a["eid"]] = a
+            for e in a["elements"]:
+                out[e["eid"]] = a
+        return out
+
+    @cached_property
+    def parameter_index(self) -> dict[str, dict[str, Any]]:
+        return {p["id"]: p for p in self.parameters["parameters"]}
+
+    @property
+    def rules(self) -> list[dict[str, Any]]:
+        return [r for a in self.articles for r in a["rules"]]
+
+    @cached_property
+    def rule_index(self) -> dict[str, dict[str, Any]]:
+        return {r["id"]: r for r in self.rules}
+
+    # --- one compiled program per edition, built once ------------------------------------------
+    @property
+    def program(self) -> Program:
+        """The compiled rules of the newest edition (loading already proved they compile)."""
+        return self.program_for(self.instrument["editions"][-1]["id"])
+
+    def program_for(self, edition_id: str) -> Program:
+        """The compiled rules of one edition; editions with the same rules share one program."""
+        if not self.programs_by_edition:
+            programs, problems = compile_edition_programs(self)
+            if programs is None:
+                raise ProblemsError(problems)
+            self.programs_by_edition.update(programs)
+        return self.programs_by_edition[edition_id]
+
+    def rules_in(self, edition_id: str) -> list[dict[str, Any]]:
+        """The rules of one edition (a rule without ``editions`` belongs to all)."""
+        return rules_in_edition(self.articles, edition_id)
