@@ -1,0 +1,240 @@
+"""What every answer section needs while it is built: the model, explanations, and what it used.
+
+An answer is built section by section; each section asks the same questions of the model (does this
+hold? why? why not?) and records what the answer then depends on: the interpretation parameters its
+reasons relied on, and the points a person must decide. That shared, growing record is the state
+this context holds; the sections themselves are functions (engine.answer.sections).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from engine.answer.names import Namer
+from engine.answer.query import Evaluation
+from engine.policy.citation import eid_order
+from engine.policy.parameter_scope import parameters_read, required_values
+
+PARAM_PREDICATES = ("param", "param_int", "param_member")
+
+
+class AnswerContext:
+    def __init__(self, ev: Evaluation):
+        self.ev = ev
+        self.m = ev.model
+        self.namer = Namer(ev.case)
+        self.program = ev.policy.program_for(ev.edition["id"])
+        self.descriptions = {
+            p["name"]: p["description"] for p in ev.policy.vocabulary["predicates"]
+        }
+        self.rules = ev.policy.rule_index
+        self.used_params: set[str] = set(ev.used_parameters)
+        self.scope_params: set[str] = (
+            set()
+        )  # readings the answer may depend on without a derivation showing them
+        self.open_points: list[dict[str, Any]] = []
+
+    # --- explanations ---------------------------------------------------------------------------
+    def why(self, predicate: str, args: tuple) -> dict[str, Any]:
+        tree = self.m.explain(predicate, args).to_dict()
+        return {"reasons": self.reasons(tree), "cites": self.cites(tree), "derivation": tree}
+
+    def why_not(self, predicate: str, args: tuple, depth: int = 0) -> dict[str, Any]:
+        trees = [w.to_dict() for w in self.m.why_not(predicate, args)]
+        reasons = []
+        for t in trees:
+            rule = self.rules.get(t["rule"]["id"].split("#")[0])
+            compiled = self.program.rule(t["rule"]["id"])
+            self.scope_params |= parameters_read(compiled)
+            if not self._in_force(compiled):
+                continue  # a rule for another reading says nothing about this answer
+            blocked = t.get("blocked_by")
+            if blocked:
+                reasons.extend({**r, "depth": r["depth"] + 1} for r in self.reasons(blocked))
+            failed = t["failed"]
+            what = {lang: self._condition(failed, lang) for lang in ("zh", "en")}
+            negated = failed["kind"] == "negation"
+            reasons.append(
+                {
+                    "rule": t["rule"]["id"],
+                    "cites": t["rule"]["cites"],
+                    "zh": f"不适用“{self._reading(rule, t['bindings'], 'zh')}”：因为"
+                    + ("" if negated else self._not_established(failed, "zh"))
+                    + what["zh"],
+                    "en": f"“{self._reading(rule, t['bindings'], 'en')}” does not apply because "
+                    + ("" if negated else self._not_established(failed, "en"))
+                    + what["en"],
+                    "depth": depth,
+                }
+            )
+            nested = self._failed_atom(failed)
+            if nested and depth < 3:
+                reasons.extend(self.why_not(*nested, depth=depth + 1)["reasons"])
+        cites = sorted({c for t in trees for c in t["rule"]["cites"]})
+        return {"reasons": _dedupe(reasons), "cites": cites, "why_not": trees}
+
+    def _not_established(self, failed: dict, lang: str) -> str:
+        """An input fact the case lacks is 'not recorded'; a conclusion that fails is 'not established'."""
+        m = _ATOM_TEXT.match(failed["text"])
+        program = self.program
+        is_input = (
+            bool(m)
+            and m.group(1) in program.predicates
+            and program.predicates[m.group(1)].kind == "input"
+        )
+        if lang == "zh":
+            return "案件未记录" if is_input else "不能认定"
+        return "the case does not record that " if is_input else "it is not established that "
+
+    def _in_force(self, rule) -> bool:
+        """Whether every enum/boolean reading the rule requires is the one this query uses."""
+        for pid, value in required_values(rule).items():
+            current = self.ev.parameters.get(pid)
+            if isinstance(current, bool):
+                current = "true" if current else "false"
+            if current is not None and str(current) != value:
+                return False
+        return True
+
+    def _failed_atom(self, failed: dict) -> tuple[str, tuple] | None:
+        """The ground derived atom a positive condition failed on, to say in turn why it fails."""
+        if failed["kind"] != "atom":
+            return None
+        m = _ATOM_TEXT.match(failed["text"])
+        if not m or m.group(1) not in self.ev.model_predicates:
+            return None
+        sig = self.program.predicates[m.group(1)]
+        if sig.kind != "derived":
+            return None  # an input fact the case does not record: the reason already says so
+        args = tuple(_constant(a) for a in _split_args(m.group(2)))
+        if any(isinstance(a, str) and a[:1].isupper() for a in args) or len(args) != sig.arity:
+            return None  # not ground: the condition failed before all its variables were bound
+        return m.group(1), args
+
+    def _condition(self, failed: dict, lang: str) -> str:
+        """A failed condition in words: the predicate's description with its arguments named."""
+        m = _ATOM_TEXT.match(failed["text"])
+        description = self.descriptions.get(m.group(1)) if m else None
+        if not description:
+            return failed["text"]
+        args = "、".join(self.namer.value(_constant(a), lang) for a in _split_args(m.group(2)))
+        sep = "：" if lang == "zh" else ": "
+        text = (
+            description[lang]
+            if lang == "zh"
+            else description[lang][:1].lower() + description[lang][1:]
+        )
+        return f"{text}{sep}{args}" if args else text
+
+    def _reading(self, rule: dict | None, bindings: dict, lang: str) -> str:
+        if rule is None:
+            return ""
+        return self.namer.fill(rule["reads"][lang], bindings, lang)
+
+    def reasons(self, tree: dict) -> list[dict[str, Any]]:
+        """The derivation as a list of readable steps, deepest facts last, each step once."""
+        steps: list[dict[str, Any]] = []
+        seen: set = set()
+
+        def walk(node: dict, depth: int) -> None:
+            if node.get("source") == "input":
+                if node["predicate"] in PARAM_PREDICATES:
+                    pid, value = node["args"][0], node["args"][1]
+                    self.used_params.add(pid)
+                    key = ("param", pid, value)
+                    if key not in seen:
+                        seen.add(key)
+                        steps.append(
+                            {
+                                **_param_step(self.ev.policy.parameter_index[pid], value),
+                                "depth": depth,
+                            }
+                        )
+                return
+            if node.get("source") != "rule":
+                return
+            rule_id = node["rule"]["id"].split("#")[0]
+            conditions = node.get("conditions", [])
+            key = (rule_id, tuple(sorted((k, str(v)) for k, v in node["bindings"].items())))
+            if key not in seen and (depth == 0 or conditions):
+                seen.add(key)
+                rule = self.rules[rule_id]
+                steps.append(
+                    {
+                        "rule": rule_id,
+                        "cites": list(rule["cites"]),
+                        "zh": self._reading(rule, node["bindings"], "zh"),
+                        "en": self._reading(rule, node["bindings"], "en"),
+                        "depth": depth,
+                    }
+                )
+            for cond in conditions:
+                if cond.get("derivation"):
+                    walk(cond["derivation"], depth + 1)
+
+        walk(tree, 0)
+        return steps
+
+    def cites(self, tree: dict) -> list[str]:
+        found: set[str] = set()
+
+        def walk(node: dict) -> None:
+            if node.get("source") == "rule":
+                found.update(node["rule"]["cites"])
+                for cond in node.get("conditions", []):
+                    if cond.get("derivation"):
+                        walk(cond["derivation"])
+
+        walk(tree)
+        return sorted(found, key=eid_order)
+
+    def holds(self, predicate: str, args: tuple) -> bool:
+        return predicate in self.ev.model_predicates and self.m.holds(predicate, args)
+
+    def tuples(self, predicate: str) -> list[tuple]:
+        """Sorted tuples; a policy whose vocabulary lacks the predicate simply has none of them."""
+        if predicate not in self.ev.model_predicates:
+            return []
+        return sorted(self.m.tuples(predicate), key=lambda t: tuple(str(x) for x in t))
+
+    def open_point(self, kind: str, eids: list[str], zh: str, en: str, **about: Any) -> None:
+        self.open_points.append({"kind": kind, "cites": eids, "zh": zh, "en": en, "about": about})
+
+
+_ATOM_TEXT = re.compile(r"^([a-z][a-z0-9_]*)\((.*)\)$")
+
+
+def _split_args(text: str) -> list[str]:
+    return [a.strip() for a in text.split(",")] if text.strip() else []
+
+
+def _constant(text: str) -> Any:
+    """An argument as the explanation printed it: integers back to int, quotes removed."""
+    if re.fullmatch(r"-?\d+", text):
+        return int(text)
+    return text.strip('"')
+
+
+def _param_step(param: dict, value: Any) -> dict[str, Any]:
+    label = {"zh": str(value), "en": str(value)}
+    for option in param.get("options", []):
+        if str(option["value"]) == str(value):
+            label = option["label"]
+    return {
+        "parameter": param["id"],
+        "value": value,
+        "cites": list(param["affects"]),
+        "zh": f"解释参数 {param['id']}（{param['title']['zh']}）= {label['zh']}",
+        "en": f"interpretation parameter {param['id']} ({param['title']['en']}) = {label['en']}",
+    }
+
+
+def _dedupe(steps: list[dict]) -> list[dict]:
+    seen, out = set(), []
+    for s in steps:
+        key = (s.get("rule"), s["zh"])
+        if key not in seen:
+            seen.add(key)
+            out.append(s)
+    return out

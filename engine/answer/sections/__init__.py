@@ -1,0 +1,1 @@
+"""The answer's sections, one module per group: each a function of the AnswerContext."""
