@@ -322,8 +322,8 @@ def test_a_rule_change_without_a_version_bump_is_flagged_in_the_diff(tmp_path):
     v = report["versioning"]
     assert v["rules_or_parameters_changed"] and not v["version_bumped"]
     errors = [n["en"] for n in v["notes"] if n["severity"] == "error"]
-    assert any("encoding version was not bumped (1.1.0 → 1.1.0)" in e for e in errors)
-    assert any("changed since v1.1.0 was recorded" in e for e in errors)
+    assert any("encoding version was not bumped (1.2.0 → 1.2.0)" in e for e in errors)
+    assert any("changed since v1.2.0 was recorded" in e for e in errors)
 
 
 def test_a_changelog_entry_that_misses_a_touched_eid_is_flagged(tmp_path):

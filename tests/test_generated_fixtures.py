@@ -1,4 +1,4 @@
-"""generators.cases.generate: a minimal case per rule, and one variant per failing condition.
+"""generators.cases.per_rule: a minimal case per rule, and one variant per failing condition.
 
 Every generated case is checked here as a user's case would be: validated by engine.case.load and
 evaluated by engine.answer.query (the public path, not the generator's own fast one), and the rule's
@@ -19,7 +19,8 @@ import pytest
 from engine.answer.query import run_query
 from engine.case.load import load_case
 from engine.policy.load import load_policy
-from generators.cases.generate import NOT_GENERATED, generate, generate_rule_fixtures
+from generators.cases.domain import NOT_GENERATED
+from generators.cases.per_rule import generate, generate_rule_fixtures
 
 REPO = Path(__file__).resolve().parent.parent
 # rules of every kind (facts, comparisons, negations, parameters, dates, recursion): used where a
@@ -155,7 +156,7 @@ def test_generation_does_not_depend_on_the_process_or_its_hash_seed(fixtures):
     script = (
         "import json, sys\n"
         "from engine.policy.load import load_policy\n"
-        "from generators.cases.generate import generate\n"
+        "from generators.cases.per_rule import generate\n"
         f"g = generate(load_policy(), {SAMPLE!r})\n"
         "json.dump(g.fixtures, sys.stdout, ensure_ascii=False, sort_keys=True)\n"
     )
@@ -175,7 +176,7 @@ def test_generation_does_not_depend_on_the_process_or_its_hash_seed(fixtures):
 def test_the_fixture_list_for_the_build_is_the_generation_sorted_by_id(
     policy, generation, monkeypatch
 ):
-    import generators.cases.generate as module
+    import generators.cases.per_rule as module
 
     monkeypatch.setattr(module, "generate", lambda _policy: generation)
     listed = generate_rule_fixtures(policy)

@@ -16,7 +16,6 @@ import pytest
 from case_builders import case_with_act
 
 from engine.answer import answer_case
-from engine.answer.query import PERIOD_PARAMETERS
 from engine.policy.load import load_policy
 from engine.problems import ProblemsError
 
@@ -586,6 +585,20 @@ def test_whether_a_late_appeal_is_only_reported_or_inadmissible():
     assert (strict["out_of_time"], strict["inadmissible"]) == (True, True)
 
 
+@covers_parameters("art19_supervision_body")
+def test_whether_appeals_go_to_the_obsolete_body_as_written_or_to_the_supervisory_commission():
+    case = procedure(decisions=[{"person": "han", "delivered_on": "2024-11-04"}])
+    verbatim = evaluate(case, as_of="2024-11-10")
+    commission = evaluate(case, as_of="2024-11-10", art19_supervision_body="supervisory_commission")
+    (appeal,) = [t for t in verbatim["time_limits"] if t["period"] == "appeal"]
+    assert "监察部门" in appeal["appeal_to"]["zh"]
+    (appeal,) = [t for t in commission["time_limits"] if t["period"] == "appeal"]
+    assert "监察委员会" in appeal["appeal_to"]["zh"]
+    asked = [p for p in verbatim["open_points"] if p["cites"] == ["art_19__para_1"]]
+    assert len(asked) == 1 and "监察部门" in asked[0]["zh"]
+    assert not [p for p in commission["open_points"] if p["cites"] == ["art_19__para_1"]]
+
+
 @covers_parameters("calendar_holiday_source")
 def test_whether_holidays_come_from_the_official_schedule_or_a_user_file():
     case = procedure(discovered_on="2026-12-28")
@@ -983,19 +996,9 @@ def test_the_art13_readings_shape_how_the_available_forms_are_reported():
     ) == (True, False, None, [])
 
 
-ENGINE_READS = {
-    *(pid for pids in PERIOD_PARAMETERS.values() for pid in pids),
-    "art9_point3_window_months",
-    "calendar_holiday_source",
-    "edition_2023_dates",
-    "art18_deciding_body",
-    "art19_late_appeal",
-    "calendar_beyond_coverage",
-    "art13_forms_exhaustive",
-    "art13_forms_combinable",
-    "art13_severity_order",
-    "art13_point5_nature",
-}
+def engine_reads() -> set[str]:
+    """The parameters read outside the rules, as the policy files name them."""
+    return policy().parameters_outside_rules
 
 
 def parameters_read_by_rules() -> set[str]:
@@ -1010,7 +1013,7 @@ def parameters_read_by_rules() -> set[str]:
 
 
 def test_every_parameter_a_rule_or_computation_reads_has_a_test_of_its_alternatives():
-    used = parameters_read_by_rules() | ENGINE_READS
+    used = parameters_read_by_rules() | engine_reads()
     assert "art10_tail_reading" in used and "art11_point6_absent" in used
     assert used <= set(policy().parameter_index)
     assert used <= TESTED, f"untested parameters: {sorted(used - TESTED)}"

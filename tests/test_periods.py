@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from engine.answer.periods import period_rule
 from engine.dates.calendar import (
     CalendarCoverageError,
     ChainedCalendar,
@@ -26,18 +27,29 @@ from engine.dates.calendar import (
     official_calendar,
 )
 from engine.dates.counting import (
-    ART15_INITIAL_REVIEW,
-    ART15_INVESTIGATION,
-    ART19_APPEAL,
     DueDate,
     PeriodRule,
     compute_due,
     status,
 )
+from engine.policy.load import load_policy
 from engine.problems import ProblemsError
 
 CALENDARS = Path(__file__).parent / "data" / "calendars"
 OFFICIAL = official_calendar()
+
+
+def _default_rules() -> dict[str, PeriodRule]:
+    """The periods of Arts. 15 and 19 as the policy defines them, under the default readings."""
+    policy = load_policy()
+    defaults = {pid: p["default"] for pid, p in policy.parameter_index.items()}
+    return {d["id"]: period_rule(d, defaults) for d in policy.periods}
+
+
+_RULES = _default_rules()
+ART15_INITIAL_REVIEW = _RULES["initial_review"]
+ART15_INVESTIGATION = _RULES["investigation"]
+ART19_APPEAL = _RULES["appeal"]
 
 
 def noted(due: DueDate, treatment: str) -> list[tuple[str, str, str | None]]:

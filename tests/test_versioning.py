@@ -95,6 +95,7 @@ def test_each_edition_is_compiled_once_with_only_its_own_rules(fictitious):
         "fx_fault",
         "fx_handler_2030",
         "fx_repeat",
+        "fx_appeal_late",
     }
     assert "fx_handler_2030" not in {r["id"] for r in fictitious.rules_in("2031")}
     assert fictitious.program is new  # the newest edition's program
@@ -204,9 +205,9 @@ def test_a_rule_change_without_a_version_bump_fails_validate(copy, capsys):
     code, report = validate(copy, capsys)
     assert code == 1
     assert re.search(
-        r"instrument\.yaml:\d+:\d+: \$\.encoding\.changelog\[1\]\.fingerprint: rules, parameters, "
+        r"instrument\.yaml:\d+:\d+: \$\.encoding\.changelog\[2\]\.fingerprint: rules, parameters, "
         r"vocabulary "
-        r"or edition data changed since v1\.1\.0 was recorded",
+        r"or edition data changed since v1\.2\.0 was recorded",
         report,
     ), report
     assert f"fingerprint: {expected}" in report  # says what to record
@@ -228,7 +229,7 @@ def test_a_parameter_default_change_without_a_version_bump_fails_validate(copy, 
     edit(copy, "parameters.yaml", "default: relieved", "default: jointly")
     code, report = validate(copy, capsys)
     assert code == 1
-    assert "changed since v1.1.0 was recorded" in report
+    assert "changed since v1.2.0 was recorded" in report
 
 
 def test_an_edition_date_change_without_a_version_bump_fails_validate(copy, capsys):
@@ -236,7 +237,7 @@ def test_an_edition_date_change_without_a_version_bump_fails_validate(copy, caps
     edit(copy, "instrument.yaml", 'effective_from: "2031-01-01"', 'effective_from: "2031-02-01"')
     code, report = validate(copy, capsys)
     assert code == 1
-    assert "changed since v1.1.0 was recorded" in report
+    assert "changed since v1.2.0 was recorded" in report
 
 
 def test_a_change_recorded_with_a_new_version_and_its_fingerprint_passes(copy, capsys):
@@ -246,7 +247,7 @@ def test_a_change_recorded_with_a_new_version_and_its_fingerprint_passes(copy, c
         "fault(A) :- act(A), point_alleged(A, _).",
         "fault(A) :- act(A), point_alleged(A, _), staff(_).",
     )
-    record(copy, "1.2.0", fingerprint_of_dir(copy))
+    record(copy, "1.3.0", fingerprint_of_dir(copy))
     code, report = validate(copy, capsys)
     assert code == 0, report
 
@@ -258,10 +259,10 @@ def test_a_new_version_without_the_new_fingerprint_still_fails(copy, capsys):
         "fault(A) :- act(A), point_alleged(A, _).",
         "fault(A) :- act(A), point_alleged(A, _), staff(_).",
     )
-    record(copy, "1.2.0", "0" * 64)
+    record(copy, "1.3.0", "0" * 64)
     code, report = validate(copy, capsys)
     assert code == 1
-    assert "changed since v1.2.0 was recorded" in report
+    assert "changed since v1.3.0 was recorded" in report
 
 
 def test_documentation_edits_need_no_new_version(copy, capsys):
@@ -283,14 +284,14 @@ def test_documentation_edits_need_no_new_version(copy, capsys):
 
 def test_the_newest_changelog_entry_must_be_the_encoding_version(copy, capsys):
     line = edit(
-        copy, "instrument.yaml", 'version: "1.1.0"\n  changelog:', 'version: "1.2.0"\n  changelog:'
+        copy, "instrument.yaml", 'version: "1.2.0"\n  changelog:', 'version: "1.3.0"\n  changelog:'
     )
     code, report = validate(copy, capsys)
     assert code == 1
     assert re.search(
-        rf"instrument\.yaml:{line}:\d+: \$\.encoding\.version: encoding\.version is 1\.2\.0 but "
+        rf"instrument\.yaml:{line}:\d+: \$\.encoding\.version: encoding\.version is 1\.3\.0 but "
         r"the newest "
-        r"\(last\) changelog entry is 1\.1\.0",
+        r"\(last\) changelog entry is 1\.2\.0",
         report,
     ), report
 
@@ -317,7 +318,7 @@ def record(root: Path, version: str, fingerprint: str) -> None:
     edit(
         root,
         "instrument.yaml",
-        'version: "1.1.0"\n  changelog:',
+        'version: "1.2.0"\n  changelog:',
         f'version: "{version}"\n  changelog:',
     )
     edit(

@@ -18,7 +18,7 @@ from engine.answer.query import Evaluation, run_query
 from engine.answer.sections.circumstances import aggravation, mitigation
 from engine.answer.sections.consequences import commendations, referrals, sanctions
 from engine.answer.sections.liability import faults, investigators, verdicts
-from engine.answer.sections.procedure import fixed_open_points, procedure, time_limits
+from engine.answer.sections.procedure import procedure, time_limits
 from engine.answer.sections.recusal import recusal
 from engine.answer.text import render_answer
 from engine.files.safe_yaml import SourceDoc
@@ -51,7 +51,7 @@ class Answer:
         return {r["id"] for r in self.evaluation.policy.rules if model.fired(r["id"])}
 
     def render(self, lang: str = "zh", explain: bool = False) -> str:
-        return render_answer(self.data, lang, explain)
+        return render_answer(self.data, self.evaluation.policy, lang, explain)
 
     def explain(self, lang: str = "zh") -> str:
         """Readable text with the reasons for every finding."""
@@ -176,7 +176,8 @@ SECTION_SCOPES: list[tuple[str, set[str]]] = [
 def build_answer(ev: Evaluation) -> Answer:
     _check_shape(ev)
     b = AnswerContext(ev)
-    withheld = "result_withheld" in ev.model_predicates and ev.model.holds("result_withheld", ())
+    withholding = ev.policy.answer_config.get("withholding")
+    withheld = withholding is not None and b.holds(withholding["predicate"], ())
     data: dict[str, Any] = {
         "format": ANSWER_FORMAT,
         "case": {
@@ -206,24 +207,11 @@ def build_answer(ev: Evaluation) -> Answer:
         "procedural_defects": procedure(b),
         "result_withheld": withheld,
     }
-    if withheld:
-        # Art. 18 (reading withhold_result): without the investigated person's statement no result is given.
-        for key in (
-            "verdicts",
-            "investigators",
-            "aggravation",
-            "mitigation",
-            "sanctions",
-            "referrals",
-        ):
+    if withheld:  # the policy says which sections are withheld, and raises its open point
+        for key in withholding["sections"]:
             data[key] = []
-        b.open_point(
-            "statement",
-            ["art_18__para_1"],
-            "未听取被调查人意见，按所选解释不出具责任认定；听取意见后重新评估。",
-            "The investigated person's statement was not heard; under the reading used no responsibility finding is given until it is.",
-        )
-    fixed_open_points(b)
+        b.raise_open_points(withholding["predicate"])
+    b.raise_text_open_points()
     data["open_points"] = b.open_points
     data["warnings"] = ev.warnings
     definitions = ev.policy.parameter_index

@@ -20,10 +20,15 @@ PARAM_PREDICATES = ("param", "param_int", "param_member")
 
 
 class AnswerContext:
+    """The model of one case and the record of what its answer relies on, while it is built."""
+
     def __init__(self, ev: Evaluation):
         self.ev = ev
         self.m = ev.model
-        self.namer = Namer(ev.case)
+        self.namer = Namer(ev.case, ev.policy.labels)
+        self.open_point_definitions = {
+            d["predicate"]: d for d in ev.policy.open_point_definitions if "predicate" in d
+        }
         self.program = ev.policy.program_for(ev.edition["id"])
         self.descriptions = {
             p["name"]: p["description"] for p in ev.policy.vocabulary["predicates"]
@@ -201,6 +206,50 @@ class AnswerContext:
     def open_point(self, kind: str, eids: list[str], zh: str, en: str, **about: Any) -> None:
         self.open_points.append({"kind": kind, "cites": eids, "zh": zh, "en": en, "about": about})
 
+    def raise_open_points(self, predicate: str, where=None) -> None:
+        """The open points the policy defines on ``predicate``, one per tuple (``where`` filters
+        them; tuples equal on the named arguments give one), worded as the article file says."""
+        definition = self.open_point_definitions.get(predicate)
+        if definition is None:
+            return
+        names = definition["args"]
+        domains = self.ev.policy.argument_domains.get(predicate, ())
+        named = {n: domains[i] if i < len(domains) else None for i, n in enumerate(names)}
+        seen: set[tuple] = set()
+        for row in self.tuples(predicate):
+            if where is not None and not where(row):
+                continue
+            bindings = {n: row[i] for i, n in enumerate(names) if n != "_"}
+            key = tuple(bindings.values())
+            if key in seen:
+                continue
+            seen.add(key)
+            self.open_point(
+                definition["kind"],
+                [bindings.get(c, c) for c in definition["cites"]],
+                *(
+                    self.namer.fill_arguments(definition["text"][lang], bindings, named, lang)
+                    for lang in ("zh", "en")
+                ),
+                **{k: bindings[v] for k, v in definition.get("about", {}).items()},
+            )
+
+    def raise_text_open_points(self) -> None:
+        """Open points of the text itself, raised when the case reaches the fields they concern
+        (the article files say which, and under which reading)."""
+        for definition in self.ev.policy.open_point_definitions:
+            when = definition.get("when")
+            if when is None or not any(_recorded(self.ev.case, f) for f in when["case_has"]):
+                continue
+            self.used_params.update(definition.get("relies_on", ()))
+            if all(self.ev.parameters.get(k) == v for k, v in when["parameter"].items()):
+                self.open_point(
+                    definition["kind"],
+                    list(definition["cites"]),
+                    definition["text"]["zh"],
+                    definition["text"]["en"],
+                )
+
 
 _ATOM_TEXT = re.compile(r"^([a-z][a-z0-9_]*)\((.*)\)$")
 
@@ -238,3 +287,13 @@ def _dedupe(steps: list[dict]) -> list[dict]:
             seen.add(key)
             out.append(s)
     return out
+
+
+def _recorded(case: dict, dotted: str) -> bool:
+    """Whether the case records a (non-empty) value at a dotted path such as ``procedure.decisions``."""
+    value: Any = case
+    for key in dotted.split("."):
+        if not isinstance(value, dict):
+            return False
+        value = value.get(key)
+    return bool(value)

@@ -2,29 +2,32 @@
 
 The order matters and is the legal order: pick the edition in force on the date (refuse when none is),
 fix the interpretation parameters, turn the case into facts, compute the procedural due dates with the
-holiday calendar (the one thing Datalog cannot do), then let the rules decide everything else.
+holiday calendar (the one thing Datalog cannot do), then let the rules decide everything else. What
+the instrument says about editions, windows and periods comes from its files (engine.policy); this
+module only applies it.
 """
 
 from __future__ import annotations
 
+from calendar import monthrange
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from engine.answer.periods import Period, case_periods
 from engine.case.facts import Facts, case_facts, parameter_facts
 from engine.case.load import load_case
 from engine.dates.calendar import (
-    CalendarCoverageError,
     ChainedCalendar,
     HolidayCalendar,
     load_calendar_file,
     official_calendar,
 )
-from engine.dates.counting import DueDate, PeriodRule, compute_due
 from engine.files.safe_yaml import SourceDoc
 from engine.policy.editions import edition_in_force
 from engine.policy.parameters import resolve_parameters
+from engine.policy.readings import parameters_named, reading
 from engine.problems import ProblemsError
 
 if TYPE_CHECKING:
@@ -35,17 +38,13 @@ EARLIEST_DAY = "0001-01-01"  # the start of a look-back window that has no limit
 
 
 @dataclass
-class Period:
-    """One procedural time limit of this case, as computed (or why it could not be)."""
+class QueryFacts:
+    """The input facts of one query, and what computing them relied on and warned about."""
 
-    period: str  # initial_review | investigation | appeal
-    subject: str  # "case" or the person appealing
-    start_field: str
-    start: str | None
-    done: str | None
-    rule: PeriodRule
-    due: DueDate | None = None
-    error: dict[str, str] | None = None  # zh/en message when the due date could not be computed
+    facts: Facts
+    periods: list[Period]
+    used_parameters: set[str]
+    warnings: list[dict[str, str]]
 
 
 @dataclass
@@ -78,58 +77,32 @@ def run_query(
     *,
     backend: str | None = None,
 ) -> Evaluation:
+    """Evaluate one case: its facts, the edition in force, the periods, and the rules' model."""
     doc = case if isinstance(case, SourceDoc) else load_case(case)
     values = resolve_parameters(policy.parameter_index, parameters)
     day = _as_of(as_of if as_of is not None else doc.data["case"].get("as_of"))
     edition, uncertain = edition_in_force(policy, day, values)
-    used: set[str] = (
-        {"edition_2023_dates"} if uncertain or edition["effective_from"] is None else set()
-    )
-    warnings: list[dict[str, str]] = []
+    found = query_facts(policy, doc.data, values, day, calendar_file)
+    commencement = edition.get("unknown_commencement")
+    if commencement is not None and (uncertain or edition["effective_from"] is None):
+        found.used_parameters.add(commencement["parameter"])
     if uncertain:
-        warnings.append(
-            {
-                "zh": f"本文件施行日期未知（只知文号年份2023年）；{day}的版本判断以2023年1月1日起施行为推定，结论存疑。",
-                "en": f"The commencement date is unknown (only the year 2023 is known); treating {day} as covered assumes "
-                "commencement on 2023-01-01, so the answer is uncertain.",
-            }
+        warning = commencement["warning"] if commencement else None
+        found.warnings.insert(
+            0,
+            {lang: text.replace("{day}", day) for lang, text in warning.items()}
+            if warning
+            else {
+                "zh": f"本文件施行日期未知；{day}的版本判断以印发年度1月1日起施行为推定，结论存疑。",
+                "en": f"The commencement date is unknown; treating {day} as covered assumes "
+                "commencement on 1 January of the year of issue, so the answer is uncertain.",
+            },
         )
-    facts = case_facts(doc.data)
-    _merge(facts, parameter_facts(values, policy.parameter_index))
-    facts["today"] = {(day,)}
-    facts["repeat_window_start"] = {(_window_start(doc.data, values, day, used, warnings),)}
-    # an instrument without the time limits of Arts. 15 and 19 (the fictitious test instrument of
-    # issue 6) has no parameters for them, and so no periods to compute
-    timed = all(pid in values for pids in PERIOD_PARAMETERS.values() for pid in pids)
-    calendar = _calendar(values, calendar_file, used) if timed else None
-    periods = compute_periods(doc.data, values, calendar, used) if timed else []
-    for p in periods:
-        if p.done is not None and p.done > day:
-            warnings.append(
-                {
-                    "zh": f"记录的完成日期{p.done}晚于评估日{day}，评估时视为尚未完成（{p.period}）。",
-                    "en": f"The recorded completion date {p.done} is after the as-of date {day}; it is treated as not yet done ({p.period}).",
-                }
-            )
-            p.done = None
-        if p.error is not None and values.get("calendar_beyond_coverage") == "user_file":
-            raise ProblemsError.one(
-                "<query>",
-                "calendar_beyond_coverage",
-                f"{p.period}: {p.error['en']}",
-                "a holiday calendar file covering the period (--calendar FILE), as the reading user_file requires",
-            )
-    for p in periods:
-        if p.due is not None:
-            facts["due"].add((p.period, p.subject, p.due.due.isoformat()))
-        if p.done is not None:
-            facts["done"].add((p.period, p.subject, p.done))
-    program = policy.program_for(edition["id"])  # the rules of that edition (issue 6)
+    facts = found.facts
+    program = policy.program_for(edition["id"])
     unknown = sorted(p for p, rows in facts.items() if rows and p not in program.predicates)
-    if (
-        unknown
-    ):  # another instrument's vocabulary may not know every field of the reference case file
-        warnings.append(
+    if unknown:  # another instrument's vocabulary may not know every field of the case format
+        found.warnings.append(
             {
                 "zh": "本文件的词汇表不使用以下案件事实，已忽略：" + "、".join(unknown),
                 "en": "This instrument's vocabulary does not use these case facts, which were ignored: "
@@ -149,15 +122,59 @@ def run_query(
         parameters=values,
         facts=facts,
         model=model,
-        periods=periods,
-        used_parameters=used,
-        warnings=warnings,
+        periods=found.periods,
+        used_parameters=found.used_parameters,
+        warnings=found.warnings,
     )
 
 
-def _merge(facts: Facts, more: Facts) -> None:
-    for predicate, rows in more.items():
+def query_facts(
+    policy: Policy,
+    case: dict[str, Any],
+    values: dict[str, Any],
+    day: str,
+    calendar_file: str | Path | None = None,
+) -> QueryFacts:
+    """The input facts of a checked case on ``day`` under the parameter values ``values``: the case's
+    own facts, the readings as facts, the computed dates (windows, due and done dates of periods)."""
+    used: set[str] = set()
+    warnings: list[dict[str, str]] = []
+    facts = case_facts(case)
+    for predicate, rows in parameter_facts(values, policy.parameter_index).items():
         facts[predicate] |= rows
+    facts["today"] = {(day,)}
+    for computed in policy.computed_facts:
+        facts[computed["fact"]] = {(_window_start(computed, case, values, day, used, warnings),)}
+    periods: list[Period] = []
+    if policy.periods:
+        calendar = _calendar(policy, values, calendar_file, used)
+        periods = case_periods(case, policy.periods, values, calendar, used)
+    beyond = policy.instrument.get("calendar", {}).get("beyond_coverage_parameter")
+    for p in periods:
+        if p.done is not None and p.done > day:
+            warnings.append(
+                {
+                    "zh": f"记录的完成日期{p.done}晚于评估日{day}，评估时视为尚未完成（{p.period}）。",
+                    "en": f"The recorded completion date {p.done} is after the as-of date {day}; it is treated as not yet done ({p.period}).",
+                }
+            )
+            p.done = None
+        if p.error is not None and beyond is not None:
+            used.add(beyond)
+            if values.get(beyond) == "user_file":
+                raise ProblemsError.one(
+                    "<query>",
+                    beyond,
+                    f"{p.period}: {p.error['en']}",
+                    "a holiday calendar file covering the period (--calendar FILE), as the reading "
+                    "user_file requires",
+                )
+    for p in periods:
+        if p.due is not None:
+            facts["due"].add((p.period, p.subject, p.due.due.isoformat()))
+        if p.done is not None:
+            facts["done"].add((p.period, p.subject, p.done))
+    return QueryFacts(facts, periods, used, warnings)
 
 
 def _as_of(as_of: str | date | None) -> str:
@@ -173,150 +190,50 @@ def _as_of(as_of: str | date | None) -> str:
         ) from exc
 
 
-def _window_start(case: dict, values: dict, day: str, used: set[str], warnings: list) -> str:
-    """Art. 9(3) has no look-back window; a window, when chosen, runs back from the fault date."""
-    months = values.get("art9_point3_window_months")
-    if months is None:
-        return EARLIEST_DAY
-    used.add("art9_point3_window_months")
-    anchor = case["case"].get("fault_date")
-    if anchor is None:
-        anchor = day
-        warnings.append(
-            {
-                "zh": "案件未记录本次过错的日期（case.fault_date），第九条第（三）项的回溯期间从评估日起算。",
-                "en": "The case does not record the date of this fault (case.fault_date); the Art. 9(3) window runs back from the evaluation date.",
-            }
-        )
-    d = date.fromisoformat(anchor)
+def months_before(day: str, months: int) -> str:
+    """The same day ``months`` months earlier (the month's last day when it is shorter)."""
+    d = date.fromisoformat(day)
     month = d.month - months
     year = d.year + (month - 1) // 12
     month = (month - 1) % 12 + 1
-    from calendar import monthrange
-
     return date(year, month, min(d.day, monthrange(year, month)[1])).isoformat()
 
 
-def _calendar(values: dict, calendar_file: str | Path | None, used: set[str]) -> HolidayCalendar:
-    used.add("calendar_holiday_source")
+def _window_start(
+    computed: dict[str, Any],
+    case: dict[str, Any],
+    values: dict[str, Any],
+    day: str,
+    used: set[str],
+    warnings: list[dict[str, str]],
+) -> str:
+    """The start of a look-back window: none (the earliest day) unless a reading sets one, which
+    then runs back from the case's anchor date (the as-of date, with a warning, when it has none)."""
+    months = reading(computed["months_before"], values)
+    if months is None:
+        return EARLIEST_DAY
+    used.update(parameters_named(computed["months_before"]))
+    anchor = case["case"].get(computed["anchor"])
+    if anchor is None:
+        anchor = day
+        warnings.append(dict(computed["without_anchor"]))
+    return months_before(anchor, months)
+
+
+def _calendar(
+    policy: Policy, values: dict[str, Any], calendar_file: str | Path | None, used: set[str]
+) -> HolidayCalendar:
+    """The holiday calendar periods are counted with: a user's file before the official one."""
+    source = policy.instrument.get("calendar", {}).get("source_parameter")
+    if source is not None:
+        used.add(source)
     if calendar_file is not None:
         return ChainedCalendar([load_calendar_file(calendar_file), official_calendar()])
-    if values["calendar_holiday_source"] == "user_file":
+    if source is not None and values.get(source) == "user_file":
         raise ProblemsError.one(
             "<query>",
-            "calendar_holiday_source",
+            source,
             "the parameter asks for a user calendar file but none was given",
             "--calendar FILE (format: schema/calendar.schema.json)",
         )
     return official_calendar()
-
-
-UNIT = {"working_days": "working", "calendar_days": "calendar"}
-
-
-def period_rules(values: dict[str, Any]) -> dict[str, PeriodRule]:
-    """The three time limits, counted as the parameters say (defaults per 民法典 Arts. 200-204)."""
-    return {
-        "initial_review": PeriodRule(
-            "art15_initial_review",
-            5,
-            UNIT[values["art15_review_day_unit"]],
-            values["art15_review_exclude_start_day"],
-            values["art15_review_holiday_rollover"],
-            False,
-            ("art_15__para_1",),
-        ),
-        "investigation": PeriodRule(
-            "art15_investigation",
-            30,
-            UNIT[values["art15_investigation_day_unit"]],
-            values["art15_investigation_exclude_start_day"],
-            values["art15_investigation_holiday_rollover"],
-            values["art15_investigation_limit_nature"] == "soft_target",
-            ("art_15__para_1",),
-        ),
-        "appeal": PeriodRule(
-            "art19_appeal",
-            30,
-            UNIT[values["art19_appeal_day_unit"]],
-            values["art19_appeal_exclude_start_day"],
-            values["art19_appeal_holiday_rollover"],
-            False,
-            ("art_19__para_1",),
-        ),
-    }
-
-
-PERIOD_PARAMETERS = {
-    "initial_review": [
-        "art15_review_day_unit",
-        "art15_review_exclude_start_day",
-        "art15_review_holiday_rollover",
-        "art15_review_scope",
-    ],
-    "investigation": [
-        "art15_investigation_day_unit",
-        "art15_investigation_exclude_start_day",
-        "art15_investigation_holiday_rollover",
-        "art15_investigation_limit_nature",
-    ],
-    "appeal": [
-        "art19_appeal_day_unit",
-        "art19_appeal_exclude_start_day",
-        "art19_appeal_holiday_rollover",
-    ],
-}
-
-
-def compute_periods(
-    case: dict, values: dict, calendar: HolidayCalendar, used: set[str]
-) -> list[Period]:
-    proc = case.get("procedure", {})
-    rules = period_rules(values)
-    review_done = (
-        "reported_to_party_group_on"
-        if values["art15_review_scope"] == "review_and_report"
-        else "initial_review_done_on"
-    )
-    wanted = [
-        Period(
-            "initial_review",
-            "case",
-            "discovered_on",
-            proc.get("discovered_on"),
-            proc.get(review_done),
-            rules["initial_review"],
-        ),
-        Period(
-            "investigation",
-            "case",
-            "filing_decision_on",
-            proc.get("filing_decision_on"),
-            proc.get("investigation_closed_on"),
-            rules["investigation"],
-        ),
-    ]
-    for d in proc.get("decisions", []):
-        wanted.append(
-            Period(
-                "appeal",
-                d["person"],
-                "delivered_on",
-                d["delivered_on"],
-                d.get("appeal_lodged_on"),
-                rules["appeal"],
-            )
-        )
-    periods = []
-    for p in wanted:
-        if p.start is None:
-            continue
-        used.update(PERIOD_PARAMETERS[p.period])
-        try:
-            p.due = compute_due(p.rule, date.fromisoformat(p.start), calendar)
-        except CalendarCoverageError as exc:
-            used.add("calendar_beyond_coverage")
-            zh, _, en = str(exc).partition(" / ")
-            p.error = {"zh": zh, "en": en or zh}
-        periods.append(p)
-    return periods

@@ -4,67 +4,36 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.answer.names import VALUE_LABELS, eid_label
+from engine.policy.citation import eid_label
+from engine.policy.model import Policy
 
-HEAD = {
-    "zh": {
-        "title": "倒查结论",
-        "policy": "依据",
-        "faults": "一、行政过错",
-        "verdicts": "二、责任认定",
-        "investigators": "办案人员责任（第十七条）",
-        "aggravation": "三、从重情节（第九条）",
-        "mitigation": "四、从轻、减轻或免于追究（第十条）",
-        "sanctions": "五、可采取的追究形式（第十三条）",
-        "referrals": "六、移送与追偿（第十四条、第十八条第二款）",
-        "commendations": "七、表彰奖励（第六条）",
-        "recusal": "八、调查组成员回避（第十六条）",
-        "time_limits": "九、期限（第十五条、第十九条）",
-        "procedural_defects": "十、程序缺陷（第十八条）",
-        "open_points": "须人工认定的事项",
-        "parameters": "所依据的解释参数",
-        "warnings": "提示",
-        "because": "理由",
-        "none": "无",
-    },
-    "en": {
-        "title": "Findings",
-        "policy": "Basis",
-        "faults": "1. Administrative faults",
-        "verdicts": "2. Responsibility",
-        "investigators": "Investigators' liability (Art. 17)",
-        "aggravation": "3. Aggravating circumstances (Art. 9)",
-        "mitigation": "4. Lighter, mitigated or exempted treatment (Art. 10)",
-        "sanctions": "5. Forms available (Art. 13)",
-        "referrals": "6. Referrals and recovery (Art. 14, Art. 18 para. 2)",
-        "commendations": "7. Commendations (Art. 6)",
-        "recusal": "8. Recusal from the investigation group (Art. 16)",
-        "time_limits": "9. Time limits (Arts. 15, 19)",
-        "procedural_defects": "10. Procedural defects (Art. 18)",
-        "open_points": "Points that need a human finding",
-        "parameters": "Interpretation parameters relied on",
-        "warnings": "Warnings",
-        "because": "because",
-        "none": "none",
-    },
+# Words of the answer's own layout; the section headings and every legal term are the policy's.
+WORDS = {
+    "zh": {"title": "倒查结论", "policy": "依据", "because": "理由", "none": "无"},
+    "en": {"title": "Findings", "policy": "Basis", "because": "because", "none": "none"},
 }
 
 
-def render_answer(data: dict[str, Any], lang: str = "zh", explain: bool = False) -> str:
-    h = HEAD[lang]
+def render_answer(
+    data: dict[str, Any], policy: Policy, lang: str = "zh", explain: bool = False
+) -> str:
+    """The answer as text; ``policy`` gives the section headings and the names of values."""
+    h = {**WORDS[lang], **{k: v[lang] for k, v in policy.presentation["sections"].items()}}
+    labels = policy.labels
+    referral_note = policy.answer_config.get("sanctions", {}).get("referral_note")
     out: list[str] = []
     title = data["case"]["title"]
     title = title.get(lang) or next(iter(title.values())) if isinstance(title, dict) else title
-    policy = data["policy"]
+    basis = data["policy"]
     out.append(f"{h['title']}: {title} ({data['case']['id']})")
     edition = (
-        policy["edition"]
+        basis["edition"]
         + (" — 施行日期未知，推定" if lang == "zh" else " — commencement unknown, presumed")
-        * policy["edition_uncertain"]
+        * basis["edition_uncertain"]
     )
     out.append(
-        f"{h['policy']}: {policy['document_number']} {policy['instrument']}, edition {edition}, "
-        f"encoding v{policy['encoding_version']}, as of {data['as_of']}"
+        f"{h['policy']}: {basis['document_number']} {basis['instrument']}, edition {edition}, "
+        f"encoding v{basis['encoding_version']}, as of {data['as_of']}"
     )
     if data["result_withheld"]:
         out.append(
@@ -77,8 +46,8 @@ def render_answer(data: dict[str, Any], lang: str = "zh", explain: bool = False)
         )
 
     def v(value: Any) -> str:
-        if value in VALUE_LABELS:
-            return VALUE_LABELS[value][0 if lang == "zh" else 1]
+        if isinstance(value, str) and value in labels:
+            return labels[value][lang]
         if isinstance(value, str) and value.startswith("art_"):
             return eid_label(value, lang)
         return str(value)
@@ -194,12 +163,8 @@ def render_answer(data: dict[str, Any], lang: str = "zh", explain: bool = False)
             if i["combinable"]
             else ("只择一适用" if zh else "one only"),
         ]
-        if i["referral_forms"]:
-            parts.append(
-                "第（五）项为移送，不由本局处分"
-                if zh
-                else "13(5) is a referral, not a sanction the bureau imposes"
-            )
+        if i["referral_forms"] and referral_note:
+            parts.append(referral_note[lang])
         if i["severity_order"]:
             groups = " < ".join("{" + ",".join(v(f) for f in g) + "}" for g in i["severity_order"])
             parts.append(("轻重：" if zh else "severity: ") + groups)

@@ -50,7 +50,8 @@ class Words:
 
 @dataclass(frozen=True)
 class PeriodRule:
-    """How one time limit is counted. Field defaults follow 民法典; see ``DEFAULT_RULES``."""
+    """How one time limit is counted (the policy's period definitions, read under the query's
+    interpretation parameters, give every field; defaults follow 民法典)."""
 
     id: str
     days: int
@@ -84,15 +85,6 @@ class PeriodRule:
             "soft": self.soft,
             "cites": list(self.cites),
         }
-
-
-# Defaults of INTERPRETATION.md "Arts. 15, 18, 19"; the policy parameters may override each field.
-ART15_INITIAL_REVIEW = PeriodRule("art15_initial_review", 5, "working", cites=("art_15",))
-ART15_INVESTIGATION = PeriodRule(
-    "art15_investigation", 30, "calendar", soft=True, cites=("art_15",)
-)
-ART19_APPEAL = PeriodRule("art19_appeal", 30, "calendar", cites=("art_19",))
-DEFAULT_RULES = {r.id: r for r in (ART15_INITIAL_REVIEW, ART15_INVESTIGATION, ART19_APPEAL)}
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,8 @@ EID_PATTERN = re.compile(r"^art_(\d+)(?:__(intro|para|point)(?:_(\d+))?)?$")
 
 
 def eid_label(eid: str, lang: str) -> str:
-    """``art_11__point_3`` → 第十一条第（三）项 / Art. 11(3); ``art_18__para_2`` → 第十八条第二款 / Art. 18 para. 2."""
+    """An eId as a citation: point 3 of Article 11 → 第十一条第（三）项 / Art. 11(3); paragraph 2 of
+    Article 18 → 第十八条第二款 / Art. 18 para. 2."""
     m = EID_PATTERN.match(eid)
     if not m:
         return eid
@@ -52,5 +53,5 @@ def eid_label(eid: str, lang: str) -> str:
 
 
 def eid_order(eid: str) -> tuple:
-    """A sort key putting eIds in legal order: art_2 before art_10, point_9 before point_10."""
+    """A sort key putting eIds in legal order: Article 2 before Article 10, point 9 before point 10."""
     return tuple((0, int(n)) if n.isdigit() else (1, n) for n in re.split(r"(\d+)", eid) if n)

@@ -27,16 +27,22 @@ def rules_in_edition(articles: list[dict[str, Any]], edition_id: str) -> list[di
 def edition_in_force(policy: Policy, day: str, values: dict[str, Any]) -> tuple[dict, bool]:
     """The edition in force on ``day`` and whether that is only presumed; refuse when none covers it.
 
-    The received text gives only the year (文民发[2023]25号), so an edition may have no known start:
-    parameter ``edition_2023_dates`` decides whether days in 2023 are answered with a flag or refused.
+    An edition whose commencement is unknown is presumed in force from 1 January of its year of
+    issue; the edition's ``unknown_commencement`` may name a parameter whose ``refuse_value``
+    refuses the days of that year instead.
     """
+    refused = []
     for edition in policy.instrument["editions"]:
         start, end = edition["effective_from"], edition["effective_to"]
         uncertain = False
         if start is None:
             year = edition["issued_year"]
-            if values.get("edition_2023_dates") == "refuse_2023_dates":
+            unknown = edition.get("unknown_commencement")
+            if unknown is not None and values.get(unknown["parameter"]) == unknown["refuse_value"]:
                 start = f"{year + 1}-01-01"
+                refused.append(
+                    f" ({year} dates are refused under {unknown['parameter']}={unknown['refuse_value']})"
+                )
             else:
                 start = f"{year}-01-01"
                 uncertain = day < f"{year + 1}-01-01"
@@ -49,11 +55,6 @@ def edition_in_force(policy: Policy, day: str, values: dict[str, Any]) -> tuple[
         f"no edition of {policy.id} is in force on {day} "
         f"（{day}没有有效的版本；最早的版本{first['id']}于{first['issued_year']}年印发，施行日期"
         f"{first['effective_from'] or '未知'}）",
-        "a date on or after the edition's start"
-        + (
-            " (2023 dates are refused under edition_2023_dates=refuse_2023_dates)"
-            if values.get("edition_2023_dates") == "refuse_2023_dates"
-            else ""
-        ),
+        "a date on or after the edition's start" + "".join(refused),
         code="no-edition",
     )

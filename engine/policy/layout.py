@@ -8,9 +8,10 @@ SINGLE_FILES = {
     "vocabulary": "vocabulary.yaml",
     "parameters": "parameters.yaml",
     "normalisation": "normalisation.yaml",
+    "presentation": "presentation.yaml",
 }
 
 
 def article_file(eid: str) -> str:
-    """``art_7`` → ``articles/art_07.yaml`` (zero-padded so files sort in legal order)."""
+    """Article N → ``articles/art_NN.yaml``, zero-padded so that files sort in legal order."""
     return f"articles/art_{int(eid.split('_')[1]):02d}.yaml"

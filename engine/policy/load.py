@@ -75,6 +75,7 @@ def read_policy(root: Path, versioning: str = "error") -> tuple[Policy | None, l
         vocabulary=docs["vocabulary.yaml"].data,
         parameters=docs["parameters.yaml"].data,
         normalisation=docs["normalisation.yaml"].data,
+        presentation=docs["presentation.yaml"].data,
         docs=docs,
     )
     problems.extend(check_policy(policy))

@@ -11,6 +11,7 @@ from engine.datalog import Program
 from engine.files.safe_yaml import SourceDoc
 from engine.policy.compile import compile_edition_programs
 from engine.policy.editions import rules_in_edition
+from engine.policy.readings import parameters_mentioned
 from engine.problems import Problem, ProblemsError
 
 
@@ -28,6 +29,7 @@ class Policy:
     vocabulary: dict[str, Any]
     parameters: dict[str, Any]
     normalisation: dict[str, Any]
+    presentation: dict[str, Any]
     docs: dict[str, SourceDoc]  # file name relative to root → loaded document (for locations)
     warnings: list[Problem] = field(default_factory=list)
     programs_by_edition: dict[str, Any] = field(default_factory=dict, repr=False)  # see program_for
@@ -90,3 +92,52 @@ class Policy:
     def rules_in(self, edition_id: str) -> list[dict[str, Any]]:
         """The rules of one edition (a rule without ``editions`` belongs to all)."""
         return rules_in_edition(self.articles, edition_id)
+
+    # --- what answers need besides the rules: periods, open points, section readings, labels -----
+    @cached_property
+    def periods(self) -> list[dict[str, Any]]:
+        """The procedural time limits, in the order of the articles that set them."""
+        return [p for a in self.articles for p in a.get("periods", [])]
+
+    @cached_property
+    def computed_facts(self) -> list[dict[str, Any]]:
+        """Facts computed before the rules run (date windows), in article order."""
+        return [f for a in self.articles for f in a.get("computed_facts", [])]
+
+    @cached_property
+    def open_point_definitions(self) -> list[dict[str, Any]]:
+        """Every open point the articles define, each with the eId of its article."""
+        return [{**o, "article": a["eid"]} for a in self.articles for o in a.get("open_points", [])]
+
+    @cached_property
+    def answer_config(self) -> dict[str, dict[str, Any]]:
+        """Answer section → how it reads the parameters (each section set by one article)."""
+        return {k: v for a in self.articles for k, v in a.get("answer", {}).items()}
+
+    @cached_property
+    def parameters_outside_rules(self) -> set[str]:
+        """The parameters read by what the engine computes besides the rules: periods, windows,
+        answer sections, open points, the calendar and editions."""
+        parts: list[Any] = [self.instrument.get("calendar"), self.instrument["editions"]]
+        for article in self.articles:
+            parts += [
+                article.get(k) for k in ("periods", "computed_facts", "open_points", "answer")
+            ]
+        return parameters_mentioned(parts) & set(self.parameter_index)
+
+    @cached_property
+    def argument_domains(self) -> dict[str, tuple[str, ...]]:
+        """Predicate → the domains of its arguments (how an answer names each argument)."""
+        return {
+            p["name"]: tuple(a["domain"] for a in p["args"]) for p in self.vocabulary["predicates"]
+        }
+
+    @cached_property
+    def labels(self) -> dict[str, dict[str, str]]:
+        """Value → its name in Chinese and English: the vocabulary's labels and the periods'."""
+        out: dict[str, dict[str, str]] = {}
+        for domain in self.vocabulary["domains"]:
+            out.update(domain.get("labels", {}))
+        for period in self.periods:
+            out[period["id"]] = period["label"]
+        return out

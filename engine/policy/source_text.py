@@ -327,7 +327,7 @@ def _rebuild(
             problem(
                 i,
                 f"{eid!r} names no element or front-matter block with a text",
-                "an element eId (art_7__point_3) or a block of layout.blocks",
+                "an element eId or a block of layout.blocks",
                 "eid",
             )
             continue

@@ -35,7 +35,9 @@ if TYPE_CHECKING:
 
 # keys that only explain things to readers: dropped (at any depth) before hashing
 DOCUMENTATION_KEYS = frozenset({"note", "rationale", "question", "sources", "description"})
-EDITION_KEYS = ("id", "issued_year", "effective_from", "effective_to")  # what edition choice reads
+EDITION_KEYS = ("id", "issued_year", "effective_from", "effective_to", "unknown_commencement")
+# what answers read from an article besides its rules
+ANSWER_KEYS = ("periods", "computed_facts", "open_points", "answer")
 FINGERPRINT_COMMAND = "accountability version --fingerprint"
 _SEMVER = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
 
@@ -61,6 +63,7 @@ def fingerprint_material(
     articles: list[dict[str, Any]],
     parameters: dict[str, Any],
     vocabulary: dict[str, Any],
+    presentation: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Everything an answer is computed from, order-normalised (moving a rule is not a change)."""
     rules = sorted(
@@ -76,6 +79,13 @@ def fingerprint_material(
             if "editions" in e
         },
         "rules": rules,
+        "answers": {
+            a.get("eid"): {k: _without_documentation(a[k]) for k in ANSWER_KEYS if k in a}
+            for a in articles
+            if any(k in a for k in ANSWER_KEYS)
+        },
+        "calendar": instrument.get("calendar"),
+        "presentation": _without_documentation(presentation or {}),
         "parameters": sorted(
             (_without_documentation(p) for p in parameters.get("parameters", [])),
             key=lambda p: str(p.get("id")),
@@ -98,14 +108,21 @@ def fingerprint(
     articles: list[dict[str, Any]],
     parameters: dict[str, Any],
     vocabulary: dict[str, Any],
+    presentation: dict[str, Any] | None = None,
 ) -> str:
-    material = fingerprint_material(instrument, articles, parameters, vocabulary)
+    material = fingerprint_material(instrument, articles, parameters, vocabulary, presentation)
     canonical = json.dumps(material, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def policy_fingerprint(policy: Policy) -> str:
-    return fingerprint(policy.instrument, policy.articles, policy.parameters, policy.vocabulary)
+    return fingerprint(
+        policy.instrument,
+        policy.articles,
+        policy.parameters,
+        policy.vocabulary,
+        policy.presentation,
+    )
 
 
 def fingerprint_of_dir(root: str | Path) -> str:
@@ -121,12 +138,14 @@ def fingerprint_of_dir(root: str | Path) -> str:
             str(root / "instrument.yaml"),
             "$.articles",
             "no list of articles",
-            "an instrument.yaml with `articles: [art_1, …]`",
+            "an instrument.yaml listing its articles under `articles:`",
         )
     articles = [load_yaml_file(root / article_file(eid)).data for eid in instrument["articles"]]
     parameters = load_yaml_file(root / "parameters.yaml").data
     vocabulary = load_yaml_file(root / "vocabulary.yaml").data
-    return fingerprint(instrument, articles, parameters, vocabulary)
+    presentation_file = root / "presentation.yaml"
+    presentation = load_yaml_file(presentation_file).data if presentation_file.is_file() else None
+    return fingerprint(instrument, articles, parameters, vocabulary, presentation)
 
 
 # --- the changelog check -------------------------------------------------------------------------

@@ -452,7 +452,7 @@ def outcome_changes(
         }
         if run_old["status"] != "answered" and run_new["status"] != "answered":
             result["not_answered"].append({**about, "old": run_old, "new": run_new})
-        changes = compare_runs(spec, run_old, run_new)
+        changes = compare_runs(spec, run_old, run_new, new.policy.labels)
         if changes:
             result["changes"].append({**about, "changes": changes})
     return result

@@ -12,7 +12,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from engine.answer import answer_case
-from engine.answer.names import VALUE_LABELS, Namer, eid_label
+from engine.answer.names import Namer
 from engine.policy.citation import eid_order
 from engine.problems import ProblemsError
 
@@ -75,9 +75,12 @@ def run_case(policy: Policy, spec: CaseSpec, as_of: str) -> dict[str, Any]:
     return {"status": "answered", "as_of": as_of, "answer": answer, "summary": summarize(answer)}
 
 
-def compare_runs(spec: CaseSpec, old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every outcome that differs between the two runs of one case, each with both explanations."""
-    names = Namer(spec.case)
+def compare_runs(
+    spec: CaseSpec, old: dict[str, Any], new: dict[str, Any], labels: dict[str, dict[str, str]]
+) -> list[dict[str, Any]]:
+    """Every outcome that differs between the two runs of one case, each with both explanations
+    (values named by ``labels``, the NEW side's vocabulary labels)."""
+    names = Namer(spec.case, labels)
     if old["status"] != "answered" or new["status"] != "answered":
         if old["status"] != "answered" and new["status"] != "answered":
             return []  # answered under neither side: listed apart, not an outcome change
@@ -205,14 +208,6 @@ def _problem_steps(run: dict[str, Any]) -> list[dict[str, Any]]:
 # --- headlines -----------------------------------------------------------------------------------
 
 
-def _label(value: Any, lang: int) -> str:
-    if isinstance(value, str) and value in VALUE_LABELS:
-        return VALUE_LABELS[value][lang]
-    if isinstance(value, str) and value.startswith("art_"):
-        return eid_label(value, "zh" if lang == 0 else "en")
-    return str(value)
-
-
 def _shown(value: Any, names: Namer, lang: str) -> str:
     if isinstance(value, list):
         return "/".join(_shown(v, names, lang) for v in value)
@@ -249,18 +244,18 @@ def _verdict(kind, key, old, new, names):
     if now and not was:
         degrees = new["degrees"]
         return (
-            f"{name}对{act}变为负有责任（{'、'.join(_label(d, 0) for d in degrees)}）",
-            f"{name} becomes responsible for {act} ({', '.join(_label(d, 1) for d in degrees)})",
+            f"{name}对{act}变为负有责任（{'、'.join(names.value(d, 'zh') for d in degrees)}）",
+            f"{name} becomes responsible for {act} ({', '.join(names.value(d, 'en') for d in degrees)})",
         )
     if was and not now:
         return (f"{name}对{act}不再负有责任", f"{name} stops being responsible for {act}")
     if was and now:
         return (
-            f"{name}对{act}的责任由“{'、'.join(_label(d, 0) for d in old['degrees'])}”变为"
-            f"“{'、'.join(_label(d, 0) for d in new['degrees'])}”",
+            f"{name}对{act}的责任由“{'、'.join(names.value(d, 'zh') for d in old['degrees'])}”变为"
+            f"“{'、'.join(names.value(d, 'zh') for d in new['degrees'])}”",
             f"{name}'s responsibility for {act} changes from "
-            f"{', '.join(_label(d, 1) for d in old['degrees'])} "
-            f"to {', '.join(_label(d, 1) for d in new['degrees'])}",
+            f"{', '.join(names.value(d, 'en') for d in old['degrees'])} "
+            f"to {', '.join(names.value(d, 'en') for d in new['degrees'])}",
         )
     if old is None:
         return (
@@ -276,7 +271,7 @@ def _verdict(kind, key, old, new, names):
 
 
 def _time_limit(kind, key, old, new, names):
-    period = VALUE_LABELS.get(key["period"], (key["period"], key["period"]))
+    period = (names.label(key["period"], "zh"), names.label(key["period"], "en"))
     subject = ("案件", "case") if key["subject"] == "case" else (names.person(key["subject"]),) * 2
     zh, en = f"{period[0]}（{subject[0]}）", f"{period[1]} ({subject[1]})"
     if old is None:
@@ -295,9 +290,11 @@ def _time_limit(kind, key, old, new, names):
         parts_en.append(f"deadline moves from {old.get('due')} to {new.get('due')}")
     if old.get("status") != new.get("status"):
         parts_zh.append(
-            f"状态由“{_label(old.get('status'), 0)}”变为“{_label(new.get('status'), 0)}”"
+            f"状态由“{names.value(old.get('status'), 'zh')}”变为“{names.value(new.get('status'), 'zh')}”"
         )
-        parts_en.append(f"status {_label(old.get('status'), 1)} → {_label(new.get('status'), 1)}")
+        parts_en.append(
+            f"status {names.value(old.get('status'), 'en')} → {names.value(new.get('status'), 'en')}"
+        )
     for field in ("start", "done"):
         if old.get(field) != new.get(field):
             parts_zh.append(f"{field} {old.get(field)} → {new.get(field)}")
@@ -337,10 +334,10 @@ def _fault(kind, key, old, new, names):
             if now
             else (f"行为{act}不再构成行政过错", f"act {act} is no longer an administrative fault")
         )
-    points_old = "、".join(_label(p, 0) for p in (old or {}).get("points", [])) or "无"
-    points_new = "、".join(_label(p, 0) for p in (new or {}).get("points", [])) or "无"
-    en_old = ", ".join(_label(p, 1) for p in (old or {}).get("points", [])) or "none"
-    en_new = ", ".join(_label(p, 1) for p in (new or {}).get("points", [])) or "none"
+    points_old = "、".join(names.value(p, "zh") for p in (old or {}).get("points", [])) or "无"
+    points_new = "、".join(names.value(p, "zh") for p in (new or {}).get("points", [])) or "无"
+    en_old = ", ".join(names.value(p, "en") for p in (old or {}).get("points", [])) or "none"
+    en_new = ", ".join(names.value(p, "en") for p in (new or {}).get("points", [])) or "none"
     return (
         f"行为{act}所属情形由{points_old}变为{points_new}",
         f"act {act}: points {en_old} → {en_new}",

@@ -23,7 +23,6 @@ from engine.files.project import schema_dir
 Facts = dict[str, set[tuple]]
 
 ID = re.compile(r"^[a-z][a-z0-9_]*$")
-FAULT_POINT = re.compile(r"^art_(7__point_([1-9]|1[0-7])|8__point_([1-9]|1[01]))$")
 ROLES = ("handler", "reviewer", "approver")
 
 
@@ -35,6 +34,14 @@ def _schema_enum(*path: str) -> tuple[str, ...]:
     return tuple(node["enum"])
 
 
+def _schema_node(*path: str) -> Any:
+    node: Any = json.loads((schema_dir() / "case.schema.json").read_text(encoding="utf-8"))
+    for key in path:
+        node = node[key]
+    return node
+
+
+FAULT_POINT = re.compile(_schema_node("$defs", "fault_point")["pattern"])
 _ACT = ("$defs", "act", "properties")
 CULPABILITY = _schema_enum(*_ACT, "culpability", "items", "properties", "form")
 VOTES = _schema_enum(
@@ -495,6 +502,6 @@ def _act(a: str, rows: dict[str, set[tuple]]) -> dict[str, Any]:
 
 
 def _point_order(eid: str) -> tuple[int, int]:
-    """art_7__point_2 before art_7__point_10 (legal order, not string order)."""
+    """Point 2 before point 10 of an article (legal order, not string order)."""
     article, point = eid[len("art_") :].split("__point_")
     return int(article), int(point)

@@ -36,7 +36,6 @@ from generators.docs.diagrams import (
 )
 from generators.docs.markdown import Page, both, code, esc, html_text, rel, table
 
-TIMELINE_ARTICLES = {"art_15", "art_18", "art_19"}
 # The regulation itself should come first in search results, before examples and reference pages
 # that quote it.
 ARTICLE_SEARCH_BOOST = 4
@@ -224,7 +223,9 @@ def _text(ctx: SiteContext, page: Page, article: dict[str, Any]) -> None:
 
 def _exceptions(ctx: SiteContext, page: Page, article: dict[str, Any]) -> None:
     diagram = exception_tree_svg(ctx.policy, article, page.path)
-    timeline = article["eid"] in TIMELINE_ARTICLES
+    timeline = article["eid"] in {
+        m["eid"].split("__")[0] for m in ctx.policy.presentation["timeline"]["milestones"]
+    }
     if diagram is None and not timeline:
         return
     if diagram is not None:

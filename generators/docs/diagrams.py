@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from engine.answer.names import eid_label
-from engine.answer.query import period_rules
+from engine.answer.periods import period_rule
 from engine.datalog import Negated, Positive
 from engine.datalog.strata import strongly_connected_components
 from engine.policy.parameters import resolve_parameters
@@ -38,7 +38,7 @@ def article_page(eid: str) -> str:
 
 
 def cites_label(eids: list[str] | tuple[str, ...], lang: str) -> str:
-    """``[art_11__point_1, art_11__point_2]`` → 第十一条第（一）项、第（二）项 / Art. 11(1), (2)."""
+    """Points 1 and 2 of Article 11 → 第十一条第（一）项、第（二）项 / Art. 11(1), (2)."""
     out: list[str] = []
     last_article = None
     for eid in eids:
@@ -214,49 +214,6 @@ def exception_tree_svg(policy: Policy, article: dict, page: str) -> str | None:
 
 # ── the procedure timeline (Arts. 15, 16, 18, 19) ─────────────────────────────────────────────────
 
-# Milestones of the procedure, in order, with the provision that sets each one. The time limits
-# between them are not written here: they come from the engine's own period rules
-# (engine.answer.query.period_rules) under the default interpretation parameters, so the diagram shows
-# what the engine computes.
-MILESTONES = [
-    (
-        "discovered",
-        "art_15__para_1",
-        "发现或接到检举、投诉",
-        "Fault discovered, or report or complaint received",
-    ),
-    (
-        "reviewed",
-        "art_15__para_1",
-        "初步审查完成，报局党组",
-        "Preliminary examination done, reported to the Party group",
-    ),
-    (
-        "opened",
-        "art_15__para_1",
-        "局党组决定立案，成立调查组",
-        "Party group opens the case; investigation group set up",
-    ),
-    ("heard", "art_18__para_1", "听取被调查人的意见", "Person under investigation heard"),
-    (
-        "closed",
-        "art_18__para_1",
-        "调查结束，报相关部门",
-        "Investigation closed, reported to the relevant department",
-    ),
-    ("decided", "art_19__para_1", "接到处理决定", "Handling decision received"),
-    ("appeal_ends", "art_19__para_1", "申诉期限届满", "Appeal period ends"),
-]
-# (from, to, period name in engine.answer.query.period_rules or None, zh, en) for gaps the text leaves
-# open
-SPANS = [
-    ("discovered", "reviewed", "initial_review", "", ""),
-    ("reviewed", "opened", None, "未规定期限", "no time limit set"),
-    ("opened", "closed", "investigation", "", ""),
-    ("closed", "decided", None, "“及时”做出处理决定", "decision “promptly”"),
-    ("decided", "appeal_ends", "appeal", "", ""),
-]
-
 
 def period_label(rule) -> tuple[str, str]:
     """How a PeriodRule reads: 5 个工作日 / 5 working days; 一般 30 日 / generally 30 days."""
@@ -280,26 +237,31 @@ def period_label(rule) -> tuple[str, str]:
 
 
 def default_period_rules(policy: Policy) -> dict:
+    """Period id → how it is counted under the default readings (what the site shows)."""
     values = resolve_parameters(policy.parameter_index, None)
-    return period_rules(values)
+    return {d["id"]: period_rule(d, values) for d in policy.periods}
 
 
 def procedure_timeline_svg(policy: Policy, page: str) -> str:
     """Top to bottom: the steps of the procedure, the provision behind each, and the time limits
     between them on the left (vertical, so that it fits the text column without shrinking)."""
     rules = default_period_rules(policy)
+    timeline = policy.presentation["timeline"]
+    milestones = [
+        (m["id"], m["eid"], m["label"]["zh"], m["label"]["en"]) for m in timeline["milestones"]
+    ]
     step, top, line_x, span_x = 74.0, 30.0, 214.0, 190.0
-    y_of = {name: top + i * step for i, (name, *_rest) in enumerate(MILESTONES)}
-    height = top + (len(MILESTONES) - 1) * step + 50
+    y_of = {name: top + i * step for i, (name, *_rest) in enumerate(milestones)}
+    height = top + (len(milestones) - 1) * step + 50
     label_w = max(
-        max(svg.text_width(zh, 13), svg.text_width(en, 11)) for _n, _e, zh, en in MILESTONES
+        max(svg.text_width(zh, 13), svg.text_width(en, 11)) for _n, _e, zh, en in milestones
     )
     width = line_x + 20 + label_w + 16
     doc = svg.Svg(
         width, height, "倒查程序的时间线 · Timeline of the procedure (Arts. 15, 16, 18, 19)"
     )
     doc.arrow_marker("arrow-time", INK)
-    first, last = y_of[MILESTONES[0][0]], y_of[MILESTONES[-1][0]]
+    first, last = y_of[milestones[0][0]], y_of[milestones[-1][0]]
     doc.add(
         svg.path(
             f"M{svg.num(line_x)},{svg.num(first - 14)} V{svg.num(last + 34)}",
@@ -308,7 +270,7 @@ def procedure_timeline_svg(policy: Policy, page: str) -> str:
             marker="arrow-time",
         )
     )
-    for name, eid, zh, en in MILESTONES:
+    for name, eid, zh, en in milestones:
         y = y_of[name]
         cite = f"{eid_label(eid, 'zh')} · {eid_label(eid, 'en')}"
         inner = (
@@ -319,8 +281,10 @@ def procedure_timeline_svg(policy: Policy, page: str) -> str:
         inner += svg.text(line_x + 18, y + 21, en, size=11, fill="#374151")
         inner += svg.text(line_x + 18, y + 36, cite, size=10, fill=DEFAULT_STROKE)
         doc.add(svg.link(url(page, article_page(eid.split("__")[0]), eid), inner, f"{zh} · {en}"))
-    # spans between milestones: the time limits come from the engine's period rules
-    for start, end, period, zh, en in SPANS:
+    # spans between milestones: the time limits are the policy's periods, counted by default readings
+    for span in timeline["spans"]:
+        start, end, period = span["from"], span["to"], span.get("period")
+        zh, en = (span["note"]["zh"], span["note"]["en"]) if "note" in span else ("", "")
         y1, y2 = y_of[start] + 4, y_of[end] - 4
         if period:
             rule = rules[period]

@@ -124,7 +124,7 @@ def _relative(path: Path, root: Path) -> str:
 
 
 def _eid_order(eid: str) -> tuple:
-    """Legal order: art_2 before art_10, the lead-in before point 1."""
+    """Legal order: Article 2 before Article 10, the lead-in before point 1."""
     parts = []
     for piece in eid.replace("__", "_").split("_"):
         parts.append((0, int(piece), "") if piece.isdigit() else (1, 0, piece))

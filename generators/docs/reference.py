@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.answer.names import VALUE_LABELS, eid_label
-from engine.answer.query import PERIOD_PARAMETERS
+from engine.answer.periods import relied_on
+from engine.policy.citation import eid_label
 from generators.docs.articles import eid_link, option_label, rule_link
 from generators.docs.context import (
     ANOMALIES,
@@ -67,9 +67,10 @@ def vocabulary_page(ctx: SiteContext) -> str:
     )
     page.heading(2, "取值域 · Domains", "domains")
     rows = []
+    labels = ctx.policy.labels
     for domain in vocabulary["domains"]:
         values = ", ".join(
-            code(v) + (f" {esc(VALUE_LABELS[v][0])}" if v in VALUE_LABELS else "")
+            code(v) + (f" {esc(labels[v]['zh'])}" if v in labels else "")
             for v in domain.get("values", [])
         )
         rows.append(
@@ -457,12 +458,13 @@ def procedure_page(ctx: SiteContext) -> str:
     )
     page.heading(2, "期限 · Time limits", "time-limits")
     rows = []
+    definitions = {d["id"]: d for d in ctx.policy.periods}
     for name, rule in default_period_rules(ctx.policy).items():
         zh, en = period_label(rule)
-        label = VALUE_LABELS.get(name, (name, name))
+        label = (definitions[name]["label"]["zh"], definitions[name]["label"]["en"])
         params = ", ".join(
             f"[{code(p)}]({rel(PROCEDURE, PARAMETERS, p)})"
-            for p in PERIOD_PARAMETERS.get(name, [])
+            for p in relied_on(definitions[name])
             if p in ctx.policy.parameter_index
         )
         rows.append(
@@ -480,10 +482,10 @@ def procedure_page(ctx: SiteContext) -> str:
         )
     )
     page.heading(2, "条文 · Provisions", "provisions")
-    for eid in ("art_15", "art_16", "art_18", "art_19"):
-        article = ctx.policy.article_of.get(eid)
-        if article is None:
+    for article in ctx.policy.articles:
+        if article["kind"] != "procedural":
             continue
+        eid = article["eid"]
         page.para(
             f"[{esc(eid_label(eid, 'zh'))} {esc(article['title']['zh'])} · "
             f"{esc(eid_label(eid, 'en'))} {esc(article['title']['en'])}]"

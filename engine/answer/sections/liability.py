@@ -6,8 +6,6 @@ from collections import defaultdict
 from typing import Any
 
 from engine.answer.context import AnswerContext
-from engine.answer.names import VALUE_LABELS
-from engine.policy.citation import eid_label
 
 
 def faults(ctx: AnswerContext) -> list[dict[str, Any]]:
@@ -34,26 +32,8 @@ def faults(ctx: AnswerContext) -> list[dict[str, Any]]:
         else:
             entry.update({"reasons": [], "cites": []})
         out.append(entry)
-        for x, e in ctx.tuples("awaiting_finding"):
-            if x == a:
-                ctx.open_point(
-                    "catch_all",
-                    [e],
-                    f"行为{a}被指称属于兜底条款{eid_label(e, 'zh')}，须经人工认定（finding: confirmed）后才适用。",
-                    f"Act {a} is alleged to fall under the catch-all {eid_label(e, 'en')}; it applies only on a confirmed human finding.",
-                    act=a,
-                    point=e,
-                )
-        for x, e in ctx.tuples("contradicted"):
-            if x == a:
-                ctx.open_point(
-                    "contradicted",
-                    [e],
-                    f"记录称行为{a}属于{eid_label(e, 'zh')}，但记录的事实不符合该项，须人工核实。",
-                    f"The record alleges act {a} falls under {eid_label(e, 'en')} but the recorded facts do not meet it; a person must check.",
-                    act=a,
-                    point=e,
-                )
+        ctx.raise_open_points("awaiting_finding", lambda row, a=a: row[0] == a)
+        ctx.raise_open_points("contradicted", lambda row, a=a: row[0] == a)
     return out
 
 
@@ -109,23 +89,8 @@ def verdicts(ctx: AnswerContext) -> list[dict[str, Any]]:
                 entry["verdict"] = "not_responsible"
                 entry["why_not"] = _why_not_responsible(ctx, a, person, involvement)
             out.append(entry)
-    for a, p, v in ctx.tuples("vote_needs_finding"):
-        ctx.open_point(
-            "vote",
-            ["art_11__point_6"],
-            f"{ctx.namer.person(p)}在集体讨论中{VALUE_LABELS[v][0]}，第十一条第（六）项未作规定；按默认解释不承担责任，须人工确认。",
-            f"{ctx.namer.person(p)} {VALUE_LABELS[v][1]} in the collective discussion, which Art. 11(6) does not address; by default not responsible, to be confirmed by a person.",
-            act=a,
-            person=p,
-        )
-    for (a,) in ctx.tuples("inaction_needs_finding"):
-        ctx.open_point(
-            "inaction",
-            ["art_12__para_1"],
-            f"行为{a}因不作为发生过错，其责任人须人工认定。",
-            f"Who is responsible for the inaction fault in act {a} needs a human finding.",
-            act=a,
-        )
+    ctx.raise_open_points("vote_needs_finding")
+    ctx.raise_open_points("inaction_needs_finding")
     return out
 
 
@@ -144,14 +109,10 @@ def _why_not_responsible(ctx, a: str, person: str, involvement: list[str]) -> li
                 {"kind": "cleared_by_vote", "vote": v, **ctx.why("cleared_by_vote", (x, p, v))}
             )
     if not reasons:
-        degree = (
-            "graded"
-            if any(r in involvement for r in ("handler", "reviewer", "approver"))
-            else "direct"
-            if "instructing_leader" in involvement
-            else "by_post"
-            if "post_holder" in involvement
-            else "secondary"
+        degree = next(
+            choice["degree"]
+            for choice in ctx.ev.policy.presentation["why_not_responsible"]
+            if "involvement" not in choice or set(choice["involvement"]) & set(involvement)
         )
         reasons.append({"kind": "rule_not_met", **ctx.why_not("responsible", (a, person, degree))})
     return reasons

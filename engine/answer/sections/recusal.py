@@ -21,23 +21,16 @@ def recusal(ctx: AnswerContext) -> list[dict[str, Any]]:
             ]
         elif pending:
             entry["status"] = "needs_finding"
+            point = ctx.open_point_definitions["recusal_needs_finding"]["cites"][0]
             entry["grounds"] = [
                 {
-                    "point": "art_16__point_3",
+                    "point": point,
                     "relation": k,
                     **ctx.why("recusal_needs_finding", (member, k)),
                 }
                 for k in pending
             ]
-            for k in pending:
-                ctx.open_point(
-                    "interest",
-                    ["art_16__point_3"],
-                    f"{ctx.namer.person(member)}与当事人有联系（{ctx.namer.value(k, 'zh')}），是否“可能影响案件公正处理”须人工认定。",
-                    f"{ctx.namer.person(member)} has a tie with the party ({ctx.namer.value(k, 'en')}); whether it may affect fair handling needs a human finding.",
-                    member=member,
-                    tie=k,
-                )
+            ctx.raise_open_points("recusal_needs_finding", lambda row, m=member: row[0] == m)
         else:
             entry["status"] = "admitted"
             entry.update(ctx.why("admitted", (member,)))

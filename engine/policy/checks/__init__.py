@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from engine.policy.checks.answers import check_answer_definitions
 from engine.policy.checks.articles import (
     check_anomalies,
     check_articles,
@@ -46,6 +47,7 @@ def check_policy(policy: Policy) -> list[Problem]:
         check_edition_membership,
         check_source,
         check_rules,
+        check_answer_definitions,
         check_examples,
     ):
         problems.extend(check(policy))
