@@ -1,7 +1,7 @@
 """Benchmark of the Datalog engine on the real policy (or a synthetic stand-in), with clingo as
 reference.
 
-Prints figures and PASS/MISS against the targets of issue 3; never asserts anything (tests do not
+Prints figures and PASS/MISS against the targets in docs/engine/performance.md; never asserts anything (tests do not
 time things). Run from the repository root:
 
     .venv/bin/python bench/run.py            # full run (10k and, when affordable, 100k batch)

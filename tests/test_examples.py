@@ -1,7 +1,7 @@
 """The worked examples in examples/: each one is answered, and says what it was written to show.
 
 Every expectation below is worked out from the regulation and the default readings of
-INTERPRETATION.md, not copied from the engine's output: who is responsible and to what degree,
+docs/dev/architecture.md and parameters.yaml, not copied from the engine's output: who is responsible and to what degree,
 who is not and why, recusal, and the dates of the time limits (counted by hand on the State
 Council holiday schedule).
 """

@@ -880,8 +880,8 @@ def test_a_non_default_reading_listed_as_relied_on_changes_the_answer(pid):
 
 # --- the guard --------------------------------------------------------------------------------
 
-# Read by the engine outside the rules (engine/evaluation.py, engine/answer.py).
-# --- parameters made effective after the first review (rule-bugs.md B8, B12) ---------------------
+# Read by the engine outside the rules (the policy files name them: Policy.parameters_outside_rules).
+# --- parameters whose alternatives change who is responsible in a collective decision -----------
 
 
 @covers_parameters("fault_notion")

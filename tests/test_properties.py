@@ -3,7 +3,7 @@
 - Art. 11(6): a participant who voted against is never responsible for the collective decision.
 - Art. 11(1)-(4): an exception never makes anyone responsible who was not in the handling chain.
 - Art. 16(2): a member is disqualified as a relative exactly when the member is in the party's
-  relative set (computed here independently, from the definitions of INTERPRETATION.md); when only
+  relative set (computed here independently, from the definitions in parameters.yaml); when only
   the party is in the member's relative set, the member is flagged, not disqualified.
 - Art. 19: a later delivery never makes an appeal due earlier, however the days are counted.
 - Every `cites` anywhere in an answer names an eId that exists in the policy.
@@ -196,7 +196,7 @@ def families(draw):
 
 
 def relatives_of(x: str, everyone, parents, spouses) -> set[str]:
-    """The 公务员法 Art. 74 set of INTERPRETATION.md, computed directly from its definitions."""
+    """The 公务员法 Art. 74 set of the default reading, computed directly from its definitions."""
     up = {p: set() for p in everyone}
     for child, parent in parents:
         up[child].add(parent)

@@ -400,7 +400,7 @@ def test_a_member_in_the_handling_chain_of_the_act_under_review_is_flagged_under
         ],
         "investigation": {"investigated": ["han"], "proposed_members": ["shen", "pang"]},
     }
-    # INTERPRETATION.md, Art. 16: "in the same handling chain of the act under review" is on the
+    # The default reading of Art. 16: "in the same handling chain of the act under review" is on the
     # checklist, and the case itself records the chain: no separate tie should be needed
     for member in ("shen", "pang"):
         assert status(case, member) == ("needs_finding", {("art_16__point_3", "same_chain")})

@@ -2,7 +2,7 @@
 
 Due dates are counted by hand on the State Council holiday schedules (2024: National Day 10-01..07,
 make-up working days Sunday 09-29 and Saturday 10-12; 2025: Spring Festival 01-28..02-04), with the
-defaults of INTERPRETATION.md: Art. 15 `5日` = 5 working days, Art. 15 `30日` = 30 calendar days
+default readings: Art. 15 `5日` = 5 working days, Art. 15 `30日` = 30 calendar days
 (a soft target), Art. 19 `30日` = 30 calendar days; the start day is not counted; a last day that
 is not a working day rolls over to the next working day.
 """

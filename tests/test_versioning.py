@@ -1,4 +1,4 @@
-"""Editions and the encoding's version (issue 6), tested on the FICTITIOUS test-only instrument.
+"""Editions and the encoding's version, tested on the FICTITIOUS test-only instrument.
 
 tests/instruments/fictitious-two-editions is invented (虚构，仅供测试): edition 2030 makes the
 handler responsible; edition 2031 adds Art. 3 para. 2, under which a reviewer who overturned the

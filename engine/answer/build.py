@@ -21,6 +21,7 @@ from engine.answer.sections.liability import faults, investigators, verdicts
 from engine.answer.sections.procedure import procedure, time_limits
 from engine.answer.sections.recusal import recusal
 from engine.answer.text import render_answer
+from engine.files.project import display_path
 from engine.files.safe_yaml import SourceDoc
 from engine.policy.model import Policy
 from engine.policy.parameter_scope import parameters_in_scope
@@ -193,6 +194,8 @@ def build_answer(ev: Evaluation) -> Answer:
             "edition_effective_from": ev.edition["effective_from"],
             "edition_uncertain": ev.edition_uncertain,
             "encoding_version": ev.policy.version,
+            "path": display_path(ev.policy.root),
+            "fingerprint": ev.policy.fingerprint,
         },
         "faults": faults(b),
         "verdicts": verdicts(b),

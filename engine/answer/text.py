@@ -35,6 +35,7 @@ def render_answer(
         f"{h['policy']}: {basis['document_number']} {basis['instrument']}, edition {edition}, "
         f"encoding v{basis['encoding_version']}, as of {data['as_of']}"
     )
+    out.append(f"  {basis['path']} (fingerprint {basis['fingerprint'][:12]}…)")
     if data["result_withheld"]:
         out.append(
             "⚠ "

@@ -7,6 +7,7 @@ Nothing is evaluated from a case with any problem.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -19,8 +20,6 @@ from engine.problems import Problem, ProblemsError
 def load_case(source: str | Path | dict) -> SourceDoc:
     """A checked case from a path (YAML or JSON) or an already parsed mapping; ProblemsError otherwise."""
     if isinstance(source, dict):
-        import json
-
         doc = load_yaml_text(json.dumps(source, ensure_ascii=False), "<case>")
     else:
         doc = load_yaml_file(Path(source))

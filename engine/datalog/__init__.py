@@ -1,5 +1,5 @@
-"""The rule language: Datalog text → parsed → checked → compiled to pyDatalog → evaluated →
-explained.
+"""The rule language: Datalog text → parsed → checked → planned → evaluated (native hash joins by
+default, or pyDatalog as a reference) → explained.
 
 See README.md in this folder for the API, the language and the design decisions.
 """

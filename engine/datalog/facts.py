@@ -5,6 +5,8 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Mapping
 
+from engine.datalog.values import sort_key
+
 from ..problems import Problem
 from .declarations import PredicateSig
 from .errors import InvalidFacts, fact_problem
@@ -149,7 +151,6 @@ def _show(value, arg_type):
 
 def find_cycle(edges: set[tuple]) -> list | None:
     """A cycle ``[a, b, …, a]`` in a binary relation, or None; deterministic (smallest first)."""
-    from .values import sort_key
 
     successors: dict = {}
     for a, b in edges:

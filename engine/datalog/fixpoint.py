@@ -3,7 +3,7 @@
 The default evaluator (``backend="native"``): rule bodies run as compiled hash joins
 (``joins.py``) instead of pyDatalog queries, because asserting every tuple into pyDatalog and
 querying it back cost 10 ms per case of the real policy and 991 s on the largest conformance
-case (docs/dev/engine-bugs.md #2). pyDatalog stays available as ``backend="pydatalog"``, and the
+case (docs/dev/architecture.md, "The rule language"). pyDatalog stays available as ``backend="pydatalog"``, and the
 tests hold both to the same models.
 
 1. Derived predicates are grouped into strongly connected components (dependencies first);

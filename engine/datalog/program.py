@@ -5,6 +5,8 @@ from __future__ import annotations
 import multiprocessing
 from collections.abc import Iterable, Iterator, Mapping
 
+from engine.datalog.declarations import ARG_TYPES, KINDS
+
 from ..problems import Problem, ProblemsError
 from . import batch, fixpoint, pydatalog_backend
 from .checks import analyse
@@ -59,7 +61,6 @@ def _default_name(sources: list[RuleSource]) -> str:
 def _vocabulary_problems(vocabulary: dict[str, PredicateSig] | None) -> list[Problem]:
     if vocabulary is None:
         return []
-    from .declarations import ARG_TYPES, KINDS
 
     problems = []
     for key in sorted(vocabulary):

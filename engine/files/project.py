@@ -146,7 +146,10 @@ def default_policy_dir(start: Path | None = None) -> Path:
 
 def display_path(path: Path) -> str:
     """A path relative to the working directory when it is inside it: short and machine-neutral."""
+    here = Path.cwd().resolve()
+    if here == Path(here.anchor):
+        return str(Path(path).resolve())  # relative to the root of the file system reads oddly
     try:
-        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+        return Path(path).resolve().relative_to(here).as_posix()
     except ValueError:
         return str(path)

@@ -7,6 +7,7 @@ Datalog was written.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from engine.datalog import PredicateSig, Program, RuleSource, compile_program
@@ -72,7 +73,7 @@ def compile_policy_rules(
     return program, list(program.warnings)
 
 
-# --- one program per edition (issue 6) -----------------------------------------------------------
+# --- one program per edition ---------------------------------------------------------------------
 
 
 def compile_edition_programs(policy: Policy) -> tuple[dict[str, Program] | None, list[Problem]]:
@@ -82,7 +83,6 @@ def compile_edition_programs(policy: Policy) -> tuple[dict[str, Program] | None,
     found in only some editions says which; a warning is kept only if every edition's program has it
     (an input unused by the old edition's rules but read by the new one's is not unused).
     """
-    from dataclasses import replace
 
     editions = edition_ids(policy.instrument)
     groups: dict[tuple[str, ...], list[str]] = {}

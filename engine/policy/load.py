@@ -79,7 +79,7 @@ def read_policy(root: Path, versioning: str = "error") -> tuple[Policy | None, l
         docs=docs,
     )
     problems.extend(check_policy(policy))
-    if not errors(problems):  # the version check (issue 6) hashes rules that are known to load
+    if not errors(problems):  # the version check hashes rules that are known to load
         problems.extend(check_encoding_version(policy, versioning))
     policy.warnings = [p for p in problems if p.severity != "error"]
     if errors(problems):

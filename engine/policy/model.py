@@ -12,6 +12,7 @@ from engine.files.safe_yaml import SourceDoc
 from engine.policy.compile import compile_edition_programs
 from engine.policy.editions import rules_in_edition
 from engine.policy.readings import parameters_mentioned
+from engine.policy.versions import policy_fingerprint
 from engine.problems import Problem, ProblemsError
 
 
@@ -41,6 +42,11 @@ class Policy:
     @property
     def version(self) -> str:
         return self.instrument["encoding"]["version"]
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """The encoding fingerprint: what every answer is computed from (engine.policy.versions)."""
+        return policy_fingerprint(self)
 
     @cached_property
     def elements(self) -> dict[str, dict[str, Any]]:

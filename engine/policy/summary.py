@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
+from engine.files.project import display_path
+
 if TYPE_CHECKING:
     from engine.policy.model import Policy
 
@@ -25,6 +27,8 @@ def summary(policy: Policy) -> dict:
             "status": edition["status"],
         },
         "encoding_version": policy.version,
+        "policy_dir": display_path(policy.root),
+        "fingerprint": policy.fingerprint,
         "articles": len(policy.articles),
         "articles_by_kind": dict(sorted(Counter(a["kind"] for a in policy.articles).items())),
         "computed_articles": sum(1 for a in policy.articles if a["computed"]),
@@ -51,6 +55,7 @@ def render_summary(s: dict) -> str:
         f"✓ 政策有效 / policy valid: {s['title']['zh']} ({s['document_number']})",
         f"  {s['title']['en']}",
         f"  发文机关 issuer: {s['issuer']['zh']} / {s['issuer']['en']}",
+        f"  政策目录 policy folder: {s['policy_dir']} (fingerprint {s['fingerprint'][:12]}…)",
         f"  版本 edition {edition['id']} ({edition['status']}, effective from {effective}); "
         f"编码版本 encoding v{s['encoding_version']}",
         f"  条 articles: {s['articles']} ({kinds}); computed: {s['computed_articles']}",

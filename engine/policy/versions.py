@@ -1,4 +1,4 @@
-"""The two clocks of DESIGN.md § Versioning: the law's editions and the encoding's own version.
+"""Two clocks: the law's editions and the encoding's own version (docs/dev/architecture.md, Versioning).
 
 Editions. A rule or an element may carry ``editions: [ids]`` (absent = every edition of the
 instrument). Each edition then has its own rule set, compiled once (engine.policy.compile), and a query is

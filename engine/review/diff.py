@@ -18,9 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from engine.files.project import find_project
+from engine.policy.citation import eid_order
 from engine.policy.editions import edition_ids
 from engine.policy.layout import article_file
 from engine.policy.versions import policy_fingerprint, semver
+from engine.review.outcomes import compare_runs, run_case
 from engine.review.sides import Side, discover_cases, merged_cases, open_side
 from engine.review.words import text_change
 
@@ -343,7 +345,6 @@ def touched_eids(articles: list[dict], parameters: list[dict]) -> list[str]:
                 found += (rule[side] or {}).get("cites", [])
     for param in parameters:
         found += param["affects"]
-    from engine.policy.citation import eid_order
 
     return sorted(set(found), key=eid_order)
 
@@ -420,7 +421,6 @@ def versioning_notes(old: Side, new: Side, articles: list, parameters: list) -> 
 def outcome_changes(
     old: Side, new: Side, cases: list[Path] | None, as_of: str | None, default_date: str, repo: Path
 ) -> dict[str, Any]:
-    from engine.review.outcomes import compare_runs, run_case
 
     specs = merged_cases(discover_cases(old, cases, repo), discover_cases(new, cases, repo))
     result: dict[str, Any] = {

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from engine.answer import answer_case
 from engine.answer.names import Namer
+from engine.answer.summary import summarize
 from engine.policy.citation import eid_order
 from engine.problems import ProblemsError
 
@@ -64,7 +65,6 @@ STATUS_LABELS = {
 
 def run_case(policy: Policy, spec: CaseSpec, as_of: str) -> dict[str, Any]:
     """One case under one side: its answer and outcome projection, or why it was not answered."""
-    from engine.answer.summary import summarize
 
     try:
         answer = answer_case(policy, spec.case, as_of=as_of, parameters=spec.parameters).to_dict()

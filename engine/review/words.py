@@ -14,13 +14,13 @@ import re
 from functools import cache
 from typing import Any
 
+import jieba
+
 _EN_TOKENS = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
 
 
 @cache
 def _jieba():
-    import jieba
-
     jieba.setLogLevel(logging.WARNING)  # it announces loading its dictionary on stderr otherwise
     return jieba
 

@@ -9,6 +9,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from engine.datalog import Negated, Positive
 from generators.docs.fixtures import FixtureRef
 
 if TYPE_CHECKING:
@@ -136,7 +137,6 @@ class SiteContext:
     @cached_property
     def predicate_rules(self) -> dict[str, dict[str, list[str]]]:
         """Predicate → {"defined": ids of rules concluding it, "used": ids of rules using it}."""
-        from engine.datalog import Negated, Positive
 
         out: dict[str, dict[str, list[str]]] = defaultdict(lambda: {"defined": [], "used": []})
         for rule in self.policy.program.rules:

@@ -10,6 +10,7 @@ of silently breaking a link.
 from __future__ import annotations
 
 import html
+import json
 import posixpath
 import re
 
@@ -130,7 +131,6 @@ class Page:
 
 def _yaml_str(text: str) -> str:
     """A YAML double-quoted scalar for front matter (json.dumps output is valid YAML)."""
-    import json
 
     return json.dumps(text, ensure_ascii=False)
 

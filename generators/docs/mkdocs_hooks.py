@@ -15,6 +15,8 @@ import os
 
 from mkdocs.plugins import event_priority
 
+from generators.docs.site import restage_for_serve
+
 RESTAGE_ENV = "ACCOUNTABILITY_DOCS_RESTAGE"
 _builds = {"count": 0}
 
@@ -39,6 +41,5 @@ def on_pre_build(config):
     _builds["count"] += 1
     if os.environ.get(RESTAGE_ENV) != "1" or _builds["count"] == 1:
         return  # a plain build, or the first build of `serve` (staged just before)
-    from generators.docs.site import restage_for_serve  # loaded by mkdocs, after the engine
 
     restage_for_serve()

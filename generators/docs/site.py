@@ -18,6 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mkdocs.commands.build import build
+from mkdocs.commands.serve import serve
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort, MkDocsException
+
 from engine.files.project import Project
 from engine.policy.load import load_policy
 from generators.docs.articles import article_pages, short_title
@@ -233,7 +238,6 @@ def stage_site(
 
 def mkdocs_config(staged: Staged, site_dir: Path, config_file: Path, strict: bool = True):
     """mkdocs.yml with the staging folder, the output folder and the generated navigation."""
-    from mkdocs.config import load_config
 
     return load_config(
         str(config_file),
@@ -265,8 +269,6 @@ def build_site(
     examples_dir: Path | None = None,
 ) -> Staged:
     """Generate, stage, ``mkdocs build --strict`` into ``site_dir``; SiteBuildError on a warning."""
-    from mkdocs.commands.build import build
-    from mkdocs.exceptions import Abort, MkDocsException
 
     staged = stage_site(
         policy,
@@ -311,7 +313,6 @@ def serve_site(
     cli_help: str = "",
 ) -> None:
     """Stage the pages and run ``mkdocs serve`` on them, restaging on every change it sees."""
-    from mkdocs.commands.serve import serve
 
     staging_dir = project.staging_dir if staging_dir is None else staging_dir
     staged = stage_site(policy, project, staging_dir, cli_help=cli_help)

@@ -35,7 +35,7 @@ def test_each_core_case_gives_the_expected_model_or_is_rejected_for_a_construct_
 
 
 # The largest case (hmmer: ~1.1 million derived tuples) takes the native evaluator ~25 s and the
-# pyDatalog one ~991 s (docs/dev/engine-bugs.md #2): that one is left to the native run above.
+# pyDatalog one ~991 s (docs/dev/architecture.md): that one is left to the native run above.
 TOO_SLOW_FOR_PYDATALOG = {"recursion/souffle_example_hmmer.yaml"}
 
 
@@ -230,7 +230,7 @@ def test_string_values_that_look_like_numbers_stay_strings():
     ],
 )
 def test_an_aggregate_is_rejected_with_a_message_that_says_aggregates_are_not_supported(text):
-    # Was a bare "syntax error … expected one of: `)`, `*`, `+`" (docs/dev/engine-bugs.md #1).
+    # Was a bare "syntax error … expected one of: `)`, `*`, `+`".
     with pytest.raises(ProblemsError) as error:
         compile_program([RuleSource("r", text)])
     assert {p.code for p in error.value.problems} == {"aggregate"}

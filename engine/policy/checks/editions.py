@@ -133,7 +133,7 @@ def check_editions(policy: Policy) -> list[Problem]:
             cur["effective_from"] is not None
             and _day_after(prev["effective_to"]) != cur["effective_from"]
         ):
-            # issue 6: say which it is, overlap or gap, and by how many days
+            # say which it is, overlap or gap, and by how many days
             days = _days_between(_day_after(prev["effective_to"]), cur["effective_from"])
             what = f"a gap of {days} day(s)" if days > 0 else f"an overlap of {-days} day(s)"
             problems.append(

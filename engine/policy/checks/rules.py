@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 def check_rules(policy: Policy) -> list[Problem]:
     """Compile the rules with the vocabulary; every static-check problem is located in its article file."""
 
-    programs, problems = compile_edition_programs(policy)  # one program per edition (issue 6)
+    programs, problems = compile_edition_programs(policy)  # one program per edition
     if programs is not None:
         policy.programs_by_edition.update(programs)  # compiled once: the check's programs are used
     problems = list(problems)
