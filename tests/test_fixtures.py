@@ -22,6 +22,7 @@ from generators.fixtures.coverage import coverage
 
 POLICY = load_policy()
 FIXTURES = load_fixture_files(FIXTURES_DIR)
+ANSWER_SCHEMA = validator("answer")
 
 
 def test_there_are_authored_and_generated_fixtures() -> None:
@@ -31,12 +32,17 @@ def test_there_are_authored_and_generated_fixtures() -> None:
 
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=[f["id"] for f in FIXTURES])
-def test_each_fixture_replays_to_its_recorded_outcome(fixture: dict) -> None:
+def test_each_fixture_replays_to_its_recorded_outcome_in_an_answer_valid_against_the_schema(
+    fixture: dict,
+) -> None:
     answer = answer_case(
         POLICY, fixture["case"], as_of=fixture["as_of"], parameters=fixture["parameters"]
     )
-    assert summarize(answer.to_dict()) == fixture["expected"], fixture["sentence"]["en"]
+    data = answer.to_dict()
+    assert summarize(data) == fixture["expected"], fixture["sentence"]["en"]
     assert sorted(answer.fired_rules()) == fixture["fired_rules"]
+    problems = [f"{e.json_path}: {e.message}" for e in ANSWER_SCHEMA.iter_errors(data)]
+    assert not problems, problems[:3]
     if "target" in fixture:
         target = fixture["target"]
         assert answer.holds(target["predicate"], tuple(target["args"])) is target["holds"]

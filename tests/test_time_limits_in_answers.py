@@ -42,8 +42,9 @@ def appeal_case(delivered: str, lodged: str | None = None) -> dict:
 
 
 def evaluate(case: dict, as_of: str, calendar_file=None, **params) -> dict:
+    """The explained answer: the counting steps in words are part of the explanations."""
     return answer_case(
-        policy(), case, as_of=as_of, parameters=params, calendar_file=calendar_file
+        policy(), case, as_of=as_of, parameters=params, calendar_file=calendar_file, explain=True
     ).to_dict()
 
 

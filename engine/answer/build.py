@@ -8,36 +8,41 @@ decide. Every finding carries the eIds it rests on and its derivation down to th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from engine.answer.context import AnswerContext
+from engine.answer import counterfactuals
+from engine.answer.context import AnswerContext, option_label
+from engine.answer.html import render_html
 from engine.answer.query import Evaluation, run_query
+from engine.answer.report import build_report
 from engine.answer.sections.circumstances import aggravation, mitigation
 from engine.answer.sections.consequences import commendations, referrals, sanctions
 from engine.answer.sections.liability import faults, investigators, verdicts
 from engine.answer.sections.procedure import procedure, time_limits
 from engine.answer.sections.recusal import recusal
-from engine.answer.text import render_answer
+from engine.answer.text import render_text
 from engine.files.project import display_path
 from engine.files.safe_yaml import SourceDoc
+from engine.files.schemas import schema_uri
 from engine.policy.model import Policy
 from engine.policy.parameter_scope import parameters_in_scope
 from engine.problems import Problem, ProblemsError
 
-ANSWER_FORMAT = 1
+ANSWER_FORMAT = 2  # the version of schema/answer.schema.json the answer follows
 
 
 @dataclass
 class Answer:
-    """The answer to one case; ``to_dict`` for programs, ``explain``/``render`` for people."""
+    """The answer to one case; ``to_dict`` for programs, ``render`` (text or HTML) for people."""
 
     data: dict[str, Any]
-    evaluation: Evaluation | None = (
-        None  # the model behind it, for programs that need more than the JSON
-    )
+    evaluation: Evaluation
+    explained: bool = False  # whether ``data`` keeps every step of the reasons and the trees
+    _decided: dict | None = field(default=None, repr=False)
+    _what_if: list | None = field(default=None, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         return self.data
@@ -51,8 +56,30 @@ class Answer:
         model = self.evaluation.model
         return {r["id"] for r in self.evaluation.policy.rules if model.fired(r["id"])}
 
-    def render(self, lang: str = "zh", explain: bool = False) -> str:
-        return render_answer(self.data, self.evaluation.policy, lang, explain)
+    def deciding_readings(self) -> dict[tuple, list[dict[str, Any]]]:
+        """Verdict → the readings that decide it (computed once, by evaluating the alternatives)."""
+        if self._decided is None:
+            relied = [p["id"] for p in self.data["parameters"]]
+            self._decided = counterfactuals.deciding_readings(self.evaluation, relied)
+        return self._decided
+
+    def what_if(self) -> list[dict[str, Any]]:
+        """For each verdict, the smallest verified changes of the record that flip it."""
+        if self._what_if is None:
+            self._what_if = counterfactuals.what_if(self.evaluation, self.data)
+        return self._what_if
+
+    def render(
+        self, lang: str = "zh", explain: bool = False, what_if: bool = False, format: str = "text"
+    ) -> str:
+        """The answer as a legal officer reads it: ``text`` for a terminal, ``html`` for a page."""
+        answer = self if self.explained or not explain else build_answer(self.evaluation, True)
+        if answer is not self:
+            answer._decided, answer._what_if = self._decided, self._what_if
+        report = build_report(answer, lang, explain, what_if)
+        return (
+            render_html(report, self.evaluation.policy) if format == "html" else render_text(report)
+        )
 
     def explain(self, lang: str = "zh") -> str:
         """Readable text with the reasons for every finding."""
@@ -174,12 +201,16 @@ SECTION_SCOPES: list[tuple[str, set[str]]] = [
 ]
 
 
-def build_answer(ev: Evaluation) -> Answer:
+def build_answer(ev: Evaluation, explain: bool = False) -> Answer:
+    """The answer to an evaluated case; ``explain`` keeps every step of the reasons and the
+    derivation trees (the default answer holds the verdicts, the clauses, the facts they rest on
+    and the readings they relied on)."""
     _check_shape(ev)
-    b = AnswerContext(ev)
+    b = AnswerContext(ev, explain)
     withholding = ev.policy.answer_config.get("withholding")
     withheld = withholding is not None and b.holds(withholding["predicate"], ())
     data: dict[str, Any] = {
+        "$schema": schema_uri("answer"),
         "format": ANSWER_FORMAT,
         "case": {
             "id": ev.case["case"]["id"],
@@ -229,13 +260,20 @@ def build_answer(ev: Evaluation) -> Answer:
             "value": ev.parameters[pid],
             "default": pid not in overridden,
             "basis": basis[pid],
-            "title": definitions[pid]["title"],
-            "affects": definitions[pid]["affects"],
+            **(
+                {
+                    "label": option_label(definitions[pid], ev.parameters[pid]),
+                    "title": definitions[pid]["title"],
+                    "affects": definitions[pid]["affects"],
+                }
+                if explain
+                else {}
+            ),
         }
         for pid in sorted(basis)
         if pid in definitions
     ]
-    return Answer(data, ev)
+    return Answer(data, ev, explain)
 
 
 def answer_case(
@@ -246,12 +284,20 @@ def answer_case(
     calendar_file: str | Path | None = None,
     *,
     backend: str | None = None,
+    explain: bool = False,
+    what_if: bool = False,
 ) -> Answer:
     """Answer one case (path, mapping or loaded document): who is responsible, and why.
 
     ``as_of`` picks the edition in force and is "today" for running time limits (default: the
     case's own ``as_of``, else today); ``parameters`` overrides interpretation parameters by id;
     ``calendar_file`` supplies holidays the built-in calendar does not cover; ``backend`` picks the
-    evaluator (``"native"`` by default, or ``"pydatalog"``: the same answer, slower).
+    evaluator (``"native"`` by default, or ``"pydatalog"``: the same answer, slower); ``explain``
+    keeps every step of the reasons and the derivation trees in the answer; ``what_if`` adds, for
+    each verdict, the smallest verified changes of the record that would flip it.
     """
-    return build_answer(run_query(policy, case, as_of, parameters, calendar_file, backend=backend))
+    evaluation = run_query(policy, case, as_of, parameters, calendar_file, backend=backend)
+    answer = build_answer(evaluation, explain)
+    if what_if:
+        answer.data["what_if"] = answer.what_if()
+    return answer

@@ -11,21 +11,34 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from engine.answer.names import Namer
+from engine.answer.names import PLACEHOLDER, Namer, fact_text
 from engine.answer.query import Evaluation
+from engine.datalog.syntax import Var
 from engine.policy.citation import eid_order
 from engine.policy.parameter_scope import parameters_read, required_values
 
 PARAM_PREDICATES = ("param", "param_int", "param_member")
+# how a variable the explanation did not bind is read, by its domain
+INDEFINITE = {
+    "person": {"zh": "某人", "en": "someone"},
+    "act": {"zh": "该行为", "en": "the act"},
+    "decision": {"zh": "某次集体讨论", "en": "a collective discussion"},
+    "eid": {"zh": "某项", "en": "a point"},
+    "day": {"zh": "某日", "en": "a day"},
+    None: {"zh": "某", "en": "some value"},
+}
+# inputs that are not facts the record states (the as-of date, the case's own existence)
+NOT_STATED = {"today", "act"}
 
 
 class AnswerContext:
     """The model of one case and the record of what its answer relies on, while it is built."""
 
-    def __init__(self, ev: Evaluation):
+    def __init__(self, ev: Evaluation, explain: bool = False):
         self.ev = ev
+        self.explain = explain  # keep the derivation trees and every step of the reasons
         self.m = ev.model
-        self.namer = Namer(ev.case, ev.policy.labels)
+        self.namer = Namer.for_policy(ev.case, ev.policy)
         self.open_point_definitions = {
             d["predicate"]: d for d in ev.policy.open_point_definitions if "predicate" in d
         }
@@ -33,6 +46,7 @@ class AnswerContext:
         self.descriptions = {
             p["name"]: p["description"] for p in ev.policy.vocabulary["predicates"]
         }
+        self.not_stated = {p["fact"] for p in ev.policy.computed_facts} | NOT_STATED
         self.rules = ev.policy.rule_index
         self.used_params: set[str] = set(ev.used_parameters)
         self.scope_params: set[str] = (
@@ -42,8 +56,51 @@ class AnswerContext:
 
     # --- explanations ---------------------------------------------------------------------------
     def why(self, predicate: str, args: tuple) -> dict[str, Any]:
+        """Why a conclusion holds: the rule that concluded it, what it cites, the facts of the
+        record it rests on and the readings it relied on (with ``explain``: every step and the
+        derivation tree)."""
         tree = self.m.explain(predicate, args).to_dict()
-        return {"reasons": self.reasons(tree), "cites": self.cites(tree), "derivation": tree}
+        steps = self.reasons(tree)
+        out: dict[str, Any] = {
+            "rule": tree["rule"]["id"].split("#")[0],
+            "cites": self.cites(tree),
+            "reading": {"zh": steps[0]["zh"], "en": steps[0]["en"]},
+            "facts": self.facts(tree),
+            "readings": sorted({s["parameter"] for s in steps if "parameter" in s}),
+        }
+        if self.explain:
+            out["reasons"] = steps
+            out["derivation"] = tree
+        return out
+
+    def facts(self, tree: dict) -> list[dict[str, Any]]:
+        """The facts of the record a derivation rests on, each once, in words."""
+        found: list[dict[str, Any]] = []
+        seen: set[tuple] = set()
+
+        def walk(node: dict) -> None:
+            if node.get("source") == "input":
+                predicate = node["predicate"]
+                key = (predicate, tuple(node["args"]))
+                if predicate in PARAM_PREDICATES or predicate in self.not_stated or key in seen:
+                    return
+                seen.add(key)
+                found.append(self.fact(predicate, tuple(node["args"])))
+                return
+            for cond in node.get("conditions", []):
+                if cond.get("derivation"):
+                    walk(cond["derivation"])
+
+        walk(tree)
+        return found
+
+    def fact(self, predicate: str, args: tuple) -> dict[str, Any]:
+        """One fact of the record in words, by the vocabulary's reading of its predicate."""
+        words = {
+            lang: fact_text(self.ev.policy, self.namer, predicate, args, lang)
+            for lang in ("zh", "en")
+        }
+        return {"fact": predicate, "args": list(args), **words}
 
     def why_not(self, predicate: str, args: tuple, depth: int = 0) -> dict[str, Any]:
         trees = [w.to_dict() for w in self.m.why_not(predicate, args)]
@@ -76,8 +133,13 @@ class AnswerContext:
             nested = self._failed_atom(failed)
             if nested and depth < 3:
                 reasons.extend(self.why_not(*nested, depth=depth + 1)["reasons"])
-        cites = sorted({c for t in trees for c in t["rule"]["cites"]})
-        return {"reasons": _dedupe(reasons), "cites": cites, "why_not": trees}
+        cites = sorted({c for t in trees for c in t["rule"]["cites"]}, key=eid_order)
+        out: dict[str, Any] = {"cites": cites, "reasons": _dedupe(reasons)}
+        if self.explain:
+            out["why_not_trees"] = trees
+        else:  # the rules that did not apply and the condition each lacked; deeper steps on request
+            out["reasons"] = [r for r in out["reasons"] if r["depth"] <= depth + 1]
+        return out
 
     def _not_established(self, failed: dict, lang: str) -> str:
         """An input fact the case lacks is 'not recorded'; a conclusion that fails is 'not established'."""
@@ -133,9 +195,33 @@ class AnswerContext:
         return f"{text}{sep}{args}" if args else text
 
     def _reading(self, rule: dict | None, bindings: dict, lang: str) -> str:
+        """A rule's reading with its variables named; a variable the explanation left unbound (a
+        rule that did not apply) reads as an indefinite word of its kind (某人 / someone)."""
         if rule is None:
             return ""
-        return self.namer.fill(rule["reads"][lang], bindings, lang)
+        text = self.namer.fill(rule["reads"][lang], bindings, lang)
+        if "{" not in text:
+            return text
+        domains = self._variable_domains(rule["id"])
+
+        def indefinite(m) -> str:
+            return INDEFINITE.get(domains.get(m.group(1)), INDEFINITE[None])[lang]
+
+        return PLACEHOLDER.sub(indefinite, text)
+
+    def _variable_domains(self, rule_id: str) -> dict[str, str]:
+        """Variable → the domain of the first argument position it appears in (head or body)."""
+        found: dict[str, str] = {}
+        for clause in self.program.rules:
+            if clause.id.split("#")[0] != rule_id:
+                continue
+            atoms = [clause.head] + [c.atom for c in clause.body if hasattr(c, "atom")]
+            for atom in atoms:
+                domains = self.ev.policy.argument_domains.get(atom.predicate, ())
+                for term, domain in zip(atom.args, domains, strict=False):
+                    if isinstance(term, Var):
+                        found.setdefault(term.name, domain)
+        return found
 
     def reasons(self, tree: dict) -> list[dict[str, Any]]:
         """The derivation as a list of readable steps, deepest facts last, each step once."""
@@ -265,17 +351,26 @@ def _constant(text: str) -> Any:
     return text.strip('"')
 
 
-def _param_step(param: dict, value: Any) -> dict[str, Any]:
-    label = {"zh": str(value), "en": str(value)}
+def option_label(param: dict, value: Any) -> dict[str, str]:
+    """The name of a parameter's value: its option's label, yes/no, or the number."""
     for option in param.get("options", []):
         if str(option["value"]) == str(value):
-            label = option["label"]
+            return dict(option["label"])
+    if isinstance(value, bool):
+        return {"zh": "是", "en": "yes"} if value else {"zh": "否", "en": "no"}
+    if value is None:
+        return {"zh": "无", "en": "none"}
+    return {"zh": str(value), "en": str(value)}
+
+
+def _param_step(param: dict, value: Any) -> dict[str, Any]:
+    label = option_label(param, value)
     return {
         "parameter": param["id"],
         "value": value,
         "cites": list(param["affects"]),
-        "zh": f"解释参数 {param['id']}（{param['title']['zh']}）= {label['zh']}",
-        "en": f"interpretation parameter {param['id']} ({param['title']['en']}) = {label['en']}",
+        "zh": f"按解释“{param['title']['zh']}”：{label['zh']}",
+        "en": f"under the reading “{param['title']['en']}”: {label['en']}",
     }
 
 

@@ -12,19 +12,38 @@ import re
 
 from engine.policy.citation import EID_PATTERN, eid_label
 
-PLACEHOLDER = re.compile(r"\{([A-Z][A-Za-z0-9_]*)\}")
+PLACEHOLDER = re.compile(r"\{([A-Za-z][A-Za-z0-9_]*)\}")
 
 
 class Namer:
-    """Display names for one case: people by name, acts by description, eIds and values by label."""
+    """Display names for one case: people by name, acts by description, eIds as citations, values by
+    label — never a raw id where a person reads."""
 
-    def __init__(self, case: dict, labels: dict[str, dict[str, str]]):
+    def __init__(
+        self,
+        case: dict,
+        labels: dict[str, dict[str, str]],
+        whole_article: frozenset[str] = frozenset(),
+    ):
         self.people = {p["id"]: p["name"] for p in case.get("people", [])}
         self.posts = {p["id"]: p["name"] for p in case.get("posts", [])}
-        self.acts = {a["id"]: a.get("description") for a in case.get("acts", [])}
+        self.acts = {a["id"]: a.get("description") or {} for a in case.get("acts", [])}
+        self.decisions = {
+            a["collective_decision"]["id"]: a["id"]
+            for a in case.get("acts", [])
+            if isinstance(a.get("collective_decision"), dict)
+        }
         self.labels = labels
+        self.whole_article = whole_article
+        self.focus: str | None = None  # the act a block of text is about, named "the act" in it
+
+    @classmethod
+    def for_policy(cls, case: dict, policy) -> Namer:
+        return cls(case, policy.labels, policy.whole_article_paragraphs)
 
     def value(self, value: object, lang: str) -> str:
+        if isinstance(value, bool):
+            return self.label("yes" if value else "no", lang)
         if isinstance(value, int):
             return str(value)
         text = str(value)
@@ -32,9 +51,38 @@ class Namer:
             return self.people[text]
         if text in self.posts:
             return self.posts[text]
+        if text in self.acts:
+            return self.act(text, lang)
+        if text in self.decisions:
+            return self.decision(text, lang)
         if EID_PATTERN.match(text):
-            return eid_label(text, lang)
+            return self.cite(text, lang)
         return self.label(text, lang)
+
+    def cite(self, eid: str, lang: str) -> str:
+        return eid_label(eid, lang, whole_article=eid in self.whole_article)
+
+    def act(self, aid: str, lang: str) -> str:
+        """An act by its description, in quotation marks (its id when it has none); the act a
+        block is about reads "该行为" / "the act"."""
+        if aid == self.focus:
+            return "该行为" if lang == "zh" else "the act"
+        description = self.acts.get(aid) or {}
+        if isinstance(description, str):  # a case may describe an act in one language only
+            description = {"zh": description, "en": description}
+        text = description.get(lang) or aid
+        return f"“{text}”"
+
+    def decision(self, did: str, lang: str) -> str:
+        """A collective decision by the act it decided."""
+        act = self.decisions.get(did)
+        if act is None:
+            return did
+        return (
+            f"就{self.act(act, 'zh')}的集体讨论"
+            if lang == "zh"
+            else (f"the collective discussion on {self.act(act, 'en')}")
+        )
 
     def label(self, value: str, lang: str) -> str:
         """A value of a vocabulary domain by its label (as written when it has none)."""
@@ -48,11 +96,11 @@ class Namer:
         """A predicate argument named by its domain: an act by its id, a person by name, an eId as a
         citation, a value by its label."""
         if domain == "act":
-            return str(value)
-        if domain == "person":
+            return self.act(str(value), lang)
+        if domain == "person" and str(value) in self.people:
             return self.person(str(value))
         if domain == "eid":
-            return eid_label(str(value), lang)
+            return self.cite(str(value), lang)
         return self.value(value, lang)
 
     def fill(self, template: str, bindings: dict, lang: str) -> str:
@@ -76,3 +124,21 @@ class Namer:
             return self.argument(bindings[name], domains.get(name), lang)
 
         return PLACEHOLDER.sub(sub, template)
+
+
+def fact_text(policy, namer: Namer, predicate: str, args: tuple, lang: str) -> str:
+    """One fact of the record in words: the vocabulary's reading of its predicate with the arguments
+    named by their domains (its description and the arguments when it has no reading)."""
+    declared = next((p for p in policy.vocabulary["predicates"] if p["name"] == predicate), None)
+    if declared is None:
+        return f"{predicate}({', '.join(map(str, args))})"
+    names = [a["name"] for a in declared["args"]]
+    bindings = dict(zip(names, args, strict=False))
+    domains = dict(zip(names, (a["domain"] for a in declared["args"]), strict=False))
+    if "reads" in declared:
+        return namer.fill_arguments(declared["reads"][lang], bindings, domains, lang)
+    shown = ("、" if lang == "zh" else ", ").join(
+        namer.argument(v, domains.get(n), lang) for n, v in bindings.items()
+    )
+    sep = "：" if lang == "zh" else ": "
+    return f"{declared['description'][lang]}{sep}{shown}"

@@ -53,7 +53,13 @@ def cmd_query(args: argparse.Namespace) -> int:
         policy = load_policy(args.policy)
         overrides = dict(parse_override(p, policy.parameter_index) for p in args.param)
         answer = answer_case(
-            policy, args.case, args.as_of, overrides, args.calendar, backend=args.backend
+            policy,
+            args.case,
+            args.as_of,
+            overrides,
+            args.calendar,
+            backend=args.backend,
+            explain=args.explain,
         )
     except ProblemsError as exc:
         print_problems(exc.problems)

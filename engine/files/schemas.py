@@ -20,7 +20,14 @@ from engine.files.project import schema_dir
 from engine.files.safe_yaml import SourceDoc, json_path
 from engine.problems import Problem
 
-BASE_URI = "https://wenshui-accountability.invalid/schema/"
+# Schema ids live under the documentation site's address (mkdocs.yml site_url), where schema/ is
+# published; the project's own validation resolves them from the local files, never the network.
+BASE_URI = "https://wenshui-accountability.readthedocs.io/schema/"
+
+
+def schema_uri(kind: str) -> str:
+    """The ``$id`` of a file kind's schema, as answers and fixtures name it in ``$schema``."""
+    return f"{BASE_URI}{kind}.schema.json"
 
 
 def _registry() -> Registry:

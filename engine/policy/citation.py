@@ -26,30 +26,72 @@ def chinese_number(n: int) -> str:
 EID_PATTERN = re.compile(r"^art_(\d+)(?:__(intro|para|point)(?:_(\d+))?)?$")
 
 
-def eid_label(eid: str, lang: str) -> str:
-    """An eId as a citation: point 3 of Article 11 → 第十一条第（三）项 / Art. 11(3); paragraph 2 of
-    Article 18 → 第十八条第二款 / Art. 18 para. 2."""
+def eid_label(eid: str, lang: str, *, whole_article: bool = False) -> str:
+    """An eId as a citation in standard style: point 3 of Article 11 → 第十一条第（三）项 / Art. 11(3);
+    paragraph 2 of Article 18 → 第十八条第二款 / Art. 18 para. 2; the lead-in of a list, and (with
+    ``whole_article``) the one paragraph of an article, are cited as the article: 第二条 / Art. 2."""
     m = EID_PATTERN.match(eid)
     if not m:
         return eid
     article, kind, number = int(m.group(1)), m.group(2), m.group(3)
+    if kind == "para" and whole_article:
+        kind = None
     if lang == "zh":
         base = f"第{chinese_number(article)}条"
         if kind == "point":
             return f"{base}第（{chinese_number(int(number))}）项"
         if kind == "para":
             return f"{base}第{chinese_number(int(number))}款"
-        if kind == "intro":
-            return f"{base}序言部分"
         return base
     base = f"Art. {article}"
     if kind == "point":
         return f"{base}({number})"
     if kind == "para":
         return f"{base} para. {number}"
-    if kind == "intro":
-        return f"{base} lead-in"
     return base
+
+
+def citation_list(eids: list[str], lang: str, whole: frozenset[str] = frozenset()) -> str:
+    """Several citations in legal order, each once; points of one article cited together, a run of
+    three or more as a range: 第七条第（一）项、第十一条 · 第十三条第（一）项至第（五）项 /
+    Art. 7(1), Art. 11 · Art. 13(1)–(5)."""
+    groups: list[tuple[str | None, list[str]]] = []
+    for eid in sorted(set(eids), key=eid_order):
+        m = EID_PATTERN.match(eid)
+        article = m.group(1) if m and m.group(2) == "point" else None
+        if article and groups and groups[-1][0] == article:
+            groups[-1][1].append(eid)
+        else:
+            groups.append((article, [eid]))
+    labels: list[str] = []
+    for article, members in groups:
+        if article is None:
+            label = eid_label(members[0], lang, whole_article=members[0] in whole)
+            if label not in labels:
+                labels.append(label)
+            continue
+        numbers = [int(EID_PATTERN.match(e).group(3)) for e in members]
+        labels.append(_points(int(article), numbers, lang))
+    return ("、" if lang == "zh" else ", ").join(labels)
+
+
+def _points(article: int, numbers: list[int], lang: str) -> str:
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    if lang == "zh":
+        parts = [
+            f"第（{chinese_number(r[0])}）项至第（{chinese_number(r[-1])}）项"
+            if len(r) >= 3
+            else "、".join(f"第（{chinese_number(n)}）项" for n in r)
+            for r in runs
+        ]
+        return f"第{chinese_number(article)}条" + "、".join(parts)
+    parts = [f"({r[0]})–({r[-1]})" if len(r) >= 3 else ", ".join(f"({n})" for n in r) for r in runs]
+    return f"Art. {article}" + ", ".join(parts)
 
 
 def eid_order(eid: str) -> tuple:

@@ -132,6 +132,15 @@ class Policy:
         return parameters_mentioned(parts) & set(self.parameter_index)
 
     @cached_property
+    def whole_article_paragraphs(self) -> frozenset[str]:
+        """The eIds of paragraphs that are their article's only element: cited as the article."""
+        return frozenset(
+            a["elements"][0]["eid"]
+            for a in self.articles
+            if len(a["elements"]) == 1 and a["elements"][0]["kind"] == "para"
+        )
+
+    @cached_property
     def argument_domains(self) -> dict[str, tuple[str, ...]]:
         """Predicate → the domains of its arguments (how an answer names each argument)."""
         return {

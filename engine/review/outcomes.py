@@ -67,7 +67,9 @@ def run_case(policy: Policy, spec: CaseSpec, as_of: str) -> dict[str, Any]:
     """One case under one side: its answer and outcome projection, or why it was not answered."""
 
     try:
-        answer = answer_case(policy, spec.case, as_of=as_of, parameters=spec.parameters).to_dict()
+        answer = answer_case(
+            policy, spec.case, as_of=as_of, parameters=spec.parameters, explain=True
+        ).to_dict()
     except ProblemsError as exc:
         return {"status": "refused", "as_of": as_of, "problems": [p.format() for p in exc.problems]}
     except Exception as exc:  # noqa: BLE001 — one broken case must not hide the others' changes

@@ -30,12 +30,23 @@ def time_limits(ctx: AnswerContext) -> list[dict[str, Any]]:
             )
         else:
             entry["due"] = p.due.due.isoformat()
-            entry["counting"] = p.due.to_dict()
+            counting = p.due.to_dict()
+            if not ctx.explain:  # the count's steps in words and its ordinary weekends, on request
+                counting = {
+                    k: v for k, v in counting.items() if k not in ("steps", "start", "due")
+                }  # start and due are the entry's own
+                counting["rule"] = {k: v for k, v in counting["rule"].items() if k != "cites"}
+                counting["noted_days"] = [
+                    d for d in counting["noted_days"] if d["kind"] != "rest_day"
+                ]
+            entry["counting"] = counting
             st = status.get((p.period, p.subject))
             entry["status"] = st or "unknown"
             if st:
                 why = ctx.why("period_status", (p.period, p.subject, st))
                 why["cites"] = sorted(set(why["cites"]) | set(p.rule.cites), key=eid_order)
+                if not ctx.explain:  # its facts are the entry's own due and done dates
+                    why["facts"] = []
                 entry.update(why)
             appeal = p.definition.get("appeal")
             if appeal is not None:
