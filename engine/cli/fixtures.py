@@ -63,7 +63,11 @@ def cmd_fixtures(args: argparse.Namespace) -> int:
             return 1
         print(f"✓ fixtures up to date ({len(files) - 1} fixtures)")
         return 0
-    changed = write_files(files, project.fixtures_dir)
+    try:
+        changed = write_files(files, project.fixtures_dir, reserved=True)
+    except ProblemsError as exc:
+        print_problems(exc.problems)
+        return 1
     print(f"✓ {len(files) - 1} fixtures; {len(changed)} file(s) written or removed")
     return 0
 
@@ -83,7 +87,12 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     policy = load_or_report(args.policy)
     if policy is None:
         return 1
-    report = coverage(policy, load_fixture_files(project.fixtures_dir))
+    try:
+        fixtures = load_fixture_files(project.fixtures_dir)
+    except ProblemsError as exc:
+        print_problems(exc.problems)
+        return 1
+    report = coverage(policy, fixtures)
     if args.format == "json":
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:

@@ -27,6 +27,7 @@ from engine.problems import Problem, ProblemsError, errors, excerpt
 POLICY_ROOT = "policy"  # a checkout keeps its instrument folders here
 CASE_FOLDERS = ("examples", "tests/fixtures")  # where case files live in a checkout
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
+BUNDLE_FILE = "bundle.json"  # the fixture bundle: every fixture of the folder again, in one file
 
 
 @dataclass
@@ -264,7 +265,14 @@ def discover_cases(side: Side, explicit: list[Path] | None, repo: Path) -> dict[
         files = (
             [root]
             if root.is_file()
-            else sorted(p for p in root.rglob("*") if p.suffix in CASE_SUFFIXES and p.is_file())
+            else sorted(
+                p
+                for p in root.rglob("*")
+                if p.suffix in CASE_SUFFIXES
+                and p.is_file()
+                and p.name != BUNDLE_FILE
+                and not any(part.startswith(".") for part in p.relative_to(root).parts)
+            )
             if root.is_dir()
             else []
         )
