@@ -242,7 +242,7 @@ def as_of_day(as_of: str | date | None) -> str:
             as_of = date.fromisoformat(as_of)
         except ValueError as exc:
             raise ProblemsError.one(
-                "<query>", "as_of", f"{excerpt(as_of)!r} is not a date", "YYYY-MM-DD"
+                "<query>", "as_of", f"'{excerpt(as_of)}' is not a date", "YYYY-MM-DD"
             ) from exc
     limits = DEFAULT_LIMITS
     if not limits.min_year <= as_of.year <= limits.max_year:

@@ -45,13 +45,16 @@ def add_query_command(sub: argparse._SubParsersAction) -> None:
 def cmd_query(args: argparse.Namespace) -> int:
     # lazy: keeps CLI start-up fast
     from engine.answer import answer_case
+    from engine.answer.query import as_of_day
     from engine.case.load import load_case
     from engine.policy.load import load_policy
     from engine.policy.parameters import parse_override
     from engine.problems import ProblemsError
 
     try:
-        case = load_case(args.case)  # first: a refused case costs no policy load
+        if args.as_of is not None:
+            as_of_day(args.as_of)  # first: a refused date or case costs no policy load
+        case = load_case(args.case)
         policy = load_policy(args.policy)
         overrides = dict(parse_override(p, policy.parameter_index) for p in args.param)
         answer = answer_case(

@@ -249,6 +249,8 @@ def load_yaml_text(text: str, name: str, limits: Limits = DEFAULT_LIMITS) -> Sou
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        if "nesting depth" in str(exc.problem):  # libyaml's own limit, met while scanning ahead
+            raise _too_deep(name, line, col, limits.max_depth) from exc
         raise ProblemsError(
             [
                 Problem(

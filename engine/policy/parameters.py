@@ -45,7 +45,7 @@ def parse_override(text: str, definitions: dict[str, dict]) -> tuple[str, Any]:
     """``NAME=VALUE`` from the command line, typed by the parameter's declared type."""
     if "=" not in text:
         raise ProblemsError.one(
-            "<command line>", "--param", f"{excerpt(text)!r} is not NAME=VALUE", "NAME=VALUE"
+            "<command line>", "--param", f"'{excerpt(text)}' is not NAME=VALUE", "NAME=VALUE"
         )
     name, raw = (part.strip() for part in text.split("=", 1))
     kind = definitions.get(name, {}).get("type")

@@ -77,7 +77,7 @@ def instrument_dir(checkout: Path, policy_path: str | None = None) -> Path | Non
             raise ProblemsError.one(
                 "<command line>",
                 "--policy-path",
-                f"{excerpt(policy_path)!r} leads outside the checkout or revision",
+                f"'{excerpt(policy_path)}' leads outside the checkout or revision",
                 "a relative path inside it, such as policy/<instrument>",
                 code="outside",
             )
@@ -251,16 +251,38 @@ def discover_cases(side: Side, explicit: list[Path] | None, repo: Path) -> dict[
     """Every case of one side, by key. Explicit paths (files or folders) replace the defaults: the
     checkout's examples/ and tests/fixtures/ (for a bare policy folder, this repository's if it is
     the same instrument) and the worked examples in the policy's article files."""
-    found: dict[str, CaseSpec] = {}
     if explicit:
-        roots = [(Path(p), None) for p in explicit]
-        _check_explicit(roots)
-    elif side.tree is not None:
+        return explicit_cases(explicit)
+    if side.tree is not None:
         roots = [(side.tree / folder, side.tree) for folder in CASE_FOLDERS]
     elif side.policy.id in _instrument_ids(repo):
         roots = [(repo / folder, repo) for folder in CASE_FOLDERS]
     else:  # a bare folder of another instrument: this repository's cases are not about it
         roots = []
+    found = _cases_under(roots, strict=False)
+    for article in side.policy.articles:
+        for example in article.get("examples", []):
+            key = f"policy example {example['id']}"
+            found[key] = CaseSpec(
+                key,
+                "policy example",
+                example["case"],
+                example.get("as_of"),
+                dict(example.get("parameters") or {}),
+            )
+    return found
+
+
+def explicit_cases(paths: list[Path]) -> dict[str, CaseSpec]:
+    """The cases in the files and folders the user named, by key; ProblemsError when one is
+    missing, unreadable, empty or not a case, or a named folder holds none."""
+    roots: list[tuple[Path, Path | None]] = [(Path(p), None) for p in paths]
+    _check_explicit(roots)
+    return _cases_under(roots, strict=True)
+
+
+def _cases_under(roots: list[tuple[Path, Path | None]], *, strict: bool) -> dict[str, CaseSpec]:
+    found: dict[str, CaseSpec] = {}
     for root, base in roots:
         files = (
             [root]
@@ -281,11 +303,11 @@ def discover_cases(side: Side, explicit: list[Path] | None, repo: Path) -> dict[
         for path in files:
             key = path.relative_to(base).as_posix() if base else str(path)
             try:
-                specs = case_specs_in_file(path, key, strict=bool(explicit))
+                specs = case_specs_in_file(path, key, strict=strict)
             except ProblemsError as exc:
                 problems.extend(exc.problems)
                 continue
-            if explicit and root.is_file() and not specs:
+            if strict and root.is_file() and not specs:
                 problems.append(
                     Problem(
                         str(path),
@@ -302,7 +324,7 @@ def discover_cases(side: Side, explicit: list[Path] | None, repo: Path) -> dict[
                 found[spec.key] = spec
         if problems:
             raise ProblemsError(problems)
-        if explicit and root.is_dir() and not named:
+        if strict and root.is_dir() and not named:
             raise ProblemsError.one(
                 str(root),
                 "",
@@ -310,17 +332,6 @@ def discover_cases(side: Side, explicit: list[Path] | None, repo: Path) -> dict[
                 "case files",
                 code="empty",
             )
-    if not explicit:
-        for article in side.policy.articles:
-            for example in article.get("examples", []):
-                key = f"policy example {example['id']}"
-                found[key] = CaseSpec(
-                    key,
-                    "policy example",
-                    example["case"],
-                    example.get("as_of"),
-                    dict(example.get("parameters") or {}),
-                )
     return found
 
 

@@ -252,11 +252,15 @@ def _staging(
     """The staged site, with the staging folder locked until the block ends (mkdocs reads it)."""
     reserved = staging_dir is None or _same(staging_dir, project.staging_dir)
     staging_dir = project.staging_dir if staging_dir is None else staging_dir
-    generated = generate_pages(
-        policy, project, cli_help=cli_help, fixtures_dir=fixtures_dir, examples_dir=examples_dir
-    )
-    hand_written = hand_written_files(project.docs_dir if docs_dir is None else docs_dir)
     with output_folder(staging_dir, "staging", STAGE_COMMAND, reserved=reserved) as folder:
+        generated = generate_pages(
+            policy,
+            project,
+            cli_help=cli_help,
+            fixtures_dir=fixtures_dir,
+            examples_dir=examples_dir,
+        )
+        hand_written = hand_written_files(project.docs_dir if docs_dir is None else docs_dir)
         changed = stage(generated, hand_written, folder)
         files = sorted(
             rel

@@ -71,7 +71,7 @@ def check_source(policy: Policy) -> list[Problem]:
             doc.problem(
                 ("entries",),
                 f"the encoded text with the log undone differs from the received text at line {line} of "
-                f"{policy.normalisation['received_file']}: {excerpt(received[at : at + 12])!r} vs {excerpt(rebuilt[at : at + 12])!r}",
+                f"{policy.normalisation['received_file']}: '{excerpt(received[at : at + 12])}' vs '{excerpt(rebuilt[at : at + 12])}'",
                 "every change from the received text recorded in normalisation.yaml",
                 code="round-trip",
             )
