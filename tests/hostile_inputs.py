@@ -336,6 +336,10 @@ def _yaml_entries() -> list[Hostile]:
     return out
 
 
+def _named(name: str, data: str) -> Callable[[Path], list[str]]:
+    return lambda folder: ["query", _write(folder, name, data), "--as-of", "2024-12-01"]
+
+
 def _fifo(folder: Path) -> list[str]:
     path = folder / "case.yaml"
     os.mkfifo(path)
@@ -416,6 +420,19 @@ def _file_entries() -> list[Hostile]:
             "file",
             _loop,
             r"a\.yaml: cannot read file: the path cannot be resolved",
+        ),
+        Hostile(
+            "a file name with an escape sequence",
+            "file",
+            _named("c\x1b[31m\x07ase.yaml", BASE_CASE),
+            r"责任",
+            code=0,
+        ),
+        Hostile(
+            "a refused file whose name holds an escape sequence",
+            "file",
+            _named("c\x1b]0;pwned\x07ase.yaml", "a: \x00\n"),
+            r"c\\x1b\]0;pwned\\x07ase\.yaml:1:4: character U\+0000 is not allowed",
         ),
         Hostile(
             "/proc/self/environ through a link", "file", _link("/proc/self/environ"), refused_link

@@ -28,6 +28,7 @@ from paths import POLICY_DIR, ROOT
 
 import engine.policy.load
 from engine.cli.app import main
+from engine.datalog.errors import EvaluationError, EvaluationTimeout
 from engine.files.output import folder_lock
 from engine.policy.load import load_policy
 
@@ -168,6 +169,39 @@ def test_ctrl_c_in_any_command_prints_one_line_and_exits_130(monkeypatch, tmp_pa
         assert code == 130, argv
         assert err.strip().splitlines() == ["✗ 已中断 / interrupted"], err
         assert "Traceback" not in out + err
+
+
+@pytest.mark.parametrize(
+    "failure, expected",
+    [
+        (
+            EvaluationTimeout("policy", 10.0, "case"),
+            r"<command>: time limit: evaluation of program",
+        ),
+        (EvaluationError("policy", "r1", "bad value"), r"<command>: rule r1: bad value"),
+        (RecursionError("maximum recursion depth exceeded"), r"nested too deeply to process"),
+        (MemoryError(), r"ran out of memory: the input is too large"),
+        (OSError(28, "No space left on device", "/x/y"), r"/x/y: file system error: No space left"),
+        (ZeroDivisionError("\x1b[2Jdivision by zero"), r"internal error: ZeroDivisionError: \\x1b"),
+    ],
+    ids=lambda v: type(v).__name__ if isinstance(v, BaseException) else "",
+)
+def test_a_failure_inside_a_command_is_one_located_problem_and_exit_1(
+    monkeypatch, tmp_path, failure, expected
+):
+    import engine.answer
+
+    def failing(*args, **kwargs):
+        raise failure
+
+    monkeypatch.setattr(engine.answer, "answer_case", failing)
+    case = tmp_path / "case.yaml"
+    case.write_text(BASE_CASE, encoding="utf-8")
+    code, out, err = run(["query", str(case)])
+    assert code == 1
+    assert re.search(expected, err), err
+    assert "Traceback" not in out + err
+    assert not RAW_CONTROL.search(err)
 
 
 def test_an_interrupted_site_build_keeps_the_old_site_and_leaves_no_temporary(
