@@ -10,6 +10,7 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 
 EXCERPT_CHARS = 60  # the most of an input value any message repeats
+FORMAT_CHARS = 1200  # the most of a message or expectation a formatted problem shows
 
 
 @dataclass(frozen=True, order=True)
@@ -26,15 +27,19 @@ class Problem:
     )  # stable machine-readable id, e.g. "schema", "dup-key"
 
     def format(self) -> str:
-        """``file:line:column: where: message, expected …`` — the form editors and CI can jump to."""
-        loc = self.file
+        """``file:line:column: where: message, expected …`` — the form editors and CI can jump to.
+
+        Each part is cut at a length no real problem reaches, so that no input, however a check
+        quotes it, can flood the terminal."""
+        loc = _cut(self.file, FORMAT_CHARS // 4)
         if self.line is not None:
             loc += f":{self.line}"
             if self.column is not None:
                 loc += f":{self.column}"
-        text = f"{loc}: {self.where}: {self.message}" if self.where else f"{loc}: {self.message}"
+        where, message = _cut(self.where, FORMAT_CHARS // 4), _cut(self.message, FORMAT_CHARS)
+        text = f"{loc}: {where}: {message}" if where else f"{loc}: {message}"
         if self.expected:
-            text += f"; expected {self.expected}"
+            text += f"; expected {_cut(self.expected, FORMAT_CHARS)}"
         if self.severity != "error":
             text = f"{text} [{self.severity}]"
         return escape_controls(text)
@@ -93,6 +98,10 @@ def escape_controls(text: str, keep: str = "") -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def excerpt(value: object, limit: int = EXCERPT_CHARS) -> str:
