@@ -207,8 +207,6 @@ def test_a_failure_inside_a_command_is_one_located_problem_and_exit_1(
 def test_an_interrupted_site_build_keeps_the_old_site_and_leaves_no_temporary(
     monkeypatch, tmp_path
 ):
-    import mkdocs.commands.build
-
     import generators.docs.site as site
 
     monkeypatch.setattr(site, "generate_pages", lambda *a, **k: {"zz-only-page.md": "# 页\n"})
@@ -221,7 +219,7 @@ def test_an_interrupted_site_build_keeps_the_old_site_and_leaves_no_temporary(
         Path(config.site_dir, "index.html").write_text("half", encoding="utf-8")
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(mkdocs.commands.build, "build", half_a_build)
+    monkeypatch.setattr(site, "build", half_a_build)
     code, _, err = run(["docs", "build", "--out", str(old), "--staging", str(tmp_path / "st")])
     assert code == 130, err
     assert (old / "index.html").read_text(encoding="utf-8") == "old site\n"
