@@ -952,7 +952,26 @@ def _write_entries() -> list[Hostile]:
             "docs build --out the policy folder",
             "write",
             lambda f: ["docs", "build", "--out", "policy"],
-            r"policy: accountability docs build: the folder is not empty",
+            r"policy: accountability docs build: the folder is, holds or lies inside the "
+            r"project's policy/",
+        ),
+        Hostile(
+            "docs build --out a new folder inside docs/",
+            "write",
+            lambda f: ["docs", "build", "--out", "docs/site"],
+            r"docs/site: accountability docs build: .* inside the project's docs/",
+        ),
+        Hostile(
+            "docs generate --staging the checkout itself",
+            "write",
+            lambda f: ["docs", "generate", "--staging", "."],
+            r"accountability docs generate: .* the project's checkout/",
+        ),
+        Hostile(
+            "docs build --out /",
+            "write",
+            lambda f: ["docs", "build", "--out", "/"],
+            r"/: accountability docs build: .* the project's checkout/",
         ),
         Hostile(
             "docs build --out a file",

@@ -29,6 +29,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from engine.files.project import find_project
 from engine.files.reader import Limits, read_input_bytes
 from engine.problems import ProblemsError
 
@@ -55,6 +56,15 @@ def check_folder(folder: Path, kind: str, command: str, *, reserved: bool = Fals
             code="not-ours",
         )
     folder = folder.resolve()
+    source = _source_folder_at(folder)
+    if source is not None:
+        raise ProblemsError.one(
+            str(folder),
+            command,
+            f"the folder is, holds or lies inside the project's {source}/, which commands only read",
+            "a folder outside policy/, schema/, docs/, examples/ and the code",
+            code="not-ours",
+        )
     if folder.is_dir():
         found = _marker_kind(folder)
         if found not in (None, kind):
@@ -76,6 +86,25 @@ def check_folder(folder: Path, kind: str, command: str, *, reserved: bool = Fals
                 code="not-ours",
             )
     return folder
+
+
+# the folders of a checkout that hold what the project is made of: never an output folder
+SOURCE_FOLDERS = ("policy", "schema", "docs", "examples", "engine", "generators", "bench")
+
+
+def _source_folder_at(folder: Path) -> str | None:
+    """The source folder of the current project that ``folder`` is, holds or lies inside."""
+    project = find_project()
+    if project is None:
+        return None
+    root = project.root.resolve()
+    if root.is_relative_to(folder):
+        return "checkout"
+    for name in SOURCE_FOLDERS:
+        source = root / name
+        if folder.is_relative_to(source):
+            return name
+    return None
 
 
 def claim_folder(folder: Path, kind: str, command: str, *, reserved: bool = False) -> Path:

@@ -318,11 +318,6 @@ def build_site(
     reserved = site_dir is None or _same(site_dir, project.site_dir)
     site_dir = project.site_dir if site_dir is None else site_dir
     staging = project.staging_dir if staging_dir is None else staging_dir
-    if _overlap(site_dir, staging):
-        raise SiteBuildError(
-            f"the site folder {site_dir} and the staging folder {staging} overlap",
-            ["give --out and --staging two separate folders"],
-        )
     # both folders checked before either is touched
     check_folder(site_dir, "site", BUILD_COMMAND, reserved=reserved)
     check_folder(
@@ -331,6 +326,11 @@ def build_site(
         STAGE_COMMAND,
         reserved=staging_dir is None or _same(staging, project.staging_dir),
     )
+    if _overlap(site_dir, staging):
+        raise SiteBuildError(
+            f"the site folder {site_dir} and the staging folder {staging} overlap",
+            ["give --out and --staging two separate folders"],
+        )
     with (
         output_folder(site_dir, "site", BUILD_COMMAND, reserved=reserved) as site,
         _staging(
