@@ -9,9 +9,11 @@ from datetime import date
 import pytest
 from paths import EXAMPLES_DIR, ROOT
 
-from engine.case.load import load_case
+from engine.answer import answer_case
+from engine.case.load import load_case, load_case_body
 from engine.files.reader import Limits, read_input_bytes
 from engine.files.safe_yaml import document_from_data, load_body, load_yaml_file
+from engine.policy.load import load_policy
 from engine.problems import ProblemsError
 
 EXAMPLE = EXAMPLES_DIR / "01-reviewer-overturned-correct-opinion.yaml"
@@ -96,4 +98,24 @@ def test_values_handed_over_in_python_are_held_to_the_same_limits():
         "1900-01-01 to 2200-12-31",
         "<case>: $.c: nan is not a finite number; expected a finite number",
         "<case>: $.e: a value of type set; expected text, a number, true/false or null",
+    ]
+
+
+def test_a_case_posted_as_a_request_body_gets_the_answer_of_the_file():
+    data = load_yaml_file(EXAMPLE).data
+    body = json.dumps(data, ensure_ascii=False).encode("utf-8")
+    policy = load_policy()
+    posted = answer_case(policy, load_case_body(body), as_of="2024-12-01").to_dict()
+    from_file = answer_case(policy, EXAMPLE, as_of="2024-12-01").to_dict()
+    assert posted["verdicts"] == from_file["verdicts"]
+    assert posted["faults"] == from_file["faults"]
+
+
+def test_a_bad_case_body_is_refused_with_lines_and_columns_inside_the_body():
+    body = b'{"case": {"id": "x", "title": "t"},\n "people": [{"id": "p1", "nam": "x"}]}'
+    assert problems_of(lambda: load_case_body(body)) == [
+        "<request body>:2:13: $.people[0]: missing property name; expected the required "
+        "properties id, name",
+        "<request body>:2:13: $.people[0]: unknown property nam; expected only id, leader, name, "
+        "post, staff",
     ]

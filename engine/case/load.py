@@ -11,7 +11,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from engine.files.safe_yaml import SourceDoc, document_from_data, load_yaml_file
+from engine.files.safe_yaml import SourceDoc, document_from_data, load_body, load_yaml_file
 from engine.files.schemas import schema_problems
 from engine.problems import Problem, ProblemsError, excerpt
 
@@ -33,6 +33,19 @@ def load_case(source: str | Path | dict) -> SourceDoc:
             "a case file path (str or pathlib.Path) or a mapping",
             code="argument",
         )
+    return checked_case(doc)
+
+
+def load_case_body(
+    raw: bytes, media_type: str = "application/json", name: str = "<request body>"
+) -> SourceDoc:
+    """A checked case from a request body (JSON, or YAML with its media type), read like a file:
+    the same limits, the same located problems (lines and columns inside the body)."""
+    return checked_case(load_body(raw, name, media_type))
+
+
+def checked_case(doc: SourceDoc) -> SourceDoc:
+    """``doc`` once it fits the case schema and the checks below; ProblemsError otherwise."""
     problems = schema_problems(doc, "case")
     if not problems:
         problems = case_problems(doc)
