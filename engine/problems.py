@@ -6,7 +6,11 @@ file, line, column, the eId / JSON path / rule id concerned, what is wrong and w
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import asdict, dataclass, field
+
+EXCERPT_CHARS = 60  # the most of an input value any message repeats
+FORMAT_CHARS = 1200  # the most of a message or expectation a formatted problem shows
 
 
 @dataclass(frozen=True, order=True)
@@ -23,18 +27,22 @@ class Problem:
     )  # stable machine-readable id, e.g. "schema", "dup-key"
 
     def format(self) -> str:
-        """``file:line:column: where: message, expected …`` — the form editors and CI can jump to."""
-        loc = self.file
+        """``file:line:column: where: message, expected …`` — the form editors and CI can jump to.
+
+        Each part is cut at a length no real problem reaches, so that no input, however a check
+        quotes it, can flood the terminal."""
+        loc = _cut(self.file, FORMAT_CHARS // 4)
         if self.line is not None:
             loc += f":{self.line}"
             if self.column is not None:
                 loc += f":{self.column}"
-        text = f"{loc}: {self.where}: {self.message}" if self.where else f"{loc}: {self.message}"
+        where, message = _cut(self.where, FORMAT_CHARS // 4), _cut(self.message, FORMAT_CHARS)
+        text = f"{loc}: {where}: {message}" if where else f"{loc}: {message}"
         if self.expected:
-            text += f"; expected {self.expected}"
+            text += f"; expected {_cut(self.expected, FORMAT_CHARS)}"
         if self.severity != "error":
             text = f"{text} [{self.severity}]"
-        return text
+        return escape_controls(text)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -62,3 +70,44 @@ def _sort_key(p: Problem) -> tuple:
 
 def errors(problems: list[Problem]) -> list[Problem]:
     return [p for p in problems if p.severity == "error"]
+
+
+# Characters that move the cursor, change colours or reorder text when printed: C0/C1 controls,
+# line and paragraph separators, and the bidirectional overrides (a name could otherwise rewrite
+# the terminal, or read backwards).
+_BIDI = set(range(0x202A, 0x202F)) | set(range(0x2066, 0x206A)) | {0x200E, 0x200F, 0x061C}
+
+
+def _unsafe(ch: str, keep: str) -> bool:
+    if ch in keep:
+        return False
+    return ord(ch) in _BIDI or unicodedata.category(ch) in ("Cc", "Zl", "Zp")
+
+
+def escape_controls(text: str, keep: str = "") -> str:
+    """``text`` with every control, separator and bidi-override character written as an escape
+    (``\\x1b``, ``\\u202e``), so that input repeated in output cannot drive the terminal.
+    ``keep`` names characters to leave alone (a report's own newlines)."""
+    if text.isprintable() and not any(ord(c) in _BIDI for c in text):
+        return text
+    out = []
+    for ch in text:
+        if _unsafe(ch, keep):
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def excerpt(value: object, limit: int = EXCERPT_CHARS) -> str:
+    """A short, escaped rendering of an input value for a message: never more than ``limit``
+    characters of it, whatever the input holds."""
+    text = value if isinstance(value, str) else repr(value)
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return escape_controls(text)

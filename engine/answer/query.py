@@ -9,30 +9,34 @@ module only applies it.
 
 from __future__ import annotations
 
+import re
 from calendar import monthrange
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from engine.answer.periods import Period, case_periods
 from engine.case.facts import Facts, case_facts, parameter_facts
 from engine.case.load import load_case
+from engine.case.plausibility import plausibility_warnings
+from engine.datalog.program import BACKENDS
 from engine.dates.calendar import (
     ChainedCalendar,
     HolidayCalendar,
     load_calendar_file,
     official_calendar,
 )
+from engine.files.reader import DEFAULT_LIMITS
 from engine.files.safe_yaml import SourceDoc
 from engine.policy.editions import edition_in_force
+from engine.policy.model import Policy
 from engine.policy.parameters import resolve_parameters
 from engine.policy.readings import parameters_named, reading
-from engine.problems import ProblemsError
+from engine.problems import Problem, ProblemsError, excerpt
 
 if TYPE_CHECKING:
     from engine.datalog import Model
-    from engine.policy.model import Policy
 
 EARLIEST_DAY = "0001-01-01"  # the start of a look-back window that has no limit
 
@@ -78,9 +82,11 @@ def run_query(
     backend: str | None = None,
 ) -> Evaluation:
     """Evaluate one case: its facts, the edition in force, the periods, and the rules' model."""
+    check_arguments(policy, parameters, calendar_file, backend)
     doc = case if isinstance(case, SourceDoc) else load_case(case)
     values = resolve_parameters(policy.parameter_index, parameters)
-    day = _as_of(as_of if as_of is not None else doc.data["case"].get("as_of"))
+    day = as_of_day(as_of if as_of is not None else doc.data["case"].get("as_of"))
+    found_warnings = plausibility_warnings(doc.data, day)
     edition, uncertain = edition_in_force(policy, day, values)
     found = query_facts(policy, doc.data, values, day, calendar_file)
     commencement = edition.get("unknown_commencement")
@@ -98,6 +104,7 @@ def run_query(
                 "commencement on 1 January of the year of issue, so the answer is uncertain.",
             },
         )
+    found.warnings.extend(found_warnings)
     facts = found.facts
     program = policy.program_for(edition["id"])
     unknown = sorted(p for p, rows in facts.items() if rows and p not in program.predicates)
@@ -177,25 +184,91 @@ def query_facts(
     return QueryFacts(facts, periods, used, warnings)
 
 
-def _as_of(as_of: str | date | None) -> str:
+def check_arguments(policy: Any, parameters: Any, calendar_file: Any, backend: Any) -> None:
+    """Refuse, as located problems, arguments of a type the query cannot use (the Python API is
+    called by programs, which pass ``20241201`` or ``None`` as easily as a string)."""
+    problems: list[Problem] = []
+
+    def refuse(where: str, value: Any, expected: str) -> None:
+        problems.append(
+            Problem(
+                "<query>",
+                None,
+                None,
+                where,
+                f"a value of type {type(value).__name__} ({excerpt(value)})",
+                expected,
+                code="argument",
+            )
+        )
+
+    if not isinstance(policy, Policy):
+        refuse("policy", policy, "a Policy from engine.policy.load_policy()")
+    if parameters is not None and (
+        not isinstance(parameters, dict) or not all(isinstance(k, str) for k in parameters)
+    ):
+        refuse("parameters", parameters, "a mapping of parameter ids to values, or None")
+    if calendar_file is not None and not (
+        isinstance(calendar_file, str | Path) and str(calendar_file)
+    ):
+        refuse(
+            "calendar_file", calendar_file, "a calendar file path (str or pathlib.Path), or None"
+        )
+    if backend is not None and backend not in BACKENDS:
+        refuse("backend", backend, "one of " + ", ".join(sorted(BACKENDS)) + ", or None")
+    if problems:
+        raise ProblemsError(problems)
+
+
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def as_of_day(as_of: str | date | None) -> str:
+    """The as-of day as YYYY-MM-DD, inside the years a date may name (engine.files.reader)."""
     if as_of is None:
         return date.today().isoformat()
-    if isinstance(as_of, date):
-        return as_of.isoformat()
-    try:
-        return date.fromisoformat(as_of).isoformat()
-    except ValueError as exc:
+    if isinstance(as_of, datetime) or not isinstance(as_of, str | date):
         raise ProblemsError.one(
-            "<query>", "as_of", f"{as_of!r} is not a date", "YYYY-MM-DD"
-        ) from exc
+            "<query>",
+            "as_of",
+            f"a value of type {type(as_of).__name__} ({excerpt(as_of)})",
+            "a date: YYYY-MM-DD or datetime.date",
+            code="argument",
+        )
+    if isinstance(as_of, str):
+        try:
+            if not _ISO_DAY.fullmatch(as_of):
+                raise ValueError(as_of)
+            as_of = date.fromisoformat(as_of)
+        except ValueError as exc:
+            raise ProblemsError.one(
+                "<query>", "as_of", f"'{excerpt(as_of)}' is not a date", "YYYY-MM-DD"
+            ) from exc
+    limits = DEFAULT_LIMITS
+    if not limits.min_year <= as_of.year <= limits.max_year:
+        raise ProblemsError.one(
+            "<query>",
+            "as_of",
+            f"{as_of.isoformat()} is outside the years {limits.min_year}–{limits.max_year}",
+            f"a date from {limits.min_year}-01-01 to {limits.max_year}-12-31",
+            code="argument",
+        )
+    return as_of.isoformat()
 
 
 def months_before(day: str, months: int) -> str:
-    """The same day ``months`` months earlier (the month's last day when it is shorter)."""
+    """The same day ``months`` months earlier (the month's last day when it is shorter).
+
+    No date a case may hold is before the first year the reader accepts, so a window reaching
+    further back starts, to the same effect, on that year's first day."""
     d = date.fromisoformat(day)
     month = d.month - months
     year = d.year + (month - 1) // 12
     month = (month - 1) % 12 + 1
+    if year < DEFAULT_LIMITS.min_year:
+        return date(DEFAULT_LIMITS.min_year, 1, 1).isoformat()
+    if year > DEFAULT_LIMITS.max_year:  # a negative window: after every date a case may hold
+        return date(DEFAULT_LIMITS.max_year, 12, 31).isoformat()
     return date(year, month, min(d.day, monthrange(year, month)[1])).isoformat()
 
 

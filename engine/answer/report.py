@@ -386,7 +386,7 @@ def build_report(answer: Answer, lang: str, explain: bool = False, what_if: bool
             lines.append(
                 Line(("" if lang == "zh" else " ").join(s[lang] for s in steps), [], 1, True)
             )
-        lines += [Line(x[lang], [], 1) for x in t.get("counting", {}).get("warnings", [])]
+        lines += [Line(f"⚠ {x[lang]}", [], 1) for x in t.get("counting", {}).get("warnings", [])]
         limits.blocks.append(Block(None, lines))
     limits.blocks += [
         Block(None, [Line(f"{w['appeal_to']}{w['colon']}{body}")]) for body in appeal_bodies
@@ -410,7 +410,7 @@ def build_report(answer: Answer, lang: str, explain: bool = False, what_if: bool
             Section(
                 "warnings",
                 headings["warnings"][lang],
-                [Block(None, [Line(x[lang]) for x in data["warnings"]])],
+                [Block(None, [Line(f"⚠ {x[lang]}") for x in data["warnings"]])],
             )
         )
 

@@ -7,22 +7,45 @@ Nothing is evaluated from a case with any problem.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from engine.files.safe_yaml import SourceDoc, load_yaml_file, load_yaml_text
+from engine.files.safe_yaml import SourceDoc, document_from_data, load_body, load_yaml_file
 from engine.files.schemas import schema_problems
-from engine.problems import Problem, ProblemsError
+from engine.problems import Problem, ProblemsError, excerpt
 
 
 def load_case(source: str | Path | dict) -> SourceDoc:
-    """A checked case from a path (YAML or JSON) or an already parsed mapping; ProblemsError otherwise."""
+    """A checked case from a path (YAML or JSON) or an already parsed mapping; ProblemsError otherwise.
+
+    A mapping is held to the same limits as a file; the dates ``yaml.safe_load`` gives for unquoted
+    dates are taken as dates."""
     if isinstance(source, dict):
-        doc = load_yaml_text(json.dumps(source, ensure_ascii=False), "<case>")
-    else:
+        doc = document_from_data(source, "<case>")
+    elif isinstance(source, str | Path) and str(source):
         doc = load_yaml_file(Path(source))
+    else:
+        raise ProblemsError.one(
+            "<case>",
+            "case",
+            f"a value of type {type(source).__name__} ({excerpt(source)})",
+            "a case file path (str or pathlib.Path) or a mapping",
+            code="argument",
+        )
+    return checked_case(doc)
+
+
+def load_case_body(
+    raw: bytes, media_type: str = "application/json", name: str = "<request body>"
+) -> SourceDoc:
+    """A checked case from a request body (JSON, or YAML with its media type), read like a file:
+    the same limits, the same located problems (lines and columns inside the body)."""
+    return checked_case(load_body(raw, name, media_type))
+
+
+def checked_case(doc: SourceDoc) -> SourceDoc:
+    """``doc`` once it fits the case schema and the checks below; ProblemsError otherwise."""
     problems = schema_problems(doc, "case")
     if not problems:
         problems = case_problems(doc)
@@ -39,21 +62,25 @@ def case_problems(doc: SourceDoc) -> list[Problem]:
     for pid, n in Counter(people).items():
         if n > 1:
             problems.append(
-                doc.problem(("people",), f"person id {pid} used {n} times", "unique person ids")
+                doc.problem(
+                    ("people",), f"person id {excerpt(pid)} used {n} times", "unique person ids"
+                )
             )
     posts = {p["id"]: p for p in data.get("posts", [])}
     acts = [a["id"] for a in data.get("acts", [])]
     for aid, n in Counter(acts).items():
         if n > 1:
             problems.append(
-                doc.problem(("acts",), f"act id {aid} used {n} times", "unique act ids")
+                doc.problem(("acts",), f"act id {excerpt(aid)} used {n} times", "unique act ids")
             )
 
     def person(path: tuple, value: str) -> None:
         if value not in known:
             problems.append(
                 doc.problem(
-                    path, f"unknown person {value}", "the id of someone listed under people"
+                    path,
+                    f"unknown person {excerpt(value)}",
+                    "the id of someone listed under people",
                 )
             )
 
@@ -62,7 +89,7 @@ def case_problems(doc: SourceDoc) -> list[Problem]:
             problems.append(
                 doc.problem(
                     ("people", i, "post"),
-                    f"unknown post {p['post']}",
+                    f"unknown post {excerpt(p['post'])}",
                     "the id of a post listed under posts",
                 )
             )
@@ -99,7 +126,7 @@ def case_problems(doc: SourceDoc) -> list[Problem]:
                     problems.append(
                         doc.problem(
                             base + ("collective_decision", "votes"),
-                            f"{pid} votes {n} times",
+                            f"{excerpt(pid)} votes {n} times",
                             "one vote per participant",
                         )
                     )
@@ -108,7 +135,7 @@ def case_problems(doc: SourceDoc) -> list[Problem]:
             problems.append(
                 doc.problem(
                     base + ("inaction", "duty"),
-                    f"no post has the duty {inaction['duty']}",
+                    f"no post has the duty {excerpt(inaction['duty'])}",
                     "a duty listed under some post's duties (Art. 12 assigns responsibility by post)",
                 )
             )
@@ -128,7 +155,7 @@ def case_problems(doc: SourceDoc) -> list[Problem]:
             problems.append(
                 doc.problem(
                     ("circumstances", i, "act"),
-                    f"unknown act {c['act']}",
+                    f"unknown act {excerpt(c['act'])}",
                     "the id of an act listed under acts",
                 )
             )
@@ -159,7 +186,7 @@ def case_problems(doc: SourceDoc) -> list[Problem]:
             problems.append(
                 doc.problem(
                     ("relations", "parents", j),
-                    f"{link['child']} is their own parent",
+                    f"{excerpt(link['child'])} is their own parent",
                     "two different people",
                 )
             )
@@ -170,7 +197,7 @@ def case_problems(doc: SourceDoc) -> list[Problem]:
             problems.append(
                 doc.problem(
                     ("relations", "spouses", j),
-                    f"{pair[0]} is their own spouse",
+                    f"{excerpt(pair[0])} is their own spouse",
                     "two different people",
                 )
             )

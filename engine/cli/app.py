@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from engine.cli.common import INTERRUPTED, report_failure
 from engine.cli.diff import add_diff_commands
 from engine.cli.docs import add_docs_commands
 from engine.cli.fixtures import add_fixture_commands
@@ -20,16 +21,23 @@ HELP_WIDTH = 100  # the guide's transcript of --help must not depend on the term
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "command", None):
-        parser.print_help()
-        return 2
+    """Run one command; its exit code. Whatever goes wrong ends as located problems and exit 1
+    (never a traceback), Ctrl-C as one line and exit 130."""
     try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if not getattr(args, "command", None):
+            parser.print_help()
+            return 2
         return args.handler(args)
+    except KeyboardInterrupt:
+        print(INTERRUPTED, file=sys.stderr)
+        return 130
     except BrokenPipeError:  # output piped into `head` and the like: not an error of ours
         sys.stderr.close()
         return 0
+    except Exception as exc:
+        return report_failure(exc)
 
 
 def build_parser() -> argparse.ArgumentParser:

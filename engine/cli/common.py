@@ -7,6 +7,7 @@ handler imports the engine layers it needs when it runs.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,9 +26,73 @@ def add_policy_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--policy", default=None, metavar="POLICY_DIR", help=POLICY_HELP)
 
 
+INTERRUPTED = "✗ 已中断 / interrupted"
+DEBUG_VARIABLE = "ACCOUNTABILITY_TRACEBACK"  # set to 1 to see the traceback of an internal error
+
+
 def print_problems(problems: list[Problem]) -> None:
     for p in problems:
         print(p.format(), file=sys.stderr)
+
+
+def emit(text: str, end: str = "\n") -> None:
+    """Print text for a person, control characters escaped: names and texts from a case must not
+    drive the terminal (colours, cursor moves, text reading backwards)."""
+    from engine.problems import escape_controls  # lazy: keeps CLI start-up fast
+
+    print(escape_controls(text, keep="\n\t"), end=end)
+
+
+def report_failure(exc: Exception) -> int:
+    """Any failure that reached the top of a command, as located problems on stderr; exit 1.
+
+    Refusals (ProblemsError) carry their own problems; the engine's run-time failures (a time
+    limit, the stack or memory running out, a file system error) are named as such; anything else
+    is an internal error, reported in one line without a traceback (set ACCOUNTABILITY_TRACEBACK=1
+    to see it)."""
+    # lazy: keeps CLI start-up fast
+    from engine.datalog.errors import EvaluationError, EvaluationTimeout
+    from engine.dates.calendar import CalendarCoverageError
+    from engine.problems import Problem, ProblemsError, excerpt
+    from generators.docs.site import SiteBuildError
+
+    def problem(where: str, message: str, expected: str = "", file: str = "<command>") -> Problem:
+        return Problem(file, None, None, where, message, expected, code="run-time")
+
+    if isinstance(exc, ProblemsError):
+        problems = exc.problems
+    elif isinstance(exc, EvaluationTimeout):
+        problems = [
+            problem("time limit", excerpt(str(exc), 200), "a smaller case (or a longer time limit)")
+        ]
+    elif isinstance(exc, EvaluationError):
+        problems = [problem(f"rule {exc.rule_id}", excerpt(exc.message, 200))]
+    elif isinstance(exc, RecursionError):
+        problems = [problem("", "the input is nested too deeply to process", "flatter input")]
+    elif isinstance(exc, MemoryError):
+        problems = [problem("", "ran out of memory: the input is too large", "a smaller input")]
+    elif isinstance(exc, OSError):
+        file = excerpt(str(exc.filename), 200) if exc.filename else "<command>"
+        problems = [
+            problem("", f"file system error: {exc.strerror or type(exc).__name__}", file=file)
+        ]
+    elif isinstance(exc, CalendarCoverageError):
+        problems = [problem("calendar", str(exc), "--calendar FILE covering the date")]
+    elif isinstance(exc, SiteBuildError):
+        problems = [problem("docs", excerpt(line, 300)) for line in str(exc).splitlines()[:20]]
+    else:
+        if os.environ.get(DEBUG_VARIABLE) == "1":
+            raise exc
+        problems = [
+            problem(
+                "internal error",
+                f"{type(exc).__name__}: {excerpt(str(exc), 200)}",
+                f"no internal error: please report it (set {DEBUG_VARIABLE}=1 for details)",
+            )
+        ]
+    print_problems(problems)
+    print(f"✗ {len(problems)} problem(s)", file=sys.stderr)
+    return 1
 
 
 def load_or_report(policy_dir: str | None) -> Policy | None:

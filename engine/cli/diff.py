@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from engine.cli.common import print_problems
+from engine.cli.common import emit, print_problems
 
 
 def add_diff_commands(subparsers) -> None:
@@ -88,20 +88,13 @@ def cmd_diff(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(report, ensure_ascii=False, indent=2, sort_keys=True))
     elif args.format == "markdown":
-        print(render_markdown(report, args.lang), end="")
+        emit(render_markdown(report, args.lang), end="")
     else:
-        print(render_text(report, args.lang), end="")
+        emit(render_text(report, args.lang), end="")
     return 0
 
 
 def _check_date(text: str) -> None:
-    from datetime import date  # lazy: keeps CLI start-up fast
+    from engine.answer.query import as_of_day  # lazy: keeps CLI start-up fast
 
-    from engine.problems import ProblemsError  # lazy: keeps CLI start-up fast
-
-    try:
-        date.fromisoformat(text)
-    except ValueError as exc:
-        raise ProblemsError.one(
-            "<command line>", "--as-of", f"{text!r} is not a date", "YYYY-MM-DD"
-        ) from exc
+    as_of_day(text)

@@ -32,23 +32,20 @@ def add_fixture_commands(sub: argparse._SubParsersAction) -> None:
 def cmd_fixtures(args: argparse.Namespace) -> int:
     # lazy: keeps CLI start-up fast
     from engine.files.project import require_project
-    from engine.problems import ProblemsError
-    from generators.fixtures.build import build_fixtures, render_files, stale_files, write_files
+    from generators.fixtures.build import (
+        build_fixtures,
+        fixtures_output,
+        render_files,
+        stale_files,
+        write_files,
+    )
 
-    try:
-        project = require_project("accountability fixtures")
-    except ProblemsError as exc:
-        print_problems(exc.problems)
-        return 1
+    project = require_project("accountability fixtures")
     policy = load_or_report(args.policy)
     if policy is None:
         return 1
-    try:
-        files = render_files(policy, build_fixtures(policy))
-    except ProblemsError as exc:
-        print_problems(exc.problems)
-        return 1
     if args.check:
+        files = render_files(policy, build_fixtures(policy))
         stale = stale_files(files, project.fixtures_dir)
         for rel in stale:
             print(
@@ -63,7 +60,10 @@ def cmd_fixtures(args: argparse.Namespace) -> int:
             return 1
         print(f"✓ fixtures up to date ({len(files) - 1} fixtures)")
         return 0
-    changed = write_files(files, project.fixtures_dir)
+    # the folder is checked and locked before the work, so a refusal costs nothing
+    with fixtures_output(project.fixtures_dir, reserved=True) as folder:
+        files = render_files(policy, build_fixtures(policy))
+        changed = write_files(files, folder)
     print(f"✓ {len(files) - 1} fixtures; {len(changed)} file(s) written or removed")
     return 0
 
@@ -83,7 +83,12 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     policy = load_or_report(args.policy)
     if policy is None:
         return 1
-    report = coverage(policy, load_fixture_files(project.fixtures_dir))
+    try:
+        fixtures = load_fixture_files(project.fixtures_dir)
+    except ProblemsError as exc:
+        print_problems(exc.problems)
+        return 1
+    report = coverage(policy, fixtures)
     if args.format == "json":
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:

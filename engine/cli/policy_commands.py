@@ -117,7 +117,7 @@ def cmd_version(args: argparse.Namespace) -> int:
     if args.fingerprint:
         print(current)
         return 0
-    encoding = load_yaml_file(policy_dir / "instrument.yaml").data.get("encoding", {})
+    encoding = load_yaml_file(policy_dir / "instrument.yaml").data.get("encoding", {})  # checked
     changelog = encoding.get("changelog") or [{}]
     newest = changelog[-1]
     recorded = newest.get("fingerprint")

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from engine.cli.common import add_policy_option, print_problems
+from engine.cli.common import add_policy_option, emit, print_problems
 
 
 def add_query_command(sub: argparse._SubParsersAction) -> None:
@@ -45,16 +45,21 @@ def add_query_command(sub: argparse._SubParsersAction) -> None:
 def cmd_query(args: argparse.Namespace) -> int:
     # lazy: keeps CLI start-up fast
     from engine.answer import answer_case
+    from engine.answer.query import as_of_day
+    from engine.case.load import load_case
     from engine.policy.load import load_policy
     from engine.policy.parameters import parse_override
     from engine.problems import ProblemsError
 
     try:
+        if args.as_of is not None:
+            as_of_day(args.as_of)  # first: a refused date or case costs no policy load
+        case = load_case(args.case)
         policy = load_policy(args.policy)
         overrides = dict(parse_override(p, policy.parameter_index) for p in args.param)
         answer = answer_case(
             policy,
-            args.case,
+            case,
             args.as_of,
             overrides,
             args.calendar,
@@ -68,5 +73,5 @@ def cmd_query(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2, sort_keys=True))
     else:
-        print(answer.render(args.lang, explain=args.explain), end="")
+        emit(answer.render(args.lang, explain=args.explain), end="")
     return 0

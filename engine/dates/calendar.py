@@ -11,7 +11,6 @@ an accountability case is worse than no deadline. The remedy is a calendar file
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -21,7 +20,7 @@ from typing import Any, Literal, Protocol, runtime_checkable
 
 import chinese_calendar
 
-from engine.files.safe_yaml import MAX_FILE_BYTES, SourceDoc, json_path, load_yaml_bytes
+from engine.files.safe_yaml import SourceDoc, json_path, load_yaml_file
 from engine.files.schemas import schema_problems
 from engine.problems import Problem, ProblemsError
 
@@ -252,39 +251,11 @@ class ChainedCalendar(_Calendar):
 
 def load_calendar_file(path: Path | str, display: str | None = None) -> FileCalendar:
     """Read, validate and check a calendar file; ``ProblemsError`` lists every problem found."""
-    path = Path(path)
-    doc = _read_document(path, display or str(path))
+    doc = load_yaml_file(Path(path), display or str(path))
     problems = schema_problems(doc, "calendar")
     if problems:
         raise ProblemsError(problems)
     return _build_calendar(doc)
-
-
-def _read_document(path: Path, name: str) -> SourceDoc:
-    """YAML through the project's safe loader; JSON is checked as JSON, then read the same way.
-
-    Valid JSON can hold a raw tab only as whitespace between tokens, which YAML forbids; swapping
-    each for a space keeps every line and column, so positions in problems stay right.
-    """
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ProblemsError.one(
-            name, "", f"cannot read file: {exc.strerror}", "a readable file"
-        ) from exc
-    if path.suffix.lower() == ".json" and len(raw) <= MAX_FILE_BYTES:
-        try:
-            json.loads(raw)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            line, col = (
-                (exc.lineno, exc.colno) if isinstance(exc, json.JSONDecodeError) else (None, None)
-            )
-            msg = f"JSON syntax error: {exc.msg if isinstance(exc, json.JSONDecodeError) else exc}"
-            raise ProblemsError(
-                [Problem(name, line, col, "", msg, "well-formed JSON", code="json-syntax")]
-            ) from exc
-        raw = raw.replace(b"\t", b" ")
-    return load_yaml_bytes(raw, name)
 
 
 def _build_calendar(doc: SourceDoc) -> FileCalendar:

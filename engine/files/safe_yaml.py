@@ -1,28 +1,38 @@
-"""Read untrusted YAML (policy and case files) safely, keeping where every value came from.
+"""Read untrusted YAML and JSON (policy files, cases, calendars, request bodies) safely, keeping
+where every value came from.
 
 PyYAML's ``safe_load`` is safe against code execution but still silently keeps the last of two duplicate
 keys, expands aliases without bound (a "billion laughs" file exhausts memory) and turns ``2023-01-01`` into a
 ``date`` object that JSON Schema cannot see as a string. A legal text must not lose a duplicated clause
-silently, so this loader composes the node tree itself, refuses duplicates, anchors, aliases and merge keys,
-keeps dates as strings, and records a line and column for every JSON path so that every later error
-(schema, cross-reference, rule) can point at the exact spot.
+silently, so this loader composes the node tree itself, refuses duplicates, anchors, aliases, merge keys
+and every explicit tag (``!!python/object`` as much as ``!!timestamp``), keeps dates as strings, and
+records a line and column for every JSON path so that every later error (schema, cross-reference, rule)
+can point at the exact spot.
+
+Hostile input must cost a located problem, never a crash or the machine: the bytes come through
+``engine.files.reader`` (regular files only, size-limited), and this module bounds what they may hold
+(``Limits``: nesting depth, number of values, integer size, the years a date may name) and refuses
+control characters, so that no loader exception (a reader error on a NUL byte, a recursion error on a
+thousand ``[``, a value error on a 5,000-digit integer) ever escapes as anything but a problem.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from engine.problems import Problem, ProblemsError
+from engine.files.reader import DEFAULT_LIMITS, Limits, read_input_bytes, too_large
+from engine.problems import Problem, ProblemsError, excerpt
 
-MAX_FILE_BYTES = (
-    1024 * 1024
-)  # the largest article is a few KiB; anything near a MiB is not a policy file
+MAX_FILE_BYTES = DEFAULT_LIMITS.max_bytes  # the largest article is a few KiB
 
 PathKey = tuple[str | int, ...]
 
@@ -111,27 +121,44 @@ def json_path(path: Iterable[str | int]) -> str:
     return out
 
 
-def load_yaml_file(path: Path, display: str | None = None) -> SourceDoc:
-    """Load one YAML (or JSON) file; raise ProblemsError listing every problem found in it."""
+def load_yaml_file(
+    path: Path, display: str | None = None, limits: Limits = DEFAULT_LIMITS
+) -> SourceDoc:
+    """Load one YAML (or JSON, by its suffix) file; raise ProblemsError listing every problem in it."""
     name = display or str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ProblemsError.one(
-            name, "", f"cannot read file: {exc.strerror}", "a readable file"
-        ) from exc
-    return load_yaml_bytes(raw, name)
+    raw = read_input_bytes(path, name, limits)
+    return load_yaml_bytes(raw, name, limits, json_syntax=Path(path).suffix.lower() == ".json")
 
 
-def load_yaml_bytes(raw: bytes, name: str) -> SourceDoc:
-    if len(raw) > MAX_FILE_BYTES:
+JSON_MEDIA_TYPES = ("application/json",)
+YAML_MEDIA_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
+
+
+def load_body(
+    raw: bytes,
+    name: str = "<request body>",
+    media_type: str = "application/json",
+    limits: Limits = DEFAULT_LIMITS,
+) -> SourceDoc:
+    """A request body (JSON, or YAML with its media type) read exactly like a file of that kind."""
+    kind = media_type.split(";", 1)[0].strip().lower()
+    if kind not in JSON_MEDIA_TYPES + YAML_MEDIA_TYPES:
         raise ProblemsError.one(
             name,
             "",
-            f"file is {len(raw)} bytes",
-            f"at most {MAX_FILE_BYTES} bytes",
-            code="too-large",
+            f"media type {excerpt(kind)} is not accepted",
+            "one of " + ", ".join(JSON_MEDIA_TYPES + YAML_MEDIA_TYPES),
+            code="media-type",
         )
+    return load_yaml_bytes(raw, name, limits, json_syntax=kind in JSON_MEDIA_TYPES)
+
+
+def load_yaml_bytes(
+    raw: bytes, name: str, limits: Limits = DEFAULT_LIMITS, *, json_syntax: bool = False
+) -> SourceDoc:
+    """Bytes → document: size, UTF-8, then (``json_syntax``) JSON's own grammar, then YAML."""
+    if len(raw) > limits.max_bytes:
+        raise too_large(name, limits, len(raw))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -151,19 +178,54 @@ def load_yaml_bytes(raw: bytes, name: str) -> SourceDoc:
             ]
         ) from exc
     text = text.removeprefix("\ufeff")
-    return load_yaml_text(text, name)
+    if json_syntax:
+        _check_json(text, name)
+        # Valid JSON can hold a raw tab only as whitespace between tokens, which YAML forbids;
+        # swapping each for a space keeps every line and column, so positions stay right.
+        text = text.replace("\t", " ")
+    return load_yaml_text(text, name, limits)
 
 
-def load_yaml_text(text: str, name: str) -> SourceDoc:
-    problems: list[Problem] = []
+def _check_json(text: str, name: str) -> None:
+    """JSON is read as YAML (to keep positions and refuse duplicates), but must first be JSON."""
+
+    def refuse_constant(constant: str) -> None:
+        raise ValueError(f"{constant} is not a JSON number")
+
     try:
-        _refuse_anchors_and_aliases(text, name, problems)
-        if problems:
-            raise ProblemsError(problems)
-        nodes = list(yaml.compose_all(text, Loader=_NoDatesLoader))
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        json.loads(text, parse_constant=refuse_constant, parse_int=lambda digits: 0)
+    except json.JSONDecodeError as exc:
+        raise ProblemsError(
+            [
+                Problem(
+                    name,
+                    exc.lineno,
+                    exc.colno,
+                    "",
+                    f"JSON syntax error: {exc.msg}",
+                    "well-formed JSON",
+                    code="json-syntax",
+                )
+            ]
+        ) from exc
+    except ValueError as exc:
+        raise ProblemsError.one(
+            name, "", f"JSON value error: {excerpt(str(exc))}", "finite numbers", code="json-syntax"
+        ) from exc
+    except RecursionError as exc:
+        raise _too_deep(name, None, None) from exc
+
+
+# What YAML itself accepts in a stream (tab, newline, carriage return, the printable characters),
+# minus the C1 controls and NEL, which no policy file or case needs and terminals obey.
+_DISALLOWED = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def load_yaml_text(text: str, name: str, limits: Limits = DEFAULT_LIMITS) -> SourceDoc:
+    bad = _DISALLOWED.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        col = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
         raise ProblemsError(
             [
                 Problem(
@@ -171,12 +233,58 @@ def load_yaml_text(text: str, name: str) -> SourceDoc:
                     line,
                     col,
                     "",
-                    f"YAML syntax error: {exc.problem or exc}",
+                    f"character U+{ord(bad.group()):04X} is not allowed (a control character)",
+                    "printable text (tabs and line breaks allowed)",
+                    code="character",
+                )
+            ]
+        )
+    problems: list[Problem] = []
+    tagged: dict[tuple, str] = {}
+    try:
+        _scan_events(text, name, limits, problems, tagged)
+        if problems:
+            raise ProblemsError(problems)
+        nodes = list(yaml.compose_all(text, Loader=_NoDatesLoader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        if "nesting depth" in str(exc.problem):  # libyaml's own limit, met while scanning ahead
+            raise _too_deep(name, line, col, limits.max_depth) from exc
+        raise ProblemsError(
+            [
+                Problem(
+                    name,
+                    line,
+                    col,
+                    "",
+                    f"YAML syntax error: {excerpt(str(exc.problem or exc), 120)}",
                     "well-formed YAML",
                     code="yaml-syntax",
                 )
             ]
         ) from exc
+    except yaml.YAMLError as exc:  # a reader error: position only, as an offset
+        position = getattr(exc, "position", None)
+        line = col = None
+        if isinstance(position, int):
+            line = text.count("\n", 0, position) + 1
+            col = position - (text.rfind("\n", 0, position) + 1) + 1
+        raise ProblemsError(
+            [
+                Problem(
+                    name,
+                    line,
+                    col,
+                    "",
+                    f"YAML cannot be read: {excerpt(getattr(exc, 'reason', '') or exc, 120)}",
+                    "well-formed YAML",
+                    code="yaml-syntax",
+                )
+            ]
+        ) from exc
+    except RecursionError as exc:
+        raise _too_deep(name, None, None) from exc
     if len(nodes) != 1:
         raise ProblemsError.one(
             name,
@@ -187,16 +295,53 @@ def load_yaml_text(text: str, name: str) -> SourceDoc:
         )
     doc = SourceDoc(name, None, lines=text.split("\n"))
     constructor = _NoDatesLoader("")
-    doc.data = _build(nodes[0], (), doc, constructor, problems)
+    doc.data = _build(nodes[0], (), doc, constructor, problems, limits, tagged)
     if problems:
         raise ProblemsError(problems)
     return doc
 
 
-def _refuse_anchors_and_aliases(text: str, name: str, problems: list[Problem]) -> None:
-    """Aliases can multiply a small file into gigabytes and hide where a value was written: refuse them."""
+def _too_deep(
+    name: str, line: int | None, col: int | None, limit: int | None = None
+) -> ProblemsError:
+    limit_text = f"at most {limit} levels of nesting" if limit else "less deeply nested data"
+    return ProblemsError(
+        [Problem(name, line, col, "", "nested too deeply", limit_text, code="too-deep")]
+    )
+
+
+def _scan_events(
+    text: str, name: str, limits: Limits, problems: list[Problem], tagged: dict[tuple, str]
+) -> None:
+    """One pass over the parser's events, before anything is built: aliases can multiply a small
+    file into gigabytes and hide where a value was written, tags ask for types the formats do not
+    have, and nesting or sheer number of values can exhaust the stack or memory. Tagged nodes are
+    noted in ``tagged`` (by start offset and kind) and reported with their path when built."""
+    depth = nodes = 0
     for event in yaml.parse(text, Loader=_NoDatesLoader):
         mark = event.start_mark
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > limits.max_depth:
+                raise _too_deep(name, mark.line + 1, mark.column + 1, limits.max_depth)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+        if isinstance(event, yaml.NodeEvent):
+            nodes += 1
+            if nodes > limits.max_nodes:
+                raise ProblemsError(
+                    [
+                        Problem(
+                            name,
+                            mark.line + 1,
+                            mark.column + 1,
+                            "",
+                            f"more than {limits.max_nodes} values",
+                            f"at most {limits.max_nodes} values in one document",
+                            code="too-large",
+                        )
+                    ]
+                )
         if isinstance(event, yaml.AliasEvent):
             problems.append(
                 Problem(
@@ -204,23 +349,73 @@ def _refuse_anchors_and_aliases(text: str, name: str, problems: list[Problem]) -
                     mark.line + 1,
                     mark.column + 1,
                     "",
-                    f"YAML alias *{event.anchor} is not allowed",
+                    f"YAML alias *{excerpt(event.anchor)} is not allowed",
                     "every value written out in full (no anchors or aliases)",
                     code="alias",
                 )
             )
-        elif getattr(event, "anchor", None):
+            continue
+        if getattr(event, "anchor", None):
             problems.append(
                 Problem(
                     name,
                     mark.line + 1,
                     mark.column + 1,
                     "",
-                    f"YAML anchor &{event.anchor} is not allowed",
+                    f"YAML anchor &{excerpt(event.anchor)} is not allowed",
                     "every value written out in full (no anchors or aliases)",
                     code="alias",
                 )
             )
+        if getattr(event, "tag", None) is not None:
+            tagged[(mark.index, isinstance(event, yaml.ScalarEvent))] = event.tag
+
+
+# --- values ---------------------------------------------------------------------------------------
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_INT_TAG = "tag:yaml.org,2002:int"
+_FLOAT_TAG = "tag:yaml.org,2002:float"
+_MAX_INT_TEXT = 64  # characters of an integer literal worth converting at all (with _ and 0x…)
+# Characters refused inside a value even when escaped (``"\u001b"``): controls other than tab and
+# line breaks, lone surrogates, and the bidirectional overrides that make text read backwards.
+_BAD_IN_VALUE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def value_problem(value: Any, limits: Limits = DEFAULT_LIMITS) -> tuple[str, str] | None:
+    """What is wrong with one scalar value (message, expected), or None. Shared by the YAML
+    builder and by mappings handed over from Python."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        if abs(value) > limits.max_int:
+            return (
+                f"integer with {len(str(abs(value)))} digits is too large",
+                f"an integer between -{limits.max_int} and {limits.max_int}",
+            )
+        return None
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return (f"{value} is not a finite number", "a finite number")
+        return None
+    if isinstance(value, str):
+        bad = _BAD_IN_VALUE.search(value)
+        if bad:
+            return (
+                f"text holds the control character U+{ord(bad.group()):04X}",
+                "text without control characters",
+            )
+        if _ISO_DATE.fullmatch(value):
+            year = int(value[:4])
+            if not limits.min_year <= year <= limits.max_year:
+                return (
+                    f"date {value} is outside the years {limits.min_year}–{limits.max_year}",
+                    f"a date from {limits.min_year}-01-01 to {limits.max_year}-12-31",
+                )
+        return None
+    return (f"a value of type {type(value).__name__}", "text, a number, true/false or null")
 
 
 _PLAIN_COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
@@ -232,12 +427,20 @@ def _build(
     doc: SourceDoc,
     constructor: yaml.SafeLoader,
     problems: list[Problem],
+    limits: Limits,
+    tagged: dict[tuple, str],
 ) -> Any:
+    """The value of a node (its depth is bounded by the event scan, so recursion is safe)."""
     doc.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    if not isinstance(node, yaml.ScalarNode) and node.tag not in _PLAIN_COLLECTION_TAGS:
+    scalar = isinstance(node, yaml.ScalarNode)
+    explicit = tagged.get((node.start_mark.index, scalar))
+    if explicit is not None or (not scalar and node.tag not in _PLAIN_COLLECTION_TAGS):
         problems.append(
             doc.problem(
-                path, f"YAML tag {node.tag} is not allowed", "plain YAML (no tags)", code="tag"
+                path,
+                f"YAML tag {excerpt(explicit or node.tag)} is not allowed",
+                "plain YAML (no tags)",
+                code="tag",
             )
         )
         return None
@@ -271,9 +474,24 @@ def _build(
                     )
                 )
                 continue
-            key = constructor.construct_object(key_node)
-            if not isinstance(key, str):
-                key = str(key_node.value)
+            key = str(key_node.value)  # as written: `1:` and `true:` are the keys "1" and "true"
+            wrong = value_problem(key, limits)
+            key_tag = tagged.get((key_mark.index, True))
+            if key_tag is not None:
+                wrong = (f"YAML tag {excerpt(key_tag)} is not allowed", "plain YAML (no tags)")
+            if wrong:
+                problems.append(
+                    Problem(
+                        doc.file,
+                        key_mark.line + 1,
+                        key_mark.column + 1,
+                        json_path(path),
+                        f"mapping key: {wrong[0]}",
+                        wrong[1],
+                        code="value",
+                    )
+                )
+                continue
             if key in result:
                 first = doc.positions.get(path + (key,), (None, None))
                 problems.append(
@@ -282,27 +500,120 @@ def _build(
                         key_mark.line + 1,
                         key_mark.column + 1,
                         json_path(path + (key,)),
-                        f"duplicate key '{key}' (first at line {first[0]})",
+                        f"duplicate key '{excerpt(key)}' (first at line {first[0]})",
                         "each key once per mapping",
                         code="dup-key",
                     )
                 )
                 continue
-            result[key] = _build(value_node, path + (key,), doc, constructor, problems)
+            result[key] = _build(
+                value_node, path + (key,), doc, constructor, problems, limits, tagged
+            )
         return result
     if isinstance(node, yaml.SequenceNode):
         return [
-            _build(item, path + (i,), doc, constructor, problems)
+            _build(item, path + (i,), doc, constructor, problems, limits, tagged)
             for i, item in enumerate(node.value)
         ]
     if node.style in ("|", ">"):
         doc.block_scalars.add(path)
-    try:
-        return constructor.construct_object(node)
-    except yaml.constructor.ConstructorError as exc:
+    if node.tag == _INT_TAG and len(node.value) > _MAX_INT_TEXT:
         problems.append(
             doc.problem(
-                path, f"cannot read value: {exc.problem}", "a plain YAML scalar", code="scalar"
+                path,
+                f"integer of {len(node.value)} characters is too large",
+                f"an integer between -{limits.max_int} and {limits.max_int}",
+                code="value",
             )
         )
         return None
+    try:
+        value = constructor.construct_object(node)
+    except (yaml.constructor.ConstructorError, ValueError, OverflowError) as exc:
+        reason = getattr(exc, "problem", None) or type(exc).__name__
+        problems.append(
+            doc.problem(
+                path,
+                f"cannot read value: {excerpt(reason, 120)}",
+                "a plain YAML scalar",
+                code="scalar",
+            )
+        )
+        return None
+    wrong = value_problem(value, limits)
+    if wrong:
+        problems.append(doc.problem(path, wrong[0], wrong[1], code="value"))
+        return None
+    return value
+
+
+def document_from_data(data: Any, name: str, limits: Limits = DEFAULT_LIMITS) -> SourceDoc:
+    """A document from values handed over in Python (a case given as a mapping), held to the same
+    limits as a file. ``datetime.date`` values, which ``yaml.safe_load`` gives for unquoted dates,
+    become ISO strings; a date with a time, and any type a file cannot hold, is refused."""
+    doc = SourceDoc(name, None)
+    problems: list[Problem] = []
+    count = 0
+
+    def convert(value: Any, path: PathKey, depth: int) -> Any:
+        nonlocal count
+        count += 1
+        if count > limits.max_nodes:
+            raise ProblemsError.one(
+                name,
+                json_path(path),
+                f"more than {limits.max_nodes} values",
+                f"at most {limits.max_nodes} values in one document",
+                code="too-large",
+            )
+        if isinstance(value, dict | list | tuple) and depth >= limits.max_depth:
+            raise ProblemsError.one(
+                name,
+                json_path(path),
+                "nested too deeply",
+                f"at most {limits.max_depth} levels of nesting",
+                code="too-deep",
+            )
+        if isinstance(value, dict):
+            out: dict[str, Any] = {}
+            for key, item in value.items():
+                if not isinstance(key, str):
+                    problems.append(
+                        doc.problem(
+                            path,
+                            f"a mapping key of type {type(key).__name__} ({excerpt(key)})",
+                            "text keys",
+                            code="key-type",
+                        )
+                    )
+                    continue
+                wrong = value_problem(key, limits)
+                if wrong:
+                    problems.append(doc.problem(path, f"mapping key: {wrong[0]}", wrong[1]))
+                    continue
+                out[key] = convert(item, path + (key,), depth + 1)
+            return out
+        if isinstance(value, list | tuple):
+            return [convert(item, path + (i,), depth + 1) for i, item in enumerate(value)]
+        if isinstance(value, datetime):
+            problems.append(
+                doc.problem(
+                    path,
+                    f"a date with a time of day ({excerpt(value.isoformat())})",
+                    "a date: datetime.date or YYYY-MM-DD",
+                    code="value",
+                )
+            )
+            return None
+        if isinstance(value, date):
+            value = value.isoformat()
+        wrong = value_problem(value, limits)
+        if wrong:
+            problems.append(doc.problem(path, wrong[0], wrong[1], code="value"))
+            return None
+        return value
+
+    doc.data = convert(data, (), 0)
+    if problems:
+        raise ProblemsError(problems)
+    return doc

@@ -18,7 +18,7 @@ from referencing import Registry, Resource
 
 from engine.files.project import schema_dir
 from engine.files.safe_yaml import SourceDoc, json_path
-from engine.problems import Problem
+from engine.problems import Problem, excerpt
 
 # Schema ids live under the documentation site's address (mkdocs.yml site_url), where schema/ is
 # published; the project's own validation resolves them from the local files, never the network.
@@ -137,7 +137,8 @@ def describe(error: ValidationError) -> tuple[str, str]:
         extra = (
             sorted(k for k in instance if k not in allowed) if isinstance(instance, dict) else []
         )
-        return (f"unknown property {', '.join(extra)}", f"only {', '.join(allowed)}")
+        shown_keys = ", ".join(excerpt(k) for k in extra[:5]) + (" …" if len(extra) > 5 else "")
+        return (f"unknown property {shown_keys}", f"only {', '.join(allowed)}")
     if v == "type":
         types = value if isinstance(value, list) else [value]
         return (f"{shown} is of type {_json_type(instance)}", f"type {' or '.join(types)}")
@@ -162,7 +163,7 @@ def describe(error: ValidationError) -> tuple[str, str]:
     if v in ("anyOf", "oneOf"):
         branches = [_branch(s) for s in value]
         return (f"{shown} matches none of the allowed forms", "either " + " or ".join(branches))
-    return (error.message, "")
+    return (excerpt(error.message, 200), "")
 
 
 def _branch(schema: dict) -> str:
@@ -196,5 +197,4 @@ def _json_type(value: Any) -> str:
 
 
 def _show(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= 60 else text[:57] + "…"
+    return excerpt(json.dumps(value, ensure_ascii=False), 60)

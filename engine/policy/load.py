@@ -61,8 +61,8 @@ def read_policy(root: Path, versioning: str = "error") -> tuple[Policy | None, l
     problems.extend(check_article_files(root, article_eids, display_path))
     for eid in article_eids:
         rel = article_file(eid)
-        if (root / rel).is_file():
-            load(rel, "article")
+        if (root / rel).exists() or (root / rel).is_symlink():
+            load(rel, "article")  # a FIFO, a folder or a link out is refused by the reader
     if errors(problems) or any(rel not in docs for rel in SINGLE_FILES.values()):
         return None, problems
     articles = [docs[article_file(eid)].data for eid in article_eids if article_file(eid) in docs]

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.problems import Problem, ProblemsError
+from engine.files.reader import DEFAULT_LIMITS
+from engine.problems import Problem, ProblemsError, excerpt
 
 
 def resolve_parameters(
@@ -25,8 +26,8 @@ def resolve_parameters(
                     "<parameters>",
                     None,
                     None,
-                    pid,
-                    f"unknown interpretation parameter {pid}",
+                    excerpt(pid),
+                    f"unknown interpretation parameter {excerpt(pid)}",
                     "one of the ids in parameters.yaml (see `accountability parameters`)",
                 )
             )
@@ -44,7 +45,7 @@ def parse_override(text: str, definitions: dict[str, dict]) -> tuple[str, Any]:
     """``NAME=VALUE`` from the command line, typed by the parameter's declared type."""
     if "=" not in text:
         raise ProblemsError.one(
-            "<command line>", "--param", f"{text!r} is not NAME=VALUE", "NAME=VALUE"
+            "<command line>", "--param", f"'{excerpt(text)}' is not NAME=VALUE", "NAME=VALUE"
         )
     name, raw = (part.strip() for part in text.split("=", 1))
     kind = definitions.get(name, {}).get("type")
@@ -59,6 +60,8 @@ def parse_override(text: str, definitions: dict[str, dict]) -> tuple[str, Any]:
 
 
 def _int_or_raw(raw: str) -> Any:
+    if len(raw) > 40:  # far beyond any integer a parameter allows; int() of it is slow or refused
+        return raw
     try:
         return int(raw)
     except ValueError:
@@ -69,19 +72,25 @@ class _Where:
     """Locates override problems: they come from a query, not from a file."""
 
     def problem(self, path: tuple, message: str, expected: str = "", **kw: Any) -> Problem:
-        return Problem("<parameters>", None, None, str(path[0]), message, expected, **kw)
+        where = str(path[0]) + "".join(f"[{part}]" for part in path[1:])
+        return Problem("<parameters>", None, None, where, message, expected, **kw)
 
 
 def parameter_value_problems(param: dict, value: Any, doc, path: tuple) -> list[Problem]:
-    """Whether ``value`` is allowed for ``param``; shared by the policy check and per-query overrides."""
+    """Whether ``value`` is allowed for ``param``; shared by the policy check and per-query overrides.
+
+    Every value is held to the reader's limits too (an integer a JSON reader represents exactly),
+    and every item of a list to the list's ``items`` (``enum``, ``type``): a misspelt item would
+    otherwise silently drop a reading."""
     kind = param["type"]
+    shown = excerpt(repr(value))
     if kind == "enum":
         allowed = [o["value"] for o in param["options"]]
-        if value not in allowed:
+        if not _hashable(value) or value not in allowed:
             return [
                 doc.problem(
                     path,
-                    f"{value!r} is not an option of {param['id']}",
+                    f"{shown} is not an option of {param['id']}",
                     "one of " + ", ".join(map(repr, allowed)),
                 )
             ]
@@ -90,20 +99,63 @@ def parameter_value_problems(param: dict, value: Any, doc, path: tuple) -> list[
             return []
         if not isinstance(value, int) or isinstance(value, bool):
             return [
-                doc.problem(path, f"{value!r} is not an integer", f"an integer for {param['id']}")
+                doc.problem(path, f"{shown} is not an integer", f"an integer for {param['id']}")
             ]
         low, high = param.get("minimum"), param.get("maximum")
-        if (low is not None and value < low) or (high is not None and value > high):
+        limit = DEFAULT_LIMITS.max_int
+        low = -limit if low is None else low
+        high = limit if high is None else high
+        if not low <= value <= high:
             return [
                 doc.problem(
-                    path, f"{value} is out of range for {param['id']}", f"between {low} and {high}"
+                    path,
+                    f"{excerpt(str(value))} is out of range for {param['id']}",
+                    f"between {low} and {high}",
                 )
             ]
     elif kind == "boolean":
         if not isinstance(value, bool):
-            return [
-                doc.problem(path, f"{value!r} is not true/false", f"a boolean for {param['id']}")
-            ]
-    elif kind == "list" and not isinstance(value, list):
-        return [doc.problem(path, f"{value!r} is not a list", f"a list for {param['id']}")]
+            return [doc.problem(path, f"{shown} is not true/false", f"a boolean for {param['id']}")]
+    elif kind == "list":
+        if not isinstance(value, list):
+            return [doc.problem(path, f"{shown} is not a list", f"a list for {param['id']}")]
+        return _item_problems(param, value, doc, path)
     return []
+
+
+def _item_problems(param: dict, value: list, doc, path: tuple) -> list[Problem]:
+    items = param.get("items") or {}
+    allowed = items.get("enum")
+    kind = {"string": str, "integer": int, "boolean": bool}.get(items.get("type"))
+    problems = []
+    for i, item in enumerate(value):
+        if (kind is not None and not isinstance(item, kind)) or (
+            allowed is not None and (not _hashable(item) or item not in allowed)
+        ):
+            expected = (
+                "one of " + ", ".join(map(str, allowed))
+                if allowed is not None
+                else f"items of type {items.get('type')}"
+            )
+            problems.append(
+                doc.problem(
+                    (*path, i),
+                    f"item {excerpt(repr(item))} is not allowed in {param['id']}",
+                    expected,
+                )
+            )
+        elif item in value[:i]:
+            problems.append(
+                doc.problem(
+                    (*path, i), f"item {excerpt(repr(item))} is listed twice", "each item once"
+                )
+            )
+    return problems
+
+
+def _hashable(value: Any) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True

@@ -20,11 +20,12 @@ text that was reviewed.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import yaml
-
+from engine.files.reader import read_input_bytes
+from engine.files.safe_yaml import load_yaml_file
 from engine.problems import Problem, ProblemsError
 
 NORMALISATION_FILE = "normalisation.yaml"
@@ -105,20 +106,19 @@ def check_normalisation(
             )
         )
     if policy_dir is not None:
-        received_path = Path(policy_dir) / str(normalisation.get("received_file", ""))
         try:
-            actual = sha256_hex(received_path.read_bytes())
-        except OSError as exc:
-            problems.append(
-                Problem(
-                    NORMALISATION_FILE,
-                    None,
-                    None,
-                    "$.received_file",
-                    f"cannot read the received file {received_path}: {exc.strerror}",
-                    "a copy of the received file in the policy folder",
+            actual = sha256_hex(read_received(policy_dir, normalisation.get("received_file", "")))
+        except ProblemsError as exc:
+            problems.extend(
+                replace(
+                    p,
+                    file=NORMALISATION_FILE,
+                    where="$.received_file",
+                    message=f"the received file: {p.message}",
+                    expected="a copy of the received file in the policy folder",
                     code="received-missing",
                 )
+                for p in exc.problems
             )
         else:
             if actual != expected_sha:
@@ -169,26 +169,36 @@ def rebuild_received_from_dir(policy_dir: str | Path) -> str:
 # --- internals ---------------------------------------------------------------------------------
 
 
+def read_received(policy_dir: str | Path, received_file: str) -> bytes:
+    """The bytes of the received file, which must lie inside the policy folder (the log names it,
+    and a policy file must not make the engine read anything outside its own folder)."""
+    root = Path(policy_dir).resolve()
+    path = root / str(received_file)
+    if not path.resolve().is_relative_to(root) or not str(received_file):
+        raise ProblemsError.one(
+            str(path),
+            "",
+            "not inside the policy folder",
+            "a path inside the policy folder",
+            code="outside",
+        )
+    return read_input_bytes(path, str(received_file))
+
+
 def _safe_load(path: Path) -> Any:
-    with path.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+    return load_yaml_file(path).data
 
 
 def _entry_positions(path: Path) -> list[tuple[int, int]]:
-    """1-based (line, column) of each entry of the log, so problems point into the file.
-
-    ``compose`` builds only the node tree (no Python objects), so it is as safe as safe_load.
-    """
+    """1-based (line, column) of each entry of the log, so problems point into the file."""
     try:
-        root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-    except (OSError, yaml.YAMLError):
+        doc = load_yaml_file(path)
+    except ProblemsError:
         return []
-    if not isinstance(root, yaml.MappingNode):
+    entries = doc.data.get("entries") if isinstance(doc.data, dict) else None
+    if not isinstance(entries, list):
         return []
-    for key, value in root.value:
-        if key.value == "entries" and isinstance(value, yaml.SequenceNode):
-            return [(n.start_mark.line + 1, n.start_mark.column + 1) for n in value.value]
-    return []
+    return [doc.position(("entries", i)) for i in range(len(entries))]
 
 
 def _front_text(instrument: dict[str, Any], block: str) -> str:

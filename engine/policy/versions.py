@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from engine.files.safe_yaml import load_yaml_file
+from engine.files.schemas import schema_problems
 from engine.policy.layout import article_file
 from engine.problems import Problem, ProblemsError
 
@@ -129,23 +130,30 @@ def fingerprint_of_dir(root: str | Path) -> str:
     """The fingerprint of a policy folder read straight from its files.
 
     Works when ``validate`` fails because the fingerprint is stale (exactly when the value to
-    record is needed), so it reads the files with the safe loader but checks nothing else.
+    record is needed), so it reads the files with the safe loader and checks their schemas, but
+    nothing across files.
     """
     root = Path(root)
-    instrument = load_yaml_file(root / "instrument.yaml").data
-    if not isinstance(instrument, dict) or not isinstance(instrument.get("articles"), list):
-        raise ProblemsError.one(
-            str(root / "instrument.yaml"),
-            "$.articles",
-            "no list of articles",
-            "an instrument.yaml listing its articles under `articles:`",
-        )
-    articles = [load_yaml_file(root / article_file(eid)).data for eid in instrument["articles"]]
-    parameters = load_yaml_file(root / "parameters.yaml").data
-    vocabulary = load_yaml_file(root / "vocabulary.yaml").data
+    instrument = _schema_checked(root / "instrument.yaml", "instrument")
+    articles = [
+        _schema_checked(root / article_file(eid), "article") for eid in instrument["articles"]
+    ]
+    parameters = _schema_checked(root / "parameters.yaml", "parameters")
+    vocabulary = _schema_checked(root / "vocabulary.yaml", "vocabulary")
     presentation_file = root / "presentation.yaml"
-    presentation = load_yaml_file(presentation_file).data if presentation_file.is_file() else None
+    presentation = (
+        _schema_checked(presentation_file, "presentation") if presentation_file.exists() else None
+    )
     return fingerprint(instrument, articles, parameters, vocabulary, presentation)
+
+
+def _schema_checked(path: Path, kind: str) -> Any:
+    """A file's data once it is safe to read and fits its schema (what the fingerprint reads)."""
+    doc = load_yaml_file(path)
+    problems = schema_problems(doc, kind)
+    if problems:
+        raise ProblemsError(problems)
+    return doc.data
 
 
 # --- the changelog check -------------------------------------------------------------------------

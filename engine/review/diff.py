@@ -23,7 +23,7 @@ from engine.policy.editions import edition_ids
 from engine.policy.layout import article_file
 from engine.policy.versions import policy_fingerprint, semver
 from engine.review.outcomes import compare_runs, run_case
-from engine.review.sides import Side, discover_cases, merged_cases, open_side
+from engine.review.sides import Side, discover_cases, explicit_cases, merged_cases, open_side
 from engine.review.words import text_change
 
 REPORT_FORMAT = 1
@@ -46,6 +46,8 @@ def diff(
     ``repo`` defaults to the project checkout the command runs in.
     """
     repo = Path(repo) if repo is not None else default_repo()
+    if cases:  # the cases the user named are read first: a refused one costs no policy load
+        explicit_cases(cases)
     with tempfile.TemporaryDirectory(prefix="accountability-diff-") as workdir:
         old_side = open_side(old, Path(workdir), repo, policy_path)
         new_side = open_side(new, Path(workdir), repo, policy_path)

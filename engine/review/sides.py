@@ -22,11 +22,12 @@ from engine.files.safe_yaml import load_yaml_file
 from engine.policy.load import read_policy
 from engine.policy.model import Policy
 from engine.policy.versions import policy_fingerprint
-from engine.problems import Problem, ProblemsError, errors
+from engine.problems import Problem, ProblemsError, errors, excerpt
 
 POLICY_ROOT = "policy"  # a checkout keeps its instrument folders here
 CASE_FOLDERS = ("examples", "tests/fixtures")  # where case files live in a checkout
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
+BUNDLE_FILE = "bundle.json"  # the fixture bundle: every fixture of the folder again, in one file
 
 
 @dataclass
@@ -61,9 +62,25 @@ class Side:
 
 def instrument_dir(checkout: Path, policy_path: str | None = None) -> Path | None:
     """The policy folder of a checkout: ``policy_path`` inside it, or the one instrument folder
-    under ``policy/`` (None when there is none, or several and no ``policy_path``)."""
+    under ``policy/`` (None when there is none, or several and no ``policy_path``).
+
+    ``policy_path`` must stay inside the checkout: an absolute path, ``..`` or a link leading out
+    would load an outside folder under the revision's name."""
     if policy_path is not None:
         folder = checkout / policy_path
+        inside = (
+            not Path(policy_path).is_absolute()
+            and ".." not in Path(policy_path).parts
+            and folder.resolve().is_relative_to(checkout.resolve())
+        )
+        if not inside:
+            raise ProblemsError.one(
+                "<command line>",
+                "--policy-path",
+                f"'{excerpt(policy_path)}' leads outside the checkout or revision",
+                "a relative path inside it, such as policy/<instrument>",
+                code="outside",
+            )
         return folder if (folder / "instrument.yaml").is_file() else None
     found = sorted(p.parent for p in (checkout / POLICY_ROOT).glob("*/instrument.yaml"))
     return found[0] if len(found) == 1 else None
@@ -201,13 +218,23 @@ class CaseSpec:
     parameters: dict[str, Any]
 
 
-def case_specs_in_file(path: Path, key: str) -> list[CaseSpec]:
+def case_specs_in_file(path: Path, key: str, *, strict: bool = False) -> list[CaseSpec]:
     """A case file (case + people) or a fixture file (``case:`` holding one, with ``as_of`` and
-    ``parameters``); anything else yields nothing (a fixture bundle, a README)."""
+    ``parameters``); anything else yields nothing (a fixture bundle, a README).
+
+    ``strict`` (cases the user named): a file that cannot be read, is empty or holds a duplicate
+    key is refused rather than skipped, since a diff that silently leaves a case out would report
+    that nothing changed for it."""
     try:
         data = load_yaml_file(path).data
     except ProblemsError:
+        if strict:
+            raise
         return []
+    if strict and (data is None or data == {} or data == []):
+        raise ProblemsError.one(
+            str(path), "", "the file is empty", "a case or fixture file", code="empty"
+        )
     if not isinstance(data, dict) or not isinstance(data.get("case"), dict):
         return []
     if "people" in data:
@@ -224,39 +251,99 @@ def discover_cases(side: Side, explicit: list[Path] | None, repo: Path) -> dict[
     """Every case of one side, by key. Explicit paths (files or folders) replace the defaults: the
     checkout's examples/ and tests/fixtures/ (for a bare policy folder, this repository's if it is
     the same instrument) and the worked examples in the policy's article files."""
-    found: dict[str, CaseSpec] = {}
     if explicit:
-        roots = [(Path(p), None) for p in explicit]
-    elif side.tree is not None:
+        return explicit_cases(explicit)
+    if side.tree is not None:
         roots = [(side.tree / folder, side.tree) for folder in CASE_FOLDERS]
     elif side.policy.id in _instrument_ids(repo):
         roots = [(repo / folder, repo) for folder in CASE_FOLDERS]
     else:  # a bare folder of another instrument: this repository's cases are not about it
         roots = []
+    found = _cases_under(roots, strict=False)
+    for article in side.policy.articles:
+        for example in article.get("examples", []):
+            key = f"policy example {example['id']}"
+            found[key] = CaseSpec(
+                key,
+                "policy example",
+                example["case"],
+                example.get("as_of"),
+                dict(example.get("parameters") or {}),
+            )
+    return found
+
+
+def explicit_cases(paths: list[Path]) -> dict[str, CaseSpec]:
+    """The cases in the files and folders the user named, by key; ProblemsError when one is
+    missing, unreadable, empty or not a case, or a named folder holds none."""
+    roots: list[tuple[Path, Path | None]] = [(Path(p), None) for p in paths]
+    _check_explicit(roots)
+    return _cases_under(roots, strict=True)
+
+
+def _cases_under(roots: list[tuple[Path, Path | None]], *, strict: bool) -> dict[str, CaseSpec]:
+    found: dict[str, CaseSpec] = {}
     for root, base in roots:
         files = (
             [root]
             if root.is_file()
-            else sorted(p for p in root.rglob("*") if p.suffix in CASE_SUFFIXES and p.is_file())
+            else sorted(
+                p
+                for p in root.rglob("*")
+                if p.suffix in CASE_SUFFIXES
+                and p.is_file()
+                and p.name != BUNDLE_FILE
+                and not any(part.startswith(".") for part in p.relative_to(root).parts)
+            )
             if root.is_dir()
             else []
         )
+        problems: list[Problem] = []
+        named = 0
         for path in files:
             key = path.relative_to(base).as_posix() if base else str(path)
-            for spec in case_specs_in_file(path, key):
-                found[spec.key] = spec
-    if not explicit:
-        for article in side.policy.articles:
-            for example in article.get("examples", []):
-                key = f"policy example {example['id']}"
-                found[key] = CaseSpec(
-                    key,
-                    "policy example",
-                    example["case"],
-                    example.get("as_of"),
-                    dict(example.get("parameters") or {}),
+            try:
+                specs = case_specs_in_file(path, key, strict=strict)
+            except ProblemsError as exc:
+                problems.extend(exc.problems)
+                continue
+            if strict and root.is_file() and not specs:
+                problems.append(
+                    Problem(
+                        str(path),
+                        None,
+                        None,
+                        "",
+                        "neither a case (case + people) nor a fixture (case: holding one)",
+                        "a case or fixture file",
+                        code="not-a-case",
+                    )
                 )
+            named += len(specs)
+            for spec in specs:
+                found[spec.key] = spec
+        if problems:
+            raise ProblemsError(problems)
+        if strict and root.is_dir() and not named:
+            raise ProblemsError.one(
+                str(root),
+                "",
+                "the folder holds no case or fixture file",
+                "case files",
+                code="empty",
+            )
     return found
+
+
+def _check_explicit(roots: list[tuple[Path, Path | None]]) -> None:
+    """Every path given with --cases exists: a mistyped one must not shrink the case set."""
+    missing = [
+        Problem(str(path), None, None, "--cases", "no such file or folder", "a case file or folder")
+        for path, _ in roots
+        if not path.is_file() and not path.is_dir()
+    ]
+    if missing:
+        raise ProblemsError(missing)
 
 
 def _instrument_ids(checkout: Path) -> set[str]:

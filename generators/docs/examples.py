@@ -92,7 +92,7 @@ def run_examples(policy: Policy, directory: Path, repo_root: Path) -> list[Examp
                 as_of=as_of,
                 title=doc.data["case"]["title"],
                 summary=doc.data["case"].get("summary"),
-                source=path.read_text(encoding="utf-8"),
+                source="\n".join(doc.lines),  # the text the checked case was read from
                 text={lang: answer.render(lang, explain=True) for lang in ("zh", "en")},
                 json=json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
                 cited=frozenset(_cites(data)),

@@ -16,10 +16,12 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from engine.files.reader import Limits, read_input_bytes
 from engine.files.safe_yaml import load_yaml_file
-from engine.problems import Problem, ProblemsError
+from engine.problems import Problem, ProblemsError, excerpt
 
 SUFFIXES = (".yaml", ".yml", ".json")
+BUNDLE_LIMITS = Limits(max_bytes=64 * 1024 * 1024)  # the bundle repeats every fixture and answer
 POLARITIES = ("applies", "does_not_apply")
 
 
@@ -40,7 +42,14 @@ def read_fixtures(directory: Path, repo_root: Path) -> list[FixtureRef]:
         return []
     found: dict[str, FixtureRef] = {}
     problems: list[Problem] = []
-    for path in sorted(p for p in directory.rglob("*") if p.suffix in SUFFIXES and p.is_file()):
+    paths = sorted(
+        p
+        for p in directory.rglob("*")
+        if p.suffix in SUFFIXES
+        and p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(directory).parts)
+    )
+    for path in paths:
         data = _load(path)
         if not _is_fixture(data):
             continue
@@ -96,13 +105,23 @@ def fixtures_by_eid(fixtures: list[FixtureRef]) -> dict[str, list[FixtureRef]]:
 
 def _load(path: Path):
     if path.suffix == ".json":
-        # JSON is parsed as JSON: fixtures may carry large expected answers, and the YAML composer
-        # is slow
+        # JSON is parsed as JSON: the bundle repeats every fixture (megabytes), and the YAML
+        # composer is slow
+        raw = read_input_bytes(path, str(path), BUNDLE_LIMITS)
         try:
-            return json.loads(path.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            return json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError) as exc:
             raise ProblemsError(
-                [Problem(str(path), None, None, "", f"not valid JSON: {exc}", "a JSON document")]
+                [
+                    Problem(
+                        str(path),
+                        None,
+                        None,
+                        "",
+                        f"not valid JSON: {excerpt(str(exc), 120)}",
+                        "a JSON document",
+                    )
+                ]
             ) from exc
     return load_yaml_file(path).data
 

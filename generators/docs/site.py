@@ -5,15 +5,17 @@ folder (``build/docs/`` by default) next to copies of the hand-written pages of 
 mkdocs builds the site from there with ``--strict`` (a broken link or anchor fails the build).
 Staging is synchronised, not recreated: unchanged files keep their bytes and timestamps, stale ones
 are removed, new ones are written atomically, so ``mkdocs serve`` reloads only what changed and an
-interrupted build leaves no half file.
+interrupted build leaves no half file. The site is built into a temporary folder and swapped in
+whole. Both folders are written only when they are new, empty, marked by an earlier run, or the
+project's own locations, and one writer at a time (engine.files.output).
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,6 +25,14 @@ from mkdocs.commands.serve import serve
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, MkDocsException
 
+from engine.files.output import (
+    MARKER,
+    check_folder,
+    output_folder,
+    remove_temporaries,
+    replacement_folder,
+    write_atomically,
+)
 from engine.files.project import Project
 from engine.policy.load import load_policy
 from generators.docs.articles import article_pages, short_title
@@ -136,6 +146,7 @@ def stage(
     wanted = {rel: text.encode("utf-8") for rel, text in generated.items()}
     wanted.update(hand_written)
     staging_dir.mkdir(parents=True, exist_ok=True)
+    remove_temporaries(staging_dir)
     changed = []
     for rel, data in sorted(wanted.items()):
         target = staging_dir / rel
@@ -145,25 +156,12 @@ def stage(
         changed.append(rel)
     for path in sorted(staging_dir.rglob("*"), reverse=True):
         rel = path.relative_to(staging_dir).as_posix()
-        if path.is_file() and rel not in wanted:
+        if path.is_file() and rel not in wanted and rel != MARKER:
             path.unlink()
             changed.append(rel)
         elif path.is_dir() and not any(path.iterdir()):
             path.rmdir()
     return sorted(changed)
-
-
-def write_atomically(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def site_nav(policy: Policy, files: list[str]) -> list[Any]:
@@ -213,6 +211,10 @@ def site_nav(policy: Policy, files: list[str]) -> list[Any]:
     return nav
 
 
+STAGE_COMMAND = "accountability docs generate"
+BUILD_COMMAND = "accountability docs build"
+
+
 def stage_site(
     policy: Policy,
     project: Project,
@@ -224,16 +226,57 @@ def stage_site(
     examples_dir: Path | None = None,
 ) -> Staged:
     """Generate every page and synchronise the staging folder (no mkdocs run)."""
+    with _staging(
+        policy,
+        project,
+        staging_dir,
+        cli_help=cli_help,
+        docs_dir=docs_dir,
+        fixtures_dir=fixtures_dir,
+        examples_dir=examples_dir,
+    ) as staged:
+        return staged
+
+
+@contextmanager
+def _staging(
+    policy: Policy,
+    project: Project,
+    staging_dir: Path | None,
+    *,
+    cli_help: str,
+    docs_dir: Path | None,
+    fixtures_dir: Path | None,
+    examples_dir: Path | None,
+) -> Iterator[Staged]:
+    """The staged site, with the staging folder locked until the block ends (mkdocs reads it)."""
+    reserved = staging_dir is None or _same(staging_dir, project.staging_dir)
     staging_dir = project.staging_dir if staging_dir is None else staging_dir
-    generated = generate_pages(
-        policy, project, cli_help=cli_help, fixtures_dir=fixtures_dir, examples_dir=examples_dir
-    )
-    hand_written = hand_written_files(project.docs_dir if docs_dir is None else docs_dir)
-    changed = stage(generated, hand_written, staging_dir)
-    files = sorted(
-        p.relative_to(staging_dir).as_posix() for p in staging_dir.rglob("*") if p.is_file()
-    )
-    return Staged(staging_dir, files, changed, generated, site_nav(policy, files))
+    with output_folder(staging_dir, "staging", STAGE_COMMAND, reserved=reserved) as folder:
+        generated = generate_pages(
+            policy,
+            project,
+            cli_help=cli_help,
+            fixtures_dir=fixtures_dir,
+            examples_dir=examples_dir,
+        )
+        hand_written = hand_written_files(project.docs_dir if docs_dir is None else docs_dir)
+        changed = stage(generated, hand_written, folder)
+        files = sorted(
+            rel
+            for rel in (p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+            if not any(part.startswith(".") for part in rel.split("/"))
+        )
+        yield Staged(folder, files, changed, generated, site_nav(policy, files))
+
+
+def _same(a: Path, b: Path) -> bool:
+    return Path(a).resolve() == Path(b).resolve()
+
+
+def _overlap(a: Path, b: Path) -> bool:
+    a, b = Path(a).resolve(), Path(b).resolve()
+    return a == b or a.is_relative_to(b) or b.is_relative_to(a)
 
 
 def mkdocs_config(staged: Staged, site_dir: Path, config_file: Path, strict: bool = True):
@@ -268,29 +311,52 @@ def build_site(
     fixtures_dir: Path | None = None,
     examples_dir: Path | None = None,
 ) -> Staged:
-    """Generate, stage, ``mkdocs build --strict`` into ``site_dir``; SiteBuildError on a warning."""
+    """Generate, stage, ``mkdocs build --strict`` into ``site_dir``; SiteBuildError on a warning.
 
-    staged = stage_site(
-        policy,
-        project,
-        staging_dir,
-        cli_help=cli_help,
-        docs_dir=docs_dir,
-        fixtures_dir=fixtures_dir,
-        examples_dir=examples_dir,
-    )
+    The site is built beside ``site_dir`` and swapped in only when the build succeeded: a failed
+    or interrupted build leaves the previous site as it was."""
+    reserved = site_dir is None or _same(site_dir, project.site_dir)
     site_dir = project.site_dir if site_dir is None else site_dir
-    collect = _Collect()
-    logger = logging.getLogger("mkdocs")
-    logger.addHandler(collect)
-    try:
-        build(mkdocs_config(staged, Path(site_dir), project.mkdocs_config, strict=True))
-    except (Abort, MkDocsException) as exc:
-        raise SiteBuildError(f"mkdocs build failed: {exc}", collect.messages) from exc
-    finally:
-        logger.removeHandler(collect)
-    if collect.messages:  # strict mode aborts on these; belt and braces for warnings logged late
-        raise SiteBuildError("mkdocs reported warnings", collect.messages)
+    staging = project.staging_dir if staging_dir is None else staging_dir
+    # both folders checked before either is touched
+    check_folder(site_dir, "site", BUILD_COMMAND, reserved=reserved)
+    check_folder(
+        staging,
+        "staging",
+        STAGE_COMMAND,
+        reserved=staging_dir is None or _same(staging, project.staging_dir),
+    )
+    if _overlap(site_dir, staging):
+        raise SiteBuildError(
+            f"the site folder {site_dir} and the staging folder {staging} overlap",
+            ["give --out and --staging two separate folders"],
+        )
+    with (
+        output_folder(site_dir, "site", BUILD_COMMAND, reserved=reserved) as site,
+        _staging(
+            policy,
+            project,
+            staging_dir,
+            cli_help=cli_help,
+            docs_dir=docs_dir,
+            fixtures_dir=fixtures_dir,
+            examples_dir=examples_dir,
+        ) as staged,
+        replacement_folder(site, "site", BUILD_COMMAND) as building,
+    ):
+        collect = _Collect()
+        logger = logging.getLogger("mkdocs")
+        logger.addHandler(collect)
+        try:
+            build(mkdocs_config(staged, building, project.mkdocs_config, strict=True))
+        except (Abort, MkDocsException) as exc:
+            raise SiteBuildError(f"mkdocs build failed: {exc}", collect.messages) from exc
+        finally:
+            logger.removeHandler(collect)
+        if (
+            collect.messages
+        ):  # strict mode aborts on these; belt and braces for warnings logged late
+            raise SiteBuildError("mkdocs reported warnings", collect.messages)
     return staged
 
 

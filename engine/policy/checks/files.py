@@ -21,7 +21,8 @@ def check_article_files(root: Path, article_eids: list[str], display: Callable) 
             )
     listed = {article_file(eid) for eid in article_eids}
     for eid in article_eids:
-        if not (root / article_file(eid)).is_file():
+        path = root / article_file(eid)
+        if not path.exists() and not path.is_symlink():  # anything else is read, and refused there
             problems.append(
                 Problem(
                     instrument,

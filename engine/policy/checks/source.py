@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from engine.policy.source_text import check_normalisation, rebuild_received, sha256_hex
-from engine.problems import Problem
+from engine.policy.source_text import (
+    check_normalisation,
+    read_received,
+    rebuild_received,
+    sha256_hex,
+)
+from engine.problems import Problem, ProblemsError, excerpt
 
 if TYPE_CHECKING:
     from engine.policy.model import Policy
@@ -26,14 +31,21 @@ def check_source(policy: Policy) -> list[Problem]:
     if problems:
         return problems
     doc = policy.docs["normalisation.yaml"]
-    received_path = policy.root / policy.normalisation["received_file"]
     try:
-        received = received_path.read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        received = read_received(policy.root, policy.normalisation["received_file"]).decode("utf-8")
+    except ProblemsError as exc:
         return [
             doc.problem(
                 ("received_file",),
-                f"cannot read the received text: {exc}",
+                f"cannot read the received text: {exc.problems[0].message}",
+                exc.problems[0].expected or "the received file, UTF-8",
+            )
+        ]
+    except UnicodeDecodeError as exc:
+        return [
+            doc.problem(
+                ("received_file",),
+                f"the received text is not UTF-8 (byte {exc.start})",
                 "the received file, UTF-8",
             )
         ]
@@ -59,7 +71,7 @@ def check_source(policy: Policy) -> list[Problem]:
             doc.problem(
                 ("entries",),
                 f"the encoded text with the log undone differs from the received text at line {line} of "
-                f"{policy.normalisation['received_file']}: {received[at : at + 12]!r} vs {rebuilt[at : at + 12]!r}",
+                f"{policy.normalisation['received_file']}: '{excerpt(received[at : at + 12])}' vs '{excerpt(rebuilt[at : at + 12])}'",
                 "every change from the received text recorded in normalisation.yaml",
                 code="round-trip",
             )

@@ -1,0 +1,124 @@
+"""The one reader of input files and request bodies: what it lets through, with the limits it keeps
+(the hostile side is in tests/hostile_inputs.py)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from paths import EXAMPLES_DIR, ROOT
+
+from engine.answer import answer_case
+from engine.case.load import load_case, load_case_body
+from engine.files.reader import Limits, read_input_bytes
+from engine.files.safe_yaml import document_from_data, load_body, load_yaml_file
+from engine.policy.load import load_policy
+from engine.problems import ProblemsError
+
+EXAMPLE = EXAMPLES_DIR / "01-reviewer-overturned-correct-opinion.yaml"
+
+
+def problems_of(call) -> list[str]:
+    with pytest.raises(ProblemsError) as caught:
+        call()
+    return [p.format() for p in caught.value.problems]
+
+
+def test_a_link_to_a_file_in_the_same_folder_is_read(tmp_path):
+    (tmp_path / "real.yaml").write_text("a: 1\n", encoding="utf-8")
+    (tmp_path / "link.yaml").symlink_to("real.yaml")
+    assert load_yaml_file(tmp_path / "link.yaml").data == {"a": 1}
+
+
+def test_a_link_into_the_project_is_read_from_anywhere_inside_it(tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    link = tmp_path / "cases" / "case.yaml"
+    link.parent.mkdir()
+    link.symlink_to(EXAMPLE)
+    assert load_case(link).data["case"]["id"] == "wsmz-2024-003"
+
+
+def test_a_link_out_of_its_folder_and_the_project_is_refused_without_reading_it(tmp_path):
+    secret = tmp_path / "private" / "secret.yaml"
+    secret.parent.mkdir()
+    secret.write_text("password: hunter2\n", encoding="utf-8")
+    (tmp_path / "public").mkdir()
+    (tmp_path / "public" / "case.yaml").symlink_to(secret)
+    shown = problems_of(lambda: load_yaml_file(tmp_path / "public" / "case.yaml"))
+    assert len(shown) == 1 and "hunter2" not in shown[0]
+    assert "a symbolic link that leads outside the project and outside its own folder" in shown[0]
+
+
+def test_at_most_the_limit_plus_one_byte_is_read(tmp_path):
+    path = tmp_path / "big.yaml"
+    path.write_bytes(b"a" * 101)
+    assert read_input_bytes(path, limits=Limits(max_bytes=101)) == b"a" * 101
+    assert problems_of(lambda: read_input_bytes(path, limits=Limits(max_bytes=100))) == [
+        f"{path}: file is 101 bytes; expected at most 100 bytes"
+    ]
+
+
+def test_a_json_request_body_is_read_like_a_json_file():
+    body = EXAMPLE.read_text(encoding="utf-8")
+    data = load_yaml_file(EXAMPLE).data
+    as_json = json.dumps(data, ensure_ascii=False, indent="\t").encode("utf-8")
+    assert load_body(as_json).data == data
+    assert (
+        load_body(body.encode("utf-8"), media_type="application/yaml; charset=utf-8").data == data
+    )
+
+
+def test_a_request_body_of_another_media_type_or_too_large_or_too_deep_is_refused():
+    assert problems_of(lambda: load_body(b"{}", media_type="text/html")) == [
+        "<request body>: media type text/html is not accepted; expected one of "
+        "application/json, application/yaml, application/x-yaml, text/yaml, text/x-yaml"
+    ]
+    assert problems_of(lambda: load_body(b"[" * 10 + b"]" * 10, limits=Limits(max_depth=5))) == [
+        "<request body>:1:6: nested too deeply; expected at most 5 levels of nesting"
+    ]
+    assert problems_of(lambda: load_body(b" " * 11, limits=Limits(max_bytes=10))) == [
+        "<request body>: file is 11 bytes; expected at most 10 bytes"
+    ]
+
+
+def test_values_handed_over_in_python_are_held_to_the_same_limits():
+    doc = document_from_data({"d": date(2024, 3, 12), "n": [1, (2, 3)]}, "<case>")
+    assert doc.data == {"d": "2024-03-12", "n": [1, [2, 3]]}
+    shown = problems_of(
+        lambda: document_from_data(
+            {"a": 10**20, "b": date(9999, 1, 1), "c": float("nan"), 3: "x", "e": {1, 2}}, "<case>"
+        )
+    )
+    assert shown == [
+        "<case>: $: a mapping key of type int (3); expected text keys",
+        "<case>: $.a: integer with 21 digits is too large; expected an integer between "
+        "-9007199254740991 and 9007199254740991",
+        "<case>: $.b: date 9999-01-01 is outside the years 1900–2200; expected a date from "
+        "1900-01-01 to 2200-12-31",
+        "<case>: $.c: nan is not a finite number; expected a finite number",
+        "<case>: $.e: a value of type set; expected text, a number, true/false or null",
+    ]
+
+
+def test_a_case_posted_as_a_request_body_gets_the_answer_of_the_file():
+    data = load_yaml_file(EXAMPLE).data
+    body = json.dumps(data, ensure_ascii=False).encode("utf-8")
+    policy = load_policy()
+    posted = answer_case(policy, load_case_body(body), as_of="2024-12-01").to_dict()
+    from_file = answer_case(policy, EXAMPLE, as_of="2024-12-01").to_dict()
+    assert posted["verdicts"] == from_file["verdicts"]
+    assert posted["faults"] == from_file["faults"]
+
+
+def test_a_bad_case_body_is_refused_with_lines_and_columns_inside_the_body():
+    body = b'{"case": {"id": "x", "title": "t"},\n "people": [{"id": "p1", "nam": "x"}]}'
+    shown = problems_of(lambda: load_case_body(body))
+    assert shown[0] == (
+        "<request body>:2:13: $.people[0]: missing property name; expected the required "
+        "properties id, name"
+    )
+    assert shown[1].startswith(
+        "<request body>:2:13: $.people[0]: unknown property nam; expected only "
+    )
+    assert len(shown) == 2
