@@ -57,6 +57,8 @@ def sign_off(
     """Record (and with ``key`` sign) a review of each named article; nothing is written unless
     every article can be signed."""
     check_name(reviewer, "--reviewer", principal=key is not None)
+    if key is not None:
+        check_name(key, "--key")
     policy = load_for_signing(policy_dir)
     eids = resolve_articles(policy, names)
     repo = repository_of(policy_dir)

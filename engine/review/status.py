@@ -87,7 +87,7 @@ def progress(statuses: list[ArticleReview]) -> dict[str, Any]:
         "reviewed": sum(s.state == "reviewed" for s in statuses),
         "stale": [s.eid for s in statuses if s.state == "stale"],
         "draft": sum(s.state == "draft" for s in statuses),
-        "signed": sum(s.signed and s.state != "draft" for s in statuses),
+        "signed": sum(s.signed and s.state == "reviewed" for s in statuses),
     }
 
 
