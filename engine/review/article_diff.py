@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from engine.files.project import display_path
 from engine.policy.layout import article_file
 from engine.policy.review_fingerprint import (
     PLAIN_PARTS,
@@ -61,7 +62,7 @@ def article_diff(
             "a policy folder inside a git checkout",
         )
     with tempfile.TemporaryDirectory(prefix="accountability-review-diff-") as workdir:
-        new = open_side(str(policy_dir), Path(workdir), repo)
+        new = open_side(display_path(policy_dir), Path(workdir), repo)
         eid = resolve_articles(new.policy, [name])[0]
         article = next(a for a in new.policy.articles if a["eid"] == eid)
         record = article["review"]
