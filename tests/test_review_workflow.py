@@ -39,6 +39,7 @@ from generators.docs.review import review_progress_markdown, review_section_line
 
 A11 = "articles/art_11.yaml"
 A12 = "articles/art_12.yaml"
+A13 = "articles/art_13.yaml"
 RULE_BEFORE = (
     "named(A, R, art_11__point_3) :- fault(A), role(A, R, reviewer), changed_opinion(A, R, H), "
     "specific_staff(A, H), opinion_correct(A, H)."
@@ -76,6 +77,13 @@ def change_rule(root: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert RULE_BEFORE in text
     path.write_text(text.replace(RULE_BEFORE, RULE_AFTER), encoding="utf-8")
+
+
+def reword_anomaly_question(root: Path) -> None:
+    path = root / A13
+    text = path.read_text(encoding="utf-8")
+    assert "Which body is the report made to?" in text
+    path.write_text(text.replace("Which body is the report made to?", "To whom?"), "utf-8")
 
 
 def record_change(root: Path) -> None:
@@ -126,8 +134,11 @@ def scenario(tmp_path_factory) -> dict:
     steps["verify"] = run("review", "verify", "--format", "json", *policy)
 
     change_rule(root)
-    steps["status_stale"] = run("review", "status", "art_11", "art_12", *policy)
+    reword_anomaly_question(root)  # of Art. 13, a draft
+    steps["status_stale"] = run("review", "status", "art_11", "art_12", "13", *policy)
     steps["validate_stale"] = run("validate", str(root))
+    steps["refresh"] = run("review", "refresh", *policy)
+    steps["refreshed_art13"] = review_of(root, A13)
     steps["verify_stale"] = run("review", "verify", "--format", "json", *policy)
     stale_policy = load_policy(root)
     statuses = review_statuses(stale_policy)
@@ -213,6 +224,28 @@ def test_after_a_rule_changes_validate_fails_naming_the_stale_article_and_what_c
         err,
     )
     assert "art_12 changed" not in err
+
+
+def test_a_draft_article_changed_since_its_record_is_a_warning_and_refresh_brings_it_up_to_date(
+    scenario,
+):
+    _, out, _ = scenario["status_stale"]
+    [art13] = [line for line in out.splitlines() if line.startswith("art_13 ")]
+    assert "draft" in art13 and "record out of date 记录未更新: 起草异常 anomalies" in art13
+    _, out, err = scenario["validate_stale"]
+    assert re.search(
+        r"articles/art_13\.yaml:\d+:\d+: \$\.review\.fingerprint\.sha256: art_13 changed since "
+        r"its draft review record: anomalies \(起草异常\); expected .*review refresh art_13.* "
+        r"\[warning\]",
+        out,
+    )
+    code, out, err = scenario["refresh"]
+    assert code == 0, err
+    assert "✓ art_13: 草稿记录已更新" in out
+    assert "reviewed, left alone (sign again instead): art_11, art_12" in out
+    assert "✓ art_11" not in out  # a reviewed record is never refreshed
+    refreshed = scenario["refreshed_art13"]
+    assert refreshed["status"] == "draft" and refreshed["reviewer"] is None
 
 
 def test_a_signature_over_a_fingerprint_the_article_no_longer_has_fails_verify(scenario):
