@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 SAMPLE := examples/01-reviewer-overturned-correct-opinion.yaml
 
-.PHONY: setup browser run test lint format fixtures
+.PHONY: setup browser signing run test lint format fixtures
 
 setup: $(STAMP)
 
@@ -19,6 +19,10 @@ $(STAMP): pyproject.toml
 browser:
 	bash .ci/install-browser
 
+# OpenSSH's ssh-keygen, which signs and verifies review sign-offs (Debian package; root/sudo if missing).
+signing:
+	bash .ci/install-openssh-client
+
 # Main job: validate the policy, answer a sample case with its explanation, build the site.
 run: setup
 	$(BIN)/accountability validate
@@ -27,7 +31,7 @@ run: setup
 	$(BIN)/accountability docs build
 
 # The tests, exactly as CI runs them (.ci/run calls this target).
-test: setup browser
+test: setup browser signing
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest

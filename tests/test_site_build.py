@@ -423,3 +423,16 @@ def test_a_hand_written_page_may_not_hide_a_generated_one(tmp_path):
 
     with pytest.raises(SiteBuildError, match="articles/art_11.md"):
         stage({"articles/art_11.md": "# x\n"}, {"articles/art_11.md": b"# y\n"}, tmp_path / "docs")
+
+
+def test_the_home_page_shows_review_progress_and_every_article_page_its_review_status():
+    _, site = built_site()
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert 'id="review-progress"' in home
+    total = len(policy().articles)
+    assert re.search(rf"<strong>\d+ of {total}</strong> articles reviewed", home)
+    for article in policy().articles:
+        html = (site / "articles" / article["eid"] / "index.html").read_text(encoding="utf-8")
+        assert 'id="review"' in html
+        state = "reviewed" if article["review"]["status"] == "reviewed" else "draft"
+        assert "<td>状态 Status</td>" in html and state in html

@@ -413,8 +413,8 @@ def _break_review(root: Path) -> str:
     text = text.replace("date: null", 'date: "2026-01-05"')
     text = text.replace("the extent of their responsibility", "the size of their responsibility")
     path.write_text(text, encoding="utf-8")
-    line = line_of(root, A11, "text_sha256:")
-    return rf"{A11}:{line}:\d+: \$\.review\.text_sha256: art_11 text changed since its review record \(reviewed by 法制股 on 2026-01-05\)"
+    line = line_of(root, A11, "    sha256: ")
+    return rf"{A11}:{line}:\d+: \$\.review\.fingerprint\.sha256: art_11 changed since its review by 法制股 on 2026-01-05: text and translation"
 
 
 def _duplicate_predicate(root: Path) -> str:

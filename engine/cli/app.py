@@ -16,6 +16,7 @@ from engine.cli.docs import add_docs_commands
 from engine.cli.fixtures import add_fixture_commands
 from engine.cli.policy_commands import add_policy_commands
 from engine.cli.query import add_query_command
+from engine.cli.review import add_review_commands
 
 HELP_WIDTH = 100  # the guide's transcript of --help must not depend on the terminal that built it
 
@@ -52,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_policy_commands(sub)
     add_query_command(sub)
     add_fixture_commands(sub)
+    add_review_commands(sub)
     return parser
 
 

@@ -14,17 +14,23 @@ from engine.files.project import default_policy_dir, display_path
 from engine.files.safe_yaml import SourceDoc, load_yaml_file
 from engine.files.schemas import schema_problems
 from engine.policy.checks import check_article_files, check_policy
+from engine.policy.checks.reviews import STALE_CODE
 from engine.policy.layout import SINGLE_FILES, article_file
 from engine.policy.model import Policy
 from engine.policy.versions import check_encoding_version
 from engine.problems import Problem, ProblemsError, errors
 
 
-def read_policy(root: Path, versioning: str = "error") -> tuple[Policy | None, list[Problem]]:
+def read_policy(
+    root: Path, versioning: str = "error", stale_review: str | None = None
+) -> tuple[Policy | None, list[Problem]]:
     """Load and check a policy folder; return it (when error-free) and every problem, warnings included.
 
     ``versioning`` is the severity of an encoding change not recorded in the changelog (see
-    engine.policy.versions): "error" for ``validate`` and CI, "warning" to use the policy regardless.
+    engine.policy.versions) and of a reviewed article changed since its review (see
+    engine.policy.checks.reviews): "error" for ``validate`` and CI, "warning" to use the policy
+    regardless. ``stale_review`` sets the latter apart (default: as ``versioning``): a sign-off
+    must check everything but the staleness it is about to resolve.
     """
     root = Path(root)
     problems: list[Problem] = []
@@ -78,8 +84,9 @@ def read_policy(root: Path, versioning: str = "error") -> tuple[Policy | None, l
         presentation=docs["presentation.yaml"].data,
         docs=docs,
     )
-    problems.extend(check_policy(policy))
-    if not errors(problems):  # the version check hashes rules that are known to load
+    problems.extend(check_policy(policy, stale_review=stale_review or versioning))
+    # the version check hashes rules that are known to load; a stale review does not stop it
+    if not errors([p for p in problems if p.code != STALE_CODE]):
         problems.extend(check_encoding_version(policy, versioning))
     policy.warnings = [p for p in problems if p.severity != "error"]
     if errors(problems):
@@ -91,8 +98,9 @@ def load_policy(path: str | Path | None = None) -> Policy:
     """The checked Policy, or ProblemsError naming every problem (warnings stay on ``policy.warnings``).
 
     ``path`` defaults to the policy of the project the command runs in, else to the one installed
-    with the engine (engine.files.project). A change not yet recorded in the encoding's changelog is only a warning here: its author must be
-    able to run the change before writing it up; ``accountability validate`` refuses it.
+    with the engine (engine.files.project). A change not yet recorded in the encoding's changelog,
+    or made to an article after its review, is only a warning here: its author must be able to run
+    the change before writing it up and having it reviewed; ``accountability validate`` refuses it.
     """
     policy, problems = read_policy(
         Path(path) if path is not None else default_policy_dir(), versioning="warning"

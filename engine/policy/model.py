@@ -12,6 +12,7 @@ from engine.files.safe_yaml import SourceDoc
 from engine.policy.compile import compile_edition_programs
 from engine.policy.editions import rules_in_edition
 from engine.policy.readings import parameters_mentioned
+from engine.policy.review_fingerprint import review_fingerprint
 from engine.policy.versions import policy_fingerprint
 from engine.problems import Problem, ProblemsError
 
@@ -71,6 +72,12 @@ class Policy:
     @cached_property
     def parameter_index(self) -> dict[str, dict[str, Any]]:
         return {p["id"]: p for p in self.parameters["parameters"]}
+
+    @cached_property
+    def review_fingerprints(self) -> dict[str, dict[str, Any]]:
+        """Article eId → the fingerprint of everything a review of it covers, as it stands now."""
+        parameters = self.parameters["parameters"]
+        return {a["eid"]: review_fingerprint(a, parameters) for a in self.articles}
 
     @property
     def rules(self) -> list[dict[str, Any]]:

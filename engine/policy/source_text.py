@@ -13,8 +13,9 @@ block). Entries of kind ``separator`` instead give the whitespace that precedes 
 received file where it differs from the layout default. The layout (prefix, suffix, separators,
 block order) is read from the log's ``layout`` mapping, not hard-coded.
 
-Also here: the review fingerprint (``element_texts_sha256``) that ties a review record to the exact
-text that was reviewed.
+Also here: ``element_texts_sha256``, the hash of an article's texts that review records keep as
+``text_sha256`` (the full review fingerprint, over rules, parameters and examples as well, is
+engine.policy.review_fingerprint).
 """
 
 from __future__ import annotations

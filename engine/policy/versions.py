@@ -15,7 +15,9 @@ version --fingerprint`` prints it).
 What the fingerprint covers is what answers depend on; documentation fields (rule notes, parameter
 rationales, questions, sources and option descriptions, vocabulary descriptions, edition notes) are
 left out so that improving an explanation for readers does not demand a new version. Texts and their
-translations are covered by the per-article review fingerprint instead (engine.policy.source_text).
+translations are covered by the per-article review fingerprint instead
+(engine.policy.review_fingerprint), which covers the documentation fields as well: a reviewer judges
+the notes and rationales too.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ both.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,14 @@ from engine.policy.editions import edition_ids
 from engine.policy.layout import article_file
 from engine.policy.versions import policy_fingerprint, semver
 from engine.review.outcomes import compare_runs, run_case
-from engine.review.sides import Side, discover_cases, explicit_cases, merged_cases, open_side
+from engine.review.sides import (
+    CaseSpec,
+    Side,
+    discover_cases,
+    explicit_cases,
+    merged_cases,
+    open_side,
+)
 from engine.review.words import text_change
 
 REPORT_FORMAT = 1
@@ -67,7 +75,9 @@ def diff_sides(
     cases: list[Path] | None = None,
     as_of: str | None = None,
     repo: Path | None = None,
+    select: Callable[[CaseSpec], bool] | None = None,
 ) -> dict[str, Any]:
+    """The report comparing two opened sides; ``select`` keeps only some cases for the outcomes."""
     repo = Path(repo) if repo is not None else default_repo()
     a, b = old.policy, new.policy
     default_date = b.instrument["encoding"]["changelog"][-1]["date"]
@@ -80,7 +90,7 @@ def diff_sides(
         for key in FRONT_MATTER
         if (change := text_change(_text(a.instrument.get(key)), _text(b.instrument.get(key))))
     ]
-    outcomes = outcome_changes(old, new, cases, as_of, default_date, repo)
+    outcomes = outcome_changes(old, new, cases, as_of, default_date, repo, select)
     report = {
         "format": REPORT_FORMAT,
         "old": old.describe(),
@@ -99,17 +109,23 @@ def diff_sides(
         "editions": editions,
         "outcomes": outcomes,
     }
-    report["summary"] = {
-        "text_changes": len(front) + sum(len(x["elements"]) for x in articles),
+    report["summary"] = report_summary(report)
+    return report
+
+
+def report_summary(report: dict[str, Any]) -> dict[str, int]:
+    """The counts at the head of a report (recounted when a report is narrowed to one article)."""
+    articles, outcomes = report["articles"], report["outcomes"]
+    return {
+        "text_changes": len(report["front_matter"]) + sum(len(x["elements"]) for x in articles),
         "rule_changes": sum(len(x["rules"]) for x in articles),
-        "parameter_changes": len(parameters),
-        "vocabulary_changes": len(vocabulary),
-        "edition_changes": len(editions),
+        "parameter_changes": len(report["parameters"]),
+        "vocabulary_changes": len(report["vocabulary"]),
+        "edition_changes": len(report["editions"]),
         "cases_run": outcomes["cases_run"],
         "cases_changed": len(outcomes["changes"]),
         "outcome_changes": sum(len(c["changes"]) for c in outcomes["changes"]),
     }
-    return report
 
 
 def _text(value: Any) -> dict[str, Any] | None:
@@ -421,10 +437,17 @@ def versioning_notes(old: Side, new: Side, articles: list, parameters: list) -> 
 
 
 def outcome_changes(
-    old: Side, new: Side, cases: list[Path] | None, as_of: str | None, default_date: str, repo: Path
+    old: Side,
+    new: Side,
+    cases: list[Path] | None,
+    as_of: str | None,
+    default_date: str,
+    repo: Path,
+    select: Callable[[CaseSpec], bool] | None = None,
 ) -> dict[str, Any]:
-
     specs = merged_cases(discover_cases(old, cases, repo), discover_cases(new, cases, repo))
+    if select is not None:
+        specs = [s for s in specs if select(s)]
     result: dict[str, Any] = {
         "cases_run": 0,
         "cases_found": len(specs),

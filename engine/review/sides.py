@@ -216,6 +216,8 @@ class CaseSpec:
     case: dict[str, Any]
     as_of: str | None  # recorded with the case (fixtures, policy examples); None: the diff's date
     parameters: dict[str, Any]
+    eids: tuple[str, ...] = ()  # the provisions a fixture or worked example is about
+    article: str | None = None  # the article a fixture or worked example belongs to
 
 
 def case_specs_in_file(path: Path, key: str, *, strict: bool = False) -> list[CaseSpec]:
@@ -242,7 +244,15 @@ def case_specs_in_file(path: Path, key: str, *, strict: bool = False) -> list[Ca
     inner = data["case"]
     if "people" in inner and "case" in inner:
         return [
-            CaseSpec(key, "fixture", inner, data.get("as_of"), dict(data.get("parameters") or {}))
+            CaseSpec(
+                key,
+                "fixture",
+                inner,
+                data.get("as_of"),
+                dict(data.get("parameters") or {}),
+                tuple(str(e) for e in data.get("eids") or ()),
+                data.get("article") if isinstance(data.get("article"), str) else None,
+            )
         ]
     return []
 
@@ -269,6 +279,8 @@ def discover_cases(side: Side, explicit: list[Path] | None, repo: Path) -> dict[
                 example["case"],
                 example.get("as_of"),
                 dict(example.get("parameters") or {}),
+                tuple(example.get("eids") or ()),
+                article["eid"],
             )
     return found
 

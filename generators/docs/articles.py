@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 from engine.answer.names import eid_label
-from engine.policy.source_text import element_texts_sha256
 from generators.docs.context import (
     ANOMALIES,
     ARTICLES_INDEX,
@@ -35,6 +34,7 @@ from generators.docs.diagrams import (
     procedure_timeline_svg,
 )
 from generators.docs.markdown import Page, both, code, esc, html_text, rel, table
+from generators.docs.review import review_section_lines
 
 # The regulation itself should come first in search results, before examples and reference pages
 # that quote it.
@@ -98,7 +98,7 @@ def articles_index(ctx: SiteContext) -> str:
     for article in ctx.policy.articles:
         path = article_page(article["eid"])
         kind_zh, kind_en = KIND_LABELS[article["kind"]]
-        status_zh, status_en = REVIEW_LABELS[article["review"]["status"]]
+        status_zh, status_en = REVIEW_LABELS[ctx.reviews[article["eid"]].state]
         rows.append(
             [
                 f"[{esc(article_title(article, 'zh'))}]({rel(ARTICLES_INDEX, path)})",
@@ -143,13 +143,14 @@ def article_markdown(ctx: SiteContext, article: dict[str, Any]) -> str:
     _examples(ctx, page, article)
     _parameters(ctx, page, article)
     _anomalies(ctx, page, article)
-    _review(page, article)
+    page.heading(2, "复核记录 · Review", "review")
+    page.extend(review_section_lines(ctx.reviews[eid], ctx.policy.review_fingerprints[eid]))
     return page.text()
 
 
 def _summary(ctx: SiteContext, page: Page, article: dict[str, Any]) -> None:
     kind_zh, kind_en = KIND_LABELS[article["kind"]]
-    status_zh, status_en = REVIEW_LABELS[article["review"]["status"]]
+    status_zh, status_en = REVIEW_LABELS[ctx.reviews[article["eid"]].state]
     parts = [
         f"类别 Kind: {both(kind_zh, kind_en, ' ')}",
         f"计算 Computed: {yes_no(article['computed'])}",
@@ -456,34 +457,3 @@ def _anomalies(ctx: SiteContext, page: Page, article: dict[str, Any]) -> None:
         page.para(
             f"问题：{esc(anomaly['question']['zh'])}  \nQuestion: {esc(anomaly['question']['en'])}"
         )
-
-
-def _review(page: Page, article: dict[str, Any]) -> None:
-    review = article["review"]
-    page.heading(2, "复核记录 · Review", "review")
-    status_zh, status_en = REVIEW_LABELS[review["status"]]
-    current = element_texts_sha256(article["elements"])
-    matches = current == review["text_sha256"]
-    state = (
-        "与当前文本一致 matches the current text"
-        if matches
-        else f"与当前文本不一致（当前 {code(current)}） does not match the current text"
-    )
-    page.extend(
-        table(
-            ["项目 Field", "内容 Value"],
-            [
-                ["状态 Status", both(status_zh, status_en, " ")],
-                ["复核人 Reviewer", esc(review["reviewer"] or "—")],
-                ["日期 Date", esc(review["date"] or "—")],
-                ["指纹 Fingerprint (text_sha256)", f"{code(review['text_sha256'])} — {state}"],
-            ],
-        )
-    )
-    page.para(
-        "指纹是本条各款项 eId、中文文本和英文译文的 SHA-256；文本或译文一旦改变，指纹不再一致，"
-        "原复核即失效。"
-        " The fingerprint is the SHA-256 of every element's eId, Chinese text and English "
-        "translation: "
-        "when either text changes, it no longer matches and the review visibly lapses."
-    )

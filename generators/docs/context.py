@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from engine.datalog import Negated, Positive
+from engine.review.status import STATE_LABELS, ArticleReview, review_statuses
 from generators.docs.fixtures import FixtureRef
 
 if TYPE_CHECKING:
@@ -45,10 +46,7 @@ KIND_LABELS = {
     "programmatic": ("纲领性条款", "programmatic"),
     "commendation": ("奖励条款", "commendation"),
 }
-REVIEW_LABELS = {
-    "draft": ("草稿，待复核", "draft, not yet reviewed"),
-    "reviewed": ("已复核", "reviewed"),
-}
+REVIEW_LABELS = STATE_LABELS  # reviewed, stale, draft
 
 
 @dataclass
@@ -71,6 +69,11 @@ class SiteContext:
 
     def sort_eids(self, eids) -> list[str]:
         return sorted(set(eids), key=lambda e: (self.element_order.get(e, 10**6), e))
+
+    @cached_property
+    def reviews(self) -> dict[str, ArticleReview]:
+        """Article eId → its review read against the article now (reviewed, stale or draft)."""
+        return {s.eid: s for s in review_statuses(self.policy)}
 
     @cached_property
     def rule_owner(self) -> dict[str, str]:

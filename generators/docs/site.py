@@ -60,6 +60,7 @@ from generators.docs.examples import (
 )
 from generators.docs.fixtures import read_fixtures
 from generators.docs.reference import reference_pages
+from generators.docs.review import PROGRESS_SNIPPET, review_progress_markdown
 from generators.docs.traceability import fixtures_page, traceability_page
 
 if TYPE_CHECKING:
@@ -108,6 +109,11 @@ def generate_pages(
         article_pages(ctx),
         reference_pages(ctx),
         {TRACEABILITY: traceability_page(ctx), FIXTURES: fixtures_page(ctx)},
+        {
+            PROGRESS_SNIPPET: review_progress_markdown(
+                list(ctx.reviews.values()), "index.md", article_page
+            )
+        },
         example_pages(ctx),
         snippet_files(ctx),
     ):

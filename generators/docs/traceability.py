@@ -14,7 +14,7 @@ from generators.docs.context import (
 )
 from generators.docs.markdown import Page, code, esc, rel, table
 
-REVIEW_SHORT = {"draft": "草稿 draft", "reviewed": "已复核 reviewed"}
+REVIEW_SHORT = {"draft": "草稿 draft", "reviewed": "已复核 reviewed", "stale": "已失效 stale"}
 
 # coverage of one eId: (anchor of its legend entry, zh, en, meaning zh, meaning en)
 COVERAGE = {
@@ -121,7 +121,7 @@ def traceability_page(ctx: SiteContext) -> str:
         fixtures_cell = f"[{label}]({rel(TRACEABILITY, FIXTURES, 'eid-' + eid)})"
         key = coverage_of(ctx, eid, article["computed"])
         zh, en, *_ = COVERAGE[key]
-        status = article["review"]["status"]
+        status = ctx.reviews[article["eid"]].state
         rows.append(
             [
                 f"{page.span('trace-' + eid)}[{code(eid)}]({rel(TRACEABILITY, path, eid)})",

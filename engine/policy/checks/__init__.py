@@ -32,8 +32,12 @@ if TYPE_CHECKING:
 __all__ = ["check_article_files", "check_policy"]
 
 
-def check_policy(policy: Policy) -> list[Problem]:
-    """Every cross-file check, in the order a reviewer reads the files."""
+def check_policy(policy: Policy, stale_review: str = "error") -> list[Problem]:
+    """Every cross-file check, in the order a reviewer reads the files.
+
+    ``stale_review`` is the severity of a reviewed article whose encoding changed since its review
+    (engine.policy.checks.reviews).
+    """
     problems: list[Problem] = []
     for check in (
         check_articles,
@@ -42,7 +46,7 @@ def check_policy(policy: Policy) -> list[Problem]:
         check_anomalies,
         check_parameters,
         check_vocabulary,
-        check_reviews,
+        lambda p: check_reviews(p, stale_review),
         check_editions,
         check_edition_membership,
         check_source,
