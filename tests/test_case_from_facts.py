@@ -20,9 +20,11 @@ from generators.cases.from_facts import (
     CASE_PREDICATES,
     CONDUCT,
     CULPABILITY,
+    EMPLOYMENT,
     GROUNDS,
     HARM,
     NOT_FROM_CASE,
+    PARENT_KINDS,
     TIES,
     VOTES,
     case_from_facts,
@@ -78,19 +80,24 @@ def acts(draw, people: list[str], posts: list[dict]) -> list[dict]:
                 for e in points
             ]
         if draw(st.booleans()):
+            act["date"] = draw(st.sampled_from(DATES))
+        if draw(st.booleans()):
             inspection = {}
             for key in ("inspectors", "team_members"):
                 if draw(st.booleans()):
                     inspection[key] = draw(st.integers(0, 5))
             if draw(st.booleans()):
                 inspection["certificate_shown"] = draw(st.booleans())
+            officers = draw(_subset(people))
+            if officers:
+                inspection["officers"] = officers
             act["inspection"] = inspection
         internal = {}
         for key in ("submitted_on", "submit_due", "sent_on", "send_due"):
             if draw(st.booleans()):
                 internal[key] = draw(st.sampled_from(DATES))
         if draw(st.booleans()):
-            internal["justified_delay"] = True
+            internal["justified_delay"] = draw(st.booleans())
         if draw(st.booleans()):
             internal["outgoing_document"] = True
             if draw(st.booleans()):
@@ -113,6 +120,7 @@ def acts(draw, people: list[str], posts: list[dict]) -> list[dict]:
                     "objected": draw(st.booleans()),
                     "manifestly_unlawful": unlawful[leader],
                 }
+                | ({"led_to_fault": draw(st.booleans())} if draw(st.booleans()) else {})
                 for leader, s in instructions
             ]
         if draw(st.booleans()):
@@ -138,10 +146,26 @@ def cases(draw) -> dict:
     people = []
     for pid in people_ids:
         person: dict = {"id": pid, "name": pid}
-        if posts and draw(st.booleans()):
-            person["post"] = draw(st.sampled_from([p["id"] for p in posts]))
+        post_ids = [p["id"] for p in posts]
+        held = draw(_subset(post_ids)) if post_ids else []
+        if held and draw(st.booleans()):
+            person["post"] = held.pop()
+            if draw(st.booleans()):
+                person["post_since"] = draw(st.sampled_from(DATES))
+        if held:
+            person["former_posts"] = [
+                {"post": post, "to": DATES[-1]}
+                | ({"from": DATES[0]} if draw(st.booleans()) else {})
+                for post in held
+            ]
         if draw(st.booleans()):
             person["staff"] = draw(st.booleans())
+        if draw(st.booleans()):
+            person["employment"] = (
+                "external" if person.get("staff") is False else draw(st.sampled_from(EMPLOYMENT))
+            )
+        if draw(st.booleans()):
+            person["leader"] = draw(st.booleans())
         if draw(st.booleans()):
             person["enforcement_officer"] = draw(st.booleans())
         people.append(person)
@@ -176,7 +200,8 @@ def cases(draw) -> dict:
         case["earlier_faults"] = [
             {"person": p, "point": e, "date": d}
             | ({"established": draw(st.booleans())} if draw(st.booleans()) else {})
-            for p, e, d in faults
+            | ({"id": f"earlier_{n}"} if draw(st.booleans()) else {})
+            for n, (p, e, d) in enumerate(faults)
         ]
     conduct = draw(
         st.lists(
@@ -186,8 +211,11 @@ def cases(draw) -> dict:
         )
     )
     if conduct:
+        act_ids = [a["id"] for a in case.get("acts", [])]
         case["commendable_conduct"] = [
-            {"person": p, "conduct": c, "outstanding": o} for p, c, o in conduct
+            {"person": p, "conduct": c, "outstanding": o}
+            | ({"act": draw(st.sampled_from(act_ids))} if act_ids and draw(st.booleans()) else {})
+            for p, c, o in conduct
         ]
     investigation = {}
     for key in ("investigated", "proposed_members", "investigator_wrong_case"):
@@ -208,7 +236,11 @@ def cases(draw) -> dict:
     ordered = [(people_ids[i], people_ids[j]) for i in range(len(people_ids)) for j in range(i)]
     parents = draw(_subset(ordered)) if ordered else []
     if parents:
-        relations["parents"] = [{"child": c, "parent": p} for c, p in parents]
+        relations["parents"] = [
+            {"child": c, "parent": p}
+            | ({"kind": draw(st.sampled_from(PARENT_KINDS))} if draw(st.booleans()) else {})
+            for c, p in parents
+        ]
     distinct = [(a, b) for a in people_ids for b in people_ids if a != b]
     for key in ("spouses", "support"):
         pairs = draw(_subset(distinct)) if distinct else []
@@ -233,6 +265,11 @@ def cases(draw) -> dict:
         procedure["statements_heard"] = heard
     if draw(st.booleans()):
         procedure["investigation_closed_on"] = draw(st.sampled_from(DATES))
+    if draw(st.booleans()):
+        procedure["findings_report"] = {
+            "statements_of": draw(_subset(people_ids)),
+            "handling_proposal": draw(st.booleans()),
+        }
     if procedure:
         case["procedure"] = procedure
     return case
@@ -295,7 +332,10 @@ def test_facts_naming_nobody_still_give_a_case_with_one_person_who_adds_no_fact(
         ({"responsible": {("a1", "p1", "graded")}}, "unknown input predicate"),
         ({"staff": {("P1",)}}, "is not an id"),
         ({"act": {("a1",)}, "harm": {("a1", "ruin")}}, "is not one of"),
-        ({"earlier_fault": {("p1", "art_9__point_1", "2024-03-04")}}, "point of Art. 7 or 8"),
+        (
+            {"earlier_fault": {("ef1", "p1", "art_9__point_1", "2024-03-04")}},
+            "point of Art. 7 or 8",
+        ),
         ({"investigation_closed": {("2024-02-30",)}}, "is not a date"),
         ({"act": {("a1",)}, "inspection": {("a1",)}, "inspectors": {("a1", "2")}}, "whole number"),
     ],

@@ -185,10 +185,13 @@ def test_national_day_2024_stretches_five_working_days_from_27_september_to_10_o
     data = answer("01-reviewer-overturned-correct-opinion.yaml")
     review = period(data, "initial_review")
     assert (review["start"], review["due"], review["status"]) == ("2024-09-27", "2024-10-10", "met")
-    noted = {d["date"]: (d["kind"], d["treatment"]) for d in review["counting"]["noted_days"]}
+    noted = {
+        (d["date"], d.get("until")): (d["kind"], d["treatment"])
+        for d in review["counting"]["noted_days"]
+    }
     # the Sunday 29 September was a 调休 working day and counts; the seven holidays do not
-    assert noted["2024-09-29"] == ("makeup_working_day", "counted")
-    assert all(noted[f"2024-10-0{d}"] == ("holiday", "skipped") for d in range(1, 8))
+    assert noted[("2024-09-29", None)] == ("makeup_working_day", "counted")
+    assert noted[("2024-10-01", "2024-10-07")] == ("holiday", "skipped")
     investigation = period(data, "investigation")
     # 2024-10-11 + 30 days = Sunday 2024-11-10, rolled over to Monday 2024-11-11
     assert (investigation["due"], investigation["status"]) == ("2024-11-11", "met")
@@ -297,6 +300,13 @@ def test_internal_affairs_faults_are_computed_from_dates_and_sign_off_and_lenien
     # late, but for a good reason: not a fault, and nobody is responsible for it
     assert faults["letter_2024_0610"] == (False, [], [])
     assert why_not(data, "letter_2024_0610", "feng_yu") == {"rule_not_met"}
+    # never passed on and the due date long past, but nobody has found whether there was a reason:
+    # 无正当理由 is not presumed, so it is no fault yet and a person must decide (Art. 8(1))
+    assert faults["letter_2024_0805"] == (False, [], [])
+    waiting = [p for p in data["open_points"] if p["kind"] == "justification"]
+    assert [(p["about"]["act"], p["cites"]) for p in waiting] == [
+        ("letter_2024_0805", ["art_8__point_1"])
+    ]
     assert degrees(data, "notice_2024_0520", "deng_hua") == {"graded"}
     expected = {
         "chen_jing": "art_10__point_1",
@@ -314,16 +324,18 @@ def test_internal_affairs_faults_are_computed_from_dates_and_sign_off_and_lenien
 
 def test_an_instructing_leader_is_directly_responsible_and_an_objector_cleared_only_if_lawful():
     data = answer("08-leader-instructions-and-objections.yaml")
-    acts = ("dibao_skip_home_visit", "dibao_forged_visit_record", "dibao_income_ignored")
+    acts = ("penalty_evidence_cut_short", "penalty_forged_record", "penalty_below_standard")
     for act in acts:
         assert degrees(data, act, "zhao_guoqing") == {"direct"}
         assert degrees(data, act, "zheng_li") == {"graded"}
     # objected, not manifestly unlawful → cleared
-    assert why_not(data, "dibao_skip_home_visit", "sun_yue") == {"cleared_subordinate"}
+    assert why_not(data, "penalty_evidence_cut_short", "sun_yue") == {"cleared_subordinate"}
     # objected, but forging a record is manifestly unlawful → still responsible
-    assert degrees(data, "dibao_forged_visit_record", "zhou_tao") == {"graded"}
+    assert degrees(data, "penalty_forged_record", "zhou_tao") == {"graded"}
     # did not object → responsible
-    assert degrees(data, "dibao_income_ignored", "wu_lei") == {"graded"}
+    assert degrees(data, "penalty_below_standard", "wu_lei") == {"graded"}
+    # the leader is recorded as a leader and is bureau staff: nothing about 11(5) is left open
+    assert not {"leader_status", "outside_instruction"} & set(open_kinds(data))
 
 
 def test_a_collective_decision_makes_the_decider_primary_supporters_secondary_and_opponents_free():
@@ -332,8 +344,10 @@ def test_a_collective_decision_makes_the_decider_primary_supporters_secondary_an
     assert degrees(data, act, "wang_jianping") == {"primary"}
     assert degrees(data, act, "li_wei") == {"secondary"}
     # the handler also voted for it: secondary under 11(6), and still graded under the chapeau
-    # (art11_point6_chain_effect=chain_remains, the default)
+    # (art11_point6_chain_effect=chain_remains, the default); which basis governs is left open
     assert degrees(data, act, "chen_chen") == {"graded", "secondary"}
+    bases = [p["about"]["person"] for p in data["open_points"] if p["kind"] == "multiple_bases"]
+    assert bases == ["chen_chen"]
     assert why_not(data, act, "zhang_min") == {"cleared_by_vote"}
     for person, vote in (("liu_yang", "abstain"), ("he_tao", "absent")):
         v = verdict(data, act, person)
@@ -341,7 +355,6 @@ def test_a_collective_decision_makes_the_decider_primary_supporters_secondary_an
         assert [r.get("vote") for r in v["why_not"] if r["kind"] == "cleared_by_vote"] == [vote]
     flagged = {p["about"]["person"] for p in data["open_points"] if p["kind"] == "vote"}
     assert flagged == {"liu_yang", "he_tao"}
-    # the reviewer who did not vote is not responsible merely for being in the chain
     # the reviewer did not vote: under the default chain_remains he stays responsible under the chapeau
     assert degrees(data, act, "wu_tao") == {"graded"}
 
@@ -356,15 +369,19 @@ def test_only_outstanding_conduct_by_staff_is_commended():
 # --- Art. 12, Art. 15 ---------------------------------------------------------------------------
 
 
-def test_inaction_is_charged_to_the_staff_holding_the_post_with_the_duty():
+def test_inaction_is_charged_to_those_holding_the_post_with_the_duty_when_it_went_unperformed():
     data = answer("10-inaction-by-post-spring-festival.yaml")
     act = "care_home_complaints_2024"
     assert degrees(data, act, "ma_li") == {"by_post"}
-    # holds the post but is not bureau staff (Art. 3)
-    assert why_not(data, act, "feng_jun") == {"rule_not_met"}
+    # a public-welfare post holder is covered by default (Art. 3), and the point is flagged
+    assert degrees(data, act, "feng_jun") == {"by_post"}
+    flagged = [p["about"]["person"] for p in data["open_points"] if p["kind"] == "staff_category"]
+    assert flagged == ["feng_jun"]
+    # held the post until 2024-08-31, before the duty went unperformed on 2024-09-20 (Art. 12)
+    assert why_not(data, act, "zhao_hong") == {"rule_not_met"}
     # a post without the duty is not in the chain at all
     assert "tian_ye" not in {v["person"] for v in data["verdicts"]}
-    assert [s["person"] for s in data["sanctions"]] == ["ma_li"]
+    assert [s["person"] for s in data["sanctions"]] == ["feng_jun", "ma_li"]
     assert data["faults"][0]["kinds"] == ["enforcement", "inaction"]
 
 
@@ -410,39 +427,37 @@ def test_lineal_relatives_and_collateral_relatives_within_three_generations_are_
     collateral = ("art_16__point_2", "collateral_within_three_generations")
     for member in ("gao_jianjun", "gao_ting", "luo_xiaojun"):  # uncle, cousin, nephew
         assert status[member] == ("disqualified", {collateral}), member
-    # a great-uncle shares an ancestor three generations up: beyond the limit
-    assert status["gao_ren"] == ("admitted", set())
+    # a great-uncle shares an ancestor three generations up: beyond the limit of item (2), but
+    # still a blood relative, so flagged under item (3) rather than admitted
+    assert status["gao_ren"] == ("needs_finding", {("art_16__point_3", "distant_relative")})
     assert status["pan_yue"] == ("admitted", set())
 
 
-def test_under_the_unbounded_reading_a_great_uncle_is_flagged_for_a_human_finding():
-    status = recusal(
-        answer(
-            "12-recusal-wider-blood-relatives.yaml", art16_relatives_scope="unbounded_human_finding"
-        )
-    )
-    assert status["gao_ren"] == ("needs_finding", {("art_16__point_3", "distant_relative")})
-
-
-def test_each_close_in_law_is_barred_but_the_reverse_in_law_relation_is_only_flagged():
+def test_each_close_in_law_is_barred_and_the_asymmetric_list_is_checked_from_both_sides():
     data = answer("13-recusal-close-in-laws-asymmetric.yaml")
     status = recusal(data)
+    # the member's relation to the party, and (where the list gives one) the party's to the member
     expected = {
-        "chen_zhi": "spouse_parent",
-        "chen_gang": "spouse_sibling",
-        "wu_jing": "spouse_sibling_spouse",
-        "lin_tao": "child_spouse",
-        "lin_guohua": "child_spouse_parent",
-        "zhao_xue": "collateral_relative_spouse",  # the member is the party's cousin's spouse
+        "chen_zhi": {"spouse_parent", "child_spouse"},  # Huang is his daughter's husband
+        "chen_gang": {
+            "spouse_sibling",
+            "collateral_relative_spouse",
+        },  # Huang: his sister's husband
+        "wu_jing": {"spouse_sibling_spouse"},
+        "lin_tao": {"child_spouse", "spouse_parent"},  # Huang is his wife's father
+        "lin_guohua": {"child_spouse_parent"},
+        "zhao_xue": {"collateral_relative_spouse"},  # the member is the party's cousin's spouse
+        # from the party's side a spouse's cousin is on no list; from the member's side the party is
+        # his cousin's spouse: either direction bars
+        "zhou_peng": {"collateral_relative_spouse"},
     }
-    for member, relation in expected.items():
-        assert status[member] == ("disqualified", {("art_16__point_2", relation)}), member
-    # the party is the member's cousin's spouse: not the party's relative, only a possible interest
-    assert status["zhou_peng"] == ("needs_finding", {("art_16__point_3", "reverse_relative")})
+    for member, relations in expected.items():
+        assert status[member] == (
+            "disqualified",
+            {("art_16__point_2", r) for r in relations},
+        ), member
     assert status["ye_qing"] == ("admitted", set())
-    assert [p["about"]["member"] for p in data["open_points"] if p["kind"] == "interest"] == [
-        "zhou_peng"
-    ]
+    assert "interest" not in open_kinds(data)
 
 
 def test_interest_ties_are_flagged_and_a_human_finding_decides_them_either_way():
@@ -470,10 +485,13 @@ def test_an_investigator_whose_serious_fault_caused_a_wrong_case_is_liable_under
 def test_a_repeat_of_the_same_point_and_serious_harm_aggravate_but_another_type_does_not():
     data = answer("15-repeat-offence-and-serious-harm.yaml")
     assert aggravations(data) == {("wei_qiang", "art_9__point_3"), ("wei_qiang", "art_9__point_5")}
-    flagged = [p for p in data["open_points"] if p["kind"] == "aggravation"]
-    assert [(p["about"]["person"], p["cites"]) for p in flagged] == [
-        ("tian_tian", ["art_9__point_5"])
-    ]
+    flagged = {(p["kind"], p["about"]["person"]) for p in data["open_points"]}
+    assert {
+        ("aggravation", "tian_tian"),  # 总队 is not this bureau (Art. 9(5))
+        ("serious_harm_scope", "tian_tian"),  # the serious damage is recorded against Wei only
+        ("before_commencement", "wei_qiang"),  # Wei's earlier fault is from 2022
+    } <= flagged
+    assert "established" not in open_kinds(data)  # both earlier faults say they were established
 
 
 def test_an_unheard_statement_is_a_procedural_defect_and_appeals_are_in_time_late_or_lapsed():
@@ -509,7 +527,13 @@ def test_one_inspector_and_an_unshown_certificate_are_faults_but_a_contradicted_
     assert [(p["about"]["act"], p["about"]["point"]) for p in contradicted] == [
         ("fire_inspection_disputed_headcount", "art_7__point_3")
     ]
-    assert degrees(data, "fire_inspection_no_certificate", "kong_yue") == {"graded"}
+    # the two officers who inspected answer for the unshown certificates (Art. 7 lead-in) …
+    for officer in ("yuan_bo", "kong_yue"):
+        assert degrees(data, "fire_inspection_no_certificate", officer) == {"graded"}
+    # … and the approver who was not there is still responsible under the chapeau, flagged
+    assert degrees(data, "fire_inspection_no_certificate", "wei_min") == {"graded"}
+    chain = [p["about"]["person"] for p in data["open_points"] if p["kind"] == "inspection_chain"]
+    assert chain == ["wei_min"]
     assert why_not(data, "fire_inspection_disputed_headcount", "qiu_lin") == {"rule_not_met"}
 
 

@@ -189,13 +189,21 @@ PAIRS["art_8__point_1"] = (
     make_case(
         {
             "points": [],
-            "internal_affairs": {"submitted_on": "2024-05-10", "submit_due": "2024-05-08"},
+            "internal_affairs": {
+                "submitted_on": "2024-05-10",
+                "submit_due": "2024-05-08",
+                "justified_delay": False,
+            },
         }
     ),
     make_case(
         {
             "points": [],
-            "internal_affairs": {"submitted_on": "2024-05-08", "submit_due": "2024-05-08"},
+            "internal_affairs": {
+                "submitted_on": "2024-05-08",
+                "submit_due": "2024-05-08",
+                "justified_delay": False,
+            },
         }
     ),
     fault_has("art_8__point_1"),
@@ -257,8 +265,16 @@ PAIRS["art_9__point_2"] = (
     aggravated_under("art_9__point_2"),
 )
 PAIRS["art_9__point_3"] = (
-    make_case(earlier_faults=[{"person": "han", "point": "art_7__point_1", "date": "2022-03-01"}]),
-    make_case(earlier_faults=[{"person": "han", "point": "art_7__point_8", "date": "2022-03-01"}]),
+    make_case(
+        earlier_faults=[
+            {"person": "han", "point": "art_7__point_1", "date": "2023-03-01", "established": True}
+        ]
+    ),
+    make_case(
+        earlier_faults=[
+            {"person": "han", "point": "art_7__point_8", "date": "2023-03-01", "established": True}
+        ]
+    ),
     aggravated_under("art_9__point_3"),
 )
 PAIRS["art_9__point_4"] = (
@@ -422,8 +438,10 @@ PAIRS["art_17__para_1"] = (
 HEARING = {"investigation_closed_on": "2024-11-01"}
 PAIRS["art_18__para_1"] = (
     make_case(investigation={"investigated": ["han"]}, procedure=HEARING),
+    # everyone found responsible (han, shen, pang) must be heard, not only the one investigated
     make_case(
-        investigation={"investigated": ["han"]}, procedure={**HEARING, "statements_heard": ["han"]}
+        investigation={"investigated": ["han"]},
+        procedure={**HEARING, "statements_heard": ["han", "shen", "pang"]},
     ),
     procedural_defect,
 )
@@ -479,7 +497,7 @@ def test_only_outstanding_conduct_by_a_member_of_staff_is_commended():
     ]
     data = evaluate(make_case(commendable_conduct=conduct))
     assert [(c["person"], c["conduct"], c["cites"]) for c in data["commendations"]] == [
-        ("ouyang", "discovered", ["art_6__para_1"])
+        ("ouyang", "discovered", ["art_3__para_1", "art_6__para_1"])
     ]
 
 

@@ -201,14 +201,15 @@ def test_how_aggravating_and_mitigating_circumstances_combine():
     assert "combination" not in open_kinds(both)
 
 
+def established(point: str, date: str, person: str = "han") -> dict:
+    """An earlier fault the record says was established (Art. 9(3) counts only those by default)."""
+    return {"person": person, "point": point, "date": date, "established": True}
+
+
 @covers_parameters("art9_point3_same_type")
 def test_what_counts_as_the_same_type_of_fault_for_a_repeat():
-    same_article = make_case(
-        earlier_faults=[{"person": "han", "point": "art_7__point_8", "date": "2022-05-01"}]
-    )
-    other_article = make_case(
-        earlier_faults=[{"person": "han", "point": "art_8__point_2", "date": "2022-05-01"}]
-    )
+    same_article = make_case(earlier_faults=[established("art_7__point_8", "2023-05-01")])
+    other_article = make_case(earlier_faults=[established("art_8__point_2", "2023-05-01")])
     expected = {
         "same_point": (set(), set()),
         "same_article": ({"art_9__point_3"}, set()),
@@ -225,9 +226,7 @@ def test_what_counts_as_the_same_type_of_fault_for_a_repeat():
 
 @covers_parameters("art9_point3_window_months")
 def test_the_look_back_window_for_a_repeat():
-    case = make_case(
-        earlier_faults=[{"person": "han", "point": "art_7__point_1", "date": "2022-12-01"}]
-    )
+    case = make_case(earlier_faults=[established("art_7__point_1", "2023-01-05")])
     case["case"]["fault_date"] = "2024-03-12"
     assert aggravated(evaluate(case), "han") == {"art_9__point_3"}
     assert aggravated(evaluate(case, art9_point3_window_months=12), "han") == set()
@@ -242,8 +241,8 @@ def test_the_look_back_window_for_a_repeat():
 
 @covers_parameters("art9_point3_current_counts")
 def test_whether_the_current_fault_counts_towards_two_or_more():
-    once = [{"person": "han", "point": "art_7__point_1", "date": "2022-05-01"}]
-    twice = [*once, {"person": "han", "point": "art_7__point_1", "date": "2023-05-01"}]
+    once = [established("art_7__point_1", "2023-05-01")]
+    twice = [*once, established("art_7__point_1", "2023-05-01")]  # two faults on one day
     assert aggravated(evaluate(make_case(earlier_faults=once)), "han") == {"art_9__point_3"}
     assert (
         aggravated(
@@ -676,15 +675,13 @@ def test_how_far_relatives_extend_for_recusal():
         "disqualified",
         {("art_16__point_2", "collateral_within_three_generations")},
     )
-    assert recusal_status(default, "lei") == ("admitted", set())
+    # a second cousin is beyond the Art. 74 set: flagged under item (3), never admitted silently
+    beyond = ("needs_finding", {("art_16__point_3", "distant_relative")})
+    assert recusal_status(default, "lei") == beyond
     close = evaluate(case, art16_relatives_scope="close_relatives_only")
-    assert recusal_status(close, "ouyang") == ("admitted", set())
-    unbounded = evaluate(case, art16_relatives_scope="unbounded_human_finding")
-    assert recusal_status(unbounded, "ouyang")[0] == "disqualified"
-    assert recusal_status(unbounded, "lei") == (
-        "needs_finding",
-        {("art_16__point_3", "distant_relative")},
-    )
+    # a first cousin is no close relative: no longer barred, but still flagged
+    assert recusal_status(close, "ouyang") == beyond
+    assert recusal_status(close, "lei") == beyond
 
 
 @covers_parameters("art16_close_in_law_kinds")
@@ -697,17 +694,18 @@ def test_which_in_law_relations_are_close_in_laws():
         },
     )
     case["people"].append({"id": "han_wife", "name": "韩妻", "staff": False})
+    # the member is the party's spouse's parent, and the party the member's child's spouse
     assert recusal_status(evaluate(case), "ouyang") == (
         "disqualified",
-        {("art_16__point_2", "spouse_parent")},
+        {("art_16__point_2", "spouse_parent"), ("art_16__point_2", "child_spouse")},
     )
     kinds = list(policy().parameter_index["art16_close_in_law_kinds"]["default"])
     kinds.remove("spouse_parent")
     narrower = evaluate(case, art16_close_in_law_kinds=kinds)
-    # the party is still the member's child's spouse, so the tie is flagged from the member's side
+    # the party is still the member's child's spouse, a close in-law from the member's side: barred
     assert recusal_status(narrower, "ouyang") == (
-        "needs_finding",
-        {("art_16__point_3", "reverse_relative")},
+        "disqualified",
+        {("art_16__point_2", "child_spouse")},
     )
 
 
@@ -752,8 +750,10 @@ def test_whether_complainants_and_witnesses_fall_under_16_3():
 
 
 def unheard() -> dict:
+    """The investigation closed without hearing han; the others found responsible were heard."""
     return make_case(
-        investigation={"investigated": ["han"]}, procedure={"investigation_closed_on": "2024-11-01"}
+        investigation={"investigated": ["han"]},
+        procedure={"investigation_closed_on": "2024-11-01", "statements_heard": ["shen", "pang"]},
     )
 
 
@@ -994,6 +994,205 @@ def test_the_art13_readings_shape_how_the_available_forms_are_reported():
         other["severity_order"],
         other["referral_forms"],
     ) == (True, False, None, [])
+
+
+# --- readings added with the review of Arts. 2, 3, 6-12 and 16-17 ------------------------------
+
+
+@covers_parameters("art2_personal_fault")
+def test_whether_a_member_of_the_chain_without_intent_or_negligence_is_responsible():
+    case = make_case({"culpability": [{"person": "shen", "form": "none"}]})
+    default = evaluate(case)
+    assert degrees(default, "shen") == set() and degrees(default, "han") == {"graded"}
+    assert "personal_fault" in open_kinds(default)
+    regardless = evaluate(case, art2_personal_fault="chapeau_regardless")
+    assert degrees(regardless, "shen") == {"graded"}
+    assert "personal_fault" not in open_kinds(regardless)
+
+
+@covers_parameters("art3_staff_categories")
+def test_whether_staff_outside_the_establishment_are_covered():
+    case = make_case()
+    case["people"][0]["employment"] = "agency"
+    default = evaluate(case)
+    assert degrees(default, "han") == {"graded"}
+    assert [
+        p["about"]["person"] for p in default["open_points"] if p["kind"] == "staff_category"
+    ] == ["han"]
+    narrow = evaluate(case, art3_staff_categories="establishment_only")
+    assert degrees(narrow, "han") == set()
+    assert "staff_category" not in open_kinds(narrow)
+
+
+@covers_parameters("art6_own_fault")
+def test_whether_correcting_ones_own_fault_earns_a_commendation():
+    conduct = [{"person": "han", "conduct": "corrected", "act": "a1", "outstanding": True}]
+    case = make_case(commendable_conduct=conduct)
+    default = evaluate(case)
+    assert default["commendations"] == [] and "own_fault" in open_kinds(default)
+    commend = evaluate(case, art6_own_fault="commend")
+    assert [c["person"] for c in commend["commendations"]] == ["han"]
+    assert "own_fault" not in open_kinds(commend)
+
+
+@covers_parameters("art7_inspection_chain")
+def test_whether_the_chain_also_answers_for_a_fault_during_the_inspection():
+    inspection = {"inspectors": 1, "certificate_shown": True, "officers": ["ouyang"]}
+    case = make_case({"points": [], "inspection": inspection})
+    default = evaluate(case)
+    assert degrees(default, "ouyang") == {"graded"}
+    assert degrees(default, "shen") == {"graded"}
+    flagged = {
+        p["about"]["person"] for p in default["open_points"] if p["kind"] == "inspection_chain"
+    }
+    assert flagged == {"han", "shen", "pang"}
+    only = evaluate(case, art7_inspection_chain="officers_only")
+    assert degrees(only, "ouyang") == {"graded"}
+    assert degrees(only, "han") == set() and degrees(only, "shen") == set()
+
+
+@covers_parameters("art8_justification_finding")
+def test_whether_the_absence_of_a_justification_must_be_found():
+    late = {
+        "points": [],
+        "internal_affairs": {"submitted_on": "2024-05-10", "submit_due": "2024-05-08"},
+    }
+    case = make_case(late)
+    default = evaluate(case)
+    assert fault_points(default) == [] and "justification" in open_kinds(default)
+    presumed = evaluate(case, art8_justification_finding="presumed_absent")
+    assert fault_points(presumed) == ["art_8__point_1"]
+    assert "justification" not in open_kinds(presumed)
+
+
+@covers_parameters("art9_point3_order_unknown")
+def test_whether_same_day_faults_of_the_same_type_count_for_each_other():
+    acts = [
+        {
+            "id": f"s{n}",
+            "description": "未按规定使用公章",
+            "date": "2024-04-01",
+            "handler": "han",
+            "points": [{"point": "art_8__point_10"}],
+        }
+        for n in (1, 2)
+    ]
+    case = make_case(acts=acts)
+    default = evaluate(case)
+    assert {(a["act"], a["point"]) for a in default["aggravation"]} == {
+        ("s1", "art_9__point_3"),
+        ("s2", "art_9__point_3"),
+    }
+    assert "repeat_order" in open_kinds(default)
+    apart = evaluate(case, art9_point3_order_unknown="not_counted")
+    assert apart["aggravation"] == [] and "repeat_order" in open_kinds(apart)
+
+
+@covers_parameters("art9_point3_before_commencement")
+def test_whether_an_earlier_fault_from_before_the_instrument_counts():
+    case = make_case(earlier_faults=[established("art_7__point_1", "2021-06-01")])
+    default = evaluate(case)
+    assert aggravated(default, "han") == {"art_9__point_3"}
+    assert "before_commencement" in open_kinds(default)
+    counted = evaluate(case, art9_point3_before_commencement="count")
+    assert aggravated(counted, "han") == {"art_9__point_3"}
+    assert "before_commencement" not in open_kinds(counted)
+    excluded = evaluate(case, art9_point3_before_commencement="exclude")
+    assert aggravated(excluded, "han") == set()
+
+
+@covers_parameters("art9_point4_double_counting")
+def test_whether_favouritism_in_a_7_12_fault_also_aggravates_under_9_4():
+    case = make_case(
+        {"points": [{"point": "art_7__point_12"}]},
+        circumstances=[{"act": "a1", "person": "han", "ground": "favoritism"}],
+    )
+    default = evaluate(case)
+    assert aggravated(default, "han") == {"art_9__point_4"}
+    assert "double_counting" in open_kinds(default)
+    excluded = evaluate(case, art9_point4_double_counting="exclude")
+    assert aggravated(excluded, "han") == set()
+
+
+@covers_parameters("art9_point5_scope")
+def test_whether_serious_harm_aggravates_for_everyone_responsible_for_the_fault():
+    case = make_case(circumstances=[{"act": "a1", "person": "han", "ground": "serious_harm"}])
+    default = evaluate(case)
+    assert aggravated(default, "han") == {"art_9__point_5"} and aggravated(default, "shen") == set()
+    assert {
+        p["about"]["person"] for p in default["open_points"] if p["kind"] == "serious_harm_scope"
+    } == {
+        "shen",
+        "pang",
+    }
+    everyone = evaluate(case, art9_point5_scope="every_person_responsible")
+    assert all(aggravated(everyone, p) == {"art_9__point_5"} for p in ("han", "shen", "pang"))
+
+
+@covers_parameters("art11_point4_without_reviewer")
+def test_whether_11_4_applies_by_analogy_where_there_is_no_reviewer():
+    case = make_case(
+        {
+            "reviewer": None,
+            "correct_opinions": ["han"],
+            "opinion_changes": [{"by": "pang", "changed": "han"}],
+        }
+    )
+    default = evaluate(case)
+    assert degrees(default, "han") == {"graded"} and degrees(default, "pang") == {"graded"}
+    assert "correct_opinion" in open_kinds(default)
+    analogy = evaluate(case, art11_point4_without_reviewer="apply_by_analogy")
+    assert degrees(analogy, "pang") == {"responsible"} and degrees(analogy, "han") == set()
+
+
+@covers_parameters("art11_point6_dissenting_decider")
+def test_whether_a_decision_maker_who_voted_against_is_principally_responsible():
+    votes = [{"person": "lei", "vote": "against"}, {"person": "ouyang", "vote": "for"}]
+    case = make_case({"collective_decision": {"id": "m", "decision_maker": "lei", "votes": votes}})
+    default = evaluate(case)
+    assert degrees(default, "lei") == {"primary"} and "dissenting_decider" in open_kinds(default)
+    relieved = evaluate(case, art11_point6_dissenting_decider="not_responsible")
+    assert degrees(relieved, "lei") == set()
+    assert degrees(relieved, "ouyang") == {"secondary"}
+
+
+@covers_parameters("art11_scope")
+def test_whether_the_chapeau_reaches_the_reviewer_of_an_internal_matter():
+    case = make_case({"points": [{"point": "art_8__point_10"}]})
+    default = evaluate(case)
+    assert all(degrees(default, p) == {"graded"} for p in ("han", "shen", "pang"))
+    handler_only = evaluate(case, art11_scope="internal_handler_only")
+    assert degrees(handler_only, "han") == {"graded"}
+    assert degrees(handler_only, "shen") == set() and degrees(handler_only, "pang") == set()
+
+
+@covers_parameters("art12_inaction_chain")
+def test_whether_a_recorded_chain_answers_for_an_omission_beside_the_post_holder():
+    case = make_case(
+        {
+            "reviewer": None,
+            "approver": None,
+            "handler": "ouyang",
+            "inaction": {"duty": "home_visits"},
+            "points": [{"point": "art_7__point_4"}],
+        }
+    )
+    default = evaluate(case)
+    assert degrees(default, "han") == {"by_post"} and degrees(default, "ouyang") == set()
+    assert "inaction_chain" in open_kinds(default)
+    both = evaluate(case, art12_inaction_chain="chain_too")
+    assert degrees(both, "ouyang") == {"graded"} and degrees(both, "han") == {"by_post"}
+
+
+@covers_parameters("art17_consequence")
+def test_whether_the_art13_forms_are_listed_for_a_liable_investigator():
+    case = make_case(investigation={"investigated": ["han"], "investigator_wrong_case": ["lei"]})
+    default = evaluate(case)
+    assert "lei" in {s["person"] for s in default["sanctions"]}
+    assert "investigator" in open_kinds(default)
+    unspecified = evaluate(case, art17_consequence="unspecified")
+    assert [i["person"] for i in unspecified["investigators"]] == ["lei"]
+    assert "lei" not in {s["person"] for s in unspecified["sanctions"]}
 
 
 def engine_reads() -> set[str]:

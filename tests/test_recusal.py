@@ -2,8 +2,9 @@
 
 当事人 is the person investigated; 亲属 is capped by default at the Civil Servants Law Art. 74 set
 (spouse, lineal blood relatives, collateral blood relatives within three generations, close
-in-laws); close in-laws are a fixed list that is not symmetric, so the direction matters: Art. 16(2)
-asks whether the MEMBER is a relative OF THE PARTY.
+in-laws); close in-laws are a fixed list that is not symmetric, so the relation is checked from both
+sides, and either direction bars under Art. 16(2). Relatives beyond the cap are flagged under
+Art. 16(3) for a person's finding, never admitted silently.
 """
 
 from __future__ import annotations
@@ -176,8 +177,9 @@ def test_a_member_who_is_the_partys_relative_of_each_kind_is_disqualified_under_
     assert {p for p, _ in grounds} == {"art_16__point_2"}
 
 
-# Seen from the other side, every relation is again on the Art. 74 list except one: when the party
-# is the spouse of the member's collateral relative, the member is only the party's spouse's cousin.
+# Seen from the other side: the party's relation to the member. Either direction bars, so even where
+# the member is only the party's spouse's cousin (on no list from the party's side), the party is the
+# spouse of the member's collateral relative, which is on the list from the member's side.
 REVERSE = {
     "spouse": "spouse",
     "parent": "child",
@@ -195,13 +197,12 @@ REVERSE = {
     "spouse_sibling_spouse": "spouse_sibling_spouse",
     "child_spouse": "spouse_parent",
     "child_spouse_parent": "child_spouse_parent",
+    "collateral_relative_spouse": "collateral_relative_spouse",
 }
 
 
 @pytest.mark.parametrize("kind", sorted(REVERSE))
-def test_the_same_relation_seen_from_the_other_side_is_still_a_bar_where_the_list_is_symmetric(
-    kind,
-):
+def test_art_16_2_bars_the_same_relation_seen_from_the_other_side(kind):
     parents, spouses = FAMILY[kind]
     st, grounds = status(recusal_case(swap(parents), swap(spouses)))
     assert st == "disqualified"
@@ -216,18 +217,16 @@ def test_a_member_who_is_the_partys_cousins_spouse_is_disqualified():
     )
 
 
-def test_a_member_whose_cousins_spouse_is_the_party_is_only_flagged_as_a_reverse_relative():
+def test_art_16_2_bars_a_member_whose_cousins_spouse_is_the_party_from_the_members_side():
     parents, spouses = FAMILY["collateral_relative_spouse"]
     case = recusal_case(swap(parents), swap(spouses))
-    assert status(case) == ("needs_finding", {("art_16__point_3", "reverse_relative")})
-    # a human finding then decides it either way
-    found = recusal_case(swap(parents), swap(spouses), findings={MEMBER: True})
-    assert status(found) == ("disqualified", {("art_16__point_3", "reverse_relative")})
+    assert status(case) == ("disqualified", {("art_16__point_2", "collateral_relative_spouse")})
+    # a finding that impartiality is not affected cannot undo a bar under item (2)
     cleared = recusal_case(swap(parents), swap(spouses), findings={MEMBER: False})
-    assert status(cleared) == ("admitted", set())
+    assert status(cleared)[0] == "disqualified"
 
 
-def test_a_great_uncle_and_a_second_cousin_are_beyond_three_generations_and_may_sit():
+def test_art_16_3_flags_a_great_uncle_and_a_second_cousin_beyond_three_generations():
     great_uncle = [(PARTY, "dad"), ("dad", "grandpa"), ("grandpa", "gg"), (MEMBER, "gg")]
     second_cousin = [
         (PARTY, "dad"),
@@ -238,10 +237,16 @@ def test_a_great_uncle_and_a_second_cousin_are_beyond_three_generations_and_may_
         (MEMBER, "uncle2"),
     ]
     for parents in (great_uncle, second_cousin):
-        assert status(recusal_case(parents)) == ("admitted", set())
+        assert status(recusal_case(parents)) == (
+            "needs_finding",
+            {("art_16__point_3", "distant_relative")},
+        )
+        # a person decides: a finding either way settles it
+        assert status(recusal_case(parents, findings={MEMBER: False})) == ("admitted", set())
+        assert status(recusal_case(parents, findings={MEMBER: True}))[0] == "disqualified"
 
 
-def test_a_spouses_cousin_and_a_cousins_parent_in_law_are_not_close_in_laws():
+def test_art_16_2_bars_a_spouses_cousin_from_the_members_side_but_not_a_cousins_parent_in_law():
     spouse_cousin = (
         [
             ("wife", "wife_dad"),
@@ -261,10 +266,64 @@ def test_a_spouses_cousin_and_a_cousins_parent_in_law_are_not_close_in_laws():
         ],
         [("cousin", "cousin_wife")],
     )
-    for parents, spouses in (spouse_cousin, cousin_parent_in_law):
-        st, grounds = status(recusal_case(parents, spouses))
-        assert not any(point == "art_16__point_2" for point, _ in grounds)
-        assert st != "disqualified"
+    # the party is the spouse of the member's first cousin: a close in-law from the member's side
+    assert status(recusal_case(*spouse_cousin)) == (
+        "disqualified",
+        {("art_16__point_2", "collateral_relative_spouse")},
+    )
+    # a blood relative of a blood relative's spouse is no relative at all (民法典 Art. 1045: 姻亲
+    # are a spouse's blood relatives and blood relatives' spouses)
+    assert status(recusal_case(*cousin_parent_in_law)) == ("admitted", set())
+
+
+def test_art_16_3_flags_in_laws_beyond_the_close_in_law_list():
+    # the party's spouse's grandparent, and the spouse of the party's great-uncle
+    spouse_grandparent = ([("wife", "wife_dad"), ("wife_dad", MEMBER)], [(PARTY, "wife")])
+    great_uncles_wife = (
+        [(PARTY, "dad"), ("dad", "grandpa"), ("grandpa", "gg"), ("great_uncle", "gg")],
+        [("great_uncle", MEMBER)],
+    )
+    for parents, spouses in (spouse_grandparent, great_uncles_wife):
+        assert status(recusal_case(parents, spouses)) == (
+            "needs_finding",
+            {("art_16__point_3", "distant_in_law")},
+        )
+
+
+def kinds_of_parent(kind: str, child: str = PARTY, parent: str = MEMBER) -> dict:
+    case = recusal_case()
+    case["people"].append({"id": "x", "name": "人员x"})
+    case["relations"]["parents"] = [{"child": child, "parent": parent, "kind": kind}]
+    return case
+
+
+@pytest.mark.parametrize("kind", ["birth", "adoptive", "step_raised"])
+def test_art_16_2_bars_birth_and_adoptive_parents_and_the_step_parent_who_raised_the_party(kind):
+    assert ("art_16__point_2", "parent") in status(kinds_of_parent(kind))[1]
+    # and the other way round: the party's child of each kind
+    assert ("art_16__point_2", "child") in status(kinds_of_parent(kind, MEMBER, PARTY))[1]
+
+
+def test_art_16_3_flags_a_step_parent_who_did_not_raise_the_party():
+    assert status(kinds_of_parent("step_not_raised")) == (
+        "needs_finding",
+        {("art_16__point_3", "step_relative")},
+    )
+
+
+def test_art_16_2_extends_adoption_to_the_adoptive_family_but_step_raising_only_to_the_pair():
+    links = [
+        {"child": PARTY, "parent": "p", "kind": "adoptive"},
+        {"child": "p", "parent": MEMBER},
+    ]
+    case = recusal_case()
+    case["people"].append({"id": "p", "name": "人员p"})
+    case["relations"]["parents"] = links
+    # the adoptive parent's parent is the party's grandparent (民法典 Art. 1111)
+    assert ("art_16__point_2", "grandparent") in status(case)[1]
+    links[0]["kind"] = "step_raised"
+    # a step-parent's parent is not the party's relative (民法典 Art. 1072): flagged only
+    assert status(case) == ("needs_finding", {("art_16__point_3", "step_relative")})
 
 
 def test_the_party_is_disqualified_as_a_member_under_16_1():
@@ -331,8 +390,12 @@ def test_a_tie_with_someone_who_is_not_the_party_is_not_an_interest_in_this_case
     assert status(recusal_case(ties=[(MEMBER, "someone_else", "enmity")])) == ("admitted", set())
 
 
-def test_an_interest_finding_without_any_tie_disqualifies_nobody():
-    assert status(recusal_case(findings={MEMBER: True})) == ("admitted", set())
+def test_art_16_3_a_finding_of_an_interest_off_the_checklist_disqualifies_all_the_same():
+    assert status(recusal_case(findings={MEMBER: True})) == (
+        "disqualified",
+        {("art_16__point_3", "other")},
+    )
+    assert status(recusal_case(findings={MEMBER: False})) == ("admitted", set())
 
 
 def test_a_member_without_any_connection_is_admitted_with_the_reason_cited():
@@ -382,7 +445,7 @@ def test_each_element_of_art16_applies_in_its_case_and_not_in_the_contrasting_on
     assert not holds(status(does_not, other))
 
 
-def test_a_member_in_the_handling_chain_of_the_act_under_review_is_flagged_under_16_3():
+def test_art_16_1_bars_members_of_the_handling_chain_the_case_finds_responsible():
     case = {
         "case": {"id": "same-chain", "title": "同一办理链条"},
         "people": [
@@ -400,7 +463,12 @@ def test_a_member_in_the_handling_chain_of_the_act_under_review_is_flagged_under
         ],
         "investigation": {"investigated": ["han"], "proposed_members": ["shen", "pang"]},
     }
-    # The default reading of Art. 16: "in the same handling chain of the act under review" is on the
-    # checklist, and the case itself records the chain: no separate tie should be needed
+    # the reviewer and the approver are responsible under the Art. 11 chapeau: parties themselves
+    for member in ("shen", "pang"):
+        assert status(case, member) == ("disqualified", {("art_16__point_1", "party")})
+    # once Art. 11(1) clears them (the handler deliberately misled both), they are no longer
+    # parties; being in the same handling chain is then flagged under 16(3), with no tie recorded
+    case["acts"][0]["culpability"] = [{"person": "han", "form": "intent"}]
+    case["acts"][0]["caused_errors"] = [{"by": "han", "of": "shen"}, {"by": "han", "of": "pang"}]
     for member in ("shen", "pang"):
         assert status(case, member) == ("needs_finding", {("art_16__point_3", "same_chain")})

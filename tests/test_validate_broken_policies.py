@@ -411,7 +411,10 @@ def _break_review(root: Path) -> str:
         "reviewer: null", "reviewer: 法制股"
     )
     text = text.replace("date: null", 'date: "2026-01-05"')
-    text = text.replace("the extent of their responsibility", "the size of their responsibility")
+    text = text.replace(
+        "the extent of their respective responsibility",
+        "the size of their respective responsibility",
+    )
     path.write_text(text, encoding="utf-8")
     line = line_of(root, A11, "    sha256: ")
     return rf"{A11}:{line}:\d+: \$\.review\.fingerprint\.sha256: art_11 changed since its review by 法制股 on 2026-01-05: text and translation"

@@ -53,6 +53,8 @@ class AnswerContext:
             set()
         )  # readings the answer may depend on without a derivation showing them
         self.open_points: list[dict[str, Any]] = []
+        # readings a derivation shown in the answer went through: parameter id → value
+        self.relied_readings: dict[str, Any] = {}
 
     # --- explanations ---------------------------------------------------------------------------
     def why(self, predicate: str, args: tuple) -> dict[str, Any]:
@@ -233,6 +235,7 @@ class AnswerContext:
                 if node["predicate"] in PARAM_PREDICATES:
                     pid, value = node["args"][0], node["args"][1]
                     self.used_params.add(pid)
+                    self.relied_readings.setdefault(pid, self.ev.parameters.get(pid, value))
                     key = ("param", pid, value)
                     if key not in seen:
                         seen.add(key)
@@ -322,7 +325,7 @@ class AnswerContext:
 
     def raise_text_open_points(self) -> None:
         """Open points of the text itself, raised when the case reaches the fields they concern
-        (the article files say which, and under which reading)."""
+        (the article files say which, and under which reading); then the readings to confirm."""
         for definition in self.ev.policy.open_point_definitions:
             when = definition.get("when")
             if when is None or not any(_recorded(self.ev.case, f) for f in when["case_has"]):
@@ -335,6 +338,23 @@ class AnswerContext:
                     definition["text"]["zh"],
                     definition["text"]["en"],
                 )
+        self.raise_confirmation_open_points()
+
+    def raise_confirmation_open_points(self) -> None:
+        """A reading whose parameter asks to be confirmed when relied on (parameters.yaml,
+        confirm_when_relied_on), and that a derivation in this answer went through, is listed as a
+        point for legal officers to confirm."""
+        for pid, value in sorted(self.relied_readings.items()):
+            confirm = self.ev.policy.parameter_index[pid].get("confirm_when_relied_on")
+            if confirm is None or ("values" in confirm and value not in confirm["values"]):
+                continue
+            self.open_point(
+                "confirm_reading",
+                list(self.ev.policy.parameter_index[pid]["affects"]),
+                confirm["text"]["zh"],
+                confirm["text"]["en"],
+                parameter=pid,
+            )
 
 
 _ATOM_TEXT = re.compile(r"^([a-z][a-z0-9_]*)\((.*)\)$")

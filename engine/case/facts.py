@@ -24,19 +24,32 @@ def case_facts(case: dict[str, Any]) -> Facts:
             add("staff", p["id"])
         if p.get("enforcement_officer"):
             add("enforcement_officer", p["id"])
+        if "leader" in p:
+            add("leader_status", p["id"], _yes_no(p["leader"]))
+        if "employment" in p:
+            add("employment", p["id"], p["employment"])
         if "post" in p:
             add("holds_post", p["id"], p["post"])
+            if "post_since" in p:
+                add("tenure_from", p["id"], p["post"], p["post_since"])
+        for held in p.get("former_posts", []):
+            add("holds_post", p["id"], held["post"])
+            if "from" in held:
+                add("tenure_from", p["id"], held["post"], held["from"])
+            add("tenure_to", p["id"], held["post"], held["to"])
     for act in case.get("acts", []):
         _act_facts(act, posts, add)
     for c in case.get("circumstances", []):
         add("circumstance", c["act"], c["person"], c["ground"])
-    for f in case.get("earlier_faults", []):
-        add("earlier_fault", f["person"], f["point"], f["date"])
-        if f.get("established", True):
-            add("earlier_fault_established", f["person"], f["point"], f["date"])
+    for fid, f in earlier_fault_ids(case):
+        add("earlier_fault", fid, f["person"], f["point"], f["date"])
+        if "established" in f:
+            add("earlier_fault_established", fid, _yes_no(f["established"]))
     for c in case.get("commendable_conduct", []):
         if c["outstanding"]:
             add("commendable_conduct", c["person"], c["conduct"])
+        if "act" in c:
+            add("conduct_on_act", c["person"], c["conduct"], c["act"])
     inv = case.get("investigation", {})
     for pid in inv.get("investigated", []):
         add("investigated", pid)
@@ -48,7 +61,11 @@ def case_facts(case: dict[str, Any]) -> Facts:
         add("investigator_wrong_case", pid)
     rel = case.get("relations", {})
     for link in rel.get("parents", []):
-        add("parent", link["child"], link["parent"])
+        kind = link.get("kind", "birth")
+        if kind == "birth":
+            add("parent", link["child"], link["parent"])
+        else:
+            add("parent_link", link["child"], link["parent"], kind)
     for a, b in rel.get("spouses", []):
         add("spouse", a, b)
     for a, b in rel.get("support", []):
@@ -58,9 +75,26 @@ def case_facts(case: dict[str, Any]) -> Facts:
     proc = case.get("procedure", {})
     for pid in proc.get("statements_heard", []):
         add("statement_heard", pid)
+    report = proc.get("findings_report")
+    if report is not None:
+        add("report_proposal", _yes_no(report["handling_proposal"]))
+        for pid in report["statements_of"]:
+            add("report_statement", pid)
     if "investigation_closed_on" in proc:
         add("investigation_closed", proc["investigation_closed_on"])
     return facts
+
+
+def earlier_fault_ids(case: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """Each earlier fault with its id: its own, or earlier_fault_<n> by position (from 1)."""
+    return [
+        (f.get("id", f"earlier_fault_{n}"), f)
+        for n, f in enumerate(case.get("earlier_faults", []), start=1)
+    ]
+
+
+def _yes_no(flag: bool) -> str:
+    return "yes" if flag else "no"
 
 
 def _adder(facts: Facts):
@@ -73,6 +107,8 @@ def _adder(facts: Facts):
 def _act_facts(act: dict[str, Any], posts: dict[str, dict], add) -> None:
     a = act["id"]
     add("act", a)
+    if "date" in act:
+        add("act_date", a, act["date"])
     for role in ("handler", "reviewer", "approver"):
         if role in act:
             add("role", a, act[role], role)
@@ -97,12 +133,14 @@ def _act_facts(act: dict[str, Any], posts: dict[str, dict], add) -> None:
             add("team_size", a, inspection["team_members"])
         if "certificate_shown" in inspection:
             add("certificate", a, "shown" if inspection["certificate_shown"] else "not_shown")
+        for pid in inspection.get("officers", []):
+            add("inspecting_officer", a, pid)
     internal = act.get("internal_affairs", {})
     for key in ("submitted_on", "submit_due", "sent_on", "send_due"):
         if key in internal:
             add(key, a, internal[key])
-    if internal.get("justified_delay"):
-        add("justified_delay", a)
+    if "justified_delay" in internal:
+        add("justification", a, _yes_no(internal["justified_delay"]))
     if internal.get("outgoing_document"):
         add("outgoing_document", a)
         if "signed_off_by_leader" in internal:
@@ -121,6 +159,8 @@ def _act_facts(act: dict[str, Any], posts: dict[str, dict], add) -> None:
             add("objected", a, ins["subordinate"], ins["leader"])
         if ins["manifestly_unlawful"]:
             add("manifestly_unlawful", a, ins["leader"])
+        if not ins.get("led_to_fault", True):
+            add("instruction_not_causal", a, ins["leader"], ins["subordinate"])
     decision = act.get("collective_decision")
     if decision:
         add("collective_decision", a, decision["id"])

@@ -11,7 +11,13 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from engine.files.safe_yaml import SourceDoc, document_from_data, load_body, load_yaml_file
+from engine.case.facts import earlier_fault_ids
+from engine.files.safe_yaml import (
+    SourceDoc,
+    document_from_data,
+    load_body,
+    load_yaml_file,
+)
 from engine.files.schemas import schema_problems
 from engine.problems import Problem, ProblemsError, excerpt
 
@@ -85,12 +91,13 @@ def case_problems(doc: SourceDoc) -> list[Problem]:
             )
 
     for i, p in enumerate(data["people"]):
-        if "post" in p and p["post"] not in posts:
+        problems.extend(_posts_held(doc, i, p, posts))
+        if p.get("staff") is False and p.get("employment", "external") != "external":
             problems.append(
                 doc.problem(
-                    ("people", i, "post"),
-                    f"unknown post {excerpt(p['post'])}",
-                    "the id of a post listed under posts",
+                    ("people", i, "employment"),
+                    f"staff is false but employment is {p['employment']}",
+                    "employment external (or no employment) for someone who does not work for the bureau",
                 )
             )
     for i, act in enumerate(data.get("acts", [])):
@@ -108,6 +115,8 @@ def case_problems(doc: SourceDoc) -> list[Problem]:
         for j, c in enumerate(act.get("caused_errors", [])):
             person(base + ("caused_errors", j, "by"), c["by"])
             person(base + ("caused_errors", j, "of"), c["of"])
+        for j, pid in enumerate(act.get("inspection", {}).get("officers", [])):
+            person(base + ("inspection", "officers", j), pid)
         for j, ins in enumerate(act.get("instructions", [])):
             person(base + ("instructions", j, "leader"), ins["leader"])
             person(base + ("instructions", j, "subordinate"), ins["subordinate"])
@@ -130,15 +139,6 @@ def case_problems(doc: SourceDoc) -> list[Problem]:
                             "one vote per participant",
                         )
                     )
-        inaction = act.get("inaction")
-        if inaction and not any(inaction["duty"] in p["duties"] for p in posts.values()):
-            problems.append(
-                doc.problem(
-                    base + ("inaction", "duty"),
-                    f"no post has the duty {excerpt(inaction['duty'])}",
-                    "a duty listed under some post's duties (Art. 12 assigns responsibility by post)",
-                )
-            )
         internal = act.get("internal_affairs", {})
         if internal.get("signed_off_by_leader") and internal.get("outgoing_document") is False:
             problems.append(
@@ -160,6 +160,17 @@ def case_problems(doc: SourceDoc) -> list[Problem]:
                 )
             )
     fault_date = data["case"].get("fault_date")
+    ids = [fid for fid, _ in earlier_fault_ids(data)]
+    for i, fid in enumerate(ids):
+        if ids.count(fid) > 1 or fid in known_acts:
+            problems.append(
+                doc.problem(
+                    ("earlier_faults", i),
+                    f"earlier fault id {fid} is also used by "
+                    + ("an act" if fid in known_acts else "another earlier fault"),
+                    "an id of its own",
+                )
+            )
     for i, f in enumerate(data.get("earlier_faults", [])):
         person(("earlier_faults", i, "person"), f["person"])
         if fault_date and f["date"] >= fault_date:
@@ -172,6 +183,14 @@ def case_problems(doc: SourceDoc) -> list[Problem]:
             )
     for i, c in enumerate(data.get("commendable_conduct", [])):
         person(("commendable_conduct", i, "person"), c["person"])
+        if "act" in c and c["act"] not in known_acts:
+            problems.append(
+                doc.problem(
+                    ("commendable_conduct", i, "act"),
+                    f"unknown act {c['act']}",
+                    "the id of an act listed under acts",
+                )
+            )
     inv = data.get("investigation", {})
     for key in ("investigated", "proposed_members", "investigator_wrong_case"):
         for j, pid in enumerate(inv.get(key, [])):
@@ -211,8 +230,53 @@ def case_problems(doc: SourceDoc) -> list[Problem]:
     problems.extend(_procedure_order(doc, data.get("procedure", {})))
     for j, pid in enumerate(data.get("procedure", {}).get("statements_heard", [])):
         person(("procedure", "statements_heard", j), pid)
+    report = data.get("procedure", {}).get("findings_report", {})
+    for j, pid in enumerate(report.get("statements_of", [])):
+        person(("procedure", "findings_report", "statements_of", j), pid)
     for j, d in enumerate(data.get("procedure", {}).get("decisions", [])):
         person(("procedure", "decisions", j, "person"), d["person"])
+    return problems
+
+
+def _posts_held(doc: SourceDoc, i: int, p: dict[str, Any], posts: dict) -> list[Problem]:
+    """Posts must exist; a person holds each post once, over a tenure that runs forwards."""
+    problems = []
+    held = ([("post",)] if "post" in p else []) + [
+        ("former_posts", j, "post") for j in range(len(p.get("former_posts", [])))
+    ]
+    seen: set[str] = set()
+    for path in held:
+        post = p["post"] if path == ("post",) else p["former_posts"][path[1]]["post"]
+        if post not in posts:
+            problems.append(
+                doc.problem(
+                    ("people", i, *path),
+                    f"unknown post {excerpt(post)}",
+                    "the id of a post listed under posts",
+                )
+            )
+        if post in seen:
+            problems.append(
+                doc.problem(
+                    ("people", i, *path),
+                    f"{p['id']} holds post {excerpt(post)} twice",
+                    "one tenure per post and person",
+                )
+            )
+        seen.add(post)
+    if "post_since" in p and "post" not in p:
+        problems.append(
+            doc.problem(("people", i, "post_since"), "post_since without a post", "a post")
+        )
+    for j, former in enumerate(p.get("former_posts", [])):
+        if "from" in former and former["to"] < former["from"]:
+            problems.append(
+                doc.problem(
+                    ("people", i, "former_posts", j, "to"),
+                    f"tenure ends {former['to']} before it starts ({former['from']})",
+                    f"a date on or after {former['from']}",
+                )
+            )
     return problems
 
 

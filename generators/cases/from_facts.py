@@ -44,6 +44,11 @@ def _schema_node(*path: str) -> Any:
 FAULT_POINT = re.compile(_schema_node("$defs", "fault_point")["pattern"])
 _ACT = ("$defs", "act", "properties")
 CULPABILITY = _schema_enum(*_ACT, "culpability", "items", "properties", "form")
+EMPLOYMENT = _schema_enum("properties", "people", "items", "properties", "employment")
+PARENT_KINDS = _schema_enum(
+    "properties", "relations", "properties", "parents", "items", "properties", "kind"
+)
+YES_NO = ("yes", "no")
 VOTES = _schema_enum(
     *_ACT, "collective_decision", "properties", "votes", "items", "properties", "vote"
 )
@@ -58,8 +63,13 @@ INTERNAL_DATES = ("submitted_on", "submit_due", "sent_on", "send_due")
 CASE_PREDICATES: dict[str, tuple] = {
     "staff": ("person",),
     "enforcement_officer": ("person",),
+    "leader_status": ("person", YES_NO),
+    "employment": ("person", EMPLOYMENT),
     "holds_post": ("person", "post"),
+    "tenure_from": ("person", "post", "date"),
+    "tenure_to": ("person", "post", "date"),
     "act": ("act",),
+    "act_date": ("act", "date"),
     "role": ("act", "person", ROLES),
     "opinion_correct": ("act", "person"),
     "changed_opinion": ("act", "person", "person"),
@@ -71,8 +81,9 @@ CASE_PREDICATES: dict[str, tuple] = {
     "inspectors": ("act", "int"),
     "team_size": ("act", "int"),
     "certificate": ("act", ("shown", "not_shown")),
+    "inspecting_officer": ("act", "person"),
     **{key: ("act", "date") for key in INTERNAL_DATES},
-    "justified_delay": ("act",),
+    "justification": ("act", YES_NO),
     "outgoing_document": ("act",),
     "sign_off": ("act", ("yes", "no")),
     "harm": ("act", HARM),
@@ -81,23 +92,28 @@ CASE_PREDICATES: dict[str, tuple] = {
     "instruction": ("act", "person", "person"),
     "objected": ("act", "person", "person"),
     "manifestly_unlawful": ("act", "person"),
+    "instruction_not_causal": ("act", "person", "person"),
     "collective_decision": ("act", "decision"),
     "decision_maker": ("decision", "person"),
     "presiding": ("decision", "person"),
     "vote": ("decision", "person", VOTES),
     "circumstance": ("act", "person", GROUNDS),
-    "earlier_fault": ("person", "point", "date"),
-    "earlier_fault_established": ("person", "point", "date"),
+    "earlier_fault": ("occurrence", "person", "point", "date"),
+    "earlier_fault_established": ("occurrence", YES_NO),
     "commendable_conduct": ("person", CONDUCT),
+    "conduct_on_act": ("person", CONDUCT, "act"),
     "investigated": ("person",),
     "proposed_member": ("person",),
     "interest_finding": ("person", ("yes", "no")),
     "investigator_wrong_case": ("person",),
     "parent": ("person", "person"),
+    "parent_link": ("person", "person", tuple(k for k in PARENT_KINDS if k != "birth")),
     "spouse": ("person", "person"),
     "supports": ("person", "person"),
     "tie": ("person", "person", TIES),
     "statement_heard": ("person",),
+    "report_statement": ("person",),
+    "report_proposal": (YES_NO,),
     "investigation_closed": ("date",),
 }
 
@@ -147,11 +163,15 @@ def case_from_facts(
     people = []
     for pid in persons:
         person: dict[str, Any] = {"id": pid, "name": names.get(pid, person_name(pid))}
-        posts_held = sorted(post for p, post in rows["holds_post"] if p == pid)
-        if posts_held:
-            person["post"] = posts_held[0]
+        person.update(_posts_held(pid, rows))
         if (pid,) not in rows["staff"]:
             person["staff"] = False
+        for p, kind in rows["employment"]:
+            if p == pid:
+                person["employment"] = kind
+        for p, flag in rows["leader_status"]:
+            if p == pid:
+                person["leader"] = flag == "yes"
         if (pid,) in rows["enforcement_officer"]:
             person["enforcement_officer"] = True
         people.append(person)
@@ -172,21 +192,33 @@ def case_from_facts(
         "circumstances",
         [{"act": a, "person": p, "ground": g} for a, p, g in sorted(rows["circumstance"])],
     )
+    established = dict(rows["earlier_fault_established"])
     _add_list(
         case,
         "earlier_faults",
         [
-            {"person": p, "point": e, "date": d}
-            | ({} if (p, e, d) in rows["earlier_fault_established"] else {"established": False})
-            for p, e, d in sorted(rows["earlier_fault"])
+            {"id": f, "person": p, "point": e, "date": d}
+            | ({"established": established[f] == "yes"} if f in established else {})
+            for f, p, e, d in sorted(rows["earlier_fault"])
         ],
     )
+    on_act = sorted(rows["conduct_on_act"])
     _add_list(
         case,
         "commendable_conduct",
         [
+            {
+                "person": p,
+                "conduct": c,
+                "act": a,
+                "outstanding": (p, c) in rows["commendable_conduct"],
+            }
+            for p, c, a in on_act
+        ]
+        + [
             {"person": p, "conduct": c, "outstanding": True}
             for p, c in sorted(rows["commendable_conduct"])
+            if not any(row[:2] == (p, c) for row in on_act)
         ],
     )
     investigation: dict[str, Any] = {}
@@ -208,8 +240,10 @@ def case_from_facts(
     if investigation:
         case["investigation"] = investigation
     relations: dict[str, Any] = {}
-    if rows["parent"]:
-        relations["parents"] = [{"child": c, "parent": p} for c, p in sorted(rows["parent"])]
+    if rows["parent"] or rows["parent_link"]:
+        relations["parents"] = [{"child": c, "parent": p} for c, p in sorted(rows["parent"])] + [
+            {"child": c, "parent": p, "kind": k} for c, p, k in sorted(rows["parent_link"])
+        ]
     if rows["spouse"]:
         relations["spouses"] = [[a, b] for a, b in sorted(rows["spouse"])]
     if rows["supports"]:
@@ -223,11 +257,38 @@ def case_from_facts(
     procedure: dict[str, Any] = {}
     if rows["statement_heard"]:
         procedure["statements_heard"] = sorted(p for (p,) in rows["statement_heard"])
+    if rows["report_proposal"]:
+        ((proposal,),) = rows["report_proposal"]
+        procedure["findings_report"] = {
+            "statements_of": sorted(p for (p,) in rows["report_statement"]),
+            "handling_proposal": proposal == "yes",
+        }
     if rows["investigation_closed"]:
         procedure["investigation_closed_on"] = next(iter(rows["investigation_closed"]))[0]
     if procedure:
         case["procedure"] = procedure
     return case
+
+
+def _posts_held(pid: str, rows: dict[str, set[tuple]]) -> dict[str, Any]:
+    """A person's posts: one held now (no end date) as post, the others as former_posts."""
+    since = {post: d for p, post, d in rows["tenure_from"] if p == pid}
+    until = {post: d for p, post, d in rows["tenure_to"] if p == pid}
+    held = sorted(post for p, post in rows["holds_post"] if p == pid)
+    current = [post for post in held if post not in until]
+    out: dict[str, Any] = {}
+    if current:
+        out["post"] = current[0]
+        if current[0] in since:
+            out["post_since"] = since[current[0]]
+    former = [
+        {"post": post} | ({"from": since[post]} if post in since else {}) | {"to": until[post]}
+        for post in held
+        if post in until
+    ]
+    if former:
+        out["former_posts"] = former
+    return out
 
 
 def _add_list(case: dict, key: str, items: list) -> None:
@@ -280,6 +341,9 @@ def _bad_value(value: Any, kind: str | tuple) -> str | None:
         except ValueError:
             ok = False
         return None if ok else f"{value!r} is not a date YYYY-MM-DD"
+    if kind == "occurrence":
+        ok = isinstance(value, str) and ID.match(value) is not None
+        return None if ok else f"{value!r} is not an id (lower-case letters, digits, _)"
     if kind == "point":
         return (
             None
@@ -298,6 +362,11 @@ def _one_per(rows: set[tuple], key: tuple[int, ...], what: str) -> None:
         seen[k] = row
 
 
+def need(predicate: str, row: tuple, required: str, present: bool) -> None:
+    if not present:
+        raise ValueError(f"{predicate}{row!r} needs {required}")
+
+
 def _check_structure(rows: dict[str, set[tuple]]) -> None:
     """Everything a case file's shape forces on its facts (see case_facts and case_input)."""
     acts = {a for (a,) in rows["act"]}
@@ -308,7 +377,31 @@ def _check_structure(rows: dict[str, set[tuple]]) -> None:
                     raise ValueError(
                         f"{predicate}{row!r} names act {value} but act({value}) is not a fact"
                     )
-    _one_per(rows["holds_post"], (0,), "one post per person")
+    held = defaultdict(set)
+    for p, post in rows["holds_post"]:
+        held[p].add(post)
+    for p, post, _ in rows["tenure_from"] | rows["tenure_to"]:
+        need("tenure", (p, post), f"holds_post({p}, {post})", post in held[p])
+    for p, posts in sorted(held.items()):
+        ended = {post for pp, post, _ in rows["tenure_to"] if pp == p}
+        if len(posts - ended) > 1:
+            raise ValueError(
+                f"{p} holds {len(posts - ended)} posts with no end date; a case file holds one"
+            )
+    _one_per(rows["tenure_from"], (0, 1), "one start date per tenure")
+    _one_per(rows["tenure_to"], (0, 1), "one end date per tenure")
+    _one_per(rows["employment"], (0,), "one employment per person")
+    _one_per(rows["leader_status"], (0,), "one leader finding per person")
+    _one_per(rows["act_date"], (0,), "one date per act")
+    _one_per(rows["justification"], (0,), "one justification finding per act")
+    _one_per(rows["earlier_fault"], (0,), "one earlier fault per id")
+    _one_per(rows["earlier_fault_established"], (0,), "one finding per earlier fault")
+    _one_per(rows["report_proposal"], (), "one findings report")
+    for p, kind in rows["employment"]:
+        if (p,) not in rows["staff"] and kind != "external":
+            raise ValueError(
+                f"employment({p}, {kind}) needs staff({p}): only external staff are not staff"
+            )
     _one_per(rows["role"], (0, 2), "one person per role of an act")
     _one_per(rows["inspectors"], (0,), "one number of inspectors per act")
     _one_per(rows["team_size"], (0,), "one team size per act")
@@ -322,12 +415,8 @@ def _check_structure(rows: dict[str, set[tuple]]) -> None:
     _one_per(rows["vote"], (0, 1), "one vote per participant")
     _one_per(rows["investigation_closed"], (), "one investigation closing date")
 
-    def need(predicate: str, row: tuple, required: str, present: bool) -> None:
-        if not present:
-            raise ValueError(f"{predicate}{row!r} needs {required}")
-
     inspections = {a for (a,) in rows["inspection"]}
-    for predicate in ("inspectors", "team_size", "certificate"):
+    for predicate in ("inspectors", "team_size", "certificate", "inspecting_officer"):
         for row in rows[predicate]:
             need(predicate, row, f"inspection({row[0]})", row[0] in inspections)
     outgoing = {a for (a,) in rows["outgoing_document"]}
@@ -341,10 +430,6 @@ def _check_structure(rows: dict[str, set[tuple]]) -> None:
         raise ValueError(
             f"inaction({a!r}) needs some duty_of_post({a}, post): the duty must belong to a post"
         )
-    for row in rows["earlier_fault_established"]:
-        need(
-            "earlier_fault_established", row, f"earlier_fault{row!r}", row in rows["earlier_fault"]
-        )
     for row in rows["point_confirmed"]:
         need("point_confirmed", row, f"point_alleged{row!r}", row in rows["point_alleged"])
     for a, s, leader in rows["objected"]:
@@ -354,6 +439,20 @@ def _check_structure(rows: dict[str, set[tuple]]) -> None:
             f"instruction({a}, {leader}, {s})",
             (a, leader, s) in rows["instruction"],
         )
+    for a, leader, s in rows["instruction_not_causal"]:
+        need(
+            "instruction_not_causal",
+            (a, leader, s),
+            f"instruction({a}, {leader}, {s})",
+            (a, leader, s) in rows["instruction"],
+        )
+    ids = {f for f, *_ in rows["earlier_fault"]}
+    for row in rows["earlier_fault_established"]:
+        need("earlier_fault_established", row, f"an earlier_fault({row[0]}, …)", row[0] in ids)
+    for f in ids & {a for (a,) in rows["act"]}:
+        raise ValueError(f"earlier fault id {f} is also an act")
+    for row in rows["report_statement"]:
+        need("report_statement", row, "report_proposal(yes or no)", bool(rows["report_proposal"]))
     for a, leader in rows["manifestly_unlawful"]:
         need(
             "manifestly_unlawful",
@@ -381,7 +480,7 @@ def _check_structure(rows: dict[str, set[tuple]]) -> None:
                 raise ValueError(
                     f"{predicate}({a!r}, {b!r}): a person cannot be their own {predicate}"
                 )
-    _check_acyclic(rows["parent"])
+    _check_acyclic(rows["parent"] | {(c, p) for c, p, _ in rows["parent_link"]})
 
 
 def _check_acyclic(links: set[tuple]) -> None:
@@ -434,6 +533,8 @@ def _act(a: str, rows: dict[str, set[tuple]]) -> dict[str, Any]:
     def of(predicate: str) -> list[tuple]:
         return sorted(row[1:] for row in rows[predicate] if row[0] == a)
 
+    if of("act_date"):
+        act["date"] = of("act_date")[0][0]
     for person, role in of("role"):
         act[role] = person
     act_roles = {r: act.pop(r) for r in ROLES if r in act}
@@ -460,6 +561,8 @@ def _act(a: str, rows: dict[str, set[tuple]]) -> dict[str, Any]:
             inspection["team_members"] = of("team_size")[0][0]
         if of("certificate"):
             inspection["certificate_shown"] = of("certificate")[0][0] == "shown"
+        if of("inspecting_officer"):
+            inspection["officers"] = [p for (p,) in of("inspecting_officer")]
         act["inspection"] = inspection
     internal: dict[str, Any] = {}
     for key in INTERNAL_DATES:
@@ -469,8 +572,8 @@ def _act(a: str, rows: dict[str, set[tuple]]) -> dict[str, Any]:
         internal["outgoing_document"] = True
         if of("sign_off"):
             internal["signed_off_by_leader"] = of("sign_off")[0][0] == "yes"
-    if (a,) in rows["justified_delay"]:
-        internal["justified_delay"] = True
+    if of("justification"):
+        internal["justified_delay"] = of("justification")[0][0] == "yes"
     if internal:
         act["internal_affairs"] = internal
     if of("harm"):
@@ -480,6 +583,7 @@ def _act(a: str, rows: dict[str, set[tuple]]) -> dict[str, Any]:
     if of("instruction"):
         objected = set(of("objected"))
         unlawful = {leader for (leader,) in of("manifestly_unlawful")}
+        not_causal = set(of("instruction_not_causal"))
         act["instructions"] = [
             {
                 "leader": leader,
@@ -487,6 +591,7 @@ def _act(a: str, rows: dict[str, set[tuple]]) -> dict[str, Any]:
                 "objected": (s, leader) in objected,
                 "manifestly_unlawful": leader in unlawful,
             }
+            | ({"led_to_fault": False} if (leader, s) in not_causal else {})
             for leader, s in of("instruction")
         ]
     if of("collective_decision"):

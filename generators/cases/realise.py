@@ -39,8 +39,8 @@ def complete(
     position_kinds: dict[str, tuple],
 ) -> dict[str, set]:
     """Add what a case file cannot leave out (every act mentioned is an act, a collective decision
-    has a decision maker and a vote …) and the case file's defaults (people are staff, earlier
-    faults are established) unless barred."""
+    has a decision maker and a vote …) and the case file's defaults (people are staff) unless
+    barred."""
     facts = defaultdict(set, {p: set(rows) for p, rows in facts.items()})
     names = set(taken) | {
         v for rows in facts.values() for row in rows for v in row if isinstance(v, str)
@@ -70,8 +70,6 @@ def complete(
             if k == kind
         }
 
-    for row in sorted(facts["earlier_fault_established"]):
-        add("earlier_fault", row, "an established earlier fault is an earlier fault")
     decisions = (
         {d for d, _ in facts["decision_maker"]}
         | {d for d, _ in facts["presiding"]}
@@ -94,13 +92,21 @@ def complete(
     for (a,) in sorted(facts["inaction"]):
         if not any(aa == a for aa, _ in facts["duty_of_post"]):
             add("duty_of_post", (a, fresh("post")), "the unperformed duty must belong to some post")
-    for pred in ("inspectors", "team_size", "certificate"):
+    for pred in ("inspectors", "team_size", "certificate", "inspecting_officer"):
         for row in sorted(facts[pred]):
             add("inspection", (row[0],), f"{pred} is recorded only for an inspection")
     for row in sorted(facts["sign_off"]):
         add("outgoing_document", (row[0],), "a sign-off is recorded only for an outgoing document")
     for a, s, leader in sorted(facts["objected"]):
         add("instruction", (a, leader, s), "an objection answers an instruction")
+    for a, leader, s in sorted(facts["instruction_not_causal"]):
+        add("instruction", (a, leader, s), "only an instruction can have led to the fault or not")
+    for pred in ("tenure_from", "tenure_to"):
+        for p, post, _d in sorted(facts[pred]):
+            add("holds_post", (p, post), "a tenure is a tenure of a post held")
+    if facts["report_statement"] and not facts["report_proposal"]:
+        choice = next((v for v in ("yes", "no") if not barred("report_proposal", (v,))), "yes")
+        add("report_proposal", (choice,), "a findings report says whether it proposed a handling")
     for a, leader in sorted(facts["manifestly_unlawful"]):
         if not any(i[0] == a and i[1] == leader for i in facts["instruction"]):
             add("instruction", (a, leader, fresh("p")), "only an instruction can be unlawful")
@@ -111,9 +117,6 @@ def complete(
     for p in sorted(values("person") | set(more_people)):
         if not barred("staff", (p,)):
             facts["staff"].add((p,))
-    for row in sorted(facts["earlier_fault"]):
-        if not barred("earlier_fault_established", row):
-            facts["earlier_fault_established"].add(row)
     return facts
 
 
@@ -200,7 +203,8 @@ class Realiser:
         if decisions:
             proc["decisions"] = decisions
         order = ["discovered_on", "initial_review_done_on", "reported_to_party_group_on"]
-        order += ["filing_decision_on", "investigation_closed_on", "statements_heard", "decisions"]
+        order += ["filing_decision_on", "investigation_closed_on", "statements_heard"]
+        order += ["findings_report", "decisions"]
         if proc:
             case["procedure"] = {k: proc[k] for k in order if k in proc}
 

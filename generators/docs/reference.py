@@ -230,6 +230,14 @@ def _parameter(ctx: SiteContext, page: Page, param: dict[str, Any]) -> None:
         f"**待确认问题：**{esc(param['question']['zh'])}  \n"
         f"**Open question:** {esc(param['question']['en'])}"
     )
+    confirm = param.get("confirm_when_relied_on")
+    if confirm:
+        values = ", ".join(code(v) for v in confirm.get("values", [])) or "任何取值 any value"
+        page.para(
+            f"**依赖此读法的答案提请确认**（{values}）：{esc(confirm['text']['zh'])}  \n"
+            f"**Answers relying on this reading ask for confirmation** ({values}): "
+            f"{esc(confirm['text']['en'])}"
+        )
     if param.get("sources"):
         marks = {"src": "来源 source", "kn": "一般知识 knowledge", "inf": "推断 inference"}
         page.extend(

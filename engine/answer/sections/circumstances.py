@@ -20,7 +20,15 @@ def aggravation(ctx: AnswerContext) -> list[dict[str, Any]]:
         }
         for (a, p, e) in ctx.tuples("aggravated")
     ]
-    ctx.raise_open_points("aggravation_needs_finding")
+    for predicate in (
+        "aggravation_needs_finding",
+        "establishment_needs_finding",
+        "pre_commencement_repeat",
+        "repeat_order_unknown",
+        "double_counting",
+        "serious_harm_scope_needs_finding",
+    ):
+        ctx.raise_open_points(predicate)
     return out
 
 
@@ -48,6 +56,11 @@ def mitigation(ctx: AnswerContext) -> list[dict[str, Any]]:
             "tail_reading": reading(config.get("tail_reading"), ctx.ev.parameters),
         }
         out.append(entry)
-    ctx.raise_open_points("mitigation_available")
-    ctx.raise_open_points("combination_needs_finding")
+    for predicate in (
+        "mitigation_available",
+        "combination_needs_finding",
+        "mitigation_ground_contradicted",
+        "conflicting_circumstances",
+    ):
+        ctx.raise_open_points(predicate)
     return out

@@ -46,7 +46,7 @@ def referrals(ctx: AnswerContext) -> list[dict[str, Any]]:
 
 
 def commendations(ctx: AnswerContext) -> list[dict[str, Any]]:
-    return [
+    out = [
         {
             "person": p,
             "name": ctx.namer.person(p),
@@ -55,3 +55,5 @@ def commendations(ctx: AnswerContext) -> list[dict[str, Any]]:
         }
         for (p, g) in ctx.tuples("commendation")
     ]
+    ctx.raise_open_points("own_fault_not_commended")
+    return out

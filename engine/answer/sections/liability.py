@@ -32,8 +32,14 @@ def faults(ctx: AnswerContext) -> list[dict[str, Any]]:
         else:
             entry.update({"reasons": [], "cites": []})
         out.append(entry)
-        ctx.raise_open_points("awaiting_finding", lambda row, a=a: row[0] == a)
-        ctx.raise_open_points("contradicted", lambda row, a=a: row[0] == a)
+        for predicate in (
+            "awaiting_finding",
+            "contradicted",
+            "justification_needs_finding",
+            "first_limb_from_record",
+            "result_needs_finding",
+        ):
+            ctx.raise_open_points(predicate, lambda row, a=a: row[0] == a)
     return out
 
 
@@ -44,6 +50,8 @@ def chain(ctx: AnswerContext, act: dict) -> list[tuple[str, list[str]]]:
     for role in ("handler", "reviewer", "approver"):
         if role in act:
             involved[act[role]].append(role)
+    for pid in act.get("inspection", {}).get("officers", []):
+        involved[pid].append("inspecting_officer")
     for ins in act.get("instructions", []):
         involved[ins["leader"]].append("instructing_leader")
         involved[ins["subordinate"]].append("instructed_subordinate")
@@ -89,8 +97,21 @@ def verdicts(ctx: AnswerContext) -> list[dict[str, Any]]:
                 entry["verdict"] = "not_responsible"
                 entry["why_not"] = _why_not_responsible(ctx, a, person, involvement)
             out.append(entry)
-    ctx.raise_open_points("vote_needs_finding")
-    ctx.raise_open_points("inaction_needs_finding")
+    for predicate in (
+        "vote_needs_finding",
+        "chain_vote_needs_finding",
+        "inaction_needs_finding",
+        "inaction_chain_member",
+        "faultless",
+        "correct_opinion_still_responsible",
+        "multiple_bases",
+        "dissenting_decider",
+        "leader_status_needs_finding",
+        "instruction_from_outside",
+        "inspection_chain_needs_finding",
+        "staff_category_needs_finding",
+    ):
+        ctx.raise_open_points(predicate)
     return out
 
 
@@ -119,7 +140,9 @@ def _why_not_responsible(ctx, a: str, person: str, involvement: list[str]) -> li
 
 
 def investigators(ctx: AnswerContext) -> list[dict[str, Any]]:
-    return [
+    out = [
         {"person": p, "name": ctx.namer.person(p), **ctx.why("investigator_liable", (p,))}
         for (p,) in ctx.tuples("investigator_liable")
     ]
+    ctx.raise_open_points("investigator_consequence_needs_finding")
+    return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 from engine.answer.context import AnswerContext
@@ -39,6 +40,7 @@ def time_limits(ctx: AnswerContext) -> list[dict[str, Any]]:
                 counting["noted_days"] = [
                     d for d in counting["noted_days"] if d["kind"] != "rest_day"
                 ]
+            counting["noted_days"] = _runs(counting["noted_days"])
             entry["counting"] = counting
             st = status.get((p.period, p.subject))
             entry["status"] = st or "unknown"
@@ -73,3 +75,21 @@ def procedure(ctx: AnswerContext) -> list[dict[str, Any]]:
         config = ctx.ev.policy.answer_config.get("procedural_defects", {})
         ctx.used_params.update(config.get("relies_on", ()))
     return out
+
+
+def _runs(days: list[dict]) -> list[dict]:
+    """Consecutive noted days of one holiday treated alike become one entry with ``until``: a
+    seven-day National Day break reads as one line, as a legal officer would write it."""
+    runs: list[dict] = []
+    for day in days:
+        last = runs[-1] if runs else None
+        same = last is not None and all(
+            last[k] == day[k] for k in ("kind", "name_zh", "name_en", "treatment")
+        )
+        if same and date.fromisoformat(day["date"]) - date.fromisoformat(
+            last.get("until", last["date"])
+        ) == timedelta(days=1):
+            last["until"] = day["date"]
+        else:
+            runs.append(dict(day))
+    return runs

@@ -35,4 +35,5 @@ def recusal(ctx: AnswerContext) -> list[dict[str, Any]]:
             entry["status"] = "admitted"
             entry.update(ctx.why("admitted", (member,)))
         out.append(entry)
+    ctx.raise_open_points("member_outside_bureau")
     return out

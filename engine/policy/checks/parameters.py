@@ -32,6 +32,13 @@ def check_parameters(policy: Policy) -> list[Problem]:
                             "each option once",
                         )
                     )
+        confirm = p.get("confirm_when_relied_on")
+        for j, value in enumerate(confirm.get("values", []) if confirm else []):
+            problems.extend(
+                parameter_value_problems(
+                    p, value, doc, ("parameters", i, "confirm_when_relied_on", "values", j)
+                )
+            )
     for article in policy.articles:
         adoc = _article_doc(policy, article)
         for i, rule in enumerate(article["rules"]):
