@@ -6,7 +6,9 @@ file, line, column, the eId / JSON path / rule id concerned, what is wrong and w
 
 from __future__ import annotations
 
+import difflib
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
 EXCERPT_CHARS = 60  # the most of an input value any message repeats
@@ -111,3 +113,15 @@ def excerpt(value: object, limit: int = EXCERPT_CHARS) -> str:
     if len(text) > limit:
         text = text[: limit - 1] + "…"
     return escape_controls(text)
+
+
+def did_you_mean(value: object, choices: Iterable[object]) -> str:
+    """`` (did you mean 'x'?)`` for a value close to one of ``choices``, else ``""``.
+
+    A misspelt field, person, parameter or option is the commonest input error; naming the
+    likely intended one saves reading a long list of allowed values."""
+    if not isinstance(value, str) or len(value) > 200:
+        return ""
+    names = [str(c) for c in choices]
+    close = difflib.get_close_matches(value, names, n=1, cutoff=0.75)
+    return f" (did you mean {excerpt(close[0])}?)" if close else ""

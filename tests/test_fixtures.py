@@ -11,6 +11,7 @@ import json
 
 import pytest
 from paths import FIXTURES_DIR
+from text_checks import text_problems
 
 from engine.answer import answer_case
 from engine.answer.summary import summarize
@@ -46,6 +47,18 @@ def test_each_fixture_replays_to_its_recorded_outcome_in_an_answer_valid_against
     if "target" in fixture:
         target = fixture["target"]
         assert answer.holds(target["predicate"], tuple(target["args"])) is target["holds"]
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=[f["id"] for f in FIXTURES])
+def test_each_fixtures_answer_reads_cleanly_in_chinese_and_english(fixture: dict) -> None:
+    """No unfilled placeholder, raw id, Python literal or the other language's punctuation in the
+    text an officer reads, whatever the case."""
+    answer = answer_case(
+        POLICY, fixture["case"], as_of=fixture["as_of"], parameters=fixture["parameters"]
+    )
+    for lang in ("zh", "en"):
+        problems = text_problems(answer.render(lang), lang, fixture["case"])
+        assert not problems, problems[:3]
 
 
 def test_the_bundle_is_valid_against_its_schema_and_holds_every_fixture() -> None:

@@ -159,8 +159,9 @@ def test_one_value_with_two_names_in_the_vocabulary_fails_validation(policy_copy
     edit(
         policy_copy,
         "vocabulary.yaml",
-        'former_spouse: {zh: "前配偶", en: "former spouse"}',
-        'former_spouse: {zh: "前配偶", en: "former spouse"}\n      spouse: {zh: "配偶二", en: "spouse 2"}',
+        'close_friendship: {zh: "密切的私人友谊", en: "close friendship"}',
+        'close_friendship: {zh: "密切的私人友谊", en: "close friendship"}\n'
+        '      spouse: {zh: "配偶二", en: "spouse 2"}',
     )
     assert main(["validate", str(policy_copy)]) == 1
     assert "spouse is named differently in relation" in capsys.readouterr().err

@@ -297,3 +297,105 @@ def test_a_missing_case_file_is_refused(capsys, tmp_path):
     code, out, err = run(capsys, str(tmp_path / "nowhere.yaml"), *AS_OF)
     assert code == 1 and out == ""
     assert "nowhere.yaml" in err and "cannot read" in err
+
+
+# --- formats, refusals in JSON, help, near misses ---------------------------------------------
+
+
+def test_a_refused_case_under_format_json_prints_its_located_problems_as_json(capsys, tmp_path):
+    case = write(
+        tmp_path,
+        "typo.yaml",
+        "case: {id: t, title: t}\npeople:\n  - {id: zhang_san, name: 张三}\nacts:\n"
+        "  - {id: a1, description: x, handler: zhang_sun}\n",
+    )
+    code, out, err = run(capsys, case, "--format", "json")
+    assert code == 1
+    refused = json.loads(out)
+    assert refused["answered"] is False
+    [problem] = refused["problems"]
+    assert (problem["line"], problem["where"]) == (5, "$.acts[0].handler")
+    assert "did you mean zhang_san?" in problem["message"]
+    assert "did you mean zhang_san?" in err  # and the same problem for a person on stderr
+
+
+def test_near_misses_are_named_for_fields_persons_parameters_and_values(capsys, tmp_path):
+    case = write(
+        tmp_path,
+        "near.yaml",
+        "case: {id: t, title: t}\npeople:\n  - {id: zhang_san, name: 张三}\nacts:\n"
+        "  - {id: a1, descripton: x, handler: zhang_san}\n",
+    )
+    code, _, err = run(capsys, case)
+    assert code == 1 and "unknown property descripton (did you mean description?)" in err
+    code, _, err = run(
+        capsys, EXAMPLE, "--param", "art11_scop=all_faults", "--param", "fault_notion=single"
+    )
+    assert code == 1
+    assert "art11_scop (did you mean art11_scope?)" in err
+    assert "'single' is not an option of fault_notion" in err
+    code, _, err = run(capsys, EXAMPLE, "--param", "fault_notion=single_notio")
+    assert "(did you mean single_notion?)" in err
+    code, _, err = run(capsys, EXAMPLE, "--param", "art7_art8_computed_items=art_7__point3")
+    assert code == 1 and "(did you mean art_7__point_3?)" in err
+
+
+def test_format_html_prints_one_self_contained_page(capsys):
+    code, out, err = run(capsys, EXAMPLE, *AS_OF, "--format", "html")
+    assert code == 0 and err == ""
+    assert out.startswith("<!DOCTYPE html>") and out.rstrip().endswith("</html>")
+    # nothing loaded from the network (links to the site's article pages are only links)
+    assert not re.search(r"""src=["']?(?:https?:)?//|<link[^>]+(?:https?:)?//|url\(|@import""", out)
+    assert (
+        'href="https://wenshui-accountability.readthedocs.io/articles/art_11/#art_11__point_4"'
+        in out
+    )
+
+
+def test_a_usage_error_exits_2_and_the_help_documents_the_exit_codes(capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(["query", EXAMPLE, "--format", "yaml"])
+    assert exited.value.code == 2
+    with pytest.raises(SystemExit):
+        main(["query", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "exit codes: 0 done" in text and "2 usage error" in text
+    assert "default: the case's as_of, else today" in text
+
+
+def test_every_subcommand_and_option_has_help_text():
+    import argparse
+
+    from engine.cli.app import build_parser
+
+    missing = []
+
+    def walk(parser: argparse.ArgumentParser, name: str) -> None:
+        for action in parser._actions:  # noqa: SLF001 — argparse has no public walk
+            if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001
+                helps = {a.dest: a.help for a in action._choices_actions}  # noqa: SLF001
+                for command, sub in action.choices.items():
+                    if not helps.get(command):
+                        missing.append(f"{name} {command}")
+                    walk(sub, f"{name} {command}")
+            elif not isinstance(action, argparse._HelpAction) and not action.help:  # noqa: SLF001
+                missing.append(f"{name} {'/'.join(action.option_strings) or action.dest}")
+
+    walk(build_parser(), "accountability")
+    assert not missing
+
+
+def test_parameters_are_listed_in_words_or_as_json_valid_against_their_schema(capsys):
+    from engine.files.schemas import validator
+
+    assert main(["parameters"]) == 0
+    text = capsys.readouterr().out
+    assert "fault_notion  执法过错、行政执法过错、行政过错是否同一概念" in text
+    assert "    single_notion  同一概念，分四类（默认）" in text
+    assert "    true  是（默认）" in text and "[" not in text and "'" not in text
+    assert main(["parameters", "--lang", "en"]) == 0
+    assert "    single_notion  One notion with four kinds (default)" in capsys.readouterr().out
+    assert main(["parameters", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert not list(validator("parameters").iter_errors(data))
+    assert data["parameters"][0]["id"] == "fault_notion"

@@ -187,7 +187,9 @@ class AnswerContext:
         description = self.descriptions.get(m.group(1)) if m else None
         if not description:
             return failed["text"]
-        args = "、".join(self.namer.value(_constant(a), lang) for a in _split_args(m.group(2)))
+        args = ("、" if lang == "zh" else ", ").join(
+            self.namer.value(_constant(a), lang) for a in _split_args(m.group(2))
+        )
         sep = "：" if lang == "zh" else ": "
         text = (
             description[lang]

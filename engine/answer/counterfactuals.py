@@ -494,19 +494,28 @@ def _fact_words(ev: Evaluation, namer: Namer):
     return words
 
 
+def _inner(text: str) -> str:
+    """Quotation marks inside a quotation, as Chinese writes them: ‘…’ within “…”."""
+    return text.translate(_INNER_QUOTES)
+
+
+_INNER_QUOTES = str.maketrans({"“": "‘", "”": "’"})
+
+
 def _change_words(change: Change, words) -> dict[str, str]:
     if change.kind == "remove":
         return {
-            "zh": f"记录中没有“{words(change.old, 'zh')}”",
+            "zh": f"记录中没有“{_inner(words(change.old, 'zh'))}”",
             "en": f"the record did not say that {words(change.old, 'en')}",
         }
     if change.kind == "add":
         return {
-            "zh": f"记录还载明“{words(change.new, 'zh')}”",
+            "zh": f"记录还载明“{_inner(words(change.new, 'zh'))}”",
             "en": f"the record also said that {words(change.new, 'en')}",
         }
     return {
-        "zh": f"记录载明的是“{words(change.new, 'zh')}”而非“{words(change.old, 'zh')}”",
+        "zh": f"记录载明的是“{_inner(words(change.new, 'zh'))}”"
+        f"而非“{_inner(words(change.old, 'zh'))}”",
         "en": f"the record said that {words(change.new, 'en')} instead of that {words(change.old, 'en')}",
     }
 

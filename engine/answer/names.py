@@ -33,6 +33,11 @@ class Namer:
             for a in case.get("acts", [])
             if isinstance(a.get("collective_decision"), dict)
         }
+        self.earlier = {
+            f.get("id", f"earlier_fault_{n}"): f
+            for n, f in enumerate(case.get("earlier_faults", []), start=1)
+            if isinstance(f, dict)
+        }
         self.labels = labels
         self.whole_article = whole_article
         self.focus: str | None = None  # the act a block of text is about, named "the act" in it
@@ -55,6 +60,8 @@ class Namer:
             return self.act(text, lang)
         if text in self.decisions:
             return self.decision(text, lang)
+        if text in self.earlier:
+            return self.earlier_fault(text, lang)
         if EID_PATTERN.match(text):
             return self.cite(text, lang)
         return self.label(text, lang)
@@ -83,6 +90,12 @@ class Namer:
             if lang == "zh"
             else (f"the collective discussion on {self.act(act, 'en')}")
         )
+
+    def earlier_fault(self, fid: str, lang: str) -> str:
+        """An earlier fault of the record by its person and date (the record gives it no name)."""
+        fault = self.earlier[fid]
+        who, day = self.person(str(fault.get("person", ""))), fault.get("date", "")
+        return f"{who}{day}的过错" if lang == "zh" else f"{who}'s fault of {day}"
 
     def label(self, value: str, lang: str) -> str:
         """A value of a vocabulary domain by its label (as written when it has none)."""
@@ -124,6 +137,21 @@ class Namer:
             return self.argument(bindings[name], domains.get(name), lang)
 
         return PLACEHOLDER.sub(sub, template)
+
+
+def parameter_value_words(param: dict, value: object, lang: str, namer: Namer) -> str:
+    """A parameter's value in words: its option's label, yes or no, a list of named members."""
+    for option in param.get("options", []):
+        if option["value"] == value:
+            return option["label"][lang]
+    if isinstance(value, bool):
+        return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+    if isinstance(value, list):
+        members = [namer.value(v, lang) for v in value]
+        return ("、" if lang == "zh" else ", ").join(members) or ("无" if lang == "zh" else "none")
+    if value is None:
+        return "无" if lang == "zh" else "none"
+    return str(value)
 
 
 def fact_text(policy, namer: Namer, predicate: str, args: tuple, lang: str) -> str:

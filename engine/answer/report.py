@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from engine.answer.names import Namer, fact_text
+from engine.answer.names import Namer, fact_text, parameter_value_words
 from engine.policy.citation import citation_list
 
 if TYPE_CHECKING:
@@ -308,12 +308,19 @@ def build_report(answer: Answer, lang: str, explain: bool = False, what_if: bool
         len(forms_notes) == 1
     ):  # the same reading of Art. 13 for everyone: said once, after the title
         sanctions.note = forms_notes[0].strip(" （）()")
+    # people open to the same forms under the same reading: one line names them all
+    grouped: dict[tuple, list[str]] = {}
     for s in data["sanctions"]:
-        if len(forms_notes) > 1:
-            note = _sanction_note(s, policy, namer, lang).strip(" （）()")
-            sanctions.blocks.append(Block(None, [Line(f"{s['name']}{w['colon']}{note}")]))
+        note = (
+            _sanction_note(s, policy, namer, lang).strip(" （）()") if len(forms_notes) > 1 else ""
+        )
+        grouped.setdefault((note, tuple(s["forms"])), []).append(s["name"])
+    for (note, forms), names in grouped.items():
+        who = w["list"].join(names)
+        if note:
+            sanctions.blocks.append(Block(None, [Line(f"{who}{w['colon']}{note}")]))
         sanctions.blocks.append(
-            Block(None, [Line(f"{s['name']}{w['colon']}{cite(s['forms'])}", list(s["forms"]))])
+            Block(None, [Line(f"{who}{w['colon']}{cite(list(forms))}", list(forms))])
         )
     sections.append(sanctions)
     simple(
@@ -472,10 +479,13 @@ def _sanction_note(item: dict, policy, namer: Namer, lang: str) -> str:
     if item["referral_forms"] and note:
         parts.append(note[lang])
     if item["severity_order"]:
+        # lightest first; forms of equal weight in one group, grouped in brackets when several
         groups = " < ".join(
-            ("{" if not zh else "（")
+            w["list"].join(namer.cite(f, lang) for f in g)
+            if len(g) == 1
+            else ("（" if zh else "(")
             + w["list"].join(namer.cite(f, lang) for f in g)
-            + ("}" if not zh else "）")
+            + ("）" if zh else ")")
             for g in item["severity_order"]
         )
         parts.append(("轻重：" if zh else "severity: ") + groups)
@@ -516,23 +526,28 @@ class _Notes:
         for i, pid in enumerate(self.order):
             param = policy.parameter_index[pid]
             current = self.answer.evaluation.parameters[pid]
-            label = _option(param, current, self.lang, self.namer)
+            label = parameter_value_words(param, current, self.lang, self.namer)
             if current != param["default"]:
                 label += "（非默认）" if self.lang == "zh" else " (not the default)"
             alternatives = []
             for key in self.affected[pid]:
                 for change in self.decided[key]:
                     if change["parameter"] == pid:
-                        name = _option(param, change["value"], self.lang, self.namer)
+                        name = parameter_value_words(param, change["value"], self.lang, self.namer)
                         if name not in alternatives:
                             alternatives.append(name)
-            alt = ("；" if self.lang == "zh" else "; ").join(alternatives)
             mark = MARKS[i % len(MARKS)]
-            text = (
-                f"{mark} {param['title']['zh']}：{label}（本结论所依据；若改为“{alt}”，结论不同）"
-                if self.lang == "zh"
-                else f"{mark} {param['title']['en']}: {label} (this finding rests on it; under “{alt}” it comes out otherwise)"
-            )
+            if self.lang == "zh":
+                alt = "或".join(f"“{a}”" for a in alternatives)
+                text = (
+                    f"{mark} {param['title']['zh']}：{label}（本结论所依据；若改为{alt}，结论不同）"
+                )
+            else:
+                alt = " or ".join(f"“{a}”" for a in alternatives)
+                text = (
+                    f"{mark} {param['title']['en']}: {label} "
+                    f"(this finding rests on it; under {alt} it comes out otherwise)"
+                )
             out.append(Line(text, list(param["affects"])))
         return out
 
@@ -545,7 +560,7 @@ class _Notes:
             if p["default"] or p["id"] in self.order:
                 continue
             param = policy.parameter_index[p["id"]]
-            label = _option(param, p["value"], self.lang, self.namer)
+            label = parameter_value_words(param, p["value"], self.lang, self.namer)
             out.append(
                 Line(
                     f"{param['title'][self.lang]}{'：' if zh else ': '}{label}"
@@ -563,28 +578,13 @@ class _Notes:
             if p["id"] in self.order:
                 continue
             param = policy.parameter_index[p["id"]]
-            label = _option(param, p["value"], self.lang, self.namer)
+            label = parameter_value_words(param, p["value"], self.lang, self.namer)
             flag = "" if p["default"] else ("（非默认）" if zh else " (not the default)")
             parts.append(f"{param['title'][self.lang]}{'：' if zh else ': '}{label}{flag}")
         parts = [x for x in parts if "非默认" not in x and "not the default" not in x]
         if not parts:
             return []
         return [Line(("；" if zh else "; ").join(parts) + ("。" if zh else "."), [], 0, True)]
-
-
-def _option(param: dict, value: Any, lang: str, namer: Namer) -> str:
-    """A parameter's value in words: its option's label, yes or no, a list of named members."""
-    for option in param.get("options", []):
-        if option["value"] == value:
-            return option["label"][lang]
-    if isinstance(value, bool):
-        return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
-    if isinstance(value, list):
-        members = [namer.value(v, lang) for v in value]
-        return ("、" if lang == "zh" else ", ").join(members) or ("无" if lang == "zh" else "none")
-    if value is None:
-        return "无" if lang == "zh" else "none"
-    return str(value)
 
 
 def _what_if_blocks(answer: Answer, lang: str) -> list[Block]:

@@ -12,7 +12,7 @@ def render_text(report: Report) -> str:
     empty = [s.title for s in report.sections if not s.blocks]
     if empty:  # the sections with nothing to report, named once under the header
         out.append(
-            ("无：" if report.lang == "zh" else "None: ")
+            ("以下各部分无内容：" if report.lang == "zh" else "Nothing to report under: ")
             + ("；" if report.lang == "zh" else "; ").join(empty)
         )
     for section in report.sections:

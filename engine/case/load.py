@@ -19,7 +19,7 @@ from engine.files.safe_yaml import (
     load_yaml_file,
 )
 from engine.files.schemas import schema_problems
-from engine.problems import Problem, ProblemsError, excerpt
+from engine.problems import Problem, ProblemsError, did_you_mean, excerpt
 
 
 def load_case(source: str | Path | dict) -> SourceDoc:
@@ -85,7 +85,7 @@ def case_problems(doc: SourceDoc) -> list[Problem]:
             problems.append(
                 doc.problem(
                     path,
-                    f"unknown person {excerpt(value)}",
+                    f"unknown person {excerpt(value)}{did_you_mean(value, known)}",
                     "the id of someone listed under people",
                 )
             )
@@ -155,7 +155,7 @@ def case_problems(doc: SourceDoc) -> list[Problem]:
             problems.append(
                 doc.problem(
                     ("circumstances", i, "act"),
-                    f"unknown act {excerpt(c['act'])}",
+                    f"unknown act {excerpt(c['act'])}{did_you_mean(c['act'], known_acts)}",
                     "the id of an act listed under acts",
                 )
             )
@@ -187,7 +187,7 @@ def case_problems(doc: SourceDoc) -> list[Problem]:
             problems.append(
                 doc.problem(
                     ("commendable_conduct", i, "act"),
-                    f"unknown act {c['act']}",
+                    f"unknown act {excerpt(c['act'])}{did_you_mean(c['act'], known_acts)}",
                     "the id of an act listed under acts",
                 )
             )
@@ -251,7 +251,7 @@ def _posts_held(doc: SourceDoc, i: int, p: dict[str, Any], posts: dict) -> list[
             problems.append(
                 doc.problem(
                     ("people", i, *path),
-                    f"unknown post {excerpt(post)}",
+                    f"unknown post {excerpt(post)}{did_you_mean(post, posts)}",
                     "the id of a post listed under posts",
                 )
             )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from engine.cli.common import INTERRUPTED, report_failure
+from engine.cli.common import EXIT_CODES, INTERRUPTED, report_failure
 from engine.cli.diff import add_diff_commands
 from engine.cli.docs import add_docs_commands
 from engine.cli.fixtures import add_fixture_commands
@@ -46,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="accountability",
         description="文水县民政局监管执法责任倒查机制 (文民发[2023]25号) — policy as code. "
         "Validate the encoding, query cases, build the documentation.",
+        epilog=EXIT_CODES,
     )
     sub = parser.add_subparsers(dest="command")
     add_diff_commands(sub)

@@ -27,6 +27,11 @@ def add_policy_option(parser: argparse.ArgumentParser) -> None:
 
 
 INTERRUPTED = "✗ 已中断 / interrupted"
+LANG_HELP = "language of the text: zh (Chinese) or en (English) (default: zh)"
+EXIT_CODES = (
+    "exit codes: 0 done (an answer, a valid policy), 1 invalid input or a failure (located problems "
+    "on stderr, or in the JSON with --format json), 2 usage error, 130 interrupted"
+)
 DEBUG_VARIABLE = "ACCOUNTABILITY_TRACEBACK"  # set to 1 to see the traceback of an internal error
 
 
@@ -44,7 +49,16 @@ def emit(text: str, end: str = "\n") -> None:
 
 
 def report_failure(exc: Exception) -> int:
-    """Any failure that reached the top of a command, as located problems on stderr; exit 1.
+    """Any failure that reached the top of a command, as located problems on stderr; exit 1."""
+    problems = failure_problems(exc)
+    print_problems(problems)
+    print(f"✗ {len(problems)} problem(s)", file=sys.stderr)
+    return 1
+
+
+def failure_problems(exc: Exception) -> list[Problem]:
+    """Any failure as located problems: what ``report_failure`` prints, and what a command asked for
+    JSON returns on stdout.
 
     Refusals (ProblemsError) carry their own problems; the engine's run-time failures (a time
     limit, the stack or memory running out, a file system error) are named as such; anything else
@@ -90,9 +104,7 @@ def report_failure(exc: Exception) -> int:
                 f"no internal error: please report it (set {DEBUG_VARIABLE}=1 for details)",
             )
         ]
-    print_problems(problems)
-    print(f"✗ {len(problems)} problem(s)", file=sys.stderr)
-    return 1
+    return problems
 
 
 def load_or_report(policy_dir: str | None) -> Policy | None:

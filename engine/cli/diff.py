@@ -29,7 +29,12 @@ def add_diff_commands(subparsers) -> None:
     )
     diff.add_argument("old", metavar="OLD", help="policy folder, checkout or git revision")
     diff.add_argument("new", metavar="NEW", help="policy folder, checkout or git revision")
-    diff.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    diff.add_argument(
+        "--format",
+        choices=("text", "markdown", "json"),
+        default="text",
+        help="text for a terminal, markdown for a review comment, json for programs (default: text)",
+    )
     diff.add_argument(
         "--lang",
         choices=("zh", "en"),

@@ -58,7 +58,12 @@ def add_docs_commands(sub: argparse._SubParsersAction, help_text) -> None:
         help="generate the pages and serve the site locally, rebuilding on changes",
     )
     common(serve)
-    serve.add_argument("--addr", default="127.0.0.1:8000", metavar="HOST:PORT")
+    serve.add_argument(
+        "--addr",
+        default="127.0.0.1:8000",
+        metavar="HOST:PORT",
+        help="address to serve the site on (default: 127.0.0.1:8000, this machine only)",
+    )
     serve.set_defaults(handler=cmd_docs_serve)
 
     generate = docs_sub.add_parser(

@@ -24,7 +24,12 @@ def add_fixture_commands(sub: argparse._SubParsersAction) -> None:
         "coverage",
         help="per eId: fixtures where it applies / does not apply; rules no fixture makes fire",
     )
-    cov.add_argument("--format", choices=("text", "json"), default="text")
+    cov.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text for people, json for programs (default: text)",
+    )
     add_policy_option(cov)
     cov.set_defaults(handler=cmd_coverage)
 

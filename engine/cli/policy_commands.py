@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from engine.cli.common import POLICY_HELP, add_policy_option, load_or_report
+from engine.cli.common import LANG_HELP, POLICY_HELP, add_policy_option, emit, load_or_report
 
 
 def add_policy_commands(sub: argparse._SubParsersAction) -> None:
@@ -19,13 +19,25 @@ def add_policy_commands(sub: argparse._SubParsersAction) -> None:
     validate.add_argument(
         "policy_dir", nargs="?", default=None, metavar="POLICY_DIR", help=POLICY_HELP
     )
-    validate.add_argument("--format", choices=("text", "json"), default="text")
+    validate.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text for people, json (problems and summary) for programs and editors (default: text)",
+    )
     validate.set_defaults(handler=cmd_validate)
 
     params = sub.add_parser(
         "parameters", help="list the interpretation parameters with their defaults"
     )
-    params.add_argument("--lang", choices=("zh", "en"), default="zh")
+    params.add_argument("--lang", choices=("zh", "en"), default="zh", help=LANG_HELP)
+    params.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text: each reading with its default and options in words; json: the definitions "
+        "as parameters.yaml holds them (schema/parameters.schema.json) (default: text)",
+    )
     add_policy_option(params)
     params.set_defaults(handler=cmd_parameters)
 
@@ -46,7 +58,12 @@ def add_policy_commands(sub: argparse._SubParsersAction) -> None:
     version.add_argument(
         "--fingerprint", action="store_true", help="print only the current fingerprint"
     )
-    version.add_argument("--format", choices=("text", "json"), default="text")
+    version.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text for people, json for programs (default: text)",
+    )
     version.set_defaults(handler=cmd_version)
 
 
@@ -95,9 +112,31 @@ def cmd_parameters(args: argparse.Namespace) -> int:
     policy = load_or_report(args.policy)
     if policy is None:
         return 1
+    if args.format == "json":
+        print(json.dumps(policy.parameters, ensure_ascii=False, indent=2))
+        return 0
+    from engine.answer.names import Namer, parameter_value_words  # lazy: CLI start-up
+
+    namer = Namer.for_policy({}, policy)
+    lang = args.lang
+    default_word = "（默认）" if lang == "zh" else " (default)"
     for p in policy.parameters["parameters"]:
-        options = ", ".join(str(o["value"]) for o in p.get("options", [])) or p["type"]
-        print(f"{p['id']} = {p['default']}  [{options}]  — {p['title'][args.lang]}")
+        emit(f"{p['id']}  {p['title'][lang]}")
+        # each value as --param takes it, then in words; the default marked
+        if p["type"] == "enum":
+            values = [o["value"] for o in p["options"]]
+        elif p["type"] == "boolean":
+            values = [True, False]
+        else:
+            typed = ",".join(p["default"]) if isinstance(p["default"], list) else p["default"]
+            words = parameter_value_words(p, p["default"], lang, namer)
+            emit(f"    {typed}  {words}{default_word}")
+            continue
+        for value in values:
+            typed = str(value).lower() if isinstance(value, bool) else value
+            words = parameter_value_words(p, value, lang, namer)
+            mark = default_word if value == p["default"] else ""
+            emit(f"    {typed}  {words}{mark}")
     return 0
 
 

@@ -165,10 +165,9 @@ class OfficialCalendar(_Calendar):
     def __init__(self) -> None:
         years = [d.year for d in chinese_calendar.holidays]
         self._coverage = (date(min(years), 1, 1), date(max(years), 12, 31))
-        self.source = (
-            f"chinese-calendar {chinese_calendar.__version__}（国务院办公厅节假日安排 "
-            f"State Council holiday schedule {min(years)}–{max(years)}）"
-        )
+        # the package and the years of State Council holiday schedules it holds: no words, so the
+        # same text reads in a Chinese and an English message
+        self.source = f"chinese-calendar {chinese_calendar.__version__}, {min(years)}–{max(years)}"
         self._zh = {h.value: _FULL_ZH.get(h.chinese, h.chinese) for h in chinese_calendar.Holiday}
 
     def _classify(self, d: date) -> DayInfo:

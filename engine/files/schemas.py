@@ -18,7 +18,7 @@ from referencing import Registry, Resource
 
 from engine.files.project import schema_dir
 from engine.files.safe_yaml import SourceDoc, json_path
-from engine.problems import Problem, excerpt
+from engine.problems import Problem, did_you_mean, excerpt
 
 # Schema ids live under the documentation site's address (mkdocs.yml site_url), where schema/ is
 # published; the project's own validation resolves them from the local files, never the network.
@@ -138,14 +138,19 @@ def describe(error: ValidationError) -> tuple[str, str]:
             sorted(k for k in instance if k not in allowed) if isinstance(instance, dict) else []
         )
         shown_keys = ", ".join(excerpt(k) for k in extra[:5]) + (" …" if len(extra) > 5 else "")
-        return (f"unknown property {shown_keys}", f"only {', '.join(allowed)}")
+        hint = did_you_mean(extra[0], allowed) if len(extra) == 1 else ""
+        return (f"unknown property {shown_keys}{hint}", f"only {', '.join(allowed)}")
     if v == "type":
         types = value if isinstance(value, list) else [value]
         return (f"{shown} is of type {_json_type(instance)}", f"type {' or '.join(types)}")
     if v == "pattern":
         return (f"{shown} does not have the required form", f"a string matching {value}")
     if v == "enum":
-        return (f"{shown} is not an allowed value", "one of " + ", ".join(_show(x) for x in value))
+        hint = did_you_mean(instance, value)
+        return (
+            f"{shown} is not an allowed value{hint}",
+            "one of " + ", ".join(_show(x) for x in value),
+        )
     if v == "const":
         return (f"{shown} is not allowed here", _show(value))
     if v in ("minItems", "minLength"):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine.files.reader import DEFAULT_LIMITS
-from engine.problems import Problem, ProblemsError, excerpt
+from engine.problems import Problem, ProblemsError, did_you_mean, excerpt
 
 
 def resolve_parameters(
@@ -27,7 +27,8 @@ def resolve_parameters(
                     None,
                     None,
                     excerpt(pid),
-                    f"unknown interpretation parameter {excerpt(pid)}",
+                    f"unknown interpretation parameter {excerpt(pid)}"
+                    + did_you_mean(pid, definitions),
                     "one of the ids in parameters.yaml (see `accountability parameters`)",
                 )
             )
@@ -90,7 +91,7 @@ def parameter_value_problems(param: dict, value: Any, doc, path: tuple) -> list[
             return [
                 doc.problem(
                     path,
-                    f"{shown} is not an option of {param['id']}",
+                    f"{shown} is not an option of {param['id']}" + did_you_mean(value, allowed),
                     "one of " + ", ".join(map(repr, allowed)),
                 )
             ]
@@ -140,7 +141,8 @@ def _item_problems(param: dict, value: list, doc, path: tuple) -> list[Problem]:
             problems.append(
                 doc.problem(
                     (*path, i),
-                    f"item {excerpt(repr(item))} is not allowed in {param['id']}",
+                    f"item {excerpt(repr(item))} is not allowed in {param['id']}"
+                    + did_you_mean(item, allowed or ()),
                     expected,
                 )
             )
