@@ -500,10 +500,18 @@ def _inner(text: str) -> str:
 
 
 _INNER_QUOTES = str.maketrans({"“": "‘", "”": "’"})
+_FOUND_ZH, _FOUND_EN = "案件记录认定", "the record finds that "
 
 
 def _change_words(change: Change, words) -> dict[str, str]:
     if change.kind == "remove":
+        zh, en = words(change.old, "zh"), words(change.old, "en")
+        # a finding of the record itself: "had the record not found …", not "not said it found"
+        if zh.startswith(_FOUND_ZH) and en.startswith(_FOUND_EN):
+            return {
+                "zh": "记录未认定" + zh.removeprefix(_FOUND_ZH),
+                "en": "the record did not find that " + en.removeprefix(_FOUND_EN),
+            }
         return {
             "zh": f"记录中没有“{_inner(words(change.old, 'zh'))}”",
             "en": f"the record did not say that {words(change.old, 'en')}",
