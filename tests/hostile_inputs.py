@@ -614,7 +614,7 @@ def _case_entries() -> list[Hostile]:
                 "--lang",
                 "en",
             ),
-            warn + r"zhang_li has 4 parents recorded .*more than two birth parents",
+            warn + r"张丽 has 4 parents recorded .*more than two birth parents",
             code=0,
         ),
         Hostile(
@@ -623,7 +623,7 @@ def _case_entries() -> list[Hostile]:
             case_query(
                 _family([("zhang_li", "zhao_min")], [("zhang_li", "zhao_min")]), "--lang", "en"
             ),
-            warn + r"zhang_li is recorded as married to their own ancestor zhao_min",
+            warn + r"张丽 is recorded as married to their own ancestor 赵敏",
             code=0,
         ),
         Hostile(
@@ -636,7 +636,7 @@ def _case_entries() -> list[Hostile]:
                 "--lang",
                 "en",
             ),
-            warn + r"zhang_li is recorded as married to their own ancestor sun_hao",
+            warn + r"张丽 is recorded as married to their own ancestor 孙浩",
             code=0,
         ),
         Hostile(
@@ -662,7 +662,8 @@ def _case_entries() -> list[Hostile]:
                 "--lang",
                 "en",
             ),
-            warn + r"Act\(s\) penalty_2024_017 record no handler, reviewer or approver",
+            warn
+            + r"Act\(s\) “A fine of 50,000 yuan imposed on a care home” record no handler, reviewer or approver",
             code=0,
         ),
         Hostile(

@@ -29,6 +29,12 @@ _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 def plausibility_warnings(case: dict[str, Any], as_of: str) -> list[dict[str, str]]:
     """The warnings for a checked case read on ``as_of`` (each ``{"zh": …, "en": …}``)."""
     warnings = []
+    # people by name and acts by description, as the rest of the answer names them
+    names = {p["id"]: p.get("name") or p["id"] for p in case.get("people", [])}
+
+    def who(pid: str) -> str:
+        return excerpt(names.get(pid, pid))
+
     later = _dates_after(case, as_of)
     if later:
         places = _places(later)
@@ -45,11 +51,12 @@ def plausibility_warnings(case: dict[str, Any], as_of: str) -> list[dict[str, st
         parents[link["child"]].append(link["parent"])
     for child, listed in sorted(parents.items()):
         if len(set(listed)) > 2:
-            who = "、".join(excerpt(p) for p in sorted(set(listed)))
+            listed_zh = "、".join(who(p) for p in sorted(set(listed)))
+            listed_en = ", ".join(who(p) for p in sorted(set(listed)))
             warnings.append(
                 {
-                    "zh": f"{excerpt(child)}登记了{len(set(listed))}位父母（{who}），多于两位生父母。",
-                    "en": f"{excerpt(child)} has {len(set(listed))} parents recorded ({who}), more "
+                    "zh": f"{who(child)}登记了{len(set(listed))}位父母（{listed_zh}），多于两位生父母。",
+                    "en": f"{who(child)} has {len(set(listed))} parents recorded ({listed_en}), more "
                     "than two birth parents.",
                 }
             )
@@ -59,10 +66,10 @@ def plausibility_warnings(case: dict[str, Any], as_of: str) -> list[dict[str, st
             if _is_ancestor(y, x, parents):
                 warnings.append(
                     {
-                        "zh": f"{excerpt(x)}与其直系尊亲属{excerpt(y)}登记为配偶"
+                        "zh": f"{who(x)}与其直系尊亲属{who(y)}登记为配偶"
                         f"（relations.spouses[{j}]），亲属关系自相矛盾。",
-                        "en": f"{excerpt(x)} is recorded as married to their own ancestor "
-                        f"{excerpt(y)} (relations.spouses[{j}]): the family links contradict "
+                        "en": f"{who(x)} is recorded as married to their own ancestor "
+                        f"{who(y)} (relations.spouses[{j}]): the family links contradict "
                         "each other.",
                     }
                 )
@@ -86,18 +93,20 @@ def plausibility_warnings(case: dict[str, Any], as_of: str) -> list[dict[str, st
             }
         )
     roleless = [
-        act["id"]
+        act
         for act in case.get("acts", [])
         if not any(role in act for role in ROLES)
         and "inaction" not in act
         and "collective_decision" not in act
     ]
     if roleless:
-        acts = _places([excerpt(a) for a in roleless])
+        acts = {
+            lang: _places([_act_name(a, lang) for a in roleless], lang) for lang in ("zh", "en")
+        }
         warnings.append(
             {
-                "zh": f"行为{acts}未记录承办人、审核人或批准人：其中认定的过错无人承担责任。",
-                "en": f"Act(s) {acts} record no handler, reviewer or approver: a fault found in "
+                "zh": f"行为{acts['zh']}未记录承办人、审核人或批准人：其中认定的过错无人承担责任。",
+                "en": f"Act(s) {acts['en']} record no handler, reviewer or approver: a fault found in "
                 "them has nobody responsible.",
             }
         )
@@ -135,6 +144,14 @@ def _is_ancestor(who: str, of: str, parents: dict[str, list[str]]) -> bool:
     return False
 
 
-def _places(items: list[str]) -> str:
-    shown = ", ".join(items[:SHOWN])
+def _places(items: list[str], lang: str = "en") -> str:
+    shown = ("、" if lang == "zh" else ", ").join(items[:SHOWN])
     return shown + (f" … (+{len(items) - SHOWN})" if len(items) > SHOWN else "")
+
+
+def _act_name(act: dict[str, Any], lang: str) -> str:
+    """An act by its description in quotation marks (its id when it has none)."""
+    description = act.get("description")
+    if isinstance(description, dict):
+        description = description.get(lang) or description.get("zh")
+    return f"“{excerpt(description)}”" if isinstance(description, str) else excerpt(act["id"])
