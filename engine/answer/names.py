@@ -94,8 +94,10 @@ class Namer:
     def earlier_fault(self, fid: str, lang: str) -> str:
         """An earlier fault of the record by its person and date (the record gives it no name)."""
         fault = self.earlier[fid]
-        who, day = self.person(str(fault.get("person", ""))), fault.get("date", "")
-        return f"{who}{day}的过错" if lang == "zh" else f"{who}'s fault of {day}"
+        if isinstance(fault.get("basis"), str):  # the decision that established it, 文民处[2022]7号
+            return fault["basis"]
+        number = list(self.earlier).index(fid) + 1
+        return f"记录的此前第{number}项过错" if lang == "zh" else f"earlier fault no. {number} on record"
 
     def label(self, value: str, lang: str) -> str:
         """A value of a vocabulary domain by its label (as written when it has none)."""
