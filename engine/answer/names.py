@@ -97,7 +97,11 @@ class Namer:
         if isinstance(fault.get("basis"), str):  # the decision that established it, 文民处[2022]7号
             return fault["basis"]
         number = list(self.earlier).index(fid) + 1
-        return f"记录的此前第{number}项过错" if lang == "zh" else f"earlier fault no. {number} on record"
+        return (
+            f"记录的此前第{number}项过错"
+            if lang == "zh"
+            else f"earlier fault no. {number} on record"
+        )
 
     def label(self, value: str, lang: str) -> str:
         """A value of a vocabulary domain by its label (as written when it has none)."""
