@@ -51,6 +51,8 @@ from generators.docs.context import (
     SiteContext,
     article_page,
     example_page,
+    fixtures_page_of,
+    parameter_page,
 )
 from generators.docs.examples import (
     SNIPPETS,
@@ -59,9 +61,10 @@ from generators.docs.examples import (
     snippet_files,
 )
 from generators.docs.fixtures import read_fixtures
+from generators.docs.parameters import parameter_pages
 from generators.docs.reference import reference_pages
 from generators.docs.review import PROGRESS_SNIPPET, review_progress_markdown
-from generators.docs.traceability import fixtures_page, traceability_page
+from generators.docs.traceability import fixtures_pages, traceability_page
 
 if TYPE_CHECKING:
     from engine.policy.model import Policy
@@ -108,7 +111,9 @@ def generate_pages(
     for part in (
         article_pages(ctx),
         reference_pages(ctx),
-        {TRACEABILITY: traceability_page(ctx), FIXTURES: fixtures_page(ctx)},
+        parameter_pages(ctx),
+        {TRACEABILITY: traceability_page(ctx)},
+        fixtures_pages(ctx),
         {
             PROGRESS_SNIPPET: review_progress_markdown(
                 list(ctx.reviews.values()), "index.md", article_page
@@ -171,7 +176,9 @@ def stage(
 
 
 def site_nav(policy: Policy, files: list[str]) -> list[Any]:
-    """The navigation: fixed sections, every article and example, and any other published page."""
+    """The navigation, grouped as a reader looks for things: the articles first, then the
+    readings (parameters, anomalies, procedure), the worked examples, the reference listings, and
+    last the pages for developers."""
     present = set(files)
     pages = {f for f in present if f.endswith(".md") and not f.startswith(SNIPPETS + "/")}
     used: set[str] = set()
@@ -180,37 +187,62 @@ def site_nav(policy: Policy, files: list[str]) -> list[Any]:
         used.add(path)
         return {title: path} if title else path
 
-    nav: list[Any] = []
-    for path, title in (("index.md", "首页 Home"), ("reading.md", "阅读指南 Reading the site")):
-        if path in pages:
-            nav.append(entry(path, title))
+    def present_entries(items: list[tuple[str, str | None]]) -> list[Any]:
+        return [entry(p, t) for p, t in items if p in pages]
+
+    nav: list[Any] = present_entries([("index.md", "首页 Home")])
     articles = [entry(ARTICLES_INDEX, "全部条文 All articles")]
     articles += [entry(article_page(a["eid"]), short_title(a)) for a in policy.articles]
     nav.append({"条文 Articles": articles})
-    nav.append(entry(TRACEABILITY, "追溯矩阵 Traceability"))
-    reference = [
-        entry(VOCABULARY, "词汇 Vocabulary"),
-        entry(DEPENDENCIES, "谓词依赖图 Dependency graph"),
-        entry(PARAMETERS, "解释参数 Parameters"),
-        entry(PROCEDURE, "程序与期限 Procedure"),
-        entry(ANOMALIES, "起草异常 Anomalies"),
-        entry(NORMALISATION, "规范化记录 Normalisation log"),
-        entry(CHANGELOG, "版本与变更 Changelog"),
+    readings = present_entries([(PARAMETERS, "解释参数 Parameters")])
+    params = [
+        entry(parameter_page(p["id"]), p["title"]["zh"])
+        for p in policy.parameters["parameters"]
+        if parameter_page(p["id"]) in pages
     ]
+    if params:
+        readings.append({"逐项参数 Each parameter": params})
+    readings += present_entries(
+        [(ANOMALIES, "起草异常 Anomalies"), (PROCEDURE, "程序与期限 Procedure")]
+    )
+    nav.append({"解读 Readings": readings})
+    examples = present_entries([(EXAMPLES_INDEX, "全部示例 All examples")])
+    cases = [
+        entry(p) for p in sorted(pages) if p.startswith("examples/") and p != EXAMPLES_INDEX
+    ]
+    if cases:
+        examples.append({"案件 Cases": cases})
+    nav.append({"示例 Examples": examples})
+    reference = present_entries(
+        [
+            ("reading.md", "阅读指南 Reading the site"),
+            (TRACEABILITY, "追溯矩阵 Traceability"),
+            (FIXTURES, "测试样例 Fixtures"),
+        ]
+    )
+    by_article = [
+        entry(fixtures_page_of(a["eid"]), a["heading"]["zh"])
+        for a in policy.articles
+        if fixtures_page_of(a["eid"]) in pages
+    ]
+    if by_article:
+        reference.append({"各条样例 Fixtures by article": by_article})
+    reference += present_entries(
+        [
+            (VOCABULARY, "词汇 Vocabulary"),
+            (NORMALISATION, "规范化记录 Normalisation log"),
+            (CHANGELOG, "版本与变更 Changelog"),
+        ]
+    )
     nav.append({"参考 Reference": reference})
-    nav.append(entry(FIXTURES, "测试样例 Fixtures"))
-    engine: list[Any] = []
+    developers: list[Any] = []
     guide_order = ["guide/index.md", "guide/cli.md", "guide/python.md"]
     guides = sorted(p for p in pages if p.startswith("guide/"))
     for path in sorted(guides, key=lambda p: (guide_order.index(p) if p in guide_order else 99, p)):
-        engine.append(entry(path))
-    examples = [entry(EXAMPLES_INDEX, "全部示例 All examples")]
-    examples += [
-        entry(p) for p in sorted(pages) if p.startswith("examples/") and p != EXAMPLES_INDEX
-    ]
-    engine.append({"示例案件 Examples": examples})
-    engine += [entry(p) for p in sorted(pages) if p.startswith("engine/")]
-    nav.append({"引擎 Engine": engine})
+        developers.append(entry(path))
+    developers += present_entries([(DEPENDENCIES, "谓词依赖 Predicates")])
+    developers += [entry(p) for p in sorted(pages) if p.startswith("engine/")]
+    nav.append({"开发 Developers": developers})
     rest = sorted(pages - used)
     if rest:
         nav.append({"其他 More": [entry(p) for p in rest]})
