@@ -191,12 +191,10 @@ def _text(ctx: SiteContext, page: Page, article: dict[str, Any]) -> None:
     for element in article["elements"]:
         eid = element["eid"]
         aliases = element_aliases(eid)
-        hidden = (
-            f' <span class="search-alias">{esc(" ".join(aliases))}</span>' if aliases else ""
-        )
+        hidden = f' <span class="search-alias">{esc(" ".join(aliases))}</span>' if aliases else ""
         page.heading(
             3,
-            f"{esc(eid_label(eid, 'zh'))} <span class=\"subtitle\" lang=\"en\">"
+            f'{esc(eid_label(eid, "zh"))} <span class="subtitle" lang="en">'
             f"{esc(eid_label(eid, 'en'))}</span>{hidden}",
             eid,
             "provision-heading",
@@ -252,7 +250,9 @@ def element_details(ctx: SiteContext, path: str, article: dict[str, Any], eid: s
         f'<summary title="rules · parameters · fixtures · anomalies">{counts}</summary>',
     ]
     if rules:
-        parts.append('<p class="more-head">读法 <span lang="en">Readings</span></p><ol class="readings">')
+        parts.append(
+            '<p class="more-head">读法 <span lang="en">Readings</span></p><ol class="readings">'
+        )
         for rule in rules:
             owner = ctx.rule_owner[rule["id"]]
             rid = html_link(
@@ -262,19 +262,21 @@ def element_details(ctx: SiteContext, path: str, article: dict[str, Any], eid: s
                 f'<li><span lang="zh-CN">{html_text(rule["reads"]["zh"])}</span>'
                 f'<br><span lang="en">{html_text(rule["reads"]["en"])}</span> '
                 f'<span class="rule-id">{rid}</span>'
-                f"<details class=\"datalog\"><summary>Datalog</summary>"
+                f'<details class="datalog"><summary>Datalog</summary>'
                 f"<pre><code>{html.escape(rule['datalog'].rstrip())}</code></pre></details></li>"
             )
         parts.append("</ol>")
     if params:
-        parts.append('<p class="more-head">参数 <span lang="en">Parameters</span></p><ul class="params">')
+        parts.append(
+            '<p class="more-head">参数 <span lang="en">Parameters</span></p><ul class="params">'
+        )
         for param in params:
             link = html_link(
                 path, parameter_page(param["id"]), None, html_text(param["title"]["zh"])
             )
             parts.append(
                 f'<li>{link} <span lang="en">{html_text(param["title"]["en"])}</span>'
-                f' — 默认 default: {html_text(option_words(param, param["default"]))}</li>'
+                f" — 默认 default: {html_text(option_words(param, param['default']))}</li>"
             )
         parts.append("</ul>")
     if fixtures:
@@ -291,7 +293,9 @@ def element_details(ctx: SiteContext, path: str, article: dict[str, Any], eid: s
             f"不适用 does not apply {not_applies}</p>"
         )
     if anomalies:
-        parts.append('<p class="more-head">异常 <span lang="en">Anomalies</span></p><ul class="anomalies">')
+        parts.append(
+            '<p class="more-head">异常 <span lang="en">Anomalies</span></p><ul class="anomalies">'
+        )
         for anomaly in anomalies:
             settle = ctx.parameters_at(anomaly["eid"])
             extra = ""
@@ -419,11 +423,15 @@ def _rules(ctx: SiteContext, page: Page, article: dict[str, Any]) -> None:
         facts.append(f"触发样例 Fired in fixtures: [{len(fired)}]({target})")
         page.para(" · ".join(facts) + '\n{: .rule-facts data-search-exclude="true" }')
         page.para(f"读作：{esc(rule['reads']['zh'])}  \nReads: {esc(rule['reads']['en'])}")
-        fence = "```"
-        while fence in rule["datalog"]:
-            fence += "`"
-        body = [f"{fence}prolog", *rule["datalog"].rstrip("\n").split("\n"), fence]
-        page.extend(['??? datalog "Datalog"', "", *("    " + line for line in body)])
+        # the Datalog is folded under the elements the rule cites (their counts line); here only
+        # for a rule that cites no element of this article
+        own = {e["eid"] for e in article["elements"]}
+        if not own.intersection(rule["cites"]):
+            fence = "```"
+            while fence in rule["datalog"]:
+                fence += "`"
+            body = [f"{fence}prolog", *rule["datalog"].rstrip("\n").split("\n"), fence]
+            page.extend(['??? datalog "Datalog"', "", *("    " + line for line in body)])
         if rule.get("note"):
             page.para(f"说明：{esc(rule['note']['zh'])}  \nNote: {esc(rule['note']['en'])}")
 

@@ -81,6 +81,7 @@ class Page:
         search_boost: float | None = None,
         wide: bool = False,
         tags: list[str] | None = None,
+        no_nav: bool = False,
     ):
         self.path = path
         self.title = title
@@ -89,8 +90,10 @@ class Page:
             self.lines += ["search:", f"  boost: {search_boost}"]
         if tags:  # the theme's search ranks tags far above text: the names people type
             self.lines += ["tags:", *(f"  - {_yaml_str(t)}" for t in tags)]
-        if wide:  # big tables: give them the width of the table-of-contents column
-            self.lines += ["hide:", "  - toc"]
+        hidden = (["toc"] if wide else []) + (["navigation"] if no_nav else [])
+        if hidden:  # wide: big tables take the table of contents' column; no_nav: pages one hop
+            # from an index, which would otherwise repeat the whole navigation in their HTML
+            self.lines += ["hide:", *(f"  - {h}" for h in hidden)]
         self.lines += ["---", ""]
         self.ids: set[str] = set()
 
@@ -162,7 +165,9 @@ def url(from_page: str, to_page: str, anchor: str | None = None) -> str:
     return ("./" if relative == "." else relative + "/") + fragment
 
 
-def html_link(from_page: str, to_page: str, anchor: str | None, label_html: str, cls: str = "") -> str:
+def html_link(
+    from_page: str, to_page: str, anchor: str | None, label_html: str, cls: str = ""
+) -> str:
     """An HTML link between built pages (raw HTML blocks; mkdocs does not rewrite these)."""
     attr = f' class="{cls}"' if cls else ""
     return f'<a href="{html.escape(url(from_page, to_page, anchor), quote=True)}"{attr}>{label_html}</a>'

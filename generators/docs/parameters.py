@@ -36,7 +36,9 @@ def parameter_pages(ctx: SiteContext) -> dict[str, str]:
 def parameters_index(ctx: SiteContext) -> str:
     page = Page(PARAMETERS, "解释参数 · Interpretation parameters")
     page.heading(
-        1, '解释参数 <span class="subtitle" lang="en">Interpretation parameters</span>', "parameters"
+        1,
+        '解释参数 <span class="subtitle" lang="en">Interpretation parameters</span>',
+        "parameters",
     )
     params = ctx.policy.parameters["parameters"]
     page.para(
@@ -70,9 +72,7 @@ def parameters_index(ctx: SiteContext) -> str:
             [
                 f"[{esc(p['title']['zh'])}]({rel(PARAMETERS, parameter_page(p['id']))})"
                 f"<br>{esc(p['title']['en'])}",
-                "、".join(
-                    eid_link(ctx, PARAMETERS, e, "zh") for e in ctx.sort_eids(p["affects"])
-                ),
+                "、".join(eid_link(ctx, PARAMETERS, e, "zh") for e in ctx.sort_eids(p["affects"])),
                 esc(option_words(p, p["default"])),
             ]
             for p in by_article[key]
@@ -85,7 +85,7 @@ def parameter_markdown(ctx: SiteContext, param: dict[str, Any]) -> str:
     pid = param["id"]
     path = parameter_page(pid)
     title = f"{param['title']['zh']} · {param['title']['en']}"
-    page = Page(path, title, search_boost=2)
+    page = Page(path, title, search_boost=2, no_nav=True)
     page.heading(
         1,
         f"{esc(param['title']['zh'])} "
@@ -98,8 +98,7 @@ def parameter_markdown(ctx: SiteContext, param: dict[str, Any]) -> str:
         '\n{: .param-facts data-search-exclude="true" }'
     )
     page.para(
-        f"**默认 Default:** {esc(option_words(param, param['default']))}"
-        "\n{: .param-default }"
+        f"**默认 Default:** {esc(option_words(param, param['default']))}\n{{: .param-default }}"
     )
     page.heading(2, "选项 · Options", "options")
     if param.get("options"):
@@ -165,16 +164,19 @@ def parameter_markdown(ctx: SiteContext, param: dict[str, Any]) -> str:
     page.para(esc(param["question"]["en"]))
     confirm = param.get("confirm_when_relied_on")
     if confirm:
-        values = "、".join(
-            esc(option_words(param, v)) for v in confirm.get("values", [])
-        ) or "任何取值 any value"
+        values = (
+            "、".join(esc(option_words(param, v)) for v in confirm.get("values", []))
+            or "任何取值 any value"
+        )
         page.para(
             f"依赖此读法（{values}）的答案提请确认：{esc(confirm['text']['zh'])}  \n"
             f"Answers relying on this reading ({values}) ask for confirmation: "
             f"{esc(confirm['text']['en'])}"
         )
     anomalies = [
-        (eid, a) for eid in ctx.sort_eids(param["affects"]) for a in ctx.anomalies_by_eid.get(eid, [])
+        (eid, a)
+        for eid in ctx.sort_eids(param["affects"])
+        for a in ctx.anomalies_by_eid.get(eid, [])
     ]
     if anomalies:
         page.heading(2, "此处的起草异常 · Drafting anomalies here", "anomalies")

@@ -131,13 +131,26 @@ def dependencies_page(ctx: SiteContext) -> str:
         "and loops "
         "show recursion. Click a box to open the predicate in the vocabulary."
     )
-    page.raw(
-        '<div class="diagram diagram-large" data-search-exclude>\n'
-        + dependency_graph_svg(
-            rules, ctx.policy, DEPENDENCIES, "谓词依赖图 · Predicate dependency graph"
+    # one graph per article rather than one tangle of every predicate: each shows the
+    # predicates that article's rules conclude and what they rest on
+    for article in ctx.policy.articles:
+        mine = [r for r in rules if ctx.rule_owner.get(r.id) == article["eid"]]
+        if not mine:
+            continue
+        zh, en = eid_label(article["eid"], "zh"), eid_label(article["eid"], "en")
+        page.heading(
+            2,
+            f"[{esc(zh)} {esc(article['title']['zh'])}]({rel(DEPENDENCIES, article_page(article['eid']))})"
+            f' <span class="subtitle" lang="en">{esc(en)}</span>',
+            f"graph-{article['eid']}",
         )
-        + "\n</div>"
-    )
+        page.raw(
+            '<div class="diagram" data-search-exclude>\n'
+            + dependency_graph_svg(
+                mine, ctx.policy, DEPENDENCIES, f"{zh}的谓词依赖 · Predicates of {en}"
+            )
+            + "\n</div>"
+        )
     return page.text()
 
 

@@ -12,6 +12,7 @@ project's own locations, and one writer at a time (engine.files.output).
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from collections.abc import Callable, Iterator
@@ -97,16 +98,27 @@ def generate_pages(
     cli_help: str = "",
     fixtures_dir: Path | None = None,
     examples_dir: Path | None = None,
+    cache_dir: Path | None = None,
 ) -> dict[str, str]:
     """Every generated file (docs-relative path → text): from the Policy, fixtures and examples.
 
     ``cli_help`` is the ``accountability --help`` text for the command-line guide: the command line
-    passes it in, so that this layer never imports the layer above it.
+    passes it in, so that this layer never imports the layer above it. With ``cache_dir``, the
+    parsed fixtures and the answers to the examples are kept there between builds, keyed by the
+    digests of their inputs, so that a rebuild redoes only what changed.
     """
     fixtures_dir = project.fixtures_dir if fixtures_dir is None else fixtures_dir
     examples_dir = project.examples_dir if examples_dir is None else examples_dir
-    ctx = SiteContext(policy, read_fixtures(fixtures_dir, project.root), project.root, cli_help)
-    ctx.examples = run_examples(policy, examples_dir, project.root)
+    cache = _read_cache(cache_dir)
+    before = json.dumps(cache, sort_keys=True)
+    fixtures = read_fixtures(fixtures_dir, project.root, cache.get("fixtures"))
+    ctx = SiteContext(policy, fixtures, project.root, cli_help)
+    ctx.examples = run_examples(policy, examples_dir, project.root, cache.get("examples"))
+    if cache_dir is not None and json.dumps(cache, sort_keys=True) != before:
+        write_atomically(
+            Path(cache_dir) / CACHE_FILE,
+            json.dumps(cache, ensure_ascii=False, sort_keys=True).encode("utf-8"),
+        )
     pages: dict[str, str] = {}
     for part in (
         article_pages(ctx),
@@ -127,6 +139,28 @@ def generate_pages(
             raise SiteBuildError(f"generated twice: {', '.join(sorted(overlap))}")
         pages.update(part)
     return dict(sorted(pages.items()))
+
+
+CACHE_DIR = ".cache"  # inside the staging folder: kept by ``stage``, skipped by mkdocs (dotfile)
+CACHE_FILE = "site-cache.json"
+CACHE_FORMAT = 1
+
+
+def _read_cache(cache_dir: Path | None) -> dict[str, Any]:
+    """The build cache, or an empty one (no cache folder, unreadable or another format)."""
+    empty: dict[str, Any] = {"format": CACHE_FORMAT, "fixtures": {}, "examples": {}}
+    if cache_dir is None:
+        return {"format": CACHE_FORMAT, "fixtures": None, "examples": None}
+    path = Path(cache_dir) / CACHE_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return empty
+    if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT:
+        return empty
+    if not all(isinstance(data.get(k), dict) for k in ("fixtures", "examples")):
+        return empty
+    return data
 
 
 def hand_written_files(docs_dir: Path) -> dict[str, bytes]:
@@ -167,6 +201,8 @@ def stage(
         changed.append(rel)
     for path in sorted(staging_dir.rglob("*"), reverse=True):
         rel = path.relative_to(staging_dir).as_posix()
+        if rel == CACHE_DIR or rel.startswith(CACHE_DIR + "/"):
+            continue  # the build cache (generate_pages)
         if path.is_file() and rel not in wanted and rel != MARKER:
             path.unlink()
             changed.append(rel)
@@ -195,23 +231,15 @@ def site_nav(policy: Policy, files: list[str]) -> list[Any]:
     articles += [entry(article_page(a["eid"]), short_title(a)) for a in policy.articles]
     nav.append({"条文 Articles": articles})
     readings = present_entries([(PARAMETERS, "解释参数 Parameters")])
-    params = [
-        entry(parameter_page(p["id"]), p["title"]["zh"])
-        for p in policy.parameters["parameters"]
-        if parameter_page(p["id"]) in pages
-    ]
-    if params:
-        readings.append({"逐项参数 Each parameter": params})
+    # each parameter, each example case and each article's fixtures are one hop from their index
+    # page; listing them all in the navigation would repeat ~150 entries in every page's HTML
+    used.update(parameter_page(p["id"]) for p in policy.parameters["parameters"])
     readings += present_entries(
         [(ANOMALIES, "起草异常 Anomalies"), (PROCEDURE, "程序与期限 Procedure")]
     )
     nav.append({"解读 Readings": readings})
     examples = present_entries([(EXAMPLES_INDEX, "全部示例 All examples")])
-    cases = [
-        entry(p) for p in sorted(pages) if p.startswith("examples/") and p != EXAMPLES_INDEX
-    ]
-    if cases:
-        examples.append({"案件 Cases": cases})
+    used.update(p for p in pages if p.startswith("examples/"))
     nav.append({"示例 Examples": examples})
     reference = present_entries(
         [
@@ -220,13 +248,7 @@ def site_nav(policy: Policy, files: list[str]) -> list[Any]:
             (FIXTURES, "测试样例 Fixtures"),
         ]
     )
-    by_article = [
-        entry(fixtures_page_of(a["eid"]), a["heading"]["zh"])
-        for a in policy.articles
-        if fixtures_page_of(a["eid"]) in pages
-    ]
-    if by_article:
-        reference.append({"各条样例 Fixtures by article": by_article})
+    used.update(fixtures_page_of(a["eid"]) for a in policy.articles)
     reference += present_entries(
         [
             (VOCABULARY, "词汇 Vocabulary"),
@@ -297,6 +319,7 @@ def _staging(
             cli_help=cli_help,
             fixtures_dir=fixtures_dir,
             examples_dir=examples_dir,
+            cache_dir=folder / CACHE_DIR,
         )
         hand_written = hand_written_files(project.docs_dir if docs_dir is None else docs_dir)
         changed = stage(generated, hand_written, folder)

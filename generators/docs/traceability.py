@@ -13,7 +13,7 @@ from generators.docs.context import (
     article_page,
     fixtures_page_of,
 )
-from generators.docs.markdown import Page, code, esc, rel, table
+from generators.docs.markdown import Page, code, esc, html_text, rel, table
 
 REVIEW_SHORT = {"draft": "草稿 draft", "reviewed": "已复核 reviewed", "stale": "已失效 stale"}
 
@@ -103,6 +103,25 @@ def traceability_page(ctx: SiteContext) -> str:
         f"eIds: {len(rows_data)}."
     )
     page.heading(2, "矩阵 · Matrix", "matrix")
+    options = ['<option value="">全部条文 all articles</option>'] + [
+        f'<option value="{a["eid"]}">{html_text(a["heading"]["zh"])} '
+        f"{html_text(a['heading']['en'])}</option>"
+        for a in ctx.policy.articles
+    ]
+    coverage = ['<option value="">全部 all</option>'] + [
+        f'<option value="{key}">{html_text(zh)} {html_text(en)}</option>'
+        for key, (zh, en, *_) in COVERAGE.items()
+    ]
+    review = ['<option value="">全部 all</option>'] + [
+        f'<option value="{key}">{html_text(label)}</option>' for key, label in REVIEW_SHORT.items()
+    ]
+    page.raw(
+        '<form class="trace-filter" data-search-exclude onsubmit="return false">'
+        f'<label>条文 Article <select name="article">{"".join(options)}</select></label> '
+        f'<label>覆盖 Coverage <select name="coverage">{"".join(coverage)}</select></label> '
+        f'<label>复核 Review <select name="review">{"".join(review)}</select></label> '
+        '<span class="trace-count"></span></form>'
+    )
     rows = []
     for article, eid in rows_data:
         path = article_page(article["eid"])
@@ -134,6 +153,7 @@ def traceability_page(ctx: SiteContext) -> str:
                 f"[{esc(REVIEW_SHORT.get(status, status))}]({rel(TRACEABILITY, path, 'review')})",
             ]
         )
+    page.raw('<div class="trace-matrix" markdown>')
     page.extend(
         table(
             [
@@ -147,11 +167,12 @@ def traceability_page(ctx: SiteContext) -> str:
             rows,
         )
     )
+    page.raw("</div>")
     return page.text()
 
 
 # a rule or an element exercised by hundreds of fixtures lists the first ones and says how many more
-LIST_AT_MOST = 40
+LIST_AT_MOST = 12
 
 
 def fixtures_pages(ctx: SiteContext) -> dict[str, str]:
@@ -161,6 +182,20 @@ def fixtures_pages(ctx: SiteContext) -> dict[str, str]:
     for article in ctx.policy.articles:
         pages[fixtures_page_of(article["eid"])] = article_fixtures_page(ctx, article)
     return pages
+
+
+def _short_eid_link(ctx: SiteContext, page: str, eid: str) -> str:
+    """11(3), 11.2, 11: compact citations for long listings."""
+    article = ctx.policy.article_of.get(eid)
+    if article is None:
+        return code(eid)
+    number = eid.split("__")[0].removeprefix("art_")
+    rest = eid.split("__")[1] if "__" in eid else ""
+    kind, _, index = rest.rpartition("_")
+    label = {"point": f"{number}({index})", "para": f"{number}.{index}"}.get(kind, number)
+    if rest and kind not in ("point", "para"):
+        label = f"{number} {rest}"
+    return f'[<span class="nobr">{label}</span>]({rel(page, article_page(article["eid"]), eid)})'
 
 
 def fixture_link(ctx: SiteContext, page: str, fixture) -> str:
@@ -213,7 +248,7 @@ def article_fixtures_page(ctx: SiteContext, article: dict) -> str:
     eid = article["eid"]
     path = fixtures_page_of(eid)
     title = f"{article['heading']['zh']}的测试样例 · Fixtures of {article['heading']['en']}"
-    page = Page(path, title, search_boost=0.3, wide=True)
+    page = Page(path, title, search_boost=0.3, wide=True, no_nav=True)
     page.heading(
         1,
         f"{esc(article['heading']['zh'])} {esc(article['title']['zh'])}的测试样例 "
@@ -237,12 +272,15 @@ def article_fixtures_page(ctx: SiteContext, article: dict) -> str:
                         fixture.polarity or "", "—"
                     ),
                     f"{esc(fixture.sentence['zh'])}<br>{esc(fixture.sentence['en'])}",
-                    ", ".join(eid_link(ctx, path, e, "zh") for e in ctx.sort_eids(fixture.eids)),
+                    ", ".join(_short_eid_link(ctx, path, e) for e in ctx.sort_eids(fixture.eids)),
                 ]
             )
+        # fixture sentences would crowd the search results that should lead to the articles
+        page.raw('<div class="fixture-list" data-search-exclude markdown>')
         page.extend(
             table(["样例 Fixture", "结果 Polarity", "说明 What it shows", "条款 Provisions"], rows)
         )
+        page.raw("</div>")
     else:
         page.para("本条下没有列出样例。 No fixture is listed under this article.")
     page.heading(2, "按条款 · By provision", "by-eid")
