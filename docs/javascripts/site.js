@@ -1,3 +1,13 @@
+/* Search: a document number typed as 文民发[2023]25号 is searched as 文民发 [2023]25号. The theme
+   segments Chinese text in the query by the words of its index and loses a Chinese word glued to a
+   bracket; a space between them keeps both halves. */
+document.addEventListener("input", function (event) {
+  var box = event.target;
+  if (!box.matches || !box.matches("input.md-search__input")) return;
+  var value = box.value.replace(/(\p{sc=Han})([\[〔［(（])/gu, "$1 $2");
+  if (value !== box.value) box.value = value;
+}, true);
+
 /* The traceability matrix, filterable by article, coverage and review status.
    Local file, no dependency: rows are shown or hidden; nothing is fetched. */
 (function () {

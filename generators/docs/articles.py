@@ -35,7 +35,7 @@ from generators.docs.review import review_section_lines
 
 # The regulation itself should come first in search results, before examples and reference pages
 # that quote it.
-ARTICLE_SEARCH_BOOST = 4
+ARTICLE_SEARCH_BOOST = 10
 
 
 def article_title(article: dict[str, Any], lang: str) -> str:
@@ -130,7 +130,10 @@ def article_markdown(ctx: SiteContext, article: dict[str, Any]) -> str:
     eid = article["eid"]
     path = article_page(eid)
     title = f"{article_title(article, 'zh')} · {article_title(article, 'en')}"
-    page = Page(path, title, search_boost=ARTICLE_SEARCH_BOOST, tags=article_aliases(article))
+    aliases = article_aliases(article)
+    for element in article["elements"]:
+        aliases += [a for a in element_aliases(element["eid"]) if a not in aliases]
+    page = Page(path, title, search_boost=ARTICLE_SEARCH_BOOST, tags=aliases)
     page.heading(
         1,
         f"{esc(article_title(article, 'zh'))} "
@@ -178,16 +181,6 @@ def _summary(ctx: SiteContext, page: Page, article: dict[str, Any]) -> None:
 
 def _text(ctx: SiteContext, page: Page, article: dict[str, Any]) -> None:
     """The official text, element by element, each followed by its folded counts line."""
-    page.raw(
-        '<p class="text-note" data-search-exclude>'
-        "正式中文文本（转换造成的格式问题已按"
-        + html_link(page.path, NORMALISATION, None, "规范化记录")
-        + "修正），其下为非官方英文译文。每项下方的计数可展开。 "
-        '<span lang="en">Official Chinese text (conversion artefacts corrected as the '
-        + html_link(page.path, NORMALISATION, None, "normalisation log")
-        + " records); beneath each element an unofficial English translation, and counts that "
-        "open in place.</span></p>"
-    )
     for element in article["elements"]:
         eid = element["eid"]
         aliases = element_aliases(eid)
@@ -209,6 +202,16 @@ def _text(ctx: SiteContext, page: Page, article: dict[str, Any]) -> None:
         more = element_details(ctx, page.path, article, eid)
         if more:
             page.raw(more)
+    page.raw(
+        '<p class="text-note" data-search-exclude>'
+        "正式中文文本（转换造成的格式问题已按"
+        + html_link(page.path, NORMALISATION, None, "规范化记录")
+        + "修正），其下为非官方英文译文。每项下方的计数可展开。 "
+        '<span lang="en">Official Chinese text (conversion artefacts corrected as the '
+        + html_link(page.path, NORMALISATION, None, "normalisation log")
+        + " records); beneath each element an unofficial English translation, and counts that "
+        "open in place.</span></p>"
+    )
 
 
 def _marked_text(page: Page, text: str, anomalies: list[dict[str, Any]]) -> str:

@@ -202,7 +202,7 @@ def example_markdown(ctx: SiteContext, run: ExampleRun) -> str:
     path = example_page(run.stem)
     title = f"{run.title['zh']} · {run.title['en']}"
     # the answers quote the regulation at length: rank them below the articles in search
-    page = Page(path, title, search_boost=0.5, no_nav=True)
+    page = Page(path, title, search_boost=0.005, no_nav=True)
     page.heading(1, esc(title), "example")
     page.para(f"案件文件 Case file: {code(run.path)} · 查询日期 As of: {code(run.as_of)}")
     if run.summary:

@@ -45,6 +45,19 @@ def on_config(config):
     return config
 
 
+# pages for developers come after the statute and the readings in search results
+DEVELOPER_PAGES = ("guide/", "engine/", "dev/", "dependencies.md", "vocabulary.md", "changelog.md")
+DEVELOPER_BOOST = 0.005
+
+
+def on_page_markdown(markdown, page, config, files):
+    if page.file.src_uri.startswith(DEVELOPER_PAGES):
+        search = page.meta.setdefault("search", {})
+        if isinstance(search, dict):
+            search.setdefault("boost", DEVELOPER_BOOST)
+    return markdown
+
+
 def on_pre_build(config):
     _builds["count"] += 1
     if os.environ.get(RESTAGE_ENV) != "1" or _builds["count"] == 1:

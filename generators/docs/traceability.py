@@ -248,7 +248,7 @@ def article_fixtures_page(ctx: SiteContext, article: dict) -> str:
     eid = article["eid"]
     path = fixtures_page_of(eid)
     title = f"{article['heading']['zh']}的测试样例 · Fixtures of {article['heading']['en']}"
-    page = Page(path, title, search_boost=0.3, wide=True, no_nav=True)
+    page = Page(path, title, search_boost=0.001, wide=True, no_nav=True)
     page.heading(
         1,
         f"{esc(article['heading']['zh'])} {esc(article['title']['zh'])}的测试样例 "
