@@ -475,3 +475,16 @@ def test_every_link_in_the_counts_lines_and_answers_leads_to_an_existing_anchor(
                     assert target.fragment in parsed(path).ids, f"{page}: no anchor for {href}"
                 checked += 1
     assert checked > 100
+
+
+def test_every_article_page_opens_with_its_title_and_then_the_official_text():
+    _, site = built_site()
+    for article in policy().articles:
+        html = (site / "articles" / article["eid"] / "index.html").read_text(encoding="utf-8")
+        content = html.split('class="md-content"', 1)[1]
+        first = article["elements"][0]["eid"]
+        headings = re.findall(r'<h([1-6])[^>]*\bid="([^"]+)"', content)
+        assert headings[0] == ("1", article["eid"]), f"{article['eid']}: {headings[:2]}"
+        assert headings[1] == ("3", first), f"{article['eid']}: the text does not come first"
+        between = content.split(f'id="{article["eid"]}"', 1)[1].split(f'id="{first}"', 1)[0]
+        assert "<p" not in between and "<table" not in between, f"{article['eid']}: {between[:200]}"
