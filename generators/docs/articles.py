@@ -215,19 +215,31 @@ def _text(ctx: SiteContext, page: Page, article: dict[str, Any]) -> None:
 
 
 def _marked_text(page: Page, text: str, anomalies: list[dict[str, Any]]) -> str:
-    """The official text with each anomaly's excerpt underlined and linked to its note."""
-    out = html_text(text)
+    """The official text with each anomaly's excerpt underlined and linked to its note; where two
+    excerpts overlap, the first one found is marked."""
+    plain = " ".join(str(text).split())
+    spans: list[tuple[int, int, dict[str, Any]]] = []
     for anomaly in anomalies:
-        excerpt = html_text(anomaly["excerpt"])
-        if not excerpt or excerpt not in out:
+        excerpt = " ".join(str(anomaly["excerpt"]).split())
+        start = plain.find(excerpt) if excerpt else -1
+        if start < 0:
             continue
+        end = start + len(excerpt)
+        if any(start < e and s < end for s, e, _ in spans):
+            continue
+        spans.append((start, end, anomaly))
+    out, at = [], 0
+    for start, end, anomaly in sorted(spans, key=lambda span: span[0]):
         title = html_text(anomaly["question"]["zh"])
-        mark = (
-            f'<a class="anomaly-mark" href="#{anomaly["id"]}" title="{title}">{excerpt}</a>'
+        out.append(html.escape(plain[at:start], quote=True))
+        out.append(
+            f'<a class="anomaly-mark" href="#{anomaly["id"]}" title="{title}">'
+            f"{html.escape(plain[start:end], quote=True)}</a>"
             f'<sup class="anomaly-note"><a href="#{anomaly["id"]}">异</a></sup>'
         )
-        out = out.replace(excerpt, mark, 1)
-    return out
+        at = end
+    out.append(html.escape(plain[at:], quote=True))
+    return "".join(out)
 
 
 def element_details(ctx: SiteContext, path: str, article: dict[str, Any], eid: str) -> str:

@@ -207,8 +207,15 @@ def example_markdown(ctx: SiteContext, run: ExampleRun) -> str:
     title = f"{run.title['zh']} · {run.title['en']}"
     # the answers quote the regulation at length: rank them below the articles in search
     page = Page(path, title, search_boost=0.005, no_nav=True)
-    page.heading(1, esc(title), "example")
-    page.para(f"案件文件 Case file: {code(run.path)} · 查询日期 As of: {code(run.as_of)}")
+    page.heading(
+        1,
+        f'{esc(run.title["zh"])} <span class="subtitle" lang="en">{esc(run.title["en"])}</span>',
+        "example",
+    )
+    page.para(
+        f"案件文件 Case file: {code(run.path)} · 查询日期 As of: {code(run.as_of)}"
+        "\n{: .case-facts }"
+    )
     if run.summary:
         page.para(f"{esc(run.summary['zh'])}")
         page.para(f"{esc(run.summary['en'])}")
