@@ -452,18 +452,20 @@ def test_no_built_page_reaches_a_megabyte():
 
 
 def test_every_link_in_the_counts_lines_and_answers_leads_to_an_existing_anchor():
-    """The counts under each element and the worked answers are raw HTML: mkdocs does not check
-    their links, so they are checked here."""
+    """The counts under each element, the worked answers and the fixture tables are raw HTML:
+    mkdocs does not check their links, so they are checked here."""
     _, site = built_site()
     base = "http://site.invalid/"
     checked = 0
     pages = [*sorted((site / "articles").glob("*/index.html"))]
     pages += sorted((site / "examples").glob("*/index.html"))[:3]
+    pages += [site / "fixtures" / eid / "index.html" for eid in ("art_11", "art_16", "art_7")]
     for page in pages:
         html = page.read_text(encoding="utf-8")
         page_url = urljoin(base, page.relative_to(site).as_posix())
         blocks = re.findall(r'<details class="element-more".*?</details></div>', html, re.S)
         blocks += re.findall(r'<article class="answer-html".*?</article>', html, re.S)
+        blocks += re.findall(r"<div class=\"fixture-(?:list|index)\".*?</table></div>", html, re.S)
         for block in blocks:
             for href in re.findall(r'<a href="([^"]+)"', block):
                 target = urlsplit(urljoin(page_url, href))

@@ -5,6 +5,7 @@ it, and back."""
 
 from __future__ import annotations
 
+from engine.answer.names import eid_label
 from generators.docs.articles import eid_link, rule_link
 from generators.docs.context import (
     FIXTURES,
@@ -13,7 +14,7 @@ from generators.docs.context import (
     article_page,
     fixtures_page_of,
 )
-from generators.docs.markdown import Page, code, esc, html_text, rel, table
+from generators.docs.markdown import Page, code, esc, html_link, html_text, nobr, rel, table
 
 REVIEW_SHORT = {"draft": "草稿 draft", "reviewed": "已复核 reviewed", "stale": "已失效 stale"}
 
@@ -184,29 +185,44 @@ def fixtures_pages(ctx: SiteContext) -> dict[str, str]:
     return pages
 
 
+# The per-article fixture pages are long tables of links. They are written as HTML, not Markdown:
+# Markdown's inline pass over thousands of links was most of the site's build time. Their links
+# are checked by the tests (tests/test_site_build.py), as mkdocs does not check raw HTML.
+
+
 def _short_eid_link(ctx: SiteContext, page: str, eid: str) -> str:
-    """11(3), 11.2, 11: compact citations for long listings."""
+    """11(3), 11.2, 11: compact citations for long listings (HTML)."""
     article = ctx.policy.article_of.get(eid)
     if article is None:
-        return code(eid)
+        return f"<code>{html_text(eid)}</code>"
     number = eid.split("__")[0].removeprefix("art_")
     rest = eid.split("__")[1] if "__" in eid else ""
     kind, _, index = rest.rpartition("_")
     label = {"point": f"{number}({index})", "para": f"{number}.{index}"}.get(kind, number)
     if rest and kind not in ("point", "para"):
         label = f"{number} {rest}"
-    return f'[<span class="nobr">{label}</span>]({rel(page, article_page(article["eid"]), eid)})'
+    return html_link(page, article_page(article["eid"]), eid, nobr(html_text(label)))
 
 
 def fixture_link(ctx: SiteContext, page: str, fixture) -> str:
     target = fixtures_page_of(ctx.fixture_article[fixture.id])
-    return f"[{code(fixture.id)}]({rel(page, target, fixture.id)})"
+    return html_link(page, target, fixture.id, f"<code>{html_text(fixture.id)}</code>")
 
 
 def _listed(ctx: SiteContext, page: str, fixtures: list) -> str:
     shown = ", ".join(fixture_link(ctx, page, f) for f in fixtures[:LIST_AT_MOST]) or "—"
     more = len(fixtures) - LIST_AT_MOST
     return shown + (f" … 另 {more} 个 · {more} more" if more > 0 else "")
+
+
+def _html_table(cls: str, header: list[str], rows: list[list[str]]) -> str:
+    """A table as one raw HTML block (cells are HTML), kept out of the search index."""
+    head = "".join(f"<th>{h}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    return (
+        f'<div class="{cls}" data-search-exclude><table><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table></div>"
+    )
 
 
 def fixtures_index(ctx: SiteContext) -> str:
@@ -262,43 +278,44 @@ def article_fixtures_page(ctx: SiteContext, article: dict) -> str:
     )
     fixtures = [f for f in ctx.fixtures if ctx.fixture_article[f.id] == eid]
     page.heading(2, "样例 · Fixtures", "list")
+    polarity = {"applies": "适用 applies", "does_not_apply": "不适用 not"}
     if fixtures:
-        rows = []
-        for fixture in fixtures:
-            rows.append(
-                [
-                    page.span(fixture.id) + code(fixture.id),
-                    {"applies": "适用 applies", "does_not_apply": "不适用 not"}.get(
-                        fixture.polarity or "", "—"
-                    ),
-                    f"{esc(fixture.sentence['zh'])}<br>{esc(fixture.sentence['en'])}",
-                    ", ".join(_short_eid_link(ctx, path, e) for e in ctx.sort_eids(fixture.eids)),
-                ]
+        rows = [
+            [
+                f'<code id="{page.claim(f.id)}">{html_text(f.id)}</code>',
+                polarity.get(f.polarity or "", "—"),
+                f"{html_text(f.sentence['zh'])}<br>{html_text(f.sentence['en'])}",
+                ", ".join(_short_eid_link(ctx, path, e) for e in ctx.sort_eids(f.eids)),
+            ]
+            for f in fixtures
+        ]
+        page.raw(
+            _html_table(
+                "fixture-list",
+                ["样例 Fixture", "结果 Polarity", "说明 What it shows", "条款 Provisions"],
+                rows,
             )
-        # fixture sentences would crowd the search results that should lead to the articles
-        page.raw('<div class="fixture-list" data-search-exclude markdown>')
-        page.extend(
-            table(["样例 Fixture", "结果 Polarity", "说明 What it shows", "条款 Provisions"], rows)
         )
-        page.raw("</div>")
     else:
         page.para("本条下没有列出样例。 No fixture is listed under this article.")
     page.heading(2, "按条款 · By provision", "by-eid")
     rows = []
     for element in article["elements"]:
-        fixtures = ctx.fixtures_by_eid.get(element["eid"], [])
-        applies = [f for f in fixtures if f.polarity != "does_not_apply"]
-        not_applies = [f for f in fixtures if f.polarity == "does_not_apply"]
+        listed = ctx.fixtures_by_eid.get(element["eid"], [])
+        label = html_text(eid_label(element["eid"], "zh"))
         rows.append(
             [
-                page.span("eid-" + element["eid"]) + eid_link(ctx, path, element["eid"], "zh"),
-                _listed(ctx, path, applies),
-                _listed(ctx, path, not_applies),
+                f'<span id="{page.claim("eid-" + element["eid"])}"></span>'
+                + html_link(path, article_page(eid), element["eid"], nobr(label)),
+                _listed(ctx, path, [f for f in listed if f.polarity != "does_not_apply"]),
+                _listed(ctx, path, [f for f in listed if f.polarity == "does_not_apply"]),
             ]
         )
-    page.raw('<div class="fixture-index" data-search-exclude markdown>')
-    page.extend(table(["条款 Provision", "适用 Applies", "不适用 Does not apply"], rows))
-    page.raw("</div>")
+    page.raw(
+        _html_table(
+            "fixture-index", ["条款 Provision", "适用 Applies", "不适用 Does not apply"], rows
+        )
+    )
     if article["rules"]:
         page.heading(2, "按规则 · By rule", "by-rule")
         page.para(
@@ -309,14 +326,19 @@ def article_fixtures_page(ctx: SiteContext, article: dict) -> str:
         rows = []
         for rule in article["rules"]:
             fired = ctx.fired_by.get(rule["id"], [])
+            owner = ctx.rule_owner[rule["id"]]
             rows.append(
                 [
-                    page.span("rule-" + rule["id"]) + rule_link(ctx, path, rule["id"]),
+                    f'<span id="{page.claim("rule-" + rule["id"])}"></span>'
+                    + html_link(
+                        path,
+                        article_page(owner),
+                        rule["id"],
+                        f"<code>{html_text(rule['id'])}</code>",
+                    ),
                     str(len(fired)),
                     _listed(ctx, path, fired),
                 ]
             )
-        page.raw('<div class="fixture-index" data-search-exclude markdown>')
-        page.extend(table(["规则 Rule", "次数 Count", "样例 Fixtures"], rows))
-        page.raw("</div>")
+        page.raw(_html_table("fixture-index", ["规则 Rule", "次数 Count", "样例 Fixtures"], rows))
     return page.text()
