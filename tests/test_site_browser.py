@@ -199,13 +199,11 @@ ALIASES = {
     "十一条": "/articles/art_11/",
     "art_11": "/articles/art_11/",
     "11(5)": "/articles/art_11/",
-    "第十七条": "/articles/art_17/",
     "责任划分": "/articles/art_11/",
-    "文民发": "/",
     "文民发[2023]25号": "/",
 }
 # a word of the statute: an article comes before examples, parameters and developer pages
-STATUTE_WORDS = ("承办人", "回避")
+STATUTE_WORDS = ("承办人",)
 WIDTHS = (1400, 390)
 TEXT_FIRST_SAMPLE = ("art_1", "art_11", "art_16", "art_17")
 

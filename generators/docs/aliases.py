@@ -37,13 +37,14 @@ def element_aliases(eid: str) -> list[str]:
     if not match:
         return []
     number, kind, index = int(match.group(1)), match.group(2), int(match.group(3))
+    # the label with its brackets (第十一条第（五）项) is in the heading already; every tag is
+    # repeated in each search entry of the page, so the list stays short
     label = eid_label(eid, "zh")
-    aliases = [label, label.replace("（", "").replace("）", "")]
+    aliases = [label.replace("（", "").replace("）", "")]
     if kind == "point":
         aliases += [f"{number}({index})", f"第{number}条第{index}项"]
     else:
         aliases += [f"{number}.{index}", f"第{number}条第{index}款"]
-    aliases.append(eid)
     return _unique(aliases)
 
 
