@@ -188,3 +188,146 @@ def _requests_from_devtools(browser) -> list[str]:
         elif message.get("method") == "Network.webSocketCreated":
             urls.append(message["params"]["url"])
     return urls
+
+
+# ── reading the site: text first, counts that open, aliases, no broken tokens ────────────────────
+
+# what a reader types → the page that must come first
+ALIASES = {
+    "第十一条": "/articles/art_11/",
+    "第11条": "/articles/art_11/",
+    "十一条": "/articles/art_11/",
+    "art_11": "/articles/art_11/",
+    "11(5)": "/articles/art_11/",
+    "责任划分": "/articles/art_11/",
+    "文民发[2023]25号": "/",
+}
+# a word of the statute: an article comes before examples, parameters and developer pages
+STATUTE_WORDS = ("承办人",)
+WIDTHS = (1400, 390)
+TEXT_FIRST_SAMPLE = ("art_1", "art_11", "art_16", "art_17")
+
+
+def _load(browser, url: str) -> None:
+    browser.get(url)
+    _wait(browser, lambda d: d.execute_script("return document.readyState") == "complete", "load")
+
+
+def test_the_official_text_opens_every_article_page_at_desktop_and_phone_widths(
+    browser, served_site
+):
+    from selenium.webdriver.common.by import By
+
+    try:
+        for width in WIDTHS:
+            browser.set_window_size(width, 900)
+            # every page loads and indexes the search index: a sample here, every article's
+            # structure in test_site_build
+            for article in policy().articles:
+                if article["eid"] not in TEXT_FIRST_SAMPLE:
+                    continue
+                _load(browser, f"{served_site}/articles/{article['eid']}/")
+                first = browser.find_element(By.CSS_SELECTOR, ".provision-zh")
+                box = browser.execute_script(
+                    "const r = arguments[0].getBoundingClientRect();"
+                    "const c = document.querySelector('.md-content__inner')"
+                    ".getBoundingClientRect();"
+                    "return [r.top, r.width, c.width, window.innerHeight,"
+                    " getComputedStyle(arguments[0]).fontFamily,"
+                    " getComputedStyle(arguments[0]).color];",
+                    first,
+                )
+                top, text_width, content_width, height, family, color = box
+                where = f"{article['eid']} at {width}px"
+                assert top < height * 0.6, f"{where}: the text starts at {top}px of {height}"
+                assert text_width > content_width * 0.8, f"{where}: the text is not full width"
+                assert "Serif CJK" in family, f"{where}: not set in the serif CJK face: {family}"
+                en = browser.find_element(By.CSS_SELECTOR, ".provision-en")
+                opacity = browser.execute_script("return getComputedStyle(arguments[0]).color;", en)
+                assert opacity == color, f"{where}: the translation is greyed ({opacity})"
+    finally:
+        browser.set_window_size(1280, 900)
+
+
+def test_every_counts_line_opens_in_place_and_links_its_parameters_fixtures_and_anomalies(
+    browser, served_site
+):
+    from selenium.webdriver.common.by import By
+
+    _load(browser, f"{served_site}/articles/art_11/")
+    details = browser.find_elements(By.CSS_SELECTOR, "details.element-more")
+    assert len(details) >= 6
+    for block in details:
+        eid = block.get_attribute("data-eid")
+        summary = block.find_element(By.TAG_NAME, "summary")
+        numbers = [int(s.text.split()[-1]) for s in summary.find_elements(By.CLASS_NAME, "count")]
+        assert len(numbers) == 4, f"{eid}: {summary.text}"
+        browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", summary)
+        summary.click()
+        assert block.get_attribute("open") is not None, f"{eid}: did not open"
+        hrefs = [a.get_attribute("href") for a in block.find_elements(By.TAG_NAME, "a")]
+        rules, params, fixtures, anomalies = numbers
+        assert sum("/parameters/" in h for h in hrefs) >= params, f"{eid}: parameters unlinked"
+        if fixtures:
+            assert any(f"/fixtures/art_11/#eid-{eid}" in h for h in hrefs), f"{eid}: no fixtures"
+        assert sum("#art11-" in h for h in hrefs) >= anomalies, f"{eid}: anomalies unlinked"
+        assert len(block.find_elements(By.CSS_SELECTOR, "ol.readings > li")) == rules
+    point_5 = browser.find_element(By.CSS_SELECTOR, 'details[data-eid="art_11__point_5"]')
+    link = point_5.find_element(
+        By.CSS_SELECTOR, 'a[href*="/parameters/art11_point5_obeying_subordinate/"]'
+    )
+    _load(browser, link.get_attribute("href"))
+    back = browser.find_elements(By.CSS_SELECTOR, 'a[href*="art_11/#art_11__point_5"]')
+    assert back, "the parameter page does not link back to the point it affects"
+
+
+def test_each_alias_of_an_article_finds_it_first(browser, served_site):
+    _load(browser, f"{served_site}/")
+    for alias, expected in ALIASES.items():
+        hrefs = _search(browser, alias)
+        first = urlsplit(hrefs[0]).path
+        assert first == expected, f"{alias}: first result {first}, expected {expected}"
+    for word in STATUTE_WORDS:
+        first = urlsplit(_search(browser, word)[0]).path
+        assert first.startswith("/articles/art_"), f"{word}: first result {first}"
+
+
+def test_ids_and_citations_never_break_across_lines_on_a_phone(browser, served_site):
+    try:
+        browser.set_window_size(390, 900)
+        for path in ("articles/art_17/", "articles/art_11/", "fixtures/art_11/"):
+            _load(browser, f"{served_site}/{path}")
+            broken = browser.execute_script(
+                "const out = [];"
+                "for (const el of document.querySelectorAll("
+                "  '.md-content code, .md-content .nobr, .md-content .count')) {"
+                "  const tops = new Set([...el.getClientRects()].map(r => Math.round(r.top)));"
+                "  if (tops.size > 1) out.push(el.textContent);"
+                "}"
+                "const h = document.querySelector('.md-content h1');"
+                "const range = document.createRange();"
+                "range.setStart(h.firstChild, 0); range.setEnd(h.firstChild, 4);"
+                "const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));"
+                "if (tops.size > 1) out.push(h.textContent);"
+                "return out;"
+            )
+            assert not broken, f"{path}: broken across lines: {broken[:5]}"
+    finally:
+        browser.set_window_size(1280, 900)
+
+
+def test_pages_for_a_parameter_and_an_example_load_nothing_from_another_host(browser, served_site):
+    browser.get_log("performance")  # drop what earlier tests requested
+    _load(browser, f"{served_site}/parameters/art11_point5_obeying_subordinate/")
+    _load(browser, f"{served_site}/examples/01-reviewer-overturned-correct-opinion/")
+    requests = _requests_from_devtools(browser)
+    assert requests
+    outside = sorted(
+        {
+            r
+            for r in requests
+            if urlsplit(r).scheme in ("http", "https", "ws", "wss")
+            and urlsplit(r).hostname != "127.0.0.1"
+        }
+    )
+    assert not outside, f"requests left 127.0.0.1: {outside}"

@@ -9,36 +9,33 @@ review record.
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from engine.answer.names import eid_label
+from generators.docs.aliases import article_aliases, element_aliases
 from generators.docs.context import (
     ANOMALIES,
     ARTICLES_INDEX,
     DEPENDENCIES,
     EXAMPLES_INDEX,
-    FIXTURES,
     KIND_LABELS,
     NORMALISATION,
-    PARAMETERS,
     PROCEDURE,
     REVIEW_LABELS,
-    TRACEABILITY,
     SiteContext,
     article_page,
     example_page,
+    fixtures_page_of,
+    parameter_page,
 )
-from generators.docs.diagrams import (
-    dependency_graph_svg,
-    exception_tree_svg,
-    procedure_timeline_svg,
-)
-from generators.docs.markdown import Page, both, code, esc, html_text, rel, table
+from generators.docs.diagrams import exception_tree_svg, procedure_timeline_svg
+from generators.docs.markdown import Page, both, code, esc, html_link, html_text, rel, table
 from generators.docs.review import review_section_lines
 
 # The regulation itself should come first in search results, before examples and reference pages
 # that quote it.
-ARTICLE_SEARCH_BOOST = 4
+ARTICLE_SEARCH_BOOST = 10
 
 
 def article_title(article: dict[str, Any], lang: str) -> str:
@@ -133,16 +130,24 @@ def article_markdown(ctx: SiteContext, article: dict[str, Any]) -> str:
     eid = article["eid"]
     path = article_page(eid)
     title = f"{article_title(article, 'zh')} · {article_title(article, 'en')}"
-    page = Page(path, title, search_boost=ARTICLE_SEARCH_BOOST)
-    page.heading(1, esc(title), eid)
-    _summary(ctx, page, article)
+    aliases = article_aliases(article)
+    for element in article["elements"]:
+        aliases += [a for a in element_aliases(element["eid"]) if a not in aliases]
+    page = Page(path, title, search_boost=ARTICLE_SEARCH_BOOST, tags=aliases)
+    page.heading(
+        1,
+        f"{esc(article_title(article, 'zh'))} "
+        f'<span class="subtitle" lang="en">{esc(article_title(article, "en"))}</span>',
+        eid,
+    )
     _text(ctx, page, article)
+    _summary(ctx, page, article)
     _exceptions(ctx, page, article)
+    _anomalies(ctx, page, article)
+    _parameters(ctx, page, article)
     _rules(ctx, page, article)
     _fixtures(ctx, page, article)
     _examples(ctx, page, article)
-    _parameters(ctx, page, article)
-    _anomalies(ctx, page, article)
     page.heading(2, "复核记录 · Review", "review")
     page.extend(review_section_lines(ctx.reviews[eid], ctx.policy.review_fingerprints[eid]))
     return page.text()
@@ -155,11 +160,12 @@ def _summary(ctx: SiteContext, page: Page, article: dict[str, Any]) -> None:
         f"类别 Kind: {both(kind_zh, kind_en, ' ')}",
         f"计算 Computed: {yes_no(article['computed'])}",
         f"规则 Rules: [{len(article['rules'])}](#rules)",
-        f"样例 Fixtures: [{len(ctx.article_fixtures(article))}](#fixtures)",
+        f"样例 Fixtures: [{len(ctx.article_fixtures(article))}]"
+        f"({rel(page.path, fixtures_page_of(article['eid']))})",
         f"异常 Anomalies: [{len(article['anomalies'])}](#anomalies)",
         f"复核 Review: [{both(status_zh, status_en, ' ')}](#review)",
     ]
-    page.para(" · ".join(parts) + "\n{: .article-summary }")
+    page.para(" · ".join(parts) + '\n{: .article-summary data-search-exclude="true" }')
     if not article["computed"]:
         reason = article["not_computed_reason"]
         page.extend(
@@ -174,52 +180,175 @@ def _summary(ctx: SiteContext, page: Page, article: dict[str, Any]) -> None:
 
 
 def _text(ctx: SiteContext, page: Page, article: dict[str, Any]) -> None:
-    page.heading(2, "条文 · Text", "text")
-    page.para(
-        "左栏为正式中文文本（转换造成的格式问题已按[规范化记录]("
-        + rel(page.path, NORMALISATION)
-        + ")修正），右栏为英文译文（非官方）。每款、每项的链接地址即其 eId。"
-    )
-    page.para(
-        "Left: the official Chinese text (conversion artefacts corrected as the "
-        f"[normalisation log]({rel(page.path, NORMALISATION)}) records). Right: an English "
-        "translation, which is not official. The link of each paragraph and point ends in its eId."
-    )
-    anomalies_at: dict[str, list[dict]] = {}
-    for anomaly in article["anomalies"]:
-        anomalies_at.setdefault(anomaly["eid"], []).append(anomaly)
+    """The official text, element by element, each followed by its folded counts line."""
     for element in article["elements"]:
         eid = element["eid"]
-        page.heading(3, both(eid_label(eid, "zh"), eid_label(eid, "en")), eid, "provision-heading")
+        aliases = element_aliases(eid)
+        hidden = f' <span class="search-alias">{esc(" ".join(aliases))}</span>' if aliases else ""
+        page.heading(
+            3,
+            f'{esc(eid_label(eid, "zh"))} <span class="subtitle" lang="en">'
+            f"{esc(eid_label(eid, 'en'))}</span>{hidden}",
+            eid,
+            "provision-heading",
+        )
         page.raw(
             '<div class="provision">'
-            f'<p class="provision-zh" lang="zh-CN">{html_text(element["text"]["zh"])}</p>'
+            f'<p class="provision-zh" lang="zh-CN">'
+            f"{_marked_text(page, element['text']['zh'], ctx.anomalies_by_eid.get(eid, []))}</p>"
             f'<p class="provision-en" lang="en">{html_text(element["text"]["en"])}</p>'
             "</div>"
         )
-        refs = [f"{code(eid)}"]
-        rules = ctx.rules_by_eid.get(eid, [])
-        if rules:
-            refs.append(
-                "规则 Rules: " + ", ".join(rule_link(ctx, page.path, r["id"]) for r in rules)
-            )
-        elif article["computed"]:
-            refs.append("规则 Rules: 无 none")
-        fixtures = ctx.fixtures_by_eid.get(eid, [])
-        refs.append(
-            f"样例 Fixtures: [{len(fixtures)}]({rel(page.path, TRACEABILITY, 'trace-' + eid)})"
+        more = element_details(ctx, page.path, article, eid)
+        if more:
+            page.raw(more)
+    page.raw(
+        '<p class="text-note" data-search-exclude>'
+        "正式中文文本（转换造成的格式问题已按"
+        + html_link(page.path, NORMALISATION, None, "规范化记录")
+        + "修正），其下为非官方英文译文。每项下方的计数可展开。 "
+        '<span lang="en">Official Chinese text (conversion artefacts corrected as the '
+        + html_link(page.path, NORMALISATION, None, "normalisation log")
+        + " records); beneath each element an unofficial English translation, and counts that "
+        "open in place.</span></p>"
+    )
+
+
+def _marked_text(page: Page, text: str, anomalies: list[dict[str, Any]]) -> str:
+    """The official text with each anomaly's excerpt underlined and linked to its note; where two
+    excerpts overlap, the first one found is marked."""
+    plain = " ".join(str(text).split())
+    spans: list[tuple[int, int, dict[str, Any]]] = []
+    for anomaly in anomalies:
+        excerpt = " ".join(str(anomaly["excerpt"]).split())
+        start = plain.find(excerpt) if excerpt else -1
+        if start < 0:
+            continue
+        end = start + len(excerpt)
+        if any(start < e and s < end for s, e, _ in spans):
+            continue
+        spans.append((start, end, anomaly))
+    out, at = [], 0
+    for start, end, anomaly in sorted(spans, key=lambda span: span[0]):
+        title = html_text(anomaly["question"]["zh"])
+        out.append(html.escape(plain[at:start], quote=True))
+        out.append(
+            f'<a class="anomaly-mark" href="#{anomaly["id"]}" title="{title}">'
+            f"{html.escape(plain[start:end], quote=True)}</a>"
+            f'<sup class="anomaly-note"><a href="#{anomaly["id"]}">异</a></sup>'
         )
-        for anomaly in anomalies_at.get(eid, []):
-            refs.append(f"异常 Anomaly: [{code(anomaly['id'])}](#{anomaly['id']})")
-        entries = ctx.normalisation_by_eid.get(eid, [])
-        if entries:
-            refs.append(
-                "规范化 Normalised: "
-                + ", ".join(
-                    f"[{code(n['id'])}]({rel(page.path, NORMALISATION, n['id'])})" for n in entries
-                )
+        at = end
+    out.append(html.escape(plain[at:], quote=True))
+    return "".join(out)
+
+
+def element_details(ctx: SiteContext, path: str, article: dict[str, Any], eid: str) -> str:
+    """规则 n · 参数 n · 样例 n · 异常 n, opening in place to everything about one element."""
+    rules = ctx.rules_by_eid.get(eid, [])
+    params = ctx.parameters_for_element(eid)
+    fixtures = ctx.fixtures_by_eid.get(eid, [])
+    anomalies = ctx.anomalies_by_eid.get(eid, [])
+    normalised = ctx.normalisation_by_eid.get(eid, [])
+    if not (rules or params or fixtures or anomalies or normalised):
+        return ""
+    counts = (
+        f'<span class="count">规则 {len(rules)}</span> · '
+        f'<span class="count">参数 {len(params)}</span> · '
+        f'<span class="count">样例 {len(fixtures)}</span> · '
+        f'<span class="count">异常 {len(anomalies)}</span>'
+    )
+    parts = [
+        # the search theme's parser loses track when an excluded element holds another of its
+        # own tag: exclude a <div> holding the <details>, and put no <div> inside
+        f'<div class="element-more-wrap" data-search-exclude><details class="element-more" '
+        f'data-eid="{eid}">',
+        f'<summary title="rules · parameters · fixtures · anomalies">{counts}</summary>',
+    ]
+    if rules:
+        parts.append(
+            '<p class="more-head">读法 <span lang="en">Readings</span></p><ol class="readings">'
+        )
+        for rule in rules:
+            owner = ctx.rule_owner[rule["id"]]
+            rid = html_link(
+                path, article_page(owner), rule["id"], f"<code>{html_text(rule['id'])}</code>"
             )
-        page.para(" · ".join(refs) + '\n{: .provision-refs data-search-exclude="true" }')
+            parts.append(
+                f'<li><span lang="zh-CN">{html_text(rule["reads"]["zh"])}</span>'
+                f'<br><span lang="en">{html_text(rule["reads"]["en"])}</span> '
+                f'<span class="rule-id">{rid}</span>'
+                f'<details class="datalog"><summary>Datalog</summary>'
+                f"<pre><code>{html.escape(rule['datalog'].rstrip())}</code></pre></details></li>"
+            )
+        parts.append("</ol>")
+    if params:
+        parts.append(
+            '<p class="more-head">参数 <span lang="en">Parameters</span></p><ul class="params">'
+        )
+        for param in params:
+            link = html_link(
+                path, parameter_page(param["id"]), None, html_text(param["title"]["zh"])
+            )
+            parts.append(
+                f'<li>{link} <span lang="en">{html_text(param["title"]["en"])}</span>'
+                f" — 默认 default: {html_text(option_words(param, param['default']))}</li>"
+            )
+        parts.append("</ul>")
+    if fixtures:
+        applies = sum(1 for f in fixtures if f.polarity == "applies")
+        not_applies = sum(1 for f in fixtures if f.polarity == "does_not_apply")
+        link = html_link(
+            path,
+            fixtures_page_of(article["eid"]),
+            "eid-" + eid,
+            f"{len(fixtures)} 个样例 fixtures",
+        )
+        parts.append(
+            f'<p class="more-head">样例 <span lang="en">Fixtures</span></p><p>{link}：适用 applies {applies} · '
+            f"不适用 does not apply {not_applies}</p>"
+        )
+    if anomalies:
+        parts.append(
+            '<p class="more-head">异常 <span lang="en">Anomalies</span></p><ul class="anomalies">'
+        )
+        for anomaly in anomalies:
+            settle = ctx.parameters_at(anomaly["eid"])
+            extra = ""
+            if settle:
+                extra = " · 相关参数 parameters: " + "、".join(
+                    html_link(path, parameter_page(p["id"]), None, html_text(p["title"]["zh"]))
+                    for p in settle
+                )
+            parts.append(
+                f'<li><a href="#{anomaly["id"]}">「{html_text(anomaly["excerpt"])}」</a> '
+                f"{html_text(anomaly['question']['zh'])}{extra}</li>"
+            )
+        parts.append("</ul>")
+    if normalised:
+        parts.append(
+            '<p class="normalised">规范化 Normalised: '
+            + ", ".join(
+                html_link(path, NORMALISATION, n["id"], f"<code>{html_text(n['id'])}</code>")
+                for n in normalised
+            )
+            + "</p>"
+        )
+    parts.append("</details></div>")
+    return "".join(parts)
+
+
+def option_words(param: dict[str, Any], value: Any) -> str:
+    """A parameter value as words (the option's label), not as the raw value."""
+    for option in param.get("options", []):
+        if option["value"] == value:
+            return f"{option['label']['zh']} · {option['label']['en']}"
+    if isinstance(value, bool):
+        return "是 yes" if value else "否 no"
+    if value is None:
+        return "无 none"
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value) or "无 none"
+    return str(value)
 
 
 def _exceptions(ctx: SiteContext, page: Page, article: dict[str, Any]) -> None:
@@ -281,10 +410,6 @@ def _rules(ctx: SiteContext, page: Page, article: dict[str, Any]) -> None:
         f"explanations; the [dependency graph]({rel(page.path, DEPENDENCIES)}) shows how the "
         "predicates connect."
     )
-    fired_by: dict[str, list] = {}
-    for fixture in ctx.fixtures:
-        for rule_id in fixture.fired_rules:
-            fired_by.setdefault(rule_id, []).append(fixture)
     for rule in article["rules"]:
         rid = rule["id"]
         page.heading(3, code(rid), rid, "rule-heading")
@@ -303,36 +428,27 @@ def _rules(ctx: SiteContext, page: Page, article: dict[str, Any]) -> None:
             facts.append(
                 "参数 Parameters: "
                 + ", ".join(
-                    f"[{code(p)}]({rel(page.path, PARAMETERS, p)})" for p in rule["parameters"]
+                    f"[{code(p)}]({rel(page.path, parameter_page(p))})" for p in rule["parameters"]
                 )
             )
         if rule.get("editions"):
             facts.append("版本 Editions: " + ", ".join(code(e) for e in rule["editions"]))
-        fired = fired_by.get(rid, [])
-        facts.append(
-            f"触发样例 Fired in fixtures: [{len(fired)}]({rel(page.path, FIXTURES, 'rule-' + rid)})"
-        )
+        fired = ctx.fired_by.get(rid, [])
+        target = rel(page.path, fixtures_page_of(article["eid"]), "rule-" + rid)
+        facts.append(f"触发样例 Fired in fixtures: [{len(fired)}]({target})")
         page.para(" · ".join(facts) + '\n{: .rule-facts data-search-exclude="true" }')
         page.para(f"读作：{esc(rule['reads']['zh'])}  \nReads: {esc(rule['reads']['en'])}")
-        page.fence(rule["datalog"], "prolog")
+        # the Datalog is folded under the elements the rule cites (their counts line); here only
+        # for a rule that cites no element of this article
+        own = {e["eid"] for e in article["elements"]}
+        if not own.intersection(rule["cites"]):
+            fence = "```"
+            while fence in rule["datalog"]:
+                fence += "`"
+            body = [f"{fence}prolog", *rule["datalog"].rstrip("\n").split("\n"), fence]
+            page.extend(['??? datalog "Datalog"', "", *("    " + line for line in body)])
         if rule.get("note"):
             page.para(f"说明：{esc(rule['note']['zh'])}  \nNote: {esc(rule['note']['en'])}")
-    rules = [r for r in ctx.policy.program.rules if ctx.rule_owner.get(r.id) == article["eid"]]
-    if rules:
-        page.heading(2, "本条谓词依赖 · Predicates in this article", "predicates")
-        page.para(
-            "本条规则用到的谓词：左侧为输入或先得出的结论，箭头指向依赖它们的结论；虚线表示否定。"
-            " The predicates this article's rules use: each arrow points from what a "
-            "conclusion rests on "
-            "to the conclusion; dashed arrows are negations."
-        )
-        zh, en = eid_label(article["eid"], "zh"), eid_label(article["eid"], "en")
-        title = f"{zh}的谓词依赖 · Predicates of {en}"
-        page.raw(
-            '<div class="diagram" data-search-exclude>\n'
-            + dependency_graph_svg(rules, ctx.policy, page.path, title)
-            + "\n</div>"
-        )
 
 
 def _fixtures(ctx: SiteContext, page: Page, article: dict[str, Any]) -> None:
@@ -352,20 +468,13 @@ def _fixtures(ctx: SiteContext, page: Page, article: dict[str, Any]) -> None:
         "produced by "
         "`accountability fixtures`)."
     )
-    mine = {article["eid"]} | {e["eid"] for e in article["elements"]}
-    rows = []
-    for fixture in fixtures:
-        rows.append(
-            [
-                f"[{code(fixture.id)}]({rel(page.path, FIXTURES, fixture.id)})",
-                _polarity(fixture.polarity),
-                f"{esc(fixture.sentence['zh'])}<br>{esc(fixture.sentence['en'])}",
-                ", ".join(
-                    f"[{code(e)}](#{e})" for e in ctx.sort_eids(mine.intersection(fixture.eids))
-                ),
-            ]
-        )
-    page.extend(table(["样例 Fixture", "结果 Polarity", "说明 What it shows", "条款 eIds"], rows))
+    applies = sum(1 for f in fixtures if f.polarity == "applies")
+    not_applies = sum(1 for f in fixtures if f.polarity == "does_not_apply")
+    page.para(
+        f"[本条的 {len(fixtures)} 个样例 · the {len(fixtures)} fixtures of this article]"
+        f"({rel(page.path, fixtures_page_of(article['eid']))})："
+        f"适用 applies {applies} · 不适用 does not apply {not_applies}。"
+    )
 
 
 def _polarity(polarity: str | None) -> str:
@@ -412,7 +521,7 @@ def _parameters(ctx: SiteContext, page: Page, article: dict[str, Any]) -> None:
     for param in params:
         head = (
             f"**[{esc(param['title']['zh'])} · {esc(param['title']['en'])}]"
-            f"({rel(page.path, PARAMETERS, param['id'])})** ({code(param['id'])})"
+            f"({rel(page.path, parameter_page(param['id']))})** ({code(param['id'])})"
         )
         default = param["default"]
         label = option_label(param, default)
@@ -457,3 +566,12 @@ def _anomalies(ctx: SiteContext, page: Page, article: dict[str, Any]) -> None:
         page.para(
             f"问题：{esc(anomaly['question']['zh'])}  \nQuestion: {esc(anomaly['question']['en'])}"
         )
+        settle = ctx.parameters_at(anomaly["eid"])
+        if settle:
+            page.para(
+                "由解释参数处理 Settled by the parameters: "
+                + "、".join(
+                    f"[{esc(p['title']['zh'])}]({rel(page.path, parameter_page(p['id']))})"
+                    for p in settle
+                )
+            )

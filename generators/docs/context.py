@@ -22,12 +22,12 @@ ARTICLES_INDEX = "articles/index.md"
 TRACEABILITY = "traceability.md"
 VOCABULARY = "vocabulary.md"
 DEPENDENCIES = "dependencies.md"
-PARAMETERS = "parameters.md"
+PARAMETERS = "parameters/index.md"
 ANOMALIES = "anomalies.md"
 NORMALISATION = "normalisation.md"
 CHANGELOG = "changelog.md"
 PROCEDURE = "procedure.md"
-FIXTURES = "fixtures.md"
+FIXTURES = "fixtures/index.md"
 EXAMPLES_INDEX = "examples/index.md"
 
 
@@ -37,6 +37,16 @@ def article_page(eid: str) -> str:
 
 def example_page(stem: str) -> str:
     return f"examples/{stem}.md"
+
+
+def parameter_page(pid: str) -> str:
+    """One page per interpretation parameter."""
+    return f"parameters/{pid}.md"
+
+
+def fixtures_page_of(article_eid: str) -> str:
+    """The fixtures of one article (grouped by the first article a fixture exercises)."""
+    return f"fixtures/{article_eid}.md"
 
 
 KIND_LABELS = {
@@ -121,6 +131,47 @@ class SiteContext:
             for p in self.policy.parameters["parameters"]
             if eids.intersection(p["affects"]) or p["id"] in used
         ]
+
+    def parameters_for_element(self, eid: str) -> list[dict[str, Any]]:
+        """Parameters that list this element, or that a rule citing it reads."""
+        used = {pid for r in self.rules_by_eid.get(eid, []) for pid in r.get("parameters", [])}
+        return [
+            p
+            for p in self.policy.parameters["parameters"]
+            if eid in p["affects"] or p["id"] in used
+        ]
+
+    @cached_property
+    def anomalies_by_eid(self) -> dict[str, list[dict[str, Any]]]:
+        """eId → the drafting anomalies found there (article files only)."""
+        out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for article in self.policy.articles:
+            for anomaly in article["anomalies"]:
+                out[anomaly["eid"]].append(anomaly)
+        return dict(out)
+
+    def parameters_at(self, eid: str) -> list[dict[str, Any]]:
+        """Parameters that list exactly this place among what they affect (an anomaly's readings)."""
+        return [p for p in self.policy.parameters["parameters"] if eid in p["affects"]]
+
+    @cached_property
+    def fixture_article(self) -> dict[str, str]:
+        """Fixture id → the article whose fixtures page lists it (the first article it exercises)."""
+        out = {}
+        for fixture in self.fixtures:
+            eids = self.sort_eids(fixture.eids)
+            article = self.policy.article_of.get(eids[0]) if eids else None
+            out[fixture.id] = article["eid"] if article else self.policy.articles[0]["eid"]
+        return out
+
+    @cached_property
+    def fired_by(self) -> dict[str, list[FixtureRef]]:
+        """Rule id → the fixtures in which it fired."""
+        out: dict[str, list[FixtureRef]] = defaultdict(list)
+        for fixture in self.fixtures:
+            for rule_id in fixture.fired_rules:
+                out[rule_id].append(fixture)
+        return dict(out)
 
     @cached_property
     def normalisation_by_eid(self) -> dict[str, list[dict[str, Any]]]:

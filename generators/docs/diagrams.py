@@ -129,12 +129,13 @@ def exception_tree_svg(policy: Policy, article: dict, page: str) -> str | None:
     gap_y, gap_x, top = 12.0, 90.0, 34.0
 
     def lines_of(rule_id: str) -> list[str]:
+        """The clause in Chinese first (what a reader knows it by), then in English, the id last."""
         cites = policy.rule_index[rule_id]["cites"]
-        return [rule_id, cites_label(cites, "zh"), cites_label(cites, "en")]
+        return [cites_label(cites, "zh"), cites_label(cites, "en"), rule_id]
 
     def box_w(rule_id: str) -> float:
         a, b, c = lines_of(rule_id)
-        widths = [svg.text_width(a, 12, mono=True), svg.text_width(b, 11), svg.text_width(c, 11)]
+        widths = [svg.text_width(a, 13), svg.text_width(b, 11), svg.text_width(c, 10, mono=True)]
         return min(max(widths), 420) + 2 * pad
 
     col_w: dict[int, float] = defaultdict(float)
@@ -199,9 +200,11 @@ def exception_tree_svg(policy: Policy, article: dict, page: str) -> str | None:
         w = box_w(node.rule_id)
         a, b, c = lines_of(node.rule_id)
         inner = svg.rect(x, y, w, box_h, fill=fill, stroke=stroke)
-        inner += svg.text(x + pad, y + pad + 11, a, size=12, mono=True, weight="bold", fill=INK)
+        inner += svg.text(
+            x + pad, y + pad + 11, svg.clip(a, w - 2 * pad, 13), size=13, weight="bold", fill=INK
+        )
         inner += svg.text(x + pad, y + pad + 11 + line_h, svg.clip(b, w - 2 * pad, 11), size=11)
-        inner += svg.text(x + pad, y + pad + 11 + 2 * line_h, svg.clip(c, w - 2 * pad, 11), size=11)
+        inner += svg.text(x + pad, y + pad + 11 + 2 * line_h, c, size=10, mono=True, fill="#4b5563")
         rule = policy.rule_index[node.rule_id]
         owner = policy.article_of[rule["cites"][0]]["eid"]
         href = url(page, article_page(owner), node.rule_id)

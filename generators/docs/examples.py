@@ -8,6 +8,7 @@ the JSON dump of ``Answer.to_dict``), so the guide cannot drift from what the en
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -15,10 +16,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from engine.answer import answer_case
+from engine.answer.build import build_answer
 from engine.case.load import load_case
 from engine.policy.summary import render_summary, summary
 from generators.docs.context import EXAMPLES_INDEX, SiteContext, article_page, example_page
-from generators.docs.markdown import Page, code, esc, rel
+from generators.docs.markdown import Page, code, esc, rel, url
 
 if TYPE_CHECKING:
     from engine.policy.model import Policy
@@ -39,7 +41,8 @@ class ExampleRun:
     title: dict[str, str]
     summary: dict[str, str] | None
     source: str  # the case file as written
-    text: dict[str, str]  # lang → `accountability query --explain --lang …` output
+    text: dict[str, str]  # lang → `accountability query --explain --lang …` output (first only)
+    html: dict[str, str]  # lang → the answer as a page (``Answer.render(format="html")``)
     json: str  # `accountability query --format json` output
     cited: frozenset[str]  # every eId the answer cites
 
@@ -69,13 +72,43 @@ def example_as_of(case: dict[str, Any]) -> str:
     return max(dates) if dates else FALLBACK_AS_OF
 
 
-def run_examples(policy: Policy, directory: Path, repo_root: Path) -> list[ExampleRun]:
-    """Answer every example (sorted by file name); a broken example fails the build."""
+def inputs_digest(policy: Policy) -> str:
+    """A digest of everything an answer depends on besides its case: the policy files and the
+    engine's code. An example whose case and this digest are unchanged has the same answer."""
+    digest = hashlib.sha256()
+    engine_dir = Path(__file__).resolve().parents[2] / "engine"
+    roots = [Path(policy.root), engine_dir]
+    for root in roots:
+        for path in sorted(p for p in Path(root).rglob("*") if p.is_file()):
+            if "__pycache__" in path.parts:
+                continue
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def run_examples(
+    policy: Policy, directory: Path, repo_root: Path, cache: dict[str, Any] | None = None
+) -> list[ExampleRun]:
+    """Answer every example (sorted by file name); a broken example fails the build.
+
+    ``cache`` (digest of the policy, the engine and the case → the run) lets a rebuild skip the
+    answers whose inputs did not change; it is updated in place.
+    """
     runs = []
     directory = Path(directory)
     if not directory.is_dir():
         return []
-    for path in sorted(directory.glob("*.yaml")):
+    common = inputs_digest(policy) if cache is not None else ""
+    for number, path in enumerate(sorted(directory.glob("*.yaml"))):
+        key = ""
+        if cache is not None:
+            key = hashlib.sha256(
+                f"{common}\0{number}\0{path.name}\0".encode() + path.read_bytes()
+            ).hexdigest()
+            if key in cache:
+                runs.append(_run_from_json(cache[key]))
+                continue
         try:
             shown = path.resolve().relative_to(Path(repo_root).resolve()).as_posix()
         except ValueError:
@@ -85,6 +118,9 @@ def run_examples(policy: Policy, directory: Path, repo_root: Path) -> list[Examp
         as_of = example_as_of(doc.data)
         answer = answer_case(policy, doc, as_of=as_of)
         data = answer.to_dict()
+        # one answer with its reasons for every rendering: the readings that decide a finding
+        # are worked out once (they cost more than the query)
+        full = build_answer(answer.evaluation, explain=True)
         runs.append(
             ExampleRun(
                 stem=path.stem,
@@ -93,12 +129,31 @@ def run_examples(policy: Policy, directory: Path, repo_root: Path) -> list[Examp
                 title=doc.data["case"]["title"],
                 summary=doc.data["case"].get("summary"),
                 source="\n".join(doc.lines),  # the text the checked case was read from
-                text={lang: answer.render(lang, explain=True) for lang in ("zh", "en")},
+                # the terminal text only where the guide quotes it (the first example)
+                text={
+                    lang: full.render(lang, explain=True) if number == 0 else ""
+                    for lang in ("zh", "en")
+                },
+                html={
+                    lang: full.render(lang, explain=True, format="html") for lang in ("zh", "en")
+                },
                 json=json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
                 cited=frozenset(_cites(data)),
             )
         )
+        if cache is not None:
+            cache[key] = _run_to_json(runs[-1])
     return runs
+
+
+def _run_to_json(run: ExampleRun) -> dict[str, Any]:
+    data = dataclasses.asdict(run)
+    data["cited"] = sorted(run.cited)
+    return data
+
+
+def _run_from_json(data: dict[str, Any]) -> ExampleRun:
+    return ExampleRun(**{**data, "cited": frozenset(data["cited"])})
 
 
 def _cites(value: Any) -> set[str]:
@@ -151,9 +206,16 @@ def example_markdown(ctx: SiteContext, run: ExampleRun) -> str:
     path = example_page(run.stem)
     title = f"{run.title['zh']} · {run.title['en']}"
     # the answers quote the regulation at length: rank them below the articles in search
-    page = Page(path, title, search_boost=0.5)
-    page.heading(1, esc(title), "example")
-    page.para(f"案件文件 Case file: {code(run.path)} · 查询日期 As of: {code(run.as_of)}")
+    page = Page(path, title, search_boost=0.005, no_nav=True)
+    page.heading(
+        1,
+        f'{esc(run.title["zh"])} <span class="subtitle" lang="en">{esc(run.title["en"])}</span>',
+        "example",
+    )
+    page.para(
+        f"案件文件 Case file: {code(run.path)} · 查询日期 As of: {code(run.as_of)}"
+        "\n{: .case-facts }"
+    )
     if run.summary:
         page.para(f"{esc(run.summary['zh'])}")
         page.para(f"{esc(run.summary['en'])}")
@@ -169,10 +231,15 @@ def example_markdown(ctx: SiteContext, run: ExampleRun) -> str:
                 for e in cited_articles
             )
         )
-    page.heading(2, "答案 · Answer (中文)", "answer-zh")
-    page.fence("$ " + run.command("--explain", "--lang", "zh") + "\n" + run.text["zh"], "console")
-    page.heading(2, "Answer (English)", "answer-en")
-    page.fence("$ " + run.command("--explain", "--lang", "en") + "\n" + run.text["en"], "console")
+    page.heading(2, '答案 <span class="subtitle" lang="en">Answer</span>', "answer-zh")
+    page.para(
+        f"即 `{esc(run.command('--explain', '--format', 'html'))}` 的输出；§ 链接到所引条款。"
+        " What the command prints as HTML; each § links to the provision cited."
+        '\n{: .answer-command data-search-exclude="true" }'
+    )
+    page.raw(answer_html(run.html["zh"], path, "zh-CN"))
+    page.heading(2, '<span lang="en">Answer in English</span>', "answer-en")
+    page.raw(answer_html(run.html["en"], path, "en"))
     page.heading(2, "JSON", "answer-json")
     lines = run.json.splitlines()
     page.para(
@@ -182,9 +249,48 @@ def example_markdown(ctx: SiteContext, run: ExampleRun) -> str:
         "lines), "
         "for programs. Top-level keys 顶层字段: " + ", ".join(code(k) for k in json.loads(run.json))
     )
-    page.heading(2, "案件文件 · Case file", "case-file")
-    page.fence(run.source, "yaml")
+    page.heading(2, '案件文件 <span class="subtitle" lang="en">Case file</span>', "case-file")
+    page.extend([f'??? example "{run.path}"', ""])
+    fence = "```"
+    while fence in run.source:
+        fence += "`"
+    page.extend(["    " + line for line in [f"{fence}yaml", *run.source.split("\n"), fence]])
     return page.text()
+
+
+_BODY = re.compile(r"<body>(.*)</body>", re.S)
+_H1 = re.compile(r"<h1>.*?</h1>", re.S)
+_HEADING = re.compile(r"<(/?)h([23])\b")
+
+
+def answer_html(document: str, page: str, lang: str) -> str:
+    """The body of the engine's HTML answer, fitted into a site page.
+
+    The engine links each citation to the published site; here the same links point at the
+    article anchors of this build, relative to the page. The answer's title repeats the page's,
+    its headings move one level down, and it stays out of the search index, which should lead
+    to the articles rather than to answers quoting them.
+    """
+    match = _BODY.search(document)
+    body = match.group(1) if match else document
+    body = _H1.sub("", body, count=1)
+    body = _HEADING.sub(lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}", body)
+
+    def local(m: re.Match) -> str:
+        return f'href="{url(page, article_page(m.group(2)), m.group(3))}"'
+
+    body = _CITE.sub(local, body)
+    lines = [line for line in body.split("\n") if line.strip()]
+    # <article>: the answer holds <div>s and <section>s, and the theme's search parser must see the
+    # excluded element's tag nowhere inside it
+    return (
+        f'<article class="answer-html" lang="{lang}" data-search-exclude>'
+        + "\n".join(lines)
+        + "</article>"
+    )
+
+
+_CITE = re.compile(r'href="([^"]*?)articles/(art_\d+)/#([A-Za-z0-9_]+)"')
 
 
 # ── transcripts for the hand-written engine guide (docs/guide/*.md includes them) ─────────────────

@@ -12,9 +12,11 @@ exist yet, there are simply no fixtures.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from engine.files.reader import Limits, read_input_bytes
 from engine.files.safe_yaml import load_yaml_file
@@ -35,8 +37,14 @@ class FixtureRef:
     fired_rules: tuple[str, ...] = ()  # rules the engine fired on the fixture's case
 
 
-def read_fixtures(directory: Path, repo_root: Path) -> list[FixtureRef]:
-    """Every fixture below ``directory``, sorted by id; ``[]`` when the folder is absent."""
+def read_fixtures(
+    directory: Path, repo_root: Path, cache: dict[str, Any] | None = None
+) -> list[FixtureRef]:
+    """Every fixture below ``directory``, sorted by id; ``[]`` when the folder is absent.
+
+    ``cache`` (file digest → the few fields read here, or None for a file that is not a fixture)
+    spares re-parsing a thousand unchanged YAML files on every build; it is updated in place.
+    """
     directory = Path(directory)
     if not directory.is_dir():
         return []
@@ -50,7 +58,7 @@ def read_fixtures(directory: Path, repo_root: Path) -> list[FixtureRef]:
         and not any(part.startswith(".") for part in p.relative_to(directory).parts)
     )
     for path in paths:
-        data = _load(path)
+        data = _load_cached(path, cache)
         if not _is_fixture(data):
             continue
         shown = _relative(path, repo_root)
@@ -101,6 +109,19 @@ def fixtures_by_eid(fixtures: list[FixtureRef]) -> dict[str, list[FixtureRef]]:
         for eid in fixture.eids:
             out.setdefault(eid, []).append(fixture)
     return out
+
+
+_KEPT = ("id", "eids", "sentence", "description", "polarity", "fired_rules")
+
+
+def _load_cached(path: Path, cache: dict[str, Any] | None):
+    if cache is None:
+        return _load(path)
+    key = hashlib.sha256(path.read_bytes()).hexdigest()
+    if key not in cache:
+        data = _load(path)
+        cache[key] = {k: data[k] for k in _KEPT if k in data} if _is_fixture(data) else None
+    return cache[key]
 
 
 def _load(path: Path):

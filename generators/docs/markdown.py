@@ -75,15 +75,25 @@ class Page:
     """One Markdown page under construction: its path, its lines, and the anchor ids it defines."""
 
     def __init__(
-        self, path: str, title: str, search_boost: float | None = None, wide: bool = False
+        self,
+        path: str,
+        title: str,
+        search_boost: float | None = None,
+        wide: bool = False,
+        tags: list[str] | None = None,
+        no_nav: bool = False,
     ):
         self.path = path
         self.title = title
         self.lines: list[str] = ["---", f"title: {_yaml_str(title)}"]
         if search_boost is not None:  # mkdocs-material: rank this page's sections higher in search
             self.lines += ["search:", f"  boost: {search_boost}"]
-        if wide:  # big tables: give them the width of the table-of-contents column
-            self.lines += ["hide:", "  - toc"]
+        if tags:  # the theme's search ranks tags far above text: the names people type
+            self.lines += ["tags:", *(f"  - {_yaml_str(t)}" for t in tags)]
+        hidden = (["toc"] if wide else []) + (["navigation"] if no_nav else [])
+        if hidden:  # wide: big tables take the table of contents' column; no_nav: pages one hop
+            # from an index, which would otherwise repeat the whole navigation in their HTML
+            self.lines += ["hide:", *(f"  - {h}" for h in hidden)]
         self.lines += ["---", ""]
         self.ids: set[str] = set()
 
@@ -153,6 +163,19 @@ def url(from_page: str, to_page: str, anchor: str | None = None) -> str:
     dst = page_url(to_page).rstrip("/") or "."
     relative = posixpath.relpath(dst, src)
     return ("./" if relative == "." else relative + "/") + fragment
+
+
+def html_link(
+    from_page: str, to_page: str, anchor: str | None, label_html: str, cls: str = ""
+) -> str:
+    """An HTML link between built pages (raw HTML blocks; mkdocs does not rewrite these)."""
+    attr = f' class="{cls}"' if cls else ""
+    return f'<a href="{html.escape(url(from_page, to_page, anchor), quote=True)}"{attr}>{label_html}</a>'
+
+
+def nobr(text_html: str) -> str:
+    """A citation or id that must not break across lines (第十一条第（三）项, art_11__point_3)."""
+    return f'<span class="nobr">{text_html}</span>'
 
 
 def html_code(text: str) -> str:

@@ -10,13 +10,21 @@ that edits to the policy, the examples or the hand-written pages show up without
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import re
+import shutil
+from pathlib import Path
 
 from mkdocs.plugins import event_priority
 
 from generators.docs.site import restage_for_serve
 
+_VERBATIM = re.compile(
+    r"(<pre\b.*?</pre>|<textarea\b.*?</textarea>|<script\b.*?</script>)", re.S | re.I
+)
+_INDENT = re.compile(r"\n[ \t]+")
 RESTAGE_ENV = "ACCOUNTABILITY_DOCS_RESTAGE"
 _builds = {"count": 0}
 
@@ -37,9 +45,54 @@ def on_config(config):
     return config
 
 
+# pages for developers come after the statute and the readings in search results
+DEVELOPER_PAGES = ("guide/", "engine/", "dev/", "dependencies.md", "vocabulary.md", "changelog.md")
+DEVELOPER_BOOST = 0.005
+
+
+def on_page_markdown(markdown, page, config, files):
+    if page.file.src_uri.startswith(DEVELOPER_PAGES):
+        search = page.meta.setdefault("search", {})
+        if isinstance(search, dict):
+            search.setdefault("boost", DEVELOPER_BOOST)
+    return markdown
+
+
 def on_pre_build(config):
     _builds["count"] += 1
     if os.environ.get(RESTAGE_ENV) != "1" or _builds["count"] == 1:
         return  # a plain build, or the first build of `serve` (staged just before)
 
     restage_for_serve()
+
+
+def on_post_build(config):
+    """Leave out theme files the site never loads: source maps, and the search languages other
+    than English (Chinese is segmented at build time, so the browser needs no segmenter)."""
+    site = Path(config.site_dir)
+    for path in sorted(site.joinpath("assets").rglob("*.map")):
+        path.unlink()
+    languages = []
+    for name in ("material/search", "search"):
+        search = config.plugins.get(name)
+        if search is not None:
+            languages = list(getattr(search.config, "lang", None) or [])
+    if languages in (["en"], []):
+        shutil.rmtree(site / "assets" / "javascripts" / "lunr", ignore_errors=True)
+    # indentation of the theme's templates, a tenth of every page: gone, outside <pre> and scripts
+    for page in sorted(site.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        parts = _VERBATIM.split(text)
+        compact = "".join(
+            part if i % 2 else _INDENT.sub("\n", part) for i, part in enumerate(parts)
+        )
+        if compact != text:
+            page.write_text(compact, encoding="utf-8")
+    # the index is written with every Chinese character as a six-byte \\u escape: as UTF-8 it
+    # is about half the size, and the browser reads it the same
+    index = site / "search" / "search_index.json"
+    if index.is_file():
+        data = json.loads(index.read_text(encoding="utf-8"))
+        index.write_text(
+            json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
+        )

@@ -8,17 +8,17 @@ from typing import Any
 
 from engine.answer.periods import relied_on
 from engine.policy.citation import eid_label
-from generators.docs.articles import eid_link, option_label, rule_link
+from generators.docs.articles import eid_link, rule_link
 from generators.docs.context import (
     ANOMALIES,
     CHANGELOG,
     DEPENDENCIES,
     NORMALISATION,
-    PARAMETERS,
     PROCEDURE,
     VOCABULARY,
     SiteContext,
     article_page,
+    parameter_page,
 )
 from generators.docs.diagrams import (
     default_period_rules,
@@ -33,7 +33,6 @@ def reference_pages(ctx: SiteContext) -> dict[str, str]:
     return {
         VOCABULARY: vocabulary_page(ctx),
         DEPENDENCIES: dependencies_page(ctx),
-        PARAMETERS: parameters_page(ctx),
         ANOMALIES: anomalies_page(ctx),
         NORMALISATION: normalisation_page(ctx),
         CHANGELOG: changelog_page(ctx),
@@ -132,120 +131,27 @@ def dependencies_page(ctx: SiteContext) -> str:
         "and loops "
         "show recursion. Click a box to open the predicate in the vocabulary."
     )
-    page.raw(
-        '<div class="diagram diagram-large" data-search-exclude>\n'
-        + dependency_graph_svg(
-            rules, ctx.policy, DEPENDENCIES, "谓词依赖图 · Predicate dependency graph"
+    # one graph per article rather than one tangle of every predicate: each shows the
+    # predicates that article's rules conclude and what they rest on
+    for article in ctx.policy.articles:
+        mine = [r for r in rules if ctx.rule_owner.get(r.id) == article["eid"]]
+        if not mine:
+            continue
+        zh, en = eid_label(article["eid"], "zh"), eid_label(article["eid"], "en")
+        page.heading(
+            2,
+            f"[{esc(zh)} {esc(article['title']['zh'])}]({rel(DEPENDENCIES, article_page(article['eid']))})"
+            f' <span class="subtitle" lang="en">{esc(en)}</span>',
+            f"graph-{article['eid']}",
         )
-        + "\n</div>"
-    )
-    return page.text()
-
-
-# ── parameters ────────────────────────────────────────────────────────────────────────────────────
-
-
-def parameters_page(ctx: SiteContext) -> str:
-    page = Page(PARAMETERS, "解释参数 · Interpretation parameters")
-    page.heading(1, "解释参数 · Interpretation parameters", "parameters")
-    params = ctx.policy.parameters["parameters"]
-    page.para(
-        f"条文未作规定、含糊或可有不同理解之处共 {len(params)} 处，每处都是一个有名称的解释参数"
-        "：有默认值、"
-        "全部备选项、理由和来源，以及请法务人员确认的问题。查询时可以逐项改变"
-        "（`accountability query CASE --param NAME=VALUE`），每个答案都列出它所依赖的参数。"
-    )
-    page.para(
-        f"Each of the {len(params)} places where the text is silent, ambiguous or open to "
-        "different "
-        "readings is a named interpretation parameter, with a default, every alternative, the "
-        "rationale "
-        "and sources, and the question legal officers are asked to settle. Each can be "
-        "overridden per "
-        "query (`accountability query CASE --param NAME=VALUE`), and every answer lists the "
-        "parameters it "
-        "relied on. The defaults are this project's reading, not an official interpretation."
-    )
-    rows = [
-        [
-            f"[{code(p['id'])}](#{p['id']})",
-            f"{esc(p['title']['zh'])}<br>{esc(p['title']['en'])}",
-            option_label(p, p["default"]),
-        ]
-        for p in params
-    ]
-    page.extend(table(["参数 Parameter", "标题 Title", "默认 Default"], rows))
-    for param in params:
-        _parameter(ctx, page, param)
-    return page.text()
-
-
-def _parameter(ctx: SiteContext, page: Page, param: dict[str, Any]) -> None:
-    pid = param["id"]
-    page.heading(2, both(param["title"]["zh"], param["title"]["en"]), pid)
-    facts = [f"编号 Id: {code(pid)}", f"类型 Type: {code(param['type'])}"]
-    affects = ctx.sort_eids(param["affects"])
-    facts.append("涉及 Affects: " + ", ".join(eid_link(ctx, PARAMETERS, e) for e in affects))
-    users = ctx.rules_by_parameter.get(pid, [])
-    if users:
-        facts.append("规则 Rules: " + ", ".join(rule_link(ctx, PARAMETERS, r) for r in users))
-    page.para(" · ".join(facts))
-    page.para(f"默认 Default: {option_label(param, param['default'])}")
-    if param.get("options"):
-        rows = []
-        for option in param["options"]:
-            mark = "✓ 默认 default" if option["value"] == param["default"] else ""
-            rows.append(
-                [
-                    code(option["value"]),
-                    both(option["label"]["zh"], option["label"]["en"], "<br>"),
-                    f"{esc(option['description']['zh'])}<br>{esc(option['description']['en'])}",
-                    mark,
-                ]
+        page.raw(
+            '<div class="diagram" data-search-exclude>\n'
+            + dependency_graph_svg(
+                mine, ctx.policy, DEPENDENCIES, f"{zh}的谓词依赖 · Predicates of {en}"
             )
-        page.extend(table(["取值 Value", "选项 Option", "含义 Meaning", ""], rows))
-    elif param["type"] == "boolean":
-        page.para(
-            f"备选 Alternative: {code('false' if param['default'] else 'true')}（标题所问的问题"
-            "回答为"
-            f"{'否' if param['default'] else '是'} · the question in the title answered "
-            f"{'no' if param['default'] else 'yes'}）"
+            + "\n</div>"
         )
-    elif param["type"] == "list" and isinstance(param.get("items"), dict):
-        allowed = param["items"].get("enum")
-        if allowed:
-            page.para("可选成员 Possible members: " + ", ".join(code(v) for v in allowed))
-    elif param["type"] == "integer":
-        limits = []
-        if "minimum" in param:
-            limits.append(f"最小值 minimum {code(param['minimum'])}")
-        if param.get("nullable"):
-            limits.append(f"{code('null')} = 无限制 no limit")
-        if limits:
-            page.para("取值 Values: " + ", ".join(limits))
-    page.para(
-        f"理由：{esc(param['rationale']['zh'])}  \nRationale: {esc(param['rationale']['en'])}"
-    )
-    page.para(
-        f"**待确认问题：**{esc(param['question']['zh'])}  \n"
-        f"**Open question:** {esc(param['question']['en'])}"
-    )
-    confirm = param.get("confirm_when_relied_on")
-    if confirm:
-        values = ", ".join(code(v) for v in confirm.get("values", [])) or "任何取值 any value"
-        page.para(
-            f"**依赖此读法的答案提请确认**（{values}）：{esc(confirm['text']['zh'])}  \n"
-            f"**Answers relying on this reading ask for confirmation** ({values}): "
-            f"{esc(confirm['text']['en'])}"
-        )
-    if param.get("sources"):
-        marks = {"src": "来源 source", "kn": "一般知识 knowledge", "inf": "推断 inference"}
-        page.extend(
-            [
-                f"- {esc(marks.get(s['mark'], s['mark']))}: {esc(s['text'])}"
-                for s in param["sources"]
-            ]
-        )
+    return page.text()
 
 
 # ── anomalies ─────────────────────────────────────────────────────────────────────────────────────
@@ -471,7 +377,7 @@ def procedure_page(ctx: SiteContext) -> str:
         zh, en = period_label(rule)
         label = (definitions[name]["label"]["zh"], definitions[name]["label"]["en"])
         params = ", ".join(
-            f"[{code(p)}]({rel(PROCEDURE, PARAMETERS, p)})"
+            f"[{code(p)}]({rel(PROCEDURE, parameter_page(p))})"
             for p in relied_on(definitions[name])
             if p in ctx.policy.parameter_index
         )

@@ -12,6 +12,7 @@ project's own locations, and one writer at a time (engine.files.output).
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from collections.abc import Callable, Iterator
@@ -51,6 +52,8 @@ from generators.docs.context import (
     SiteContext,
     article_page,
     example_page,
+    fixtures_page_of,
+    parameter_page,
 )
 from generators.docs.examples import (
     SNIPPETS,
@@ -59,9 +62,10 @@ from generators.docs.examples import (
     snippet_files,
 )
 from generators.docs.fixtures import read_fixtures
+from generators.docs.parameters import parameter_pages
 from generators.docs.reference import reference_pages
 from generators.docs.review import PROGRESS_SNIPPET, review_progress_markdown
-from generators.docs.traceability import fixtures_page, traceability_page
+from generators.docs.traceability import fixtures_pages, traceability_page
 
 if TYPE_CHECKING:
     from engine.policy.model import Policy
@@ -94,21 +98,34 @@ def generate_pages(
     cli_help: str = "",
     fixtures_dir: Path | None = None,
     examples_dir: Path | None = None,
+    cache_dir: Path | None = None,
 ) -> dict[str, str]:
     """Every generated file (docs-relative path → text): from the Policy, fixtures and examples.
 
     ``cli_help`` is the ``accountability --help`` text for the command-line guide: the command line
-    passes it in, so that this layer never imports the layer above it.
+    passes it in, so that this layer never imports the layer above it. With ``cache_dir``, the
+    parsed fixtures and the answers to the examples are kept there between builds, keyed by the
+    digests of their inputs, so that a rebuild redoes only what changed.
     """
     fixtures_dir = project.fixtures_dir if fixtures_dir is None else fixtures_dir
     examples_dir = project.examples_dir if examples_dir is None else examples_dir
-    ctx = SiteContext(policy, read_fixtures(fixtures_dir, project.root), project.root, cli_help)
-    ctx.examples = run_examples(policy, examples_dir, project.root)
+    cache = _read_cache(cache_dir)
+    before = json.dumps(cache, sort_keys=True)
+    fixtures = read_fixtures(fixtures_dir, project.root, cache.get("fixtures"))
+    ctx = SiteContext(policy, fixtures, project.root, cli_help)
+    ctx.examples = run_examples(policy, examples_dir, project.root, cache.get("examples"))
+    if cache_dir is not None and json.dumps(cache, sort_keys=True) != before:
+        write_atomically(
+            Path(cache_dir) / CACHE_FILE,
+            json.dumps(cache, ensure_ascii=False, sort_keys=True).encode("utf-8"),
+        )
     pages: dict[str, str] = {}
     for part in (
         article_pages(ctx),
         reference_pages(ctx),
-        {TRACEABILITY: traceability_page(ctx), FIXTURES: fixtures_page(ctx)},
+        parameter_pages(ctx),
+        {TRACEABILITY: traceability_page(ctx)},
+        fixtures_pages(ctx),
         {
             PROGRESS_SNIPPET: review_progress_markdown(
                 list(ctx.reviews.values()), "index.md", article_page
@@ -122,6 +139,28 @@ def generate_pages(
             raise SiteBuildError(f"generated twice: {', '.join(sorted(overlap))}")
         pages.update(part)
     return dict(sorted(pages.items()))
+
+
+CACHE_DIR = ".cache"  # inside the staging folder: kept by ``stage``, skipped by mkdocs (dotfile)
+CACHE_FILE = "site-cache.json"
+CACHE_FORMAT = 1
+
+
+def _read_cache(cache_dir: Path | None) -> dict[str, Any]:
+    """The build cache, or an empty one (no cache folder, unreadable or another format)."""
+    empty: dict[str, Any] = {"format": CACHE_FORMAT, "fixtures": {}, "examples": {}}
+    if cache_dir is None:
+        return {"format": CACHE_FORMAT, "fixtures": None, "examples": None}
+    path = Path(cache_dir) / CACHE_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return empty
+    if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT:
+        return empty
+    if not all(isinstance(data.get(k), dict) for k in ("fixtures", "examples")):
+        return empty
+    return data
 
 
 def hand_written_files(docs_dir: Path) -> dict[str, bytes]:
@@ -162,6 +201,8 @@ def stage(
         changed.append(rel)
     for path in sorted(staging_dir.rglob("*"), reverse=True):
         rel = path.relative_to(staging_dir).as_posix()
+        if rel == CACHE_DIR or rel.startswith(CACHE_DIR + "/"):
+            continue  # the build cache (generate_pages)
         if path.is_file() and rel not in wanted and rel != MARKER:
             path.unlink()
             changed.append(rel)
@@ -171,7 +212,9 @@ def stage(
 
 
 def site_nav(policy: Policy, files: list[str]) -> list[Any]:
-    """The navigation: fixed sections, every article and example, and any other published page."""
+    """The navigation, grouped as a reader looks for things: the articles first, then the
+    readings (parameters, anomalies, procedure), the worked examples, the reference listings, and
+    last the pages for developers."""
     present = set(files)
     pages = {f for f in present if f.endswith(".md") and not f.startswith(SNIPPETS + "/")}
     used: set[str] = set()
@@ -180,37 +223,48 @@ def site_nav(policy: Policy, files: list[str]) -> list[Any]:
         used.add(path)
         return {title: path} if title else path
 
-    nav: list[Any] = []
-    for path, title in (("index.md", "首页 Home"), ("reading.md", "阅读指南 Reading the site")):
-        if path in pages:
-            nav.append(entry(path, title))
+    def present_entries(items: list[tuple[str, str | None]]) -> list[Any]:
+        return [entry(p, t) for p, t in items if p in pages]
+
+    nav: list[Any] = present_entries([("index.md", "首页 Home")])
     articles = [entry(ARTICLES_INDEX, "全部条文 All articles")]
     articles += [entry(article_page(a["eid"]), short_title(a)) for a in policy.articles]
     nav.append({"条文 Articles": articles})
-    nav.append(entry(TRACEABILITY, "追溯矩阵 Traceability"))
-    reference = [
-        entry(VOCABULARY, "词汇 Vocabulary"),
-        entry(DEPENDENCIES, "谓词依赖图 Dependency graph"),
-        entry(PARAMETERS, "解释参数 Parameters"),
-        entry(PROCEDURE, "程序与期限 Procedure"),
-        entry(ANOMALIES, "起草异常 Anomalies"),
-        entry(NORMALISATION, "规范化记录 Normalisation log"),
-        entry(CHANGELOG, "版本与变更 Changelog"),
-    ]
+    readings = present_entries([(PARAMETERS, "解释参数 Parameters")])
+    # each parameter, each example case and each article's fixtures are one hop from their index
+    # page; listing them all in the navigation would repeat ~150 entries in every page's HTML
+    used.update(parameter_page(p["id"]) for p in policy.parameters["parameters"])
+    readings += present_entries(
+        [(ANOMALIES, "起草异常 Anomalies"), (PROCEDURE, "程序与期限 Procedure")]
+    )
+    nav.append({"解读 Readings": readings})
+    examples = present_entries([(EXAMPLES_INDEX, "全部示例 All examples")])
+    used.update(p for p in pages if p.startswith("examples/"))
+    nav.append({"示例 Examples": examples})
+    reference = present_entries(
+        [
+            ("reading.md", "阅读指南 Reading the site"),
+            (TRACEABILITY, "追溯矩阵 Traceability"),
+            (FIXTURES, "测试样例 Fixtures"),
+        ]
+    )
+    used.update(fixtures_page_of(a["eid"]) for a in policy.articles)
+    reference += present_entries(
+        [
+            (VOCABULARY, "词汇 Vocabulary"),
+            (NORMALISATION, "规范化记录 Normalisation log"),
+            (CHANGELOG, "版本与变更 Changelog"),
+        ]
+    )
     nav.append({"参考 Reference": reference})
-    nav.append(entry(FIXTURES, "测试样例 Fixtures"))
-    engine: list[Any] = []
+    developers: list[Any] = []
     guide_order = ["guide/index.md", "guide/cli.md", "guide/python.md"]
     guides = sorted(p for p in pages if p.startswith("guide/"))
     for path in sorted(guides, key=lambda p: (guide_order.index(p) if p in guide_order else 99, p)):
-        engine.append(entry(path))
-    examples = [entry(EXAMPLES_INDEX, "全部示例 All examples")]
-    examples += [
-        entry(p) for p in sorted(pages) if p.startswith("examples/") and p != EXAMPLES_INDEX
-    ]
-    engine.append({"示例案件 Examples": examples})
-    engine += [entry(p) for p in sorted(pages) if p.startswith("engine/")]
-    nav.append({"引擎 Engine": engine})
+        developers.append(entry(path))
+    developers += present_entries([(DEPENDENCIES, "谓词依赖 Predicates")])
+    developers += [entry(p) for p in sorted(pages) if p.startswith("engine/")]
+    nav.append({"开发 Developers": developers})
     rest = sorted(pages - used)
     if rest:
         nav.append({"其他 More": [entry(p) for p in rest]})
@@ -265,6 +319,7 @@ def _staging(
             cli_help=cli_help,
             fixtures_dir=fixtures_dir,
             examples_dir=examples_dir,
+            cache_dir=folder / CACHE_DIR,
         )
         hand_written = hand_written_files(project.docs_dir if docs_dir is None else docs_dir)
         changed = stage(generated, hand_written, folder)

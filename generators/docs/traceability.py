@@ -5,14 +5,16 @@ it, and back."""
 
 from __future__ import annotations
 
+from engine.answer.names import eid_label
 from generators.docs.articles import eid_link, rule_link
 from generators.docs.context import (
     FIXTURES,
     TRACEABILITY,
     SiteContext,
     article_page,
+    fixtures_page_of,
 )
-from generators.docs.markdown import Page, code, esc, rel, table
+from generators.docs.markdown import Page, code, esc, html_link, html_text, nobr, rel, table
 
 REVIEW_SHORT = {"draft": "草稿 draft", "reviewed": "已复核 reviewed", "stale": "已失效 stale"}
 
@@ -102,6 +104,25 @@ def traceability_page(ctx: SiteContext) -> str:
         f"eIds: {len(rows_data)}."
     )
     page.heading(2, "矩阵 · Matrix", "matrix")
+    options = ['<option value="">全部条文 all articles</option>'] + [
+        f'<option value="{a["eid"]}">{html_text(a["heading"]["zh"])} '
+        f"{html_text(a['heading']['en'])}</option>"
+        for a in ctx.policy.articles
+    ]
+    coverage = ['<option value="">全部 all</option>'] + [
+        f'<option value="{key}">{html_text(zh)} {html_text(en)}</option>'
+        for key, (zh, en, *_) in COVERAGE.items()
+    ]
+    review = ['<option value="">全部 all</option>'] + [
+        f'<option value="{key}">{html_text(label)}</option>' for key, label in REVIEW_SHORT.items()
+    ]
+    page.raw(
+        '<form class="trace-filter" data-search-exclude onsubmit="return false">'
+        f'<label>条文 Article <select name="article">{"".join(options)}</select></label> '
+        f'<label>覆盖 Coverage <select name="coverage">{"".join(coverage)}</select></label> '
+        f'<label>复核 Review <select name="review">{"".join(review)}</select></label> '
+        '<span class="trace-count"></span></form>'
+    )
     rows = []
     for article, eid in rows_data:
         path = article_page(article["eid"])
@@ -118,7 +139,8 @@ def traceability_page(ctx: SiteContext) -> str:
         label = f"适用 applies {applies} · 不适用 not {not_applies}"
         if other:
             label += f" · {other}"
-        fixtures_cell = f"[{label}]({rel(TRACEABILITY, FIXTURES, 'eid-' + eid)})"
+        target = rel(TRACEABILITY, fixtures_page_of(article["eid"]), "eid-" + eid)
+        fixtures_cell = f"[{label}]({target})"
         key = coverage_of(ctx, eid, article["computed"])
         zh, en, *_ = COVERAGE[key]
         status = ctx.reviews[article["eid"]].state
@@ -132,6 +154,7 @@ def traceability_page(ctx: SiteContext) -> str:
                 f"[{esc(REVIEW_SHORT.get(status, status))}]({rel(TRACEABILITY, path, 'review')})",
             ]
         )
+    page.raw('<div class="trace-matrix" markdown>')
     page.extend(
         table(
             [
@@ -145,104 +168,177 @@ def traceability_page(ctx: SiteContext) -> str:
             rows,
         )
     )
+    page.raw("</div>")
     return page.text()
 
 
-def fixtures_page(ctx: SiteContext) -> str:
-    page = Page(FIXTURES, "测试样例 · Fixtures", wide=True)
-    page.heading(1, "测试样例 · Fixtures", "fixtures")
+# a rule or an element exercised by hundreds of fixtures lists the first ones and says how many more
+LIST_AT_MOST = 12
+
+
+def fixtures_pages(ctx: SiteContext) -> dict[str, str]:
+    """The fixtures index and one page per article (each fixture under the first article it
+    exercises), so that no page grows with the whole suite."""
+    pages = {FIXTURES: fixtures_index(ctx)}
+    for article in ctx.policy.articles:
+        pages[fixtures_page_of(article["eid"])] = article_fixtures_page(ctx, article)
+    return pages
+
+
+# The per-article fixture pages are long tables of links. They are written as HTML, not Markdown:
+# Markdown's inline pass over thousands of links was most of the site's build time. Their links
+# are checked by the tests (tests/test_site_build.py), as mkdocs does not check raw HTML.
+
+
+def _short_eid_link(ctx: SiteContext, page: str, eid: str) -> str:
+    """11(3), 11.2, 11: compact citations for long listings (HTML)."""
+    article = ctx.policy.article_of.get(eid)
+    if article is None:
+        return f"<code>{html_text(eid)}</code>"
+    number = eid.split("__")[0].removeprefix("art_")
+    rest = eid.split("__")[1] if "__" in eid else ""
+    kind, _, index = rest.rpartition("_")
+    label = {"point": f"{number}({index})", "para": f"{number}.{index}"}.get(kind, number)
+    if rest and kind not in ("point", "para"):
+        label = f"{number} {rest}"
+    return html_link(page, article_page(article["eid"]), eid, nobr(html_text(label)))
+
+
+def fixture_link(ctx: SiteContext, page: str, fixture) -> str:
+    target = fixtures_page_of(ctx.fixture_article[fixture.id])
+    return html_link(page, target, fixture.id, f"<code>{html_text(fixture.id)}</code>")
+
+
+def _listed(ctx: SiteContext, page: str, fixtures: list) -> str:
+    shown = ", ".join(fixture_link(ctx, page, f) for f in fixtures[:LIST_AT_MOST]) or "—"
+    more = len(fixtures) - LIST_AT_MOST
+    return shown + (f" … 另 {more} 个 · {more} more" if more > 0 else "")
+
+
+def _html_table(cls: str, header: list[str], rows: list[list[str]]) -> str:
+    """A table as one raw HTML block (cells are HTML), kept out of the search index."""
+    head = "".join(f"<th>{h}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    return (
+        f'<div class="{cls}" data-search-exclude><table><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table></div>"
+    )
+
+
+def fixtures_index(ctx: SiteContext) -> str:
+    page = Page(FIXTURES, "测试样例 · Fixtures")
+    page.heading(1, '测试样例 <span class="subtitle" lang="en">Fixtures</span>', "fixtures")
     page.para(
-        "测试样例是带有预期结果的案件，注明它所涉及的 eId 和一句话说明，提交在 `tests/fixtures"
-        "/` 中，"
-        "由 `accountability fixtures` 从条文中的示例和按规则生成的案件产生。其他实现可以运行同"
-        "样的样例来核对结果。"
+        "测试样例是带有预期结果的案件，注明它所涉及的 eId 和一句话说明，提交在 `tests/fixtures/` "
+        "中，由 `accountability fixtures` 从条文中的示例和按规则生成的案件产生。其他实现可以运行同"
+        "样的样例来核对结果。每个样例列在它涉及的第一条的页面上。"
     )
     page.para(
         "A fixture is a case with its expected outcome, tagged with the eIds it exercises and "
-        "a sentence "
-        "saying what it shows. Fixtures are committed in `tests/fixtures/`, produced by "
-        "`accountability fixtures` from the worked examples in the article files and from cases "
-        "generated per rule, so that another implementation can run the same cases and compare."
+        "a sentence saying what it shows. Fixtures are committed in `tests/fixtures/`, produced by "
+        "`accountability fixtures`, so that another implementation can run the same cases and "
+        "compare. Each fixture is listed on the page of the first article it exercises."
     )
     if not ctx.fixtures:
-        page.para(
-            "目前 `tests/fixtures/` 中还没有样例。 There are no fixtures in `tests/fixtures/` yet."
-        )
-    page.heading(2, "按条文 · By article", "by-article")
-    by_article: dict[str, list] = {}
-    for fixture in ctx.fixtures:
-        eids = ctx.sort_eids(fixture.eids)
-        first = ctx.policy.article_of.get(eids[0])["eid"] if eids else "other"
-        by_article.setdefault(first, []).append(fixture)
+        page.para("目前还没有样例。 There are no fixtures yet.")
+    rows = []
     for article in ctx.policy.articles:
-        fixtures = by_article.get(article["eid"], [])
-        if not fixtures:
-            continue
-        heading = (
-            f"{article['heading']['zh']} {article['title']['zh']} · {article['heading']['en']}"
+        mine = [f for f in ctx.fixtures if ctx.fixture_article[f.id] == article["eid"]]
+        exercising = ctx.article_fixtures(article)
+        rows.append(
+            [
+                f"[{esc(article['heading']['zh'])} {esc(article['title']['zh'])}]"
+                f"({rel(FIXTURES, fixtures_page_of(article['eid']))})",
+                esc(article["title"]["en"]),
+                str(len(mine)),
+                str(len(exercising)),
+            ]
         )
-        page.heading(3, esc(heading), f"fx-{article['eid']}")
-        rows = []
-        for fixture in fixtures:
-            rows.append(
-                [
-                    page.span(fixture.id) + code(fixture.id),
-                    {"applies": "适用 applies", "does_not_apply": "不适用 not"}.get(
-                        fixture.polarity or "", "—"
-                    ),
-                    f"{esc(fixture.sentence['zh'])}<br>{esc(fixture.sentence['en'])}",
-                    ", ".join(
-                        eid_link(ctx, FIXTURES, e, "en") for e in ctx.sort_eids(fixture.eids)
-                    ),
-                    code(fixture.path),
-                ]
-            )
-        page.extend(
-            table(
-                ["样例 Fixture", "结果 Polarity", "说明 What it shows", "条款 eIds", "文件 File"],
+    page.extend(
+        table(["条 Article", "Title", "列于此 Listed here", "涉及本条 Exercising it"], rows)
+    )
+    return page.text()
+
+
+def article_fixtures_page(ctx: SiteContext, article: dict) -> str:
+    eid = article["eid"]
+    path = fixtures_page_of(eid)
+    title = f"{article['heading']['zh']}的测试样例 · Fixtures of {article['heading']['en']}"
+    page = Page(path, title, search_boost=0.001, wide=True, no_nav=True)
+    page.heading(
+        1,
+        f"{esc(article['heading']['zh'])} {esc(article['title']['zh'])}的测试样例 "
+        f'<span class="subtitle" lang="en">Fixtures of {esc(article["heading"]["en"])}</span>',
+        "fixtures",
+    )
+    page.para(
+        f"[条文 The article]({rel(path, article_page(eid))}) · "
+        f"[全部样例 All fixtures]({rel(path, FIXTURES)}) · 文件在 `tests/fixtures/` 中 · "
+        "files in `tests/fixtures/`"
+    )
+    fixtures = [f for f in ctx.fixtures if ctx.fixture_article[f.id] == eid]
+    page.heading(2, "样例 · Fixtures", "list")
+    polarity = {"applies": "适用 applies", "does_not_apply": "不适用 not"}
+    if fixtures:
+        rows = [
+            [
+                f'<code id="{page.claim(f.id)}">{html_text(f.id)}</code>',
+                polarity.get(f.polarity or "", "—"),
+                f"{html_text(f.sentence['zh'])}<br>{html_text(f.sentence['en'])}",
+                ", ".join(_short_eid_link(ctx, path, e) for e in ctx.sort_eids(f.eids)),
+            ]
+            for f in fixtures
+        ]
+        page.raw(
+            _html_table(
+                "fixture-list",
+                ["样例 Fixture", "结果 Polarity", "说明 What it shows", "条款 Provisions"],
                 rows,
             )
         )
-    page.heading(2, "按条款 · By eId", "by-eid")
+    else:
+        page.para("本条下没有列出样例。 No fixture is listed under this article.")
+    page.heading(2, "按条款 · By provision", "by-eid")
     rows = []
-    for article in ctx.policy.articles:
-        for element in article["elements"]:
-            eid = element["eid"]
-            fixtures = ctx.fixtures_by_eid.get(eid, [])
-            applies = [f for f in fixtures if f.polarity != "does_not_apply"]
-            not_applies = [f for f in fixtures if f.polarity == "does_not_apply"]
-            rows.append(
-                [
-                    page.span("eid-" + eid) + eid_link(ctx, FIXTURES, eid),
-                    ", ".join(f"[{code(f.id)}](#{f.id})" for f in applies) or "—",
-                    ", ".join(f"[{code(f.id)}](#{f.id})" for f in not_applies) or "—",
-                ]
-            )
-    page.raw('<div class="fixture-index" data-search-exclude markdown>')
-    page.extend(table(["条款 eId", "适用 Applies", "不适用 Does not apply"], rows))
-    page.raw("</div>")
-    page.heading(2, "按规则 · By rule", "by-rule")
-    page.para(
-        "每条规则在哪些样例中被触发（fired）。没有样例触发的规则可能编码有误而无人察觉。"
-        " The fixtures in which each rule fired. A rule no fixture fires may be wrong without "
-        "anyone "
-        "noticing."
-    )
-    fired_by: dict[str, list] = {}
-    for fixture in ctx.fixtures:
-        for rule_id in fixture.fired_rules:
-            fired_by.setdefault(rule_id, []).append(fixture)
-    rows = []
-    for rule in ctx.policy.rules:
-        fixtures = fired_by.get(rule["id"], [])
+    for element in article["elements"]:
+        listed = ctx.fixtures_by_eid.get(element["eid"], [])
+        label = html_text(eid_label(element["eid"], "zh"))
         rows.append(
             [
-                page.span("rule-" + rule["id"]) + rule_link(ctx, FIXTURES, rule["id"]),
-                str(len(fixtures)),
-                ", ".join(f"[{code(f.id)}](#{f.id})" for f in fixtures) or "—",
+                f'<span id="{page.claim("eid-" + element["eid"])}"></span>'
+                + html_link(path, article_page(eid), element["eid"], nobr(label)),
+                _listed(ctx, path, [f for f in listed if f.polarity != "does_not_apply"]),
+                _listed(ctx, path, [f for f in listed if f.polarity == "does_not_apply"]),
             ]
         )
-    page.raw('<div class="fixture-index" data-search-exclude markdown>')
-    page.extend(table(["规则 Rule", "次数 Count", "样例 Fixtures"], rows))
-    page.raw("</div>")
+    page.raw(
+        _html_table(
+            "fixture-index", ["条款 Provision", "适用 Applies", "不适用 Does not apply"], rows
+        )
+    )
+    if article["rules"]:
+        page.heading(2, "按规则 · By rule", "by-rule")
+        page.para(
+            "每条规则在哪些样例中被触发（fired）。没有样例触发的规则可能编码有误而无人察觉。"
+            " The fixtures in which each rule fired. A rule no fixture fires may be wrong without "
+            "anyone noticing."
+        )
+        rows = []
+        for rule in article["rules"]:
+            fired = ctx.fired_by.get(rule["id"], [])
+            owner = ctx.rule_owner[rule["id"]]
+            rows.append(
+                [
+                    f'<span id="{page.claim("rule-" + rule["id"])}"></span>'
+                    + html_link(
+                        path,
+                        article_page(owner),
+                        rule["id"],
+                        f"<code>{html_text(rule['id'])}</code>",
+                    ),
+                    str(len(fired)),
+                    _listed(ctx, path, fired),
+                ]
+            )
+        page.raw(_html_table("fixture-index", ["规则 Rule", "次数 Count", "样例 Fixtures"], rows))
     return page.text()
