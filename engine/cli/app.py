@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from engine.cli.batch import add_batch_command
 from engine.cli.common import INTERRUPTED, report_failure
 from engine.cli.diff import add_diff_commands
 from engine.cli.docs import add_docs_commands
@@ -48,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
         "Validate the encoding, query cases, build the documentation.",
     )
     sub = parser.add_subparsers(dest="command")
+    add_batch_command(sub)
     add_diff_commands(sub)
     add_docs_commands(sub, help_text)
     add_policy_commands(sub)
