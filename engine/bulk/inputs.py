@@ -62,26 +62,32 @@ def read_cases(paths: Iterable[str | Path]) -> Iterator[CaseInput]:
 
 
 def lines_of(stream: Iterable[bytes], name: str) -> Iterator[CaseInput]:
-    """The cases of a JSON Lines stream (a file or a request body), one per non-empty line; a
-    line longer than a case file may be is refused alone."""
+    """The cases of a JSON Lines stream (a file or a request body), one per non-empty line."""
+    for number, raw in enumerate(stream, start=1):
+        case = case_from_line(raw, name, number)
+        if case is not None:
+            yield case
+
+
+def case_from_line(raw: bytes, name: str, number: int) -> CaseInput | None:
+    """The case on line ``number`` of ``name`` (None for an empty line); a line longer than a case
+    file may be is refused alone."""
+    key = f"{name}:{number}"
     limit = DEFAULT_LIMITS.max_bytes
-    for number, line in enumerate(stream, start=1):
-        key = f"{name}:{number}"
-        if len(line) > limit + 2:
-            problem = Problem(
-                name,
-                number,
-                None,
-                "",
-                f"line is {len(line)} bytes",
-                f"at most {limit} bytes per case",
-                code="too-large",
-            )
-            yield CaseInput(key, key, problems=(problem,))
-            continue
-        if not line.strip():
-            continue
-        yield CaseInput(key, key, line, json_syntax=True)
+    if len(raw) > limit + 2:
+        problem = Problem(
+            name,
+            number,
+            None,
+            "",
+            f"line is more than {limit} bytes",
+            f"at most {limit} bytes per case",
+            code="too-large",
+        )
+        return CaseInput(key, key, problems=(problem,))
+    if not raw.strip():
+        return None
+    return CaseInput(key, key, raw, json_syntax=True)
 
 
 def _lines(path: Path, name: str) -> Iterator[CaseInput]:

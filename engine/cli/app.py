@@ -18,6 +18,7 @@ from engine.cli.fixtures import add_fixture_commands
 from engine.cli.policy_commands import add_policy_commands
 from engine.cli.query import add_query_command
 from engine.cli.review import add_review_commands
+from engine.cli.serve import add_serve_command
 
 HELP_WIDTH = 100  # the guide's transcript of --help must not depend on the terminal that built it
 
@@ -56,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_query_command(sub)
     add_fixture_commands(sub)
     add_review_commands(sub)
+    add_serve_command(sub)
     return parser
 
 

@@ -50,23 +50,8 @@ def add_batch_command(sub: argparse._SubParsersAction) -> None:
 
 def cmd_batch(args: argparse.Namespace) -> int:
     # lazy: keeps CLI start-up fast
-    import json
-    from contextlib import ExitStack
-
-    from tqdm import tqdm
-
     from engine.answer.query import as_of_day
-    from engine.bulk.answers import BatchOptions
-    from engine.bulk.inputs import count_cases, read_cases
-    from engine.bulk.output import (
-        batch_output,
-        check_output,
-        check_summary,
-        done_records,
-        summary_output,
-    )
-    from engine.bulk.runner import run_local
-    from engine.bulk.summary import Totals, csv_rows, render_table
+    from engine.bulk.run import BatchRun, render_table, run_batch
     from engine.policy.load import load_policy
     from engine.policy.parameters import parse_override
     from engine.problems import ProblemsError
@@ -74,72 +59,58 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if args.workers < 1:
         print("--workers: at least 1", file=sys.stderr)
         return 2
-    out = Path(args.out)
-    summary_path = Path(args.summary) if args.summary else None
     try:
+        runner = None
+        if args.cluster:
+            runner = _cluster_runner(args.cluster)
         if args.as_of is not None:
             as_of_day(args.as_of)
         policy = load_policy(args.policy)
         overrides = dict(parse_override(p, policy.parameter_index) for p in args.param)
-        options = BatchOptions(
-            policy_dir=args.policy,
-            fingerprint=policy.fingerprint,
+        run = BatchRun(
+            inputs=args.inputs,
+            out=Path(args.out),
+            summary=Path(args.summary) if args.summary else None,
+            resume=args.resume,
+            workers=args.workers,
+            progress=not args.no_progress,
+            runner=runner,
+        )
+        totals = run_batch(
+            policy,
+            run,
             as_of=args.as_of,
             parameters=overrides,
             calendar_file=args.calendar,
             explain=args.explain,
             what_if=args.what_if,
+            policy_dir=args.policy,
         )
-        header = options.header()
-        check_output(out, header, args.resume)  # refuse before reading a single case
-        if summary_path is not None:
-            check_summary(summary_path)
-        if args.cluster:
-            from engine.bulk.cluster import run_on_cluster, scheduler_address  # lazy: needs dask
-
-            address = scheduler_address(args.cluster)
     except ProblemsError as exc:
         print_problems(exc.problems)
         print(f"✗ {len(exc.problems)} problem(s)", file=sys.stderr)
         return 1
-
-    totals = Totals()
-    with ExitStack() as stack:
-        handle = stack.enter_context(batch_output(out, header, args.resume))
-        csv_out = stack.enter_context(summary_output(summary_path)) if summary_path else None
-
-        def count(record: dict) -> None:
-            totals.add(record)
-            if csv_out is not None:
-                csv_out.writerows(csv_rows(record))
-
-        done: set[str] = set()
-        if args.resume:
-            for record in done_records(out):
-                done.add(record["case"])
-                count(record)
-        pending = (case for case in read_cases(args.inputs) if case.key not in done)
-        bar = stack.enter_context(
-            tqdm(
-                total=count_cases(args.inputs),
-                initial=len(done),
-                unit="case",
-                desc="答复 answering",
-                disable=args.no_progress or None,  # None: no bar when stderr is not a terminal
-                file=sys.stderr,
-                dynamic_ncols=True,
-            )
-        )
-        if args.cluster:
-            parts = run_on_cluster(address, pending, options)
-        else:
-            parts = run_local(pending, options, args.workers)
-        for lines in parts:
-            for text in lines:
-                handle.write(text)
-                count(json.loads(text))
-            handle.flush()
-            bar.update(len(lines))
     print(render_table(totals), end="")
-    print(f"→ {out}" + (f", {summary_path}" if summary_path else ""))
+    print(f"→ {args.out}" + (f", {args.summary}" if args.summary else ""))
     return 0
+
+
+def _cluster_runner(url: str):
+    """``run_on_cluster`` bound to the scheduler of ``dask://HOST:PORT`` (needs the 'cluster'
+    extra: dask.distributed)."""
+    # lazy: keeps CLI start-up fast
+    from functools import partial
+
+    from engine.problems import ProblemsError
+
+    try:
+        from engine.bulk.cluster import run_on_cluster, scheduler_address  # lazy: needs dask
+    except ImportError as exc:
+        raise ProblemsError.one(
+            "<command>",
+            "--cluster",
+            f"dask.distributed is not installed ({exc.name})",
+            "pip install 'wenshui-accountability[cluster]'",
+            code="missing-extra",
+        ) from None
+    return partial(run_on_cluster, scheduler_address(url))
