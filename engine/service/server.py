@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import signal
 
 import uvicorn
 
@@ -32,6 +33,10 @@ def serve(
     settings: Settings, host: str, port: int, workers: int = 1, access_log: bool = False
 ) -> None:
     os.environ[ENVIRONMENT] = settings.to_environment()
+    # uvicorn finishes the requests in flight on SIGTERM, then raises the signal again with the
+    # handler found at start: this one makes that a normal exit (status 0), as a supervisor
+    # expects of a service it asked to stop.
+    signal.signal(signal.SIGTERM, _exit_normally)
     uvicorn.run(
         FACTORY,
         factory=True,
@@ -43,3 +48,7 @@ def serve(
         timeout_graceful_shutdown=GRACEFUL_SECONDS,
         log_level="info",
     )
+
+
+def _exit_normally(_signum: int, _frame: object) -> None:
+    raise SystemExit(0)
