@@ -169,7 +169,7 @@ def test_a_request_past_its_deadline_gets_504_and_one_arriving_while_the_service
             "/v1/answers",
             params={"as_of": AS_OF, "what_if": "true", "explain": "true"},
             content=case,
-            headers=headers,
+            headers={**headers, "Accept": "text/html"},
         )
         assert slow.status_code == 504
         assert slow.headers["content-type"] == "application/problem+json"

@@ -31,7 +31,6 @@ class BatchOptions:
     parameters: dict[str, Any] = field(default_factory=dict)
     calendar_file: str | None = None
     explain: bool = False
-    what_if: bool = False
 
     def header(self) -> dict[str, Any]:
         """The options as the output's header records them (the policy by its fingerprint)."""
@@ -74,7 +73,6 @@ def answer_one(policy: Policy, case: CaseInput, options: BatchOptions) -> dict[s
             dict(options.parameters),
             options.calendar_file,
             explain=options.explain,
-            what_if=options.what_if,
         )
     except Exception as exc:  # one bad case never ends the batch: it is reported in its line
         return problem_record(case.key, problems_of(exc, case.name))

@@ -53,7 +53,6 @@ def run_batch(
     parameters: dict[str, Any] | None = None,
     calendar_file: str | None = None,
     explain: bool = False,
-    what_if: bool = False,
     policy_dir: str | None = None,
 ) -> Totals:
     """Answer every case of ``run.inputs`` into ``run.out``; the totals of the whole output."""
@@ -64,7 +63,6 @@ def run_batch(
         parameters=dict(parameters or {}),
         calendar_file=calendar_file,
         explain=explain,
-        what_if=what_if,
     )
     header = options.header()
     check_output(run.out, header, run.resume)  # refuse before reading a single case

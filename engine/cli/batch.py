@@ -33,7 +33,6 @@ def add_batch_command(sub: argparse._SubParsersAction) -> None:
     )
     batch.add_argument("--summary", metavar="FILE.csv", help="one row per person and verdict")
     batch.add_argument("--explain", action="store_true", help="keep every step of the reasons")
-    batch.add_argument("--what-if", action="store_true", help="add what would flip each verdict")
     batch.add_argument(
         "--param",
         action="append",
@@ -83,7 +82,6 @@ def cmd_batch(args: argparse.Namespace) -> int:
             parameters=overrides,
             calendar_file=args.calendar,
             explain=args.explain,
-            what_if=args.what_if,
             policy_dir=args.policy,
         )
     except ProblemsError as exc:
@@ -110,7 +108,7 @@ def _cluster_runner(url: str):
             "<command>",
             "--cluster",
             f"dask.distributed is not installed ({exc.name})",
-            "pip install 'wenshui-accountability[cluster]'",
+            "the 'cluster' extra: pip install -e '.[cluster]' (dask[distributed])",
             code="missing-extra",
         ) from None
     return partial(run_on_cluster, scheduler_address(url))

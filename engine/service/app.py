@@ -197,6 +197,9 @@ def create_app(settings: Settings | None = None, policy: Policy | None = None) -
     async def answers(request: Request) -> Response:
         options, lang = _options(request, policy)
         html = _wants_html(request.headers.get("accept", ""))
+        what_if = _flag(request.query_params.get("what_if"), "what_if")
+        if what_if and not html:
+            raise _what_if_needs_html()
         media_type = request.headers.get("content-type", "application/json")
         raw = await _body(request, settings.max_body_bytes)
         gate.enter()
@@ -204,17 +207,10 @@ def create_app(settings: Settings | None = None, policy: Policy | None = None) -
         def work() -> Any:
             doc = load_case_body(raw, media_type)
             answer = answer_case(
-                policy,
-                doc,
-                options.as_of,
-                dict(options.parameters),
-                explain=options.explain,
-                what_if=options.what_if,
+                policy, doc, options.as_of, dict(options.parameters), explain=options.explain
             )
             if html:
-                return answer.render(
-                    lang, explain=options.explain, what_if=options.what_if, format="html"
-                )
+                return answer.render(lang, explain=options.explain, what_if=what_if, format="html")
             return answer.to_dict()
 
         try:
@@ -228,6 +224,8 @@ def create_app(settings: Settings | None = None, policy: Policy | None = None) -
     @app.post("/v1/answers:batch")
     async def answer_batch(request: Request) -> Response:
         options, _lang = _options(request, policy)
+        if _flag(request.query_params.get("what_if"), "what_if"):
+            raise _what_if_needs_html()
         media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
         if media_type not in JSON_LINES_TYPES:
             raise ServiceProblem(
@@ -295,7 +293,6 @@ def _options(request: Request, policy: Policy) -> tuple[BatchOptions, str]:
             as_of=as_of,
             parameters=overrides,
             explain=_flag(query.get("explain"), "explain"),
-            what_if=_flag(query.get("what_if"), "what_if"),
         ),
         lang,
     )
@@ -314,6 +311,23 @@ def _bad_query(name: str, value: str, expected: str) -> ServiceProblem:
         400,
         f"query parameter {name} cannot be read",
         [request_problem(name, f"{value[:60]!r} is not accepted", expected, "argument")],
+    )
+
+
+def _what_if_needs_html() -> ServiceProblem:
+    """The answer's JSON (schema/answer.schema.json) has no place for what-if results; the HTML
+    report shows them."""
+    return ServiceProblem(
+        422,
+        "what_if is given in the HTML report only / 反事实分析仅见于 HTML 报告",
+        [
+            request_problem(
+                "what_if",
+                "the answer's JSON (schema answer) has no what-if section",
+                "Accept: text/html with what_if=true, or no what_if",
+                "argument",
+            )
+        ],
     )
 
 

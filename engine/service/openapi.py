@@ -156,8 +156,13 @@ ANSWER_PARAMETERS = [
         explode=True,
     ),
     _query("explain", {"type": "boolean"}, "Keep every step of the reasons and derivations."),
-    _query("what_if", {"type": "boolean"}, "Add, per verdict, the changes that would flip it."),
 ]
+WHAT_IF = _query(
+    "what_if",
+    {"type": "boolean"},
+    "Add, per verdict, the changes of the record that would flip it: in the HTML report only "
+    "(the answer's JSON has no what-if section; with JSON, what_if=true is refused with 422).",
+)
 
 
 def _get(
@@ -198,6 +203,7 @@ def openapi_document(version: str, token_required: bool) -> dict[str, Any]:
             "or, when the client accepts `text/html` (and not JSON), the rendered report.",
             "parameters": [
                 *ANSWER_PARAMETERS,
+                WHAT_IF,
                 _query(
                     "lang",
                     {"enum": ["zh", "en"]},
