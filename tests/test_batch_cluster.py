@@ -49,3 +49,24 @@ def test_a_cluster_address_that_is_not_dask_is_refused(tmp_path, capsys):
     assert code == 1
     assert "dask://HOST:PORT" in capsys.readouterr().err
     assert not (tmp_path / "a.jsonl").exists()
+
+
+def test_answering_one_case_on_the_command_line_loads_neither_the_web_framework_nor_dask():
+    import subprocess
+    import sys
+
+    from paths import ROOT
+
+    probe = (
+        "import contextlib, io, sys\n"
+        "from engine.cli.app import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    main(['query', 'examples/01-reviewer-overturned-correct-opinion.yaml', '--as-of',"
+        " '2024-12-01', '--format', 'json'])\n"
+        "print(sorted(m for m in ('fastapi', 'uvicorn', 'dask', 'distributed', 'tqdm')"
+        " if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

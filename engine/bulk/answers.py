@@ -60,6 +60,12 @@ def policy_for(options: BatchOptions) -> Policy:
     return _POLICIES[key]
 
 
+def remember_policy(options: BatchOptions, policy: Policy) -> None:
+    """Use ``policy`` (already loaded and checked) for the batch in this process, and in the worker
+    processes forked from it."""
+    _POLICIES[(options.policy_dir, options.fingerprint)] = policy
+
+
 def answer_one(policy: Policy, case: CaseInput, options: BatchOptions) -> dict[str, Any]:
     """The record of one case: its answer, or the problems that refused it."""
     if case.problems:

@@ -14,7 +14,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from engine.bulk.answers import BatchOptions
+from engine.bulk.answers import BatchOptions, remember_policy
 from engine.bulk.inputs import CaseInput, count_cases, read_cases
 from engine.bulk.output import (
     batch_output,
@@ -64,6 +64,7 @@ def run_batch(
         calendar_file=calendar_file,
         explain=explain,
     )
+    remember_policy(options, policy)
     header = options.header()
     check_output(run.out, header, run.resume)  # refuse before reading a single case
     if run.summary is not None:

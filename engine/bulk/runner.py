@@ -55,15 +55,16 @@ def run_local(
     partition_size: int = PARTITION_SIZE,
 ) -> Iterator[list[str]]:
     """The output lines, partition by partition, answered here (``workers`` 1) or in that many
-    worker processes (``forkserver`` where available: evaluation holds the GIL, threads would not
-    run cases in parallel)."""
+    worker processes (evaluation holds the GIL: threads would not run cases in parallel). Where
+    processes can be forked, workers start with the policy this process loaded (see
+    ``remember_policy``) instead of loading it again; elsewhere each loads it once."""
     parts = partitions(cases, partition_size)
     if workers <= 1:
         for part in parts:
             yield answer_partition(part, options)
         return
     methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     with context.Pool(workers) as pool:
         yield from ordered(
             lambda part: pool.apply_async(answer_partition, (part, options)),
