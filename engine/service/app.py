@@ -242,7 +242,7 @@ def create_app(settings: Settings | None = None, policy: Policy | None = None) -
             )
         body = await _body(request, settings.max_batch_bytes)
         gate.enter()
-        return StreamingResponse(_batch_lines(body, options, policy, gate), media_type=JSON_LINES)
+        return _HoldingSlot(_batch_lines(body, options, policy, gate), gate, media_type=JSON_LINES)
 
     return app
 
@@ -250,29 +250,39 @@ def create_app(settings: Settings | None = None, policy: Policy | None = None) -
 async def _batch_lines(
     body: bytes, options: BatchOptions, policy: Policy, gate: Gate
 ) -> AsyncIterator[str]:
-    """An answer line per line of the body, each sent as soon as it is answered; the slot taken
-    for the batch is held until the stream ends. (The body is read whole first: while a response
-    streams, the server listens on the request for the client going away.)"""
+    """An answer line per line of the body, each sent as soon as it is answered, in the batch's
+    slot. (The body is read whole first: while a response streams, the server listens on the
+    request for the client going away.)"""
     name = "<request body>"
 
     def answer(raw: bytes, number: int) -> str | None:
         case = case_from_line(raw, name, number)
         return None if case is None else line(answer_one(policy, case, options))
 
-    try:
-        start = 0
-        number = 0
-        while start < len(body):
-            cut = body.find(b"\n", start)
-            end = len(body) if cut < 0 else cut + 1
-            raw, start, number = body[start:end], end, number + 1
-            out = await gate.run(
-                lambda r=raw, n=number: answer(r, n), deadline=False, release=False
-            )
-            if out is not None:
-                yield out
-    finally:
-        gate.slots.release()
+    start = 0
+    number = 0
+    while start < len(body):
+        cut = body.find(b"\n", start)
+        end = len(body) if cut < 0 else cut + 1
+        raw, start, number = body[start:end], end, number + 1
+        out = await gate.run(lambda r=raw, n=number: answer(r, n), deadline=False, release=False)
+        if out is not None:
+            yield out
+
+
+class _HoldingSlot(StreamingResponse):
+    """A streamed response that gives its evaluation slot back when it ends, however it ends
+    (finished, failed, or the client gone before the first line)."""
+
+    def __init__(self, content: AsyncIterator[str], gate: Gate, **kwargs: Any):
+        super().__init__(content, **kwargs)
+        self.gate = gate
+
+    async def __call__(self, scope, receive, send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self.gate.slots.release()
 
 
 def _options(request: Request, policy: Policy) -> tuple[BatchOptions, str]:
