@@ -21,6 +21,8 @@ LAYERS = [
     "engine.policy",
     "engine.answer",
     "engine.review",
+    "engine.bulk",
+    "engine.service",
     "generators.cases",
     "generators.fixtures",
     "generators.docs",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from engine.cli.batch import add_batch_command
 from engine.cli.common import EXIT_CODES, INTERRUPTED, report_failure
 from engine.cli.diff import add_diff_commands
 from engine.cli.docs import add_docs_commands
@@ -17,6 +18,7 @@ from engine.cli.fixtures import add_fixture_commands
 from engine.cli.policy_commands import add_policy_commands
 from engine.cli.query import add_query_command
 from engine.cli.review import add_review_commands
+from engine.cli.serve import add_serve_command
 
 HELP_WIDTH = 100  # the guide's transcript of --help must not depend on the terminal that built it
 
@@ -49,12 +51,14 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EXIT_CODES,
     )
     sub = parser.add_subparsers(dest="command")
+    add_batch_command(sub)
     add_diff_commands(sub)
     add_docs_commands(sub, help_text)
     add_policy_commands(sub)
     add_query_command(sub)
     add_fixture_commands(sub)
     add_review_commands(sub)
+    add_serve_command(sub)
     return parser
 
 

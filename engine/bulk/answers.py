@@ -1,0 +1,91 @@
+"""Answering a partition of cases where it runs: in this process, a worker process or a Dask worker.
+
+Each case is answered exactly as ``accountability query`` answers it (``answer_case``), so a batch
+line and the command's JSON are the same answer. A process loads the policy once and keeps it;
+it refuses to answer under a policy whose fingerprint is not the one the batch was started with
+(a cluster worker with another checkout installed would otherwise answer under other rules).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from engine.answer import answer_case
+from engine.bulk.inputs import CaseInput
+from engine.bulk.records import answer_record, line, problem_record, problems_of
+from engine.case.load import checked_case
+from engine.files.safe_yaml import load_yaml_bytes
+from engine.policy.load import load_policy
+from engine.policy.model import Policy
+from engine.problems import ProblemsError
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """What every case of a batch is answered under (as ``accountability query`` takes them)."""
+
+    policy_dir: str | None = None
+    fingerprint: str = ""
+    as_of: str | None = None
+    parameters: dict[str, Any] = field(default_factory=dict)
+    calendar_file: str | None = None
+    explain: bool = False
+
+    def header(self) -> dict[str, Any]:
+        """The options as the output's header records them (the policy by its fingerprint)."""
+        options = asdict(self)
+        options.pop("policy_dir")
+        return options
+
+
+_POLICIES: dict[tuple[str | None, str], Policy] = {}
+
+
+def policy_for(options: BatchOptions) -> Policy:
+    """The policy of this process (loaded once), checked against the batch's fingerprint."""
+    key = (options.policy_dir, options.fingerprint)
+    if key not in _POLICIES:
+        policy = load_policy(options.policy_dir)
+        if options.fingerprint and policy.fingerprint != options.fingerprint:
+            raise ProblemsError.one(
+                "<worker>",
+                "policy",
+                f"this worker's policy has fingerprint {policy.fingerprint[:12]}…",
+                f"the batch's policy, fingerprint {options.fingerprint[:12]}… (install the same "
+                "encoding on every worker)",
+                code="policy-mismatch",
+            )
+        _POLICIES[key] = policy
+    return _POLICIES[key]
+
+
+def remember_policy(options: BatchOptions, policy: Policy) -> None:
+    """Use ``policy`` (already loaded and checked) for the batch in this process, and in the worker
+    processes forked from it."""
+    _POLICIES[(options.policy_dir, options.fingerprint)] = policy
+
+
+def answer_one(policy: Policy, case: CaseInput, options: BatchOptions) -> dict[str, Any]:
+    """The record of one case: its answer, or the problems that refused it."""
+    if case.problems:
+        return problem_record(case.key, case.problems)
+    try:
+        doc = checked_case(load_yaml_bytes(case.raw, case.name, json_syntax=case.json_syntax))
+        answer = answer_case(
+            policy,
+            doc,
+            options.as_of,
+            dict(options.parameters),
+            options.calendar_file,
+            explain=options.explain,
+        )
+    except Exception as exc:  # one bad case never ends the batch: it is reported in its line
+        return problem_record(case.key, problems_of(exc, case.name))
+    return answer_record(case.key, answer.to_dict())
+
+
+def answer_partition(cases: list[CaseInput], options: BatchOptions) -> list[str]:
+    """The output lines of a partition, in its order (what a worker process or Dask task runs)."""
+    policy = policy_for(options)
+    return [line(answer_one(policy, case, options)) for case in cases]

@@ -1,0 +1,74 @@
+"""Running a batch: partitions of cases answered in order on this process, a pool of worker
+processes, or a Dask cluster (engine.bulk.cluster), with a bounded number in flight.
+
+Cases are partitioned as they are read and at most a few partitions per worker are in flight, so
+memory stays flat however many cases there are; results come back in input order, so an
+interrupted run's output is a prefix of the uninterrupted one and ``--resume`` continues it.
+Whole cases are spread over processes (not only their evaluation): reading a case and building
+its answer with explanations cost more than evaluating its rules.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+
+from engine.bulk.answers import BatchOptions, answer_partition
+from engine.bulk.inputs import CaseInput
+
+PARTITION_SIZE = 32  # cases per task: large enough to amortise sending, small for a smooth ETA
+
+
+def partitions(cases: Iterable[CaseInput], size: int = PARTITION_SIZE) -> Iterator[list[CaseInput]]:
+    part: list[CaseInput] = []
+    for case in cases:
+        part.append(case)
+        if len(part) == size:
+            yield part
+            part = []
+    if part:
+        yield part
+
+
+def ordered(
+    submit: Callable[[list[CaseInput]], object],
+    result: Callable[[object], list[str]],
+    parts: Iterable[list[CaseInput]],
+    window: int,
+) -> Iterator[list[str]]:
+    """Each partition's lines in input order, with at most ``window`` partitions submitted and
+    not yet collected (the back-pressure that keeps memory flat)."""
+    pending: deque = deque()
+    for part in parts:
+        pending.append(submit(part))
+        if len(pending) >= window:
+            yield result(pending.popleft())
+    while pending:
+        yield result(pending.popleft())
+
+
+def run_local(
+    cases: Iterable[CaseInput],
+    options: BatchOptions,
+    workers: int = 1,
+    partition_size: int = PARTITION_SIZE,
+) -> Iterator[list[str]]:
+    """The output lines, partition by partition, answered here (``workers`` 1) or in that many
+    worker processes (evaluation holds the GIL: threads would not run cases in parallel). Where
+    processes can be forked, workers start with the policy this process loaded (see
+    ``remember_policy``) instead of loading it again; elsewhere each loads it once."""
+    parts = partitions(cases, partition_size)
+    if workers <= 1:
+        for part in parts:
+            yield answer_partition(part, options)
+        return
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    with context.Pool(workers) as pool:
+        yield from ordered(
+            lambda part: pool.apply_async(answer_partition, (part, options)),
+            lambda handle: handle.get(),
+            parts,
+            2 * workers,
+        )

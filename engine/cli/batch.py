@@ -1,0 +1,114 @@
+"""``batch``: answer many cases (files, folders, JSON Lines) into one JSON Lines file."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from engine.cli.common import add_policy_option, print_problems
+
+
+def add_batch_command(sub: argparse._SubParsersAction) -> None:
+    batch = sub.add_parser(
+        "batch",
+        help="answer many cases into one JSON Lines file, with progress, resumption and a summary",
+        description="Answer every case of the inputs (case files, folders of them, JSON Lines "
+        "files with one case per line) as `accountability query --format json` would, one line "
+        'per case in input order: {"case": KEY, "answer": …} or {"case": KEY, '
+        '"problems": […]}. A bad case is reported in its line and the others are answered.',
+    )
+    batch.add_argument("inputs", nargs="+", metavar="INPUT", help="case file, folder or .jsonl")
+    batch.add_argument("--out", required=True, metavar="FILE.jsonl", help="output (JSON Lines)")
+    batch.add_argument(
+        "--workers", type=int, default=1, metavar="N", help="worker processes (default 1)"
+    )
+    batch.add_argument(
+        "--cluster",
+        metavar="dask://HOST:PORT",
+        help="run on an existing Dask cluster instead of local workers (needs the 'cluster' extra)",
+    )
+    batch.add_argument(
+        "--resume", action="store_true", help="keep the cases already in --out, answer the rest"
+    )
+    batch.add_argument("--summary", metavar="FILE.csv", help="one row per person and verdict")
+    batch.add_argument("--explain", action="store_true", help="keep every step of the reasons")
+    batch.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override an interpretation parameter (repeatable; lists comma-separated)",
+    )
+    batch.add_argument("--as-of", metavar="DATE", help="edition in force and 'today'")
+    batch.add_argument("--calendar", metavar="FILE", help="holiday calendar file")
+    batch.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    add_policy_option(batch)
+    batch.set_defaults(handler=cmd_batch)
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    # lazy: keeps CLI start-up fast
+    from engine.answer.query import as_of_day
+    from engine.bulk.run import BatchRun, render_table, run_batch
+    from engine.policy.load import load_policy
+    from engine.policy.parameters import parse_override
+    from engine.problems import ProblemsError
+
+    if args.workers < 1:
+        print("--workers: at least 1", file=sys.stderr)
+        return 2
+    try:
+        runner = None
+        if args.cluster:
+            runner = _cluster_runner(args.cluster)
+        if args.as_of is not None:
+            as_of_day(args.as_of)
+        policy = load_policy(args.policy)
+        overrides = dict(parse_override(p, policy.parameter_index) for p in args.param)
+        run = BatchRun(
+            inputs=args.inputs,
+            out=Path(args.out),
+            summary=Path(args.summary) if args.summary else None,
+            resume=args.resume,
+            workers=args.workers,
+            progress=not args.no_progress,
+            runner=runner,
+        )
+        totals = run_batch(
+            policy,
+            run,
+            as_of=args.as_of,
+            parameters=overrides,
+            calendar_file=args.calendar,
+            explain=args.explain,
+            policy_dir=args.policy,
+        )
+    except ProblemsError as exc:
+        print_problems(exc.problems)
+        print(f"✗ {len(exc.problems)} problem(s)", file=sys.stderr)
+        return 1
+    print(render_table(totals), end="")
+    print(f"→ {args.out}" + (f", {args.summary}" if args.summary else ""))
+    return 0
+
+
+def _cluster_runner(url: str):
+    """``run_on_cluster`` bound to the scheduler of ``dask://HOST:PORT`` (needs the 'cluster'
+    extra: dask.distributed)."""
+    # lazy: keeps CLI start-up fast
+    from functools import partial
+
+    from engine.problems import ProblemsError
+
+    try:
+        from engine.bulk.cluster import run_on_cluster, scheduler_address  # lazy: needs dask
+    except ImportError as exc:
+        raise ProblemsError.one(
+            "<command>",
+            "--cluster",
+            f"dask.distributed is not installed ({exc.name})",
+            "the 'cluster' extra: pip install -e '.[cluster]' (dask[distributed])",
+            code="missing-extra",
+        ) from None
+    return partial(run_on_cluster, scheduler_address(url))

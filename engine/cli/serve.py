@@ -1,0 +1,66 @@
+"""``serve``: the engine as an HTTP service (FastAPI on uvicorn), read-only."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from engine.cli.common import add_policy_option, print_problems
+
+
+def add_serve_command(sub: argparse._SubParsersAction) -> None:
+    serve = sub.add_parser(
+        "serve",
+        help="answer cases over HTTP (OpenAPI 3.1 at /openapi.json)",
+        description="Serve POST /v1/answers, POST /v1/answers:batch and the policy's data over "
+        "HTTP. Binds 127.0.0.1 unless told otherwise; any other address needs --token-file "
+        "(clients send 'Authorization: Bearer TOKEN'). Writes nothing.",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8080, help="port (default 8080)")
+    serve.add_argument("--workers", type=int, default=1, metavar="N", help="processes")
+    serve.add_argument("--token-file", metavar="FILE", help="file holding the bearer token")
+    serve.add_argument(
+        "--deadline", type=float, default=10.0, metavar="SECONDS", help="per request (504 after)"
+    )
+    serve.add_argument(
+        "--max-concurrent",
+        type=int,
+        default=4,
+        metavar="N",
+        help="evaluations in flight per process (503 with Retry-After beyond)",
+    )
+    serve.add_argument("--access-log", action="store_true", help="log every request")
+    add_policy_option(serve)
+    serve.set_defaults(handler=cmd_serve)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    # lazy: keeps CLI start-up fast
+    from engine.problems import ProblemsError
+    from engine.service.server import is_loopback, serve
+    from engine.service.settings import Settings
+
+    if args.workers < 1 or args.max_concurrent < 1 or args.deadline <= 0:
+        print("--workers, --max-concurrent and --deadline must be positive", file=sys.stderr)
+        return 2
+    if not is_loopback(args.host) and not args.token_file:
+        print(
+            f"✗ {args.host} is reachable from other machines: --token-file FILE is required "
+            "/ 绑定非本机地址须提供 --token-file",
+            file=sys.stderr,
+        )
+        return 2
+    settings = Settings(
+        policy_dir=args.policy,
+        deadline_seconds=args.deadline,
+        max_concurrent=args.max_concurrent,
+        token_file=args.token_file,
+    )
+    try:
+        settings.token()  # refuse a bad token file before binding
+    except ProblemsError as exc:
+        print_problems(exc.problems)
+        return 1
+    serve(settings, args.host, args.port, args.workers, args.access_log)
+    return 0

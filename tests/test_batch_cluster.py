@@ -1,0 +1,72 @@
+"""``accountability batch --cluster dask://HOST:PORT``: the same answers from a Dask cluster as
+from the local run (a local cluster, in this process, on a loopback port)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from paths import EXAMPLES_DIR
+
+from engine.cli.app import main
+
+distributed = pytest.importorskip("distributed")
+
+NAMES = [
+    "01-reviewer-overturned-correct-opinion.yaml",
+    "09-collective-decision-votes-and-commendation.yaml",
+    "12-recusal-wider-blood-relatives.yaml",
+]
+
+
+def test_a_batch_on_a_dask_cluster_gives_the_same_output_as_the_local_run(tmp_path, capsys):
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    for name in NAMES:
+        shutil.copy(EXAMPLES_DIR / name, cases / name)
+    (cases / "bad.json").write_text('{"case": ', encoding="utf-8")
+    local, remote = tmp_path / "local.jsonl", tmp_path / "cluster.jsonl"
+    argv = ["batch", str(cases), "--as-of", "2024-12-01"]
+    assert main([*argv, "--out", str(local)]) == 0
+    with distributed.LocalCluster(
+        n_workers=1,
+        threads_per_worker=1,
+        processes=False,
+        protocol="tcp",
+        host="127.0.0.1",
+        dashboard_address=None,
+    ) as cluster:
+        address = cluster.scheduler_address.removeprefix("tcp://")
+        assert main([*argv, "--out", str(remote), "--cluster", f"dask://{address}"]) == 0
+    assert remote.read_bytes() == local.read_bytes()
+
+
+def test_a_cluster_address_that_is_not_dask_is_refused(tmp_path, capsys):
+    code = main(
+        ["batch", str(EXAMPLES_DIR), "--out", str(tmp_path / "a.jsonl")]
+        + ["--cluster", "ray://127.0.0.1:1"]
+    )
+    assert code == 1
+    assert "dask://HOST:PORT" in capsys.readouterr().err
+    assert not (tmp_path / "a.jsonl").exists()
+
+
+def test_answering_one_case_on_the_command_line_loads_neither_the_web_framework_nor_dask():
+    import subprocess
+    import sys
+
+    from paths import ROOT
+
+    probe = (
+        "import contextlib, io, sys\n"
+        "from engine.cli.app import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    main(['query', 'examples/01-reviewer-overturned-correct-opinion.yaml', '--as-of',"
+        " '2024-12-01', '--format', 'json'])\n"
+        "print(sorted(m for m in ('fastapi', 'uvicorn', 'dask', 'distributed', 'tqdm')"
+        " if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

@@ -1,0 +1,169 @@
+"""``accountability batch``: many cases into one JSON Lines file, driven as a user drives it."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from functools import cache
+from pathlib import Path
+
+import pytest
+from paths import EXAMPLES_DIR
+
+import engine.policy.load
+from engine.answer import answer_case
+from engine.bulk.run import BatchRun, run_batch
+from engine.bulk.runner import run_local
+from engine.cli.app import main
+from engine.policy.load import load_policy
+
+AS_OF = "2024-12-01"
+NAMES = [
+    "01-reviewer-overturned-correct-opinion.yaml",
+    "08-leader-instructions-and-objections.yaml",
+    "11-recusal-close-relatives.yaml",
+    "14-recusal-interest-ties-and-investigator-fault.yaml",
+    "16-statement-not-heard-and-appeals.yaml",
+]
+
+
+@cache
+def _policy():
+    return load_policy()
+
+
+@pytest.fixture(autouse=True)
+def load_the_policy_once(monkeypatch):
+    """The command reads the policy on every call; reading it once keeps these tests fast."""
+    monkeypatch.setattr(engine.policy.load, "load_policy", lambda path=None: _policy())
+
+
+@pytest.fixture
+def cases(tmp_path) -> Path:
+    """A folder of good cases, one broken case file and a JSON Lines file with a bad line."""
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    for name in NAMES[:3]:
+        shutil.copy(EXAMPLES_DIR / name, folder / name)
+    (folder / "02-broken.yaml").write_text("case: [unclosed\n", encoding="utf-8")
+    import yaml
+
+    lines = [
+        json.dumps(yaml.safe_load((EXAMPLES_DIR / name).read_text("utf-8")), default=str)
+        for name in NAMES[3:]
+    ]
+    lines.insert(1, '{"case": {"id": 1}}')
+    (folder / "more.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+def records(path: Path) -> list[dict]:
+    header, *rest = path.read_text(encoding="utf-8").splitlines()
+    assert "accountability_batch" in json.loads(header)
+    return [json.loads(line) for line in rest]
+
+
+def test_a_bad_case_among_good_ones_is_reported_in_its_line_and_the_others_are_answered(
+    cases, tmp_path, capsys
+):
+    out = tmp_path / "answers.jsonl"
+    summary = tmp_path / "summary.csv"
+    code = main(
+        ["batch", str(cases), "--out", str(out), "--as-of", AS_OF, "--summary", str(summary)]
+    )
+    printed = capsys.readouterr().out
+    assert code == 0
+    found = records(out)
+    keys = [r["case"] for r in found]
+    assert keys == [
+        f"{cases.as_posix()}/01-reviewer-overturned-correct-opinion.yaml",
+        f"{cases.as_posix()}/02-broken.yaml",
+        f"{cases.as_posix()}/08-leader-instructions-and-objections.yaml",
+        f"{cases.as_posix()}/11-recusal-close-relatives.yaml",
+        f"{cases.as_posix()}/more.jsonl:1",
+        f"{cases.as_posix()}/more.jsonl:2",
+        f"{cases.as_posix()}/more.jsonl:3",
+    ]
+    refused = {r["case"] for r in found if "problems" in r}
+    assert refused == {keys[1], keys[5]}
+    broken = next(r for r in found if r["case"] == keys[1])
+    assert broken["problems"][0]["line"] is not None and broken["problems"][0]["file"] == keys[1]
+    # an answered case is the answer `query --format json` gives
+    for record, name in zip(
+        [found[0], found[2], found[3], found[4], found[6]], NAMES[:3] + NAMES[3:], strict=True
+    ):
+        expected = answer_case(_policy(), EXAMPLES_DIR / name, AS_OF).to_dict()
+        got = record["answer"]
+        assert {**got, "case": None} == {**expected, "case": None}
+        assert got["case"]["id"] == expected["case"]["id"]
+    assert "cases" in printed and " 7 " in printed.replace(",", "")
+    rows = list(csv.DictReader(summary.open(encoding="utf-8")))
+    verdicts = sum(len(r["answer"]["verdicts"]) for r in found if "answer" in r)
+    assert len(rows) == verdicts
+    assert {r["verdict"] for r in rows} == {"responsible", "not_responsible"}
+
+
+def test_an_interrupted_run_resumed_gives_the_same_output_as_one_uninterrupted_run(
+    cases, tmp_path, capsys
+):
+    whole = tmp_path / "whole.jsonl"
+    assert main(["batch", str(cases), "--out", str(whole), "--as-of", AS_OF]) == 0
+
+    class Interrupted(Exception):
+        pass
+
+    def two_partitions_then_killed(pending, options):
+        for n, lines in enumerate(run_local(pending, options, 1, partition_size=2)):
+            if n == 2:
+                raise Interrupted
+            yield lines
+
+    cut = tmp_path / "cut.jsonl"
+    with pytest.raises(Interrupted):
+        run_batch(
+            _policy(),
+            BatchRun([str(cases)], cut, runner=two_partitions_then_killed, progress=False),
+            as_of=AS_OF,
+        )
+    with cut.open("a", encoding="utf-8") as handle:  # a line half written when it was killed
+        handle.write('{"answer": {"$schema": "https://')
+    assert len(records_prefix := cut.read_text("utf-8").splitlines()) == 1 + 4 + 1
+    assert records_prefix
+    summary = tmp_path / "summary.csv"
+    code = main(
+        ["batch", str(cases), "--out", str(cut), "--as-of", AS_OF, "--resume"]
+        + ["--summary", str(summary)]
+    )
+    assert code == 0
+    assert cut.read_bytes() == whole.read_bytes()
+    assert " 7 " in capsys.readouterr().out.replace(",", "")  # the summary counts the whole file
+
+
+def test_worker_processes_give_the_same_output_as_one_process(cases, tmp_path):
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    assert main(["batch", str(cases), "--out", str(one), "--as-of", AS_OF]) == 0
+    assert main(["batch", str(cases), "--out", str(two), "--as-of", AS_OF, "--workers", "2"]) == 0
+    assert one.read_bytes() == two.read_bytes()
+
+
+@pytest.mark.parametrize("option", ["--out", "--summary"])
+def test_the_batch_never_replaces_a_file_it_did_not_create(cases, tmp_path, capsys, option):
+    precious = tmp_path / "notes.txt"
+    precious.write_text("mine\n", encoding="utf-8")
+    out = precious if option == "--out" else tmp_path / "answers.jsonl"
+    argv = ["batch", str(cases), "--out", str(out), "--as-of", AS_OF]
+    if option == "--summary":
+        argv += ["--summary", str(precious)]
+    assert main(argv) == 1
+    assert "did not create" in capsys.readouterr().err
+    assert precious.read_text(encoding="utf-8") == "mine\n"
+
+
+def test_resuming_under_other_options_is_refused(cases, tmp_path, capsys):
+    out = tmp_path / "answers.jsonl"
+    assert main(["batch", str(cases), "--out", str(out), "--as-of", AS_OF]) == 0
+    before = out.read_bytes()
+    assert main(["batch", str(cases), "--out", str(out), "--as-of", "2025-01-01", "--resume"]) == 1
+    assert "another policy or other options" in capsys.readouterr().err
+    assert out.read_bytes() == before
