@@ -302,7 +302,7 @@ def snippet_files(ctx: SiteContext) -> dict[str, str]:
     files = {}
     validate = [w.format() for w in policy.warnings] + [render_summary(summary(policy))]
     files[f"{SNIPPETS}/validate.md"] = _console("accountability validate", "\n".join(validate))
-    files[f"{SNIPPETS}/summary.md"] = _summary_table(summary(policy))
+    files[f"{SNIPPETS}/summary.md"] = _summary_table(summary(policy), policy.labels)
     files[f"{SNIPPETS}/help.md"] = _console("accountability --help", ctx.cli_help)
     if not ctx.examples:
         message = "（examples/ 中没有案件 · no case in examples/）"
@@ -353,15 +353,17 @@ def _python_api(ctx: SiteContext, run: ExampleRun) -> str:
     return f"```python\n{source}```\n\n输出 Output:\n\n```text\n{output}```\n"
 
 
-def _summary_table(s: dict[str, Any]) -> str:
+def _summary_table(s: dict[str, Any], labels: dict[str, dict[str, str]]) -> str:
     edition = s["edition"]
+    status = labels.get(edition["status"])
+    status_words = f"{status['zh']} · {status['en']}" if status else edition["status"]
     rows = [
         ("文件 Document", f"{esc(s['title']['zh'])}（{esc(s['document_number'])}）"),
         ("发文机关 Issuer", f"{esc(s['issuer']['zh'])} · {esc(s['issuer']['en'])}"),
         (
             "版本 Edition",
-            f"{esc(edition['id'])} ({code(edition['status'])}; 施行 effective from "
-            f"{esc(edition['effective_from'] or '未知 unknown')})",
+            f"{esc(edition['id'])}（{esc(status_words)}；施行 effective from "
+            f"{esc(edition['effective_from'] or '未知 unknown')}）",
         ),
         ("编码版本 Encoding version", code(s["encoding_version"])),
         ("条 Articles", f"{s['articles']}（计算 computed: {s['computed_articles']}）"),

@@ -320,7 +320,7 @@ def changelog_page(ctx: SiteContext) -> str:
                 esc(str(edition.get("issued_year") or "—")),
                 esc(edition.get("effective_from") or "未知 unknown"),
                 esc(edition.get("effective_to") or "—"),
-                code(edition["status"]),
+                _status(ctx, edition["status"]),
                 f"{esc(edition['note']['zh'])}<br>{esc(edition['note']['en'])}"
                 if edition.get("note")
                 else "",
@@ -406,3 +406,9 @@ def procedure_page(ctx: SiteContext) -> str:
             f"({rel(PROCEDURE, article_page(eid))})"
         )
     return page.text()
+
+
+def _status(ctx: SiteContext, status: str) -> str:
+    """An edition's status in words (the vocabulary's labels), its raw value only when unnamed."""
+    label = ctx.policy.labels.get(status)
+    return f"{esc(label['zh'])} · {esc(label['en'])}" if label else code(status)
