@@ -37,7 +37,7 @@ __all__ = [
 
 
 def __getattr__(name: str):
-    # the parser imports lark: loaded when first asked for, not by every import of the package
+    # lazy: the parser imports lark; loaded when first asked for, not by every import
     if name == "parse_rules":
         from .parser import parse_rules
 

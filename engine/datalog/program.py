@@ -24,7 +24,7 @@ from .syntax import Negated, Positive, Rule
 # same fixpoint with every join run as a pyDatalog query). Both give the same model; the tests
 # hold them to it (and to clingo). See engine/datalog/README.md, "Two evaluators".
 def _pydatalog_evaluate(*args, **kwargs):
-    # imported on first use: pyDatalog (and its start-up) is not needed by the default evaluator
+    # lazy: pyDatalog (and its start-up) is not needed by the default evaluator
     from . import pydatalog_backend
 
     return pydatalog_backend.evaluate(*args, **kwargs)

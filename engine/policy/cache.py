@@ -28,12 +28,15 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from engine.datalog.rule_json import rules_to_json
 from engine.files.project import display_path, schema_dir
+from engine.files.safe_yaml import load_yaml_file
+from engine.policy.compile import rule_sources
+from engine.policy.model import Policy
 from engine.problems import Problem
 
 if TYPE_CHECKING:
     from engine.files.safe_yaml import SourceDoc
-    from engine.policy.model import Policy
 
 FORMAT = "accountability-policy-cache 1"
 ENV = "ACCOUNTABILITY_CACHE_DIR"
@@ -123,9 +126,6 @@ def store(root: Path, policy: Policy) -> None:
 
 
 def _body(policy: Policy) -> dict[str, Any]:
-    from engine.datalog.rule_json import rules_to_json
-    from engine.policy.compile import rule_sources
-
     parsed: dict[str, list] = {}
     seen: set[str] = set()
     for program in policy.programs_by_edition.values():
@@ -147,8 +147,6 @@ def _body(policy: Policy) -> dict[str, Any]:
 
 
 def _policy_from(root: Path, key: str, raw: bytes) -> Policy:
-    from engine.policy.model import Policy
-
     newline = raw.index(b"\n")
     header = json.loads(raw[:newline])
     text = raw[newline + 1 :]
@@ -213,8 +211,6 @@ class LazyDocs(Mapping):
         if found is None:
             if rel not in self._files:
                 raise KeyError(rel)
-            from engine.files.safe_yaml import load_yaml_file
-
             found = self._loaded[rel] = load_yaml_file(self._root / rel, display=self._files[rel])
         return found
 

@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from engine.datalog import PredicateSig, Program, RuleSource, compile_program
+from engine.datalog.rule_json import rules_from_json
 from engine.policy.editions import edition_ids, in_edition
 from engine.policy.layout import article_file
 from engine.problems import Problem, ProblemsError
@@ -86,8 +87,6 @@ def _cached_parse(policy: Policy, sources: list[RuleSource]):
     """The parsed rules of ``sources`` from the policy cache, or None (parse them)."""
     if not policy.precompiled:
         return None
-    from engine.datalog.rule_json import rules_from_json
-
     stored = policy.precompiled["rules"]
     try:
         data = [item for s in sources for item in stored[s.id]]

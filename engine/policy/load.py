@@ -29,7 +29,7 @@ def read_policy(
     regardless. ``stale_review`` sets the latter apart (default: as ``versioning``): a sign-off
     must check everything but the staleness it is about to resolve.
     """
-    # imported here: a policy from the cache needs neither JSON Schema nor the checks
+    # lazy: a policy from the cache needs neither JSON Schema nor the checks
     from engine.files.schemas import schema_problems
     from engine.policy.checks import check_article_files, check_policy
     from engine.policy.checks.reviews import STALE_CODE
