@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from paths import EXAMPLES_DIR, POLICY_DIR, ROOT
 
+import engine.policy.cache as cache_module
 from engine.answer import answer_case
 from engine.policy.cache import cache_dir, entry_key, load_cached, store
 from engine.policy.load import load_policy
@@ -150,3 +151,18 @@ def test_a_query_from_the_command_line_imports_no_generator_parser_or_pydatalog(
     imported = {line.rsplit("|", 1)[-1].strip() for line in run.stderr.splitlines()}
     assert "engine.datalog" in imported
     assert not {m for m in imported if m.split(".")[0] in ("generators", "lark", "pyDatalog")}
+
+
+def test_the_cache_keeps_only_the_newest_entries(monkeypatch, tmp_path, loaded):
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    for k in range(cache_module.KEEP + 3):
+        old = folder / f"policy-{k:032d}.json"
+        old.write_text("{}")
+        os.utime(old, (k, k))
+    monkeypatch.setenv("ACCOUNTABILITY_CACHE_DIR", str(folder))
+    store(POLICY_DIR, loaded[0])
+    kept = entries(folder)
+    assert len(kept) == cache_module.KEEP
+    assert folder / f"policy-{0:032d}.json" not in kept  # the oldest went first
+    assert load_cached(POLICY_DIR) is not None

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
 FORMAT = "accountability-policy-cache 1"
 ENV = "ACCOUNTABILITY_CACHE_DIR"
+KEEP = 16  # entries kept in the cache folder, newest first
 DATA_KEYS = ("instrument", "articles", "vocabulary", "parameters", "normalisation", "presentation")
 
 
@@ -121,8 +122,17 @@ def store(root: Path, policy: Policy) -> None:
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
+        _prune(folder)
     except OSError:
         return
+
+
+def _prune(folder: Path) -> None:
+    """Keep the ``KEEP`` newest entries: every edit of a policy, and every revision that ``diff``
+    or ``review`` loads from a temporary folder, makes a new one."""
+    entries = sorted(folder.glob("policy-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in entries[KEEP:]:
+        old.unlink(missing_ok=True)
 
 
 def _body(policy: Policy) -> dict[str, Any]:
