@@ -89,3 +89,8 @@ class PolicyCases:
 
     def cases(self, start: int, count: int):
         return (self.case(i) for i in range(start, start + count))
+
+
+def liable_count(model) -> int:
+    """What the batch measure's consumer wants of a case: a number, computed in the worker."""
+    return len(model.tuples("liable"))

@@ -9,7 +9,6 @@ from .declarations import PredicateSig, RuleSource
 from .errors import EvaluationError, EvaluationTimeout, InvalidFacts
 from .explain import Condition, Derivation, WhyNot
 from .model import Model
-from .parser import parse_rules
 from .program import Program, compile_program
 from .syntax import Atom, Comparison, Const, Negated, Positive, Rule, Var
 
@@ -35,3 +34,12 @@ __all__ = [
     "compile_program",
     "parse_rules",
 ]
+
+
+def __getattr__(name: str):
+    # lazy: the parser imports lark; loaded when first asked for, not by every import
+    if name == "parse_rules":
+        from .parser import parse_rules
+
+        return parse_rules
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -111,8 +111,8 @@ def _split(plan: Plan, big: Result, cases: list[dict[str, set[tuple]]]) -> list[
     results = []
     for facts in cases:
         result = Result(plan)
-        for name in plan.inputs:
-            result.relations[name] = set(facts.get(name, ()))
+        for name in plan.inputs:  # the case's converted facts, shared: never added to
+            result.relations[name] = facts.get(name) or set()
         result.evaluated = set(big.evaluated)
         results.append(result)
     for name in big.evaluated:

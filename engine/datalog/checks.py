@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ..problems import Problem
 from .declarations import PredicateSig
-from .strata import components, is_recursive, negation_cycles
+from .strata import components, dependency_edges, is_recursive, negation_cycles
 from .syntax import Atom, Comparison, Const, Negated, Pos, Positive, Rule, Var
 from .values import FAMILY, parse_date
 
@@ -49,8 +49,9 @@ def analyse(rules: list[Rule], vocabulary: dict[str, PredicateSig] | None) -> An
     if vocabulary is not None:
         result.signatures, result.var_types = _check_types(rules, result.signatures, report)
     result.components = components(rules)
+    edges = [(e.head, e.body) for e in dependency_edges(rules)]  # once, not once per component
     for comp in result.components:
-        if is_recursive(comp, rules):
+        if is_recursive(comp, rules, edges):
             result.recursive.update(comp)
     return result
 

@@ -112,9 +112,11 @@ def internal_facts(
 _PLAIN = {"symbol": (str,), "string": (str,), "integer": (int,), None: (str, int)}
 
 
+@functools.lru_cache(maxsize=1024)
 def _row_converter(types: tuple):
     """A fast check-and-convert of one row: the internal tuple, or None when some value is not
-    plainly acceptable (the slow path then says exactly what is wrong)."""
+    plainly acceptable (the slow path then says exactly what is wrong). Built once per tuple of
+    argument types."""
     dates = tuple(j for j, t in enumerate(types) if t == "date")
     allowed = tuple(_PLAIN.get(t, (str,)) for t in types)
 

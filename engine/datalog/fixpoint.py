@@ -35,9 +35,18 @@ class Compiled:
                 self.bodies[(rule.index, variant)] = compile_body(rule, delta_at=variant)
         self.exit_rules: list[list[RulePlan]] = [[] for _ in plan.components]
         self.recursive_rules: list[list[RulePlan]] = [[] for _ in plan.components]
+        # per component, its exit rules with their pipeline and the relations their positive
+        # atoms read: a rule one of whose relations is empty cannot derive anything and is
+        # skipped without running (about half of the policy's rules for a typical case)
+        self.exits: list[list[tuple[RulePlan, Pipeline, tuple[str, ...]]]] = [
+            [] for _ in plan.components
+        ]
         for rule in plan.rules:
             group = self.recursive_rules if rule.recursive_positions else self.exit_rules
             group[rule.component].append(rule)
+            if not rule.recursive_positions:
+                reads = tuple(dict.fromkeys(pred for pred, _terms in rule.positives))
+                self.exits[rule.component].append((rule, self.bodies[(rule.index, -1)], reads))
 
 
 _COMPILED: Memo = Memo(64)
@@ -56,7 +65,8 @@ def evaluate(
 ) -> Result:
     """Materialise the components in ``needed`` for one case's ``facts`` (internal values)."""
     deadline = Deadline(program, time_limit)
-    relations = {name: set(facts.get(name, ())) for name in plan.inputs}
+    # the input sets are shared, not copied: evaluation never adds to an input relation
+    relations = {name: facts.get(name) or set() for name in plan.inputs}
     store = Store(relations)
     result = Result(plan, relations, store=store)
     compiled = compiled_for(plan)
@@ -76,14 +86,36 @@ def evaluate(
 def _component(
     plan: Plan, compiled: Compiled, store: Store, result: Result, k: int, deadline
 ) -> None:
-    recursive_component = k in plan.recursive_components
+    relations = store.relations
+    if k not in plan.recursive_components:
+        # no rule of the component reads it: every exit rule adds to the relation directly
+        for name in plan.components[k]:
+            relations[name] = set()
+        for rule, pipeline, reads in compiled.exits[k]:
+            for pred in reads:
+                if not relations[pred]:
+                    break
+            else:
+                deadline.where = rule.rule_id  # run() checks the deadline before each chunk
+                rows = run(pipeline, store, deadline)
+                if rows:
+                    store.add(
+                        rule.head[0],
+                        rows if pipeline.head is identity else set(map(pipeline.head, rows)),
+                    )
+        return
+    recursive_component = True
     for name in plan.components[k]:
         store.relations[name] = set()
         if recursive_component:
             result.rank[name] = {}
     fresh: dict[str, set[tuple]] = {}
-    for rule in compiled.exit_rules[k]:
-        _collect(rule, compiled.bodies[(rule.index, -1)], store, deadline, fresh, None)
+    for rule, pipeline, reads in compiled.exits[k]:
+        for pred in reads:
+            if not relations[pred]:
+                break
+        else:
+            _collect(rule, pipeline, store, deadline, fresh, None)
     delta = _close_round(store, result, fresh, 0)
     recursive = compiled.recursive_rules[k]
     round_no = 0
@@ -108,8 +140,7 @@ def _component(
 def _collect(
     rule: RulePlan, pipeline: Pipeline, store: Store, deadline: Deadline, fresh, delta
 ) -> None:
-    deadline.where = f"rule {rule.rule_id}"
-    deadline.check()
+    deadline.where = rule.rule_id  # run() checks the deadline before each chunk of rows
     rows = run(pipeline, store, deadline, delta=delta if delta is not None else ())
     pred = rule.head[0]
     if pipeline.head is not identity:

@@ -45,7 +45,7 @@ _EMPTY: dict = {}
 class Deadline:
     """When an evaluation must stop, and what to say then."""
 
-    __slots__ = ("at", "program", "limit", "where")
+    __slots__ = ("at", "program", "limit", "where")  # where: the id of the rule running
 
     def __init__(self, program: str, limit: float):
         self.at = time.monotonic() + limit
@@ -55,7 +55,8 @@ class Deadline:
 
     def check(self) -> None:
         if time.monotonic() > self.at:
-            raise EvaluationTimeout(self.program, self.limit, self.where)
+            where = f"rule {self.where}" if self.where else ""
+            raise EvaluationTimeout(self.program, self.limit, where)
 
 
 # --- relations and their indexes --------------------------------------------------------------
@@ -89,6 +90,12 @@ class Store:
         """Add tuples to a relation and to every index already built over it."""
         tuples = list(tuples)
         self.relations.setdefault(pred, set()).update(tuples)
+        for spec, index in self._by_pred.get(pred, ()):
+            _fill(index, spec, tuples)
+
+    def add(self, pred: str, tuples: set[tuple]) -> None:
+        """As ``extend``, for a set that the store may keep reading (not copied)."""
+        self.relations[pred] |= tuples
         for spec, index in self._by_pred.get(pred, ()):
             _fill(index, spec, tuples)
 

@@ -3,25 +3,34 @@
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any
 
 from engine.datalog.declarations import ARG_TYPES, KINDS
 
 from ..problems import Problem, ProblemsError
-from . import batch, fixpoint, pydatalog_backend
+from . import batch, fixpoint
 from .checks import analyse
+from .collector import collector_paused
 from .declarations import PredicateSig, RuleSource
 from .errors import InvalidFacts
 from .facts import internal_facts
 from .model import Model
-from .parser import parse_rules
 from .plan import build_plan
 from .syntax import Negated, Positive, Rule
+
 
 # The evaluators: "native" (semi-naive hash joins in Python, the default) and "pydatalog" (the
 # same fixpoint with every join run as a pyDatalog query). Both give the same model; the tests
 # hold them to it (and to clingo). See engine/datalog/README.md, "Two evaluators".
-BACKENDS = {"native": fixpoint.evaluate, "pydatalog": pydatalog_backend.evaluate}
+def _pydatalog_evaluate(*args, **kwargs):
+    # lazy: pyDatalog (and its start-up) is not needed by the default evaluator
+    from . import pydatalog_backend
+
+    return pydatalog_backend.evaluate(*args, **kwargs)
+
+
+BACKENDS = {"native": fixpoint.evaluate, "pydatalog": _pydatalog_evaluate}
 DEFAULT_BACKEND = "native"
 BATCH_SIZE = 100  # cases per joint evaluation in evaluate_batch (docs/engine/performance.md)
 
@@ -34,10 +43,20 @@ def compile_program(
     vocabulary: dict[str, PredicateSig] | None = None,
     *,
     name: str | None = None,
+    parsed: tuple[list[Rule], list[Problem]] | None = None,
 ) -> Program:
-    """Parse, check and plan ``sources``; raise ``ProblemsError`` carrying every error found."""
+    """Parse, check and plan ``sources``; raise ``ProblemsError`` carrying every error found.
+
+    ``parsed``: the rules and parse problems of exactly these sources, from an earlier parse
+    (a cache, ``rule_json``); the parser is then neither run nor imported.
+    """
     sources = list(sources)
-    rules, problems = parse_rules(sources)
+    if parsed is None:
+        from .parser import parse_rules  # lazy: the parser and lark cost start-up time
+
+        rules, problems = parse_rules(sources)
+    else:
+        rules, problems = list(parsed[0]), list(parsed[1])
     problems += _vocabulary_problems(vocabulary)
     analysis = analyse(rules, vocabulary)
     found = analysis.problems
@@ -162,10 +181,10 @@ class Program:
         ``EvaluationError``. ``backend``: ``"native"`` or ``"pydatalog"`` (same model, slower).
         """
         evaluate = _backend(backend)
-        internal = internal_facts(facts, self.predicates)
-        result = evaluate(
-            self.plan, internal, self._needed(outputs), program=self.name, time_limit=time_limit
-        )
+        needed = self._needed(outputs)
+        with collector_paused():
+            internal = internal_facts(facts, self.predicates)
+            result = evaluate(self.plan, internal, needed, program=self.name, time_limit=time_limit)
         return Model(self, result)
 
     def evaluate_batch(
@@ -178,8 +197,9 @@ class Program:
         backend: str | None = None,
         batch_size: int = BATCH_SIZE,
         on_error: str = "raise",
-    ) -> Iterator[Model | Exception]:
-        """Evaluate many cases, yielding models in the order of ``cases``.
+        apply: Callable[[Model], Any] | None = None,
+    ) -> Iterator[Any]:
+        """Evaluate many cases, yielding models (or ``apply(model)``) in the order of ``cases``.
 
         Cases are evaluated ``batch_size`` at a time in one joint evaluation (``batch.py``: the
         program with a case argument; each case still sees only its own facts), which divides
@@ -190,6 +210,11 @@ class Program:
         ``on_error="raise"`` its exception is raised when its turn comes (which ends the
         iteration); with ``on_error="yield"`` the exception is yielded in its place and the
         iteration goes on.
+
+        ``apply``: a function of one model whose result is yielded instead of the model, called
+        where the case was evaluated. With workers it must be picklable (a module-level
+        function); only its result travels back, which is what makes many workers pay off: the
+        parent no longer unpickles whole models (docs/engine/performance.md).
         """
         if on_error not in ("raise", "yield"):
             raise ValueError(f"on_error must be 'raise' or 'yield', not {on_error!r}")
@@ -201,27 +226,36 @@ class Program:
         if workers <= 1:
             yield from self._models(
                 (
-                    _evaluate_chunk(self, chunk, needed, time_limit, name)
+                    _evaluate_chunk(self, chunk, needed, time_limit, name, apply)
                     for chunk in _chunks(cases, batch_size, plain=False)
                 ),
                 on_error,
+                applied=apply is not None,
             )
             return
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
         jobs = (
-            (chunk, needed, time_limit, name) for chunk in _chunks(cases, batch_size, plain=True)
+            (chunk, needed, time_limit, name, apply)
+            for chunk in _chunks(cases, batch_size, plain=True)
         )
         with context.Pool(
             workers, initializer=_worker_init, initargs=(self.sources, self.vocabulary, self.name)
         ) as pool:
-            yield from self._models(pool.imap(_worker_evaluate, jobs, chunksize=1), on_error)
+            yield from self._models(
+                pool.imap(_worker_evaluate, jobs, chunksize=1),
+                on_error,
+                applied=apply is not None,
+            )
 
-    def _models(self, batches, on_error: str) -> Iterator[Model | Exception]:
-        """Each batch's outcomes in order: a model, or the case's exception raised or yielded."""
+    def _models(self, batches, on_error: str, *, applied: bool) -> Iterator[Any]:
+        """Each batch's outcomes in order: a model (or what ``apply`` made of it), or the case's
+        exception raised or yielded."""
         for outcomes in batches:
             for outcome in outcomes:
-                if not isinstance(outcome, Exception):
+                if isinstance(outcome, _Applied):
+                    yield outcome.value
+                elif not isinstance(outcome, Exception):
                     yield Model(self, outcome)
                 elif on_error == "raise":
                     raise outcome
@@ -243,10 +277,33 @@ def _chunks(cases, size: int, *, plain: bool) -> Iterator[list]:
         yield chunk
 
 
+class _Applied:
+    """What ``apply`` returned for one case (so that a returned exception is not mistaken for a
+    failure)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+    def __reduce__(self):
+        return (_Applied, (self.value,))
+
+
 def _evaluate_chunk(
-    program: Program, chunk: list, needed: set[int], time_limit: float, backend: str
+    program: Program,
+    chunk: list,
+    needed: set[int],
+    time_limit: float,
+    backend: str,
+    apply: Callable[[Model], Any] | None = None,
 ):
-    """One result or exception per case of ``chunk``, in order."""
+    """One result (or ``apply``'s value) or exception per case of ``chunk``, in order."""
+    with collector_paused():
+        return _evaluate_chunk_now(program, chunk, needed, time_limit, backend, apply)
+
+
+def _evaluate_chunk_now(program, chunk, needed, time_limit, backend, apply):
     outcomes: list = [None] * len(chunk)
     valid: list[int] = []
     converted = []
@@ -265,6 +322,8 @@ def _evaluate_chunk(
         time_limit=time_limit,
     )
     for i, result in zip(valid, results, strict=True):
+        if apply is not None and not isinstance(result, Exception):
+            result = _Applied(apply(Model(program, result)))
         outcomes[i] = result
     return outcomes
 
@@ -293,10 +352,10 @@ def _worker_init(sources, vocabulary, name) -> None:
 
 
 def _worker_evaluate(job):
-    chunk, needed, time_limit, backend = job
+    chunk, needed, time_limit, backend, apply = job
     program = _WORKER_PROGRAM
     assert program is not None
     try:
-        return _evaluate_chunk(program, chunk, needed, time_limit, backend)
+        return _evaluate_chunk(program, chunk, needed, time_limit, backend, apply)
     except Exception as error:  # sent back to the parent and raised there, in case order
         return [error] * len(chunk)

@@ -113,9 +113,15 @@ def _tarjan(nodes: list[str], successors: dict[str, list[str]]) -> list[tuple[st
     return result
 
 
-def is_recursive(component: tuple[str, ...], rules: list[Rule]) -> bool:
+def is_recursive(
+    component: tuple[str, ...], rules: list[Rule], edges: list[tuple[str, str]] | None = None
+) -> bool:
+    """Whether a rule of the component reads the component; ``edges``: (head, body) pairs of
+    ``rules``, when the caller asks about many components."""
     members = set(component)
-    return any(edge.head in members and edge.body in members for edge in dependency_edges(rules))
+    if edges is None:
+        edges = [(e.head, e.body) for e in dependency_edges(rules)]
+    return any(head in members and body in members for head, body in edges)
 
 
 def negation_cycles(rules: list[Rule]) -> list[tuple[Edge, list[Edge]]]:

@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from engine.datalog import PredicateSig, Program, RuleSource, compile_program
+from engine.datalog.rule_json import rules_from_json
 from engine.policy.editions import edition_ids, in_edition
 from engine.policy.layout import article_file
 from engine.problems import Problem, ProblemsError
@@ -38,17 +39,22 @@ def vocabulary_signatures(vocabulary: dict) -> dict[str, PredicateSig]:
 def rule_sources(policy: Policy, edition: str | None = None) -> list[RuleSource]:
     """Every rule of every article (of one edition, if given), located at its Datalog text."""
     sources = []
+    located = policy.precompiled["rule_locations"] if policy.precompiled else None
     for article in policy.articles:
-        doc = policy.docs[article_file(article["eid"])]
+        doc = None if located else policy.docs[article_file(article["eid"])]
         for i, rule in enumerate(article["rules"]):
             if edition is not None and not in_edition(rule, edition):
                 continue
-            line, column = doc.text_start(("rules", i, "datalog"))
+            if doc is None:
+                file, line, column = located[rule["id"]]
+            else:
+                file = doc.file
+                line, column = doc.text_start(("rules", i, "datalog"))
             sources.append(
                 RuleSource(
                     id=rule["id"],
                     text=rule["datalog"],
-                    file=doc.file,
+                    file=file,
                     line=line or 1,
                     column=column or 1,
                     cites=tuple(rule["cites"]),
@@ -64,13 +70,29 @@ def compile_policy_rules(
 ) -> tuple[Program | None, list[Problem]]:
     """The compiled program (of one edition's rules, if given) and its problems; None on errors."""
     name = policy.id if edition is None else f"{policy.id}@{edition}"
+    sources = rule_sources(policy, edition)
     try:
         program = compile_program(
-            rule_sources(policy, edition), vocabulary_signatures(policy.vocabulary), name=name
+            sources,
+            vocabulary_signatures(policy.vocabulary),
+            name=name,
+            parsed=_cached_parse(policy, sources),
         )
     except ProblemsError as exc:
         return None, exc.problems
     return program, list(program.warnings)
+
+
+def _cached_parse(policy: Policy, sources: list[RuleSource]):
+    """The parsed rules of ``sources`` from the policy cache, or None (parse them)."""
+    if not policy.precompiled:
+        return None
+    stored = policy.precompiled["rules"]
+    try:
+        data = [item for s in sources for item in stored[s.id]]
+        return rules_from_json(data, sources), []
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 # --- one program per edition ---------------------------------------------------------------------

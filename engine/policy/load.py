@@ -12,12 +12,9 @@ from typing import Any
 
 from engine.files.project import default_policy_dir, display_path
 from engine.files.safe_yaml import SourceDoc, load_yaml_file
-from engine.files.schemas import schema_problems
-from engine.policy.checks import check_article_files, check_policy
-from engine.policy.checks.reviews import STALE_CODE
+from engine.policy.cache import load_cached, store
 from engine.policy.layout import SINGLE_FILES, article_file
 from engine.policy.model import Policy
-from engine.policy.versions import check_encoding_version
 from engine.problems import Problem, ProblemsError, errors
 
 
@@ -32,6 +29,12 @@ def read_policy(
     regardless. ``stale_review`` sets the latter apart (default: as ``versioning``): a sign-off
     must check everything but the staleness it is about to resolve.
     """
+    # lazy: a policy from the cache needs neither JSON Schema nor the checks
+    from engine.files.schemas import schema_problems
+    from engine.policy.checks import check_article_files, check_policy
+    from engine.policy.checks.reviews import STALE_CODE
+    from engine.policy.versions import check_encoding_version
+
     root = Path(root)
     problems: list[Problem] = []
     if not root.is_dir():
@@ -98,15 +101,20 @@ def load_policy(path: str | Path | None = None) -> Policy:
     """The checked Policy, or ProblemsError naming every problem (warnings stay on ``policy.warnings``).
 
     ``path`` defaults to the policy of the project the command runs in, else to the one installed
-    with the engine (engine.files.project). A change not yet recorded in the encoding's changelog,
+    with the engine (engine.files.project). A policy loaded before from the same files, by the
+    same engine, comes from the cache (engine.policy.cache) without being read again. A change not yet recorded in the encoding's changelog,
     or made to an article after its review, is only a warning here: its author must be able to run
     the change before writing it up and having it reviewed; ``accountability validate`` refuses it.
     """
-    policy, problems = read_policy(
-        Path(path) if path is not None else default_policy_dir(), versioning="warning"
-    )
+    root = Path(path) if path is not None else default_policy_dir()
+    if root.is_dir():
+        cached = load_cached(root)
+        if cached is not None:
+            return cached
+    policy, problems = read_policy(root, versioning="warning")
     if policy is None:
         raise ProblemsError(errors(problems) or problems)
+    store(root, policy)
     return policy
 
 

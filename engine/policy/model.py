@@ -35,6 +35,8 @@ class Policy:
     docs: dict[str, SourceDoc]  # file name relative to root → loaded document (for locations)
     warnings: list[Problem] = field(default_factory=list)
     programs_by_edition: dict[str, Any] = field(default_factory=dict, repr=False)  # see program_for
+    # from the policy cache (engine.policy.cache): where each rule's text starts, its parsed rules
+    precompiled: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
     @property
     def id(self) -> str:
