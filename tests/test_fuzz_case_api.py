@@ -30,7 +30,7 @@ PRINTABLE = st.characters(categories=["L", "N", "P", "Zs"])
 RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 FUZZ = settings(
     derandomize=True,
-    max_examples=100,
+    max_examples=50,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

@@ -119,6 +119,6 @@ def test_a_bad_case_body_is_refused_with_lines_and_columns_inside_the_body():
         "properties id, name"
     )
     assert shown[1].startswith(
-        "<request body>:2:13: $.people[0]: unknown property nam; expected only "
+        "<request body>:2:13: $.people[0]: unknown property nam (did you mean name?); expected only "
     )
     assert len(shown) == 2

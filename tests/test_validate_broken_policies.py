@@ -193,7 +193,8 @@ CORPUS = [
             A7,
             "computed: true\n",
             "computed: true\ncomputd: true\n",
-            r"{file}:\d+:1: art_7 \$: unknown property computd; expected only ",
+            r"{file}:\d+:1: art_7 \$: unknown property computd \(did you mean computed\?\); "
+            r"expected only ",
         ),
     ),
     Broken(
@@ -202,7 +203,8 @@ CORPUS = [
             A7,
             "kind: normative",
             "kind: normative-ish",
-            r"{file}:{line}:7: art_7 \$\.kind: \"normative-ish\" is not an allowed value; expected one of",
+            r"{file}:{line}:7: art_7 \$\.kind: \"normative-ish\" is not an allowed value "
+            r"\(did you mean normative\?\); expected one of",
         ),
     ),
     Broken(

@@ -101,6 +101,14 @@ def _resolve(path: Path, name: str) -> Path:
         raise ProblemsError.one(
             name, "", "cannot read file: no such file", "a readable file", code="unreadable"
         ) from exc
+    except ValueError as exc:  # a NUL character: no file system can hold such a name
+        raise ProblemsError.one(
+            name,
+            "",
+            "cannot read file: the path holds a NUL character",
+            "a file path without NUL characters",
+            code="unreadable",
+        ) from exc
     except (OSError, RuntimeError) as exc:  # a symlink loop is a RuntimeError before 3.13
         raise ProblemsError.one(
             name,
