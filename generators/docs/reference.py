@@ -27,6 +27,7 @@ from generators.docs.diagrams import (
     procedure_timeline_svg,
 )
 from generators.docs.markdown import Page, both, code, esc, html_code, rel, table
+from generators.docs.witnesses import witness_lines, witnesses_by_parameter
 
 
 def reference_pages(ctx: SiteContext) -> dict[str, str]:
@@ -238,6 +239,7 @@ def _parameter(ctx: SiteContext, page: Page, param: dict[str, Any]) -> None:
             f"**Answers relying on this reading ask for confirmation** ({values}): "
             f"{esc(confirm['text']['en'])}"
         )
+    page.extend(witness_lines(param, witnesses_by_parameter(ctx).get(pid, [])))
     if param.get("sources"):
         marks = {"src": "来源 source", "kn": "一般知识 knowledge", "inf": "推断 inference"}
         page.extend(
