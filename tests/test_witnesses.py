@@ -13,8 +13,8 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from paths import ROOT
-from test_diff import FICTITIOUS, amend_fictitious, git, run_cli
+from paths import POLICY_DIR, ROOT
+from test_diff import bump, edit_yaml, git, rule, run_cli
 
 from engine.answer import answer_case
 from engine.answer.summary import summarize
@@ -27,11 +27,13 @@ from generators.fixtures.witnesses import (
     Candidate,
     alternatives,
     case_size,
+    render_rule_witnesses,
     search_one,
     unread_member,
 )
 
 FIXTURES_DIR = ROOT / "tests" / "fixtures"
+CHANGED_RULE = "art11_p3_reviewer_overturned"
 
 
 @cache
@@ -154,43 +156,37 @@ def test_the_search_returns_the_smallest_case_that_changes_the_answer() -> None:
 
 @pytest.fixture
 def rule_change_repo(tmp_path) -> Path:
-    """A git repository with the fictitious instrument, then a commit that changes one rule."""
+    """A git repository with this policy, then a commit that changes one rule: a reviewer who
+    overturned a correct opinion is responsible under Art. 11(3) only when acting intentionally."""
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
     root = tmp_path / "repo"
-    shutil.copytree(FICTITIOUS, root / "policy" / "fx")
+    policy_dir = root / "policy" / POLICY_DIR.name
+    shutil.copytree(POLICY_DIR, policy_dir)
     git(root.parent, "init", "-q", str(root))
     git(root, "add", "-A")
-    git(root, "commit", "-qm", "fictitious instrument")
-    amend_fictitious(root / "policy" / "fx")
-    git(root, "commit", "-qam", "a fault needs a member of staff")
+    git(root, "commit", "-qm", "the policy")
+
+    def only_intentional(article):
+        r = rule(article, CHANGED_RULE)
+        r["datalog"] = r["datalog"].rstrip().rstrip(".") + ", culpability(A, R, intent).\n"
+
+    edit_yaml(policy_dir / "articles/art_11.yaml", only_intentional)
+    bump(policy_dir, ["art_11__point_3"])
+    git(root, "commit", "-qam", "Art. 11(3) only for intent")
     return root
 
 
 def test_diff_with_witness_prints_a_case_whose_outcome_moves_for_the_changed_rule(
     rule_change_repo, capsys
 ):
-    code, out, err = run_cli(
-        ["diff", "HEAD~1", "HEAD", "--witness", "--repo", str(rule_change_repo), "--lang", "en"],
-        capsys,
-    )
+    argv = ["diff", "HEAD~1", "HEAD", "--witness", "--repo", str(rule_change_repo)]
+    code, out, err = run_cli([*argv, "--format", "json"], capsys)
     assert code == 0, err
-    section = out[out.index("Witnesses (a smallest case per changed rule)") :]
-    assert "fx_fault:" in section
-    assert "no answer changes" not in section.split("fx_fault:")[1].split("\n")[0]
-    code, out, err = run_cli(
-        [
-            "diff",
-            "HEAD~1",
-            "HEAD",
-            "--witness",
-            "--repo",
-            str(rule_change_repo),
-            "--format",
-            "json",
-        ],
-        capsys,
-    )
     report = json.loads(out)
-    (witness,) = [w for w in report["witnesses"] if w["rule"] == "fx_fault"]
+    (witness,) = [w for w in report["witnesses"] if w["rule"] == CHANGED_RULE]
     assert witness["changes"] and witness["case"]["people"]
+    assert any(c["section"] == "verdicts" for c in witness["changes"])
+    text = render_rule_witnesses(report["witnesses"], "en")
+    line = text.split(f"{CHANGED_RULE}:")[1].split("\n")[0]
+    assert witness["case_id"] in line and "people/acts/facts" in line

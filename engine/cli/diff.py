@@ -117,13 +117,12 @@ def _diff_with_witnesses(args: argparse.Namespace) -> dict:
     from generators.fixtures.witnesses import changed_rules, rule_witnesses
 
     repo = Path(args.repo) if args.repo is not None else default_repo()
-    if args.cases:
-        explicit_cases(args.cases)
+    named = list(explicit_cases(args.cases).values()) if args.cases else []
     with tempfile.TemporaryDirectory(prefix="accountability-diff-") as workdir:
         old = open_side(args.old, Path(workdir), repo, args.policy_path)
         new = open_side(args.new, Path(workdir), repo, args.policy_path)
         report = diff_sides(old, new, cases=args.cases, as_of=args.as_of, repo=repo)
-        report["witnesses"] = rule_witnesses(old.policy, new.policy, changed_rules(report))
+        report["witnesses"] = rule_witnesses(old.policy, new.policy, changed_rules(report), named)
     return report
 
 
