@@ -26,9 +26,9 @@ FIXTURES = load_fixture_files(FIXTURES_DIR)
 ANSWER_SCHEMA = validator("answer")
 
 
-def test_there_are_authored_and_generated_fixtures() -> None:
+def test_there_are_authored_generated_and_witness_fixtures() -> None:
     sources = {f["source"] for f in FIXTURES}
-    assert sources == {"authored", "generated"}
+    assert sources == {"authored", "generated", "witness"}
     assert sum(f["source"] == "authored" for f in FIXTURES) >= 30
 
 

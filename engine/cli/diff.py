@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 from pathlib import Path
 
 from engine.cli.common import emit, print_problems
@@ -66,6 +67,12 @@ def add_diff_commands(subparsers) -> None:
         help="the policy folder inside a checkout or revision (default: the one instrument "
         "folder under policy/)",
     )
+    diff.add_argument(
+        "--witness",
+        action="store_true",
+        help="for each changed rule, a smallest generated case whose answer changes (or the "
+        "bounds searched)",
+    )
     diff.set_defaults(handler=cmd_diff)
 
 
@@ -78,25 +85,50 @@ def cmd_diff(args: argparse.Namespace) -> int:
     try:
         if args.as_of:
             _check_date(args.as_of)
-        report = diff(
-            args.old,
-            args.new,
-            repo=args.repo,
-            policy_path=args.policy_path,
-            cases=args.cases,
-            as_of=args.as_of,
-        )
+        if args.witness:
+            report = _diff_with_witnesses(args)
+        else:
+            report = diff(
+                args.old,
+                args.new,
+                repo=args.repo,
+                policy_path=args.policy_path,
+                cases=args.cases,
+                as_of=args.as_of,
+            )
     except ProblemsError as exc:
         print_problems(exc.problems)
         print(f"✗ 无法比较 / cannot diff: {len(exc.problems)} problem(s)", file=sys.stderr)
         return 1
     if args.format == "json":
         print(json.dumps(report, ensure_ascii=False, indent=2, sort_keys=True))
-    elif args.format == "markdown":
-        emit(render_markdown(report, args.lang), end="")
     else:
-        emit(render_text(report, args.lang), end="")
+        render = render_markdown if args.format == "markdown" else render_text
+        text = render(report, args.lang)
+        if args.witness:
+            # lazy: keeps CLI start-up fast
+            from generators.fixtures.witnesses import render_rule_witnesses
+
+            text += render_rule_witnesses(report["witnesses"], args.lang)
+        emit(text, end="")
     return 0
+
+
+def _diff_with_witnesses(args: argparse.Namespace) -> dict:
+    """The diff report with ``witnesses``: a smallest case per changed rule (generators.fixtures)."""
+    # lazy: keeps CLI start-up fast
+    from engine.review.diff import default_repo, diff_sides, explicit_cases
+    from engine.review.sides import open_side
+    from generators.fixtures.witnesses import changed_rules, rule_witnesses
+
+    repo = Path(args.repo) if args.repo is not None else default_repo()
+    named = list(explicit_cases(args.cases).values()) if args.cases else []
+    with tempfile.TemporaryDirectory(prefix="accountability-diff-") as workdir:
+        old = open_side(args.old, Path(workdir), repo, args.policy_path)
+        new = open_side(args.new, Path(workdir), repo, args.policy_path)
+        report = diff_sides(old, new, cases=args.cases, as_of=args.as_of, repo=repo)
+        report["witnesses"] = rule_witnesses(old.policy, new.policy, changed_rules(report), named)
+    return report
 
 
 def _check_date(text: str) -> None:

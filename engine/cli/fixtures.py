@@ -38,7 +38,7 @@ def cmd_fixtures(args: argparse.Namespace) -> int:
     # lazy: keeps CLI start-up fast
     from engine.files.project import require_project
     from generators.fixtures.build import (
-        build_fixtures,
+        build_fixture_set,
         fixtures_output,
         render_files,
         stale_files,
@@ -50,7 +50,7 @@ def cmd_fixtures(args: argparse.Namespace) -> int:
     if policy is None:
         return 1
     if args.check:
-        files = render_files(policy, build_fixtures(policy))
+        files = render_files(policy, *build_fixture_set(policy))
         stale = stale_files(files, project.fixtures_dir)
         for rel in stale:
             print(
@@ -67,7 +67,7 @@ def cmd_fixtures(args: argparse.Namespace) -> int:
         return 0
     # the folder is checked and locked before the work, so a refusal costs nothing
     with fixtures_output(project.fixtures_dir, reserved=True) as folder:
-        files = render_files(policy, build_fixtures(policy))
+        files = render_files(policy, *build_fixture_set(policy))
         changed = write_files(files, folder)
     print(f"✓ {len(files) - 1} fixtures; {len(changed)} file(s) written or removed")
     return 0
@@ -77,7 +77,7 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     # lazy: keeps CLI start-up fast
     from engine.files.project import require_project
     from engine.problems import ProblemsError
-    from generators.fixtures.build import load_fixture_files
+    from generators.fixtures.build import load_fixture_files, load_no_witness
     from generators.fixtures.coverage import coverage, render_coverage
 
     try:
@@ -90,10 +90,11 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         return 1
     try:
         fixtures = load_fixture_files(project.fixtures_dir)
+        no_witness = load_no_witness(project.fixtures_dir)
     except ProblemsError as exc:
         print_problems(exc.problems)
         return 1
-    report = coverage(policy, fixtures)
+    report = coverage(policy, fixtures, no_witness)
     if args.format == "json":
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:

@@ -176,7 +176,9 @@ class RuleGenerator:
     def keep_reading(self, state: State, pid: str, value) -> State:
         """Pin a parameter's reading so that neither the search nor a repair changes it."""
         if self.solver.params[pid]["type"] != "list":
-            return state.pinned(pid, "eq", value if isinstance(value, int) else fact_text(value))
+            # a boolean is an int to Python, but its fact reads "true"/"false" (fact_text)
+            plain_int = isinstance(value, int) and not isinstance(value, bool)
+            return state.pinned(pid, "eq", value if plain_int else fact_text(value))
         allowed = self.solver.params[pid].get("items", {}).get("enum", [])
         for item in allowed:
             state = state.pinned(pid, "has" if item in value else "lacks", item)
