@@ -49,8 +49,10 @@ def test_each_fixture_replays_to_its_recorded_outcome_in_a_valid_answer_that_rea
     if "target" in fixture:
         target = fixture["target"]
         assert answer.holds(target["predicate"], tuple(target["args"])) is target["holds"]
+    # every reading listed once rather than the decisive ones numbered: the same words, without an
+    # evaluation per alternative reading (the numbered form is checked on every example)
     for lang in ("zh", "en"):
-        leaks = text_problems(answer.render(lang), lang, fixture["case"])
+        leaks = text_problems(answer.render(lang, deciding=False), lang, fixture["case"])
         assert not leaks, leaks[:3]
 
 

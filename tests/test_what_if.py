@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from paths import EXAMPLES_DIR
+from text_checks import text_problems
 
 from engine.answer import answer_case
 from engine.cli.app import main
@@ -123,3 +124,14 @@ def test_the_command_line_lists_what_would_change_each_finding_and_the_json_carr
     assert data["what_if"] and not list(ANSWER_SCHEMA.iter_errors(data))
     assert main(["query", case, "--format", "json"]) == 0
     assert "what_if" not in json.loads(capsys.readouterr().out)
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_every_examples_full_report_reads_cleanly_in_chinese_and_english(path: Path):
+    """The report with everything in it (decisive readings numbered, every step of the reasons,
+    what would change each verdict) has no placeholder, raw id, literal or foreign punctuation."""
+    answer = answered(path.name)
+    for lang in ("zh", "en"):
+        text = answer.render(lang, explain=True, what_if=True)
+        problems = text_problems(text, lang, answer.evaluation.case)
+        assert not problems, problems[:3]

@@ -70,13 +70,22 @@ class Answer:
         return self._what_if
 
     def render(
-        self, lang: str = "zh", explain: bool = False, what_if: bool = False, format: str = "text"
+        self,
+        lang: str = "zh",
+        explain: bool = False,
+        what_if: bool = False,
+        format: str = "text",
+        deciding: bool = True,
     ) -> str:
-        """The answer as a legal officer reads it: ``text`` for a terminal, ``html`` for a page."""
+        """The answer as a legal officer reads it: ``text`` for a terminal, ``html`` for a page.
+
+        ``deciding=False`` skips working out which readings decided each verdict (one evaluation
+        per alternative reading): the readings relied on are then listed once, unnumbered — for
+        rendering many answers where those evaluations would cost more than the answers."""
         answer = self if self.explained or not explain else build_answer(self.evaluation, True)
         if answer is not self:
             answer._decided, answer._what_if = self._decided, self._what_if
-        report = build_report(answer, lang, explain, what_if)
+        report = build_report(answer, lang, explain, what_if, deciding)
         return (
             render_html(report, self.evaluation.policy) if format == "html" else render_text(report)
         )

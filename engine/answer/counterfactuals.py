@@ -154,9 +154,12 @@ def deciding_readings(ev: Evaluation, relied_on: list[str]) -> dict[tuple, list[
     fact_sets: list[Facts] = []
     base_facts = {p: set(r) for p, r in ev.facts.items() if p in program.predicates}
     outside = ev.policy.parameters_outside_rules
+    read = _members_read(ev.policy)
     for pid in relied_on:
         definition = ev.policy.parameter_index[pid]
         for value in alternatives(definition, ev.parameters[pid]):
+            if not _may_matter(pid, ev.parameters[pid], value, read, outside):
+                continue
             values = {**ev.parameters, pid: value}
             if pid in outside:  # periods, windows …: the facts computed before the rules change
                 try:
@@ -176,6 +179,40 @@ def deciding_readings(ev: Evaluation, relied_on: list[str]) -> dict[tuple, list[
         for key, (old, new) in _changed(base, verdicts_of(model, ev.case, chain, periods)).items():
             decided[key].append({"parameter": pid, "value": value, "from": old, "to": new})
     return dict(decided)
+
+
+_PARAM_MEMBER = re.compile(
+    r"param_member\(\s*([a-z][a-z0-9_]*)\s*,\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)"
+)
+
+
+def _members_read(policy: Any) -> dict[str, set[str] | None]:
+    """List parameter → the members some rule reads by name; None when a rule reads any member (a
+    variable). A member no rule names cannot change a model, so a variant that only adds or
+    removes such members needs no evaluation: the same verdicts, found without the work."""
+    cached = policy.__dict__.get("_members_read")
+    if cached is not None:
+        return cached
+    read: dict[str, set[str] | None] = {}
+    for rule in policy.rules:
+        for pid, member in _PARAM_MEMBER.findall(rule.get("datalog", "")):
+            if member[:1].isupper() or member[:1] == "_":
+                read[pid] = None
+            elif read.get(pid, set()) is not None:
+                read.setdefault(pid, set()).add(member)
+    policy.__dict__["_members_read"] = read
+    return read
+
+
+def _may_matter(
+    pid: str, current: Any, value: Any, read: dict[str, set[str] | None], outside: Any
+) -> bool:
+    if pid in outside or not isinstance(value, list) or not isinstance(current, list):
+        return True
+    named = read.get(pid, set())
+    if named is None:
+        return True
+    return bool(set(current).symmetric_difference(value) & named)
 
 
 # --- what would change a verdict ---------------------------------------------------------------------

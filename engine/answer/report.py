@@ -138,13 +138,19 @@ class Report:
     what_if: list[Block]
 
 
-def build_report(answer: Answer, lang: str, explain: bool = False, what_if: bool = False) -> Report:
+def build_report(
+    answer: Answer,
+    lang: str,
+    explain: bool = False,
+    what_if: bool = False,
+    deciding: bool = True,
+) -> Report:
     data = answer.to_dict()
     policy = answer.evaluation.policy
     w = WORDS[lang]
     namer = Namer.for_policy(answer.evaluation.case, policy)
     headings = policy.presentation["sections"]
-    notes = _Notes(answer, namer, lang)
+    notes = _Notes(answer, namer, lang, deciding)
     said: set[str] = set()
 
     def cite(eids: list[str]) -> str:
@@ -496,11 +502,12 @@ def _sanction_note(item: dict, policy, namer: Namer, lang: str) -> str:
 class _Notes:
     """The readings that decided findings, numbered in the order they are first needed."""
 
-    def __init__(self, answer: Answer, namer: Namer, lang: str):
+    def __init__(self, answer: Answer, namer: Namer, lang: str, deciding: bool = True):
         self.answer = answer
         self.namer = namer
         self.lang = lang
-        self.decided = answer.deciding_readings()
+        # without working out which readings decided what, every relied-on reading is listed once
+        self.decided = answer.deciding_readings() if deciding else {}
         self.order: list[str] = []
         self.affected: dict[str, list[tuple]] = {}
 
