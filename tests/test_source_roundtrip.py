@@ -26,7 +26,6 @@ from engine.problems import ProblemsError
 REPO = Path(__file__).resolve().parents[1]
 POLICY_DIR = REPO / "policy" / "wenshui-mca-2023-25"
 RECEIVED_NAME = "000_fc28963c1495fafd.txt"
-SHARED_RECEIVED = REPO.parent / "shared" / "source" / RECEIVED_NAME
 
 LABEL_DIGITS = "一二三四五六七八九"
 
@@ -58,12 +57,6 @@ def test_undoing_the_log_on_the_encoded_text_gives_back_the_received_file_byte_f
     rebuilt = rebuild_received(*texts)
     assert rebuilt.encode("utf-8") == received_bytes
     assert check_normalisation(*texts, POLICY_DIR) == []
-
-
-def test_the_copy_in_the_policy_folder_is_the_shared_received_file(received_bytes):
-    if not SHARED_RECEIVED.exists():
-        pytest.skip(f"{SHARED_RECEIVED} is not available in this checkout")
-    assert received_bytes == SHARED_RECEIVED.read_bytes()
 
 
 def test_the_encoded_chinese_carries_no_conversion_artefacts(texts):
