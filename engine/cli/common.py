@@ -26,6 +26,18 @@ def add_policy_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--policy", default=None, metavar="POLICY_DIR", help=POLICY_HELP)
 
 
+FORMAT_HELP = {
+    ("text", "json"): "text for people, json for programs (default: text)",
+    ("text", "markdown", "json"): "text for a terminal, markdown for a review comment, json for "
+    "programs (default: text)",
+}
+
+
+def add_format_option(parser: argparse.ArgumentParser, choices: tuple[str, ...]) -> None:
+    """``--format`` with text as the default, worded the same in every command that has it."""
+    parser.add_argument("--format", choices=choices, default="text", help=FORMAT_HELP[choices])
+
+
 INTERRUPTED = "✗ 已中断 / interrupted"
 LANG_HELP = "language of the text: zh (Chinese) or en (English) (default: zh)"
 EXIT_CODES = (

@@ -8,7 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from engine.cli.common import emit, print_problems
+from engine.cli.common import add_format_option, emit, print_problems
 
 
 def add_diff_commands(subparsers) -> None:
@@ -30,12 +30,7 @@ def add_diff_commands(subparsers) -> None:
     )
     diff.add_argument("old", metavar="OLD", help="policy folder, checkout or git revision")
     diff.add_argument("new", metavar="NEW", help="policy folder, checkout or git revision")
-    diff.add_argument(
-        "--format",
-        choices=("text", "markdown", "json"),
-        default="text",
-        help="text for a terminal, markdown for a review comment, json for programs (default: text)",
-    )
+    add_format_option(diff, ("text", "markdown", "json"))
     diff.add_argument(
         "--lang",
         choices=("zh", "en"),

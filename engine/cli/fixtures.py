@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from engine.cli.common import add_policy_option, load_or_report, print_problems
+from engine.cli.common import add_format_option, add_policy_option, load_or_report, print_problems
 
 
 def add_fixture_commands(sub: argparse._SubParsersAction) -> None:
@@ -24,12 +24,7 @@ def add_fixture_commands(sub: argparse._SubParsersAction) -> None:
         "coverage",
         help="per eId: fixtures where it applies / does not apply; rules no fixture makes fire",
     )
-    cov.add_argument(
-        "--format",
-        choices=("text", "json"),
-        default="text",
-        help="text for people, json for programs (default: text)",
-    )
+    add_format_option(cov, ("text", "json"))
     add_policy_option(cov)
     cov.set_defaults(handler=cmd_coverage)
 

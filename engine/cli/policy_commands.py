@@ -7,7 +7,14 @@ import json
 import sys
 from pathlib import Path
 
-from engine.cli.common import LANG_HELP, POLICY_HELP, add_policy_option, emit, load_or_report
+from engine.cli.common import (
+    LANG_HELP,
+    POLICY_HELP,
+    add_format_option,
+    add_policy_option,
+    emit,
+    load_or_report,
+)
 
 
 def add_policy_commands(sub: argparse._SubParsersAction) -> None:
@@ -58,12 +65,7 @@ def add_policy_commands(sub: argparse._SubParsersAction) -> None:
     version.add_argument(
         "--fingerprint", action="store_true", help="print only the current fingerprint"
     )
-    version.add_argument(
-        "--format",
-        choices=("text", "json"),
-        default="text",
-        help="text for people, json for programs (default: text)",
-    )
+    add_format_option(version, ("text", "json"))
     version.set_defaults(handler=cmd_version)
 
 

@@ -13,7 +13,14 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from engine.cli.common import add_policy_option, load_or_report, print_problems, usage
+from engine.cli.common import (
+    LANG_HELP,
+    add_format_option,
+    add_policy_option,
+    load_or_report,
+    print_problems,
+    usage,
+)
 
 if TYPE_CHECKING:
     from engine.review.status import ArticleReview
@@ -40,12 +47,7 @@ def add_review_commands(sub: argparse._SubParsersAction) -> None:
     status.add_argument(
         "articles", nargs="*", metavar="ARTICLE", help="art_11 or 11 (default: all)"
     )
-    status.add_argument(
-        "--format",
-        choices=("text", "json"),
-        default="text",
-        help="text for people, json for programs (default: text)",
-    )
+    add_format_option(status, ("text", "json"))
     add_policy_option(status)
     status.set_defaults(handler=cmd_status)
 
@@ -61,18 +63,8 @@ def add_review_commands(sub: argparse._SubParsersAction) -> None:
     )
     diff.add_argument("article", metavar="ARTICLE", help="art_11 or 11")
     diff.add_argument("--since", metavar="REVISION", help="compare with this revision instead")
-    diff.add_argument(
-        "--format",
-        choices=("text", "markdown", "json"),
-        default="text",
-        help="text for a terminal, markdown for a review comment, json for programs (default: text)",
-    )
-    diff.add_argument(
-        "--lang",
-        choices=("zh", "en"),
-        default="zh",
-        help="language of the descriptions: zh (Chinese) or en (English) (default: zh)",
-    )
+    add_format_option(diff, ("text", "markdown", "json"))
+    diff.add_argument("--lang", choices=("zh", "en"), default="zh", help=LANG_HELP)
     diff.add_argument("--as-of", metavar="DATE", help="one date for every case")
     diff.add_argument(
         "--cases",
@@ -117,12 +109,7 @@ def add_review_commands(sub: argparse._SubParsersAction) -> None:
             "for against the article now. Exit 1 on any failure."
         ),
     )
-    verify.add_argument(
-        "--format",
-        choices=("text", "json"),
-        default="text",
-        help="text for people, json for programs (default: text)",
-    )
+    add_format_option(verify, ("text", "json"))
     add_policy_option(verify)
     verify.set_defaults(handler=cmd_verify)
 
