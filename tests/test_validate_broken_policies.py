@@ -84,6 +84,7 @@ INS = "instrument.yaml"
 PAR = "parameters.yaml"
 VOC = "vocabulary.yaml"
 NRM = "normalisation.yaml"
+PRE = "presentation.yaml"
 
 RULE = (
     "rules:\n"
@@ -232,6 +233,16 @@ CORPUS = [
             'zh: "（三）检查人数',
             'zh: "检查人数',
             r"{file}:{line}:\d+: \$\.elements\[3\]\.text\.zh: art_7__point_3 does not start with its label; expected text starting with （三）",
+        ),
+    ),
+    Broken(
+        "restating reading names no rule",
+        replace(
+            PRE,
+            "  - art11_default_chain ",
+            "  - art11_default_chian ",
+            r"{file}:{line}:\d+: \$\.restating_readings\[0\]: art11_default_chian is not a rule "
+            r"of this policy; expected the id of a rule in an article file",
         ),
     ),
     Broken(

@@ -12,6 +12,11 @@ PYTHON_LITERAL = re.compile(r"\b(?:True|False|None)\b|\[['\"]|['\"]\]|\(['\"]|['
 CHINESE_PUNCTUATION = re.compile(r"[，。；：、（）《》]")
 CJK = r"[\u3400-\u9fff]"
 ASCII_PUNCTUATION_IN_CHINESE = re.compile(rf"{CJK}[,;:]|[,;]\s*{CJK}|{CJK}\s*\(|\)\s*{CJK}")
+# a variable of the rule language left in Chinese text (“…、E”, “其R”): a capital letter or two
+# standing alone between Chinese characters or punctuation
+RULE_VARIABLE_IN_CHINESE = re.compile(
+    r"(?<=[\u3400-\u9fff、：；“”（）])[A-Z][A-Za-z0-9]?(?![A-Za-z0-9])"
+)
 
 
 def case_strings(node: Any) -> list[str]:
@@ -33,6 +38,7 @@ def text_problems(text: str, lang: str, case: dict) -> list[str]:
         checks.append(("Chinese punctuation in English", CHINESE_PUNCTUATION))
     else:
         checks.append(("ASCII punctuation in Chinese", ASCII_PUNCTUATION_IN_CHINESE))
+        checks.append(("rule variable", RULE_VARIABLE_IN_CHINESE))
     found = []
     for line in text.splitlines():
         for name, pattern in checks:

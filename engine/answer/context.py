@@ -187,8 +187,12 @@ class AnswerContext:
         description = self.descriptions.get(m.group(1)) if m else None
         if not description:
             return failed["text"]
+        domains = self.ev.policy.argument_domains.get(m.group(1), ())
         args = ("、" if lang == "zh" else ", ").join(
-            self.namer.value(_constant(a), lang) for a in _split_args(m.group(2))
+            self._indefinite(domains[i] if i < len(domains) else None, lang)
+            if _is_variable(a)
+            else self.namer.value(_constant(a), lang)
+            for i, a in enumerate(_split_args(m.group(2)))
         )
         sep = "：" if lang == "zh" else ": "
         text = (
@@ -208,24 +212,26 @@ class AnswerContext:
             return text
         domains = self._variable_domains(rule["id"])
 
-        def indefinite(m) -> str:
-            return INDEFINITE.get(domains.get(m.group(1)), INDEFINITE[None])[lang]
+        return PLACEHOLDER.sub(lambda m: self._indefinite(domains.get(m.group(1)), lang), text)
 
-        return PLACEHOLDER.sub(indefinite, text)
+    def _indefinite(self, domain: str | None, lang: str) -> str:
+        """How an unbound value of a domain is read: 某人 / someone; for a domain of a few named
+        values, the values themselves (承办人、审核人或批准人), since 某 alone says nothing."""
+        if domain in INDEFINITE:
+            return INDEFINITE[domain][lang]
+        labels = self.ev.policy.domain_labels(domain) if domain else {}
+        words = [v[lang] for v in labels.values()]
+        if 1 < len(words) <= 4:
+            if lang == "zh":
+                return "、".join(words[:-1]) + "或" + words[-1]
+            return ", ".join(words[:-1]) + " or " + words[-1]
+        return INDEFINITE[None][lang]
 
     def _variable_domains(self, rule_id: str) -> dict[str, str]:
         """Variable → the domain of the first argument position it appears in (head or body)."""
-        found: dict[str, str] = {}
-        for clause in self.program.rules:
-            if clause.id.split("#")[0] != rule_id:
-                continue
-            atoms = [clause.head] + [c.atom for c in clause.body if hasattr(c, "atom")]
-            for atom in atoms:
-                domains = self.ev.policy.argument_domains.get(atom.predicate, ())
-                for term, domain in zip(atom.args, domains, strict=False):
-                    if isinstance(term, Var):
-                        found.setdefault(term.name, domain)
-        return found
+        return _rule_variable_domains(self.program, self.ev.policy.argument_domains).get(
+            rule_id, {}
+        )
 
     def reasons(self, tree: dict) -> list[dict[str, Any]]:
         """The derivation as a list of readable steps, deepest facts last, each step once."""
@@ -364,6 +370,34 @@ _ATOM_TEXT = re.compile(r"^([a-z][a-z0-9_]*)\((.*)\)$")
 
 def _split_args(text: str) -> list[str]:
     return [a.strip() for a in text.split(",")] if text.strip() else []
+
+
+# program (by identity, kept alive here) → rule id → variable → domain; computed once per program
+_DOMAINS: dict[int, tuple[Any, dict[str, dict[str, str]]]] = {}
+
+
+def _rule_variable_domains(program, argument_domains: dict) -> dict[str, dict[str, str]]:
+    hit = _DOMAINS.get(id(program))
+    if hit is not None and hit[0] is program:
+        return hit[1]
+    out: dict[str, dict[str, str]] = {}
+    for clause in program.rules:
+        found = out.setdefault(clause.id.split("#")[0], {})
+        atoms = [clause.head] + [c.atom for c in clause.body if hasattr(c, "atom")]
+        for atom in atoms:
+            domains = argument_domains.get(atom.predicate, ())
+            for term, domain in zip(atom.args, domains, strict=False):
+                if isinstance(term, Var):
+                    found.setdefault(term.name, domain)
+    if len(_DOMAINS) >= 16:
+        _DOMAINS.pop(next(iter(_DOMAINS)))
+    _DOMAINS[id(program)] = (program, out)
+    return out
+
+
+def _is_variable(text: str) -> bool:
+    """An argument the failed condition left unbound (the rule language's variables are capitalised)."""
+    return bool(re.fullmatch(r"[A-Z_][A-Za-z0-9_]*", text))
 
 
 def _constant(text: str) -> Any:

@@ -13,6 +13,7 @@ import re
 from calendar import monthrange
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -66,7 +67,7 @@ class Evaluation:
     used_parameters: set[str] = field(default_factory=set)  # used outside the rules
     warnings: list[dict[str, str]] = field(default_factory=list)
 
-    @property
+    @cached_property
     def model_predicates(self) -> set[str]:
         """The predicates this policy's program knows (another instrument may have fewer)."""
         return set(self.policy.program_for(self.edition["id"]).predicates)

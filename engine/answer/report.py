@@ -40,6 +40,7 @@ WORDS = {
         "other_readings": "所依据的其他解释",
         "what_if": "何种改变会改变结论",
         "not_fault": "不构成行政过错",
+        "act_not_fault": "该行为不构成行政过错",
         "fault": "构成行政过错",
         "responsible": "行政过错责任人",
         "not_responsible": "不承担责任",
@@ -79,6 +80,7 @@ WORDS = {
         "other_readings": "Other readings relied on",
         "what_if": "What would change a finding",
         "not_fault": "not an administrative fault",
+        "act_not_fault": "the act is not an administrative fault",
         "fault": "an administrative fault",
         "responsible": "responsible",
         "not_responsible": "not responsible",
@@ -152,6 +154,8 @@ def build_report(
     headings = policy.presentation["sections"]
     notes = _Notes(answer, namer, lang, deciding)
     said: set[str] = set()
+    open_texts = {o[lang].rstrip("。.") for o in data["open_points"]}
+    restating = set(policy.presentation.get("restating_readings", []))
 
     def cite(eids: list[str]) -> str:
         return namer_list(namer, eids, lang)
@@ -175,6 +179,9 @@ def build_report(
         marks = notes.marks(key) if key else ""
         lines = [Line(f"{lead}{w['dash']}{cite(own)}{marks}", own)]
         reading = item.get("reading")
+        if reading and reading[lang].rstrip("。.") in open_texts:
+            reading = None  # said word for word under the points a person must decide
+        restates = restates or item.get("rule") in restating
         if reading and (reason or (explain and not restates)):
             lines.append(Line(f"{w['reason']}{w['colon']}{reading[lang]}", own, 1))
         namer.focus = act
@@ -237,13 +244,32 @@ def build_report(
     by_person: dict[str, list[dict]] = {}
     for v in data["verdicts"]:
         by_person.setdefault(v["person"], []).append(v)
+    not_faults = {f["act"] for f in data["faults"] if not f["fault"]}
     for person, items in by_person.items():
-        block = Block(items[0]["name"])
+        name = items[0]["name"]
+        # one act with one finding: the person's name leads the finding itself
+        single = len(items) == 1 and len(items[0].get("degrees", [])) <= 1
+        block = Block(None if single else name)
         for v in items:
             act = namer.act(v["act"], lang)
             roles = w["list"].join(namer.label(r, lang) for r in v["involvement"])
-            head = f"{act}（{roles}）" if lang == "zh" else f"{act} ({roles})"
+            if single:
+                head = (
+                    f"{name}就{act}（{roles}）" if lang == "zh" else f"{name}, for {act} ({roles})"
+                )
+            else:
+                head = f"{act}（{roles}）" if lang == "zh" else f"{act} ({roles})"
             key = ("responsible", v["act"], person)
+            if v["verdict"] != "responsible" and v["act"] in not_faults:
+                # no fault, no one answers for it: the reasons are those of section one
+                block.lines.append(
+                    Line(
+                        f"{head}{w['colon']}{w['not_responsible']}"
+                        f"{w['forms_note_open']}{w['act_not_fault']}{w['forms_note_close']}"
+                        f"{notes.marks(key)}"
+                    )
+                )
+                continue
             if v["verdict"] == "responsible":
                 for d in v["degrees"]:
                     label = namer.label(d["degree"], lang)
@@ -289,10 +315,15 @@ def build_report(
         act = namer.act(m["act"], lang)
         available = w["list"].join(namer.label(f, lang) for f in m["available"]) or w["none"]
         block = Block(None)
-        marks = notes.marks(("mitigation", m["act"], m["person"]))
-        block.lines.append(
-            Line(f"{m['name']}{w['colon']}{act}{w['dash']}{w['may']}{w['colon']}{available}{marks}")
-        )
+        key = ("mitigation", m["act"], m["person"])
+        marks = notes.marks(key)
+        lead = f"{m['name']}{w['colon']}{act}"
+        if len(m["grounds"]) == 1 and not m["excluded"]:
+            # one ground: its clause and facts are the finding's own
+            block.lines += finding(m["grounds"][0], f"{lead}{w['colon']}{w['may']}{available}", key)
+            mitigation.blocks.append(block)
+            continue
+        block.lines.append(Line(f"{lead}{w['dash']}{w['may']}{w['colon']}{available}{marks}"))
         for g in m["grounds"]:
             block.lines += [
                 Line(line.text, line.cites, line.depth + 1, line.detail)
@@ -467,7 +498,7 @@ def _basis(data: dict, policy, lang: str) -> list[str]:
         if lang == "zh"
         else f"{w['policy_folder']}: {p['path']} ({w['fingerprint']} {p['fingerprint'][:12]})"
     )
-    return [first, second]
+    return [first + w["sep"] + second]
 
 
 def _sanction_note(item: dict, policy, namer: Namer, lang: str) -> str:

@@ -81,6 +81,8 @@ def summarize(answer: dict[str, Any]) -> dict[str, Any]:
                 "due": t.get("due"),
                 "done": t.get("done"),
                 "status": t["status"],
+                # a late appeal: whether it is inadmissible (Art. 19's reading) is an outcome too
+                **({"inadmissible": t["inadmissible"]} if "inadmissible" in t else {}),
             }
             for t in answer["time_limits"]
         ],

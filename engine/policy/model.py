@@ -156,6 +156,13 @@ class Policy:
             p["name"]: tuple(a["domain"] for a in p["args"]) for p in self.vocabulary["predicates"]
         }
 
+    def domain_labels(self, domain: str) -> dict[str, dict[str, str]]:
+        """A domain's values with their names, in the vocabulary's order (empty if it has none)."""
+        for d in self.vocabulary["domains"]:
+            if d["name"] == domain:
+                return dict(d.get("labels", {}))
+        return {}
+
     @cached_property
     def labels(self) -> dict[str, dict[str, str]]:
         """Value → its name in Chinese and English: the vocabulary's labels and the periods'."""

@@ -38,14 +38,32 @@ def required_values(rule: Rule) -> dict[str, str]:
     return out
 
 
-def parameters_in_scope(rules: list[Rule], predicates: set[str]) -> set[str]:
-    """Every parameter read by a rule that any of ``predicates`` depends on."""
+# rules list (by identity, kept alive here so the id is not reused) → its dependency maps; a program's
+# rules never change once compiled, and every answer asks the same program
+_MAPS: dict[int, tuple[list[Rule], dict[str, set[str]], dict[str, set[str]]]] = {}
+_MAPS_KEPT = 16
+
+
+def _maps(rules: list[Rule]) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """Predicate → the predicates its rules depend on, and → the parameters its rules read."""
+    hit = _MAPS.get(id(rules))
+    if hit is not None and hit[0] is rules:
+        return hit[1], hit[2]
     uses: dict[str, set[str]] = defaultdict(set)
     for edge in dependency_edges(rules):
         uses[edge.head].add(edge.body)
     reads: dict[str, set[str]] = defaultdict(set)
     for rule in rules:
         reads[rule.head.predicate] |= parameters_read(rule)
+    if len(_MAPS) >= _MAPS_KEPT:
+        _MAPS.pop(next(iter(_MAPS)))
+    _MAPS[id(rules)] = (rules, uses, reads)
+    return uses, reads
+
+
+def parameters_in_scope(rules: list[Rule], predicates: set[str]) -> set[str]:
+    """Every parameter read by a rule that any of ``predicates`` depends on."""
+    uses, reads = _maps(rules)
     seen: set[str] = set()
     stack = list(predicates)
     found: set[str] = set()

@@ -297,6 +297,13 @@ def _time_limit(kind, key, old, new, names):
         parts_en.append(
             f"status {names.value(old.get('status'), 'en')} → {names.value(new.get('status'), 'en')}"
         )
+    if old.get("inadmissible", False) != new.get("inadmissible", False):
+        if new.get("inadmissible"):
+            parts_zh.append("逾期申诉改为不予受理")
+            parts_en.append("the late appeal becomes inadmissible")
+        else:
+            parts_zh.append("逾期申诉不再不予受理")
+            parts_en.append("the late appeal is no longer inadmissible")
     for field in ("start", "done"):
         if old.get(field) != new.get(field):
             parts_zh.append(f"{field} {old.get(field)} → {new.get(field)}")

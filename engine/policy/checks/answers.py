@@ -225,6 +225,15 @@ def _presentation(policy: Policy, periods: set[str]) -> list[Problem]:
                 "a last entry with only a degree (what applies otherwise)",
             )
         )
+    for i, rule in enumerate(policy.presentation.get("restating_readings", [])):
+        if rule not in policy.rule_index:
+            problems.append(
+                doc.problem(
+                    ("restating_readings", i),
+                    f"{rule} is not a rule of this policy",
+                    "the id of a rule in an article file",
+                )
+            )
     timeline = policy.presentation.get("timeline")
     if timeline is not None:
         ids = [m["id"] for m in timeline["milestones"]]
