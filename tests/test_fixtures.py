@@ -8,6 +8,8 @@ change is visible (and reviewable) in the fixtures' diff.
 from __future__ import annotations
 
 import json
+from functools import cache
+from pathlib import Path
 
 import pytest
 from paths import FIXTURES_DIR
@@ -16,28 +18,42 @@ from text_checks import text_problems
 from engine.answer import answer_case
 from engine.answer.summary import summarize
 from engine.cli.app import main
+from engine.files.safe_yaml import load_yaml_file
 from engine.files.schemas import validator
 from engine.policy.load import load_policy
 from generators.fixtures.build import BUNDLE_NAME, load_fixture_files
 from generators.fixtures.coverage import coverage
 
 POLICY = load_policy()
-FIXTURES = load_fixture_files(FIXTURES_DIR)
 ANSWER_SCHEMA = validator("answer")
+# the files, listed without reading them: every test worker collects this module, and reading 1,200
+# fixtures is for the tests that need them
+FIXTURE_PATHS = sorted(
+    p
+    for p in FIXTURES_DIR.rglob("*.yaml")
+    if not any(part.startswith(".") for part in p.relative_to(FIXTURES_DIR).parts)
+)
+
+
+@cache
+def fixtures() -> list[dict]:
+    return load_fixture_files(FIXTURES_DIR)
 
 
 def test_there_are_authored_generated_and_witness_fixtures() -> None:
-    sources = {f["source"] for f in FIXTURES}
+    sources = {f["source"] for f in fixtures()}
     assert sources == {"authored", "generated", "witness"}
-    assert sum(f["source"] == "authored" for f in FIXTURES) >= 30
+    assert sum(f["source"] == "authored" for f in fixtures()) >= 30
 
 
-@pytest.mark.parametrize("fixture", FIXTURES, ids=[f["id"] for f in FIXTURES])
+@pytest.mark.parametrize("path", FIXTURE_PATHS, ids=[p.stem for p in FIXTURE_PATHS])
 def test_each_fixture_replays_to_its_recorded_outcome_in_a_valid_answer_that_reads_cleanly(
-    fixture: dict,
+    path: Path,
 ) -> None:
     """The recorded outcome, an answer valid against the schema, and a text in both languages with
     no unfilled placeholder, raw id, Python literal or the other language's punctuation."""
+    fixture = load_yaml_file(path).data
+    assert fixture["id"] == path.stem
     answer = answer_case(
         POLICY, fixture["case"], as_of=fixture["as_of"], parameters=fixture["parameters"]
     )
@@ -60,7 +76,7 @@ def test_the_bundle_is_valid_against_its_schema_and_holds_every_fixture() -> Non
     bundle = json.loads((FIXTURES_DIR / BUNDLE_NAME).read_text(encoding="utf-8"))
     errors = list(validator("fixture-bundle").iter_errors(bundle))
     assert not errors, errors[0].message
-    assert sorted(f["id"] for f in bundle["fixtures"]) == sorted(f["id"] for f in FIXTURES)
+    assert sorted(f["id"] for f in bundle["fixtures"]) == sorted(f["id"] for f in fixtures())
 
 
 def test_committed_fixtures_are_what_the_generator_produces(capsys: pytest.CaptureFixture) -> None:
@@ -69,11 +85,11 @@ def test_committed_fixtures_are_what_the_generator_produces(capsys: pytest.Captu
 
 
 def test_every_normative_point_has_a_fixture_where_it_applies_and_one_where_it_does_not() -> None:
-    report = coverage(POLICY, FIXTURES)
+    report = coverage(POLICY, fixtures())
     assert report["eids_not_covered_both_ways"] == []
 
 
 def test_every_rule_and_every_exception_branch_fires_in_some_fixture() -> None:
-    report = coverage(POLICY, FIXTURES)
+    report = coverage(POLICY, fixtures())
     assert report["rules_never_fired"] == []
     assert report["exception_branches_never_fired"] == []

@@ -60,10 +60,10 @@ def test_a_query_exits_zero_and_prints_a_readable_chinese_answer(capsys):
     assert out.startswith("倒查结论：养老机构检查处罚案")
     assert "二、责任认定" in out
     lines = out.splitlines()
-    wang = lines.index("  王建国")
-    assert "（审核人）：行政过错责任人 —— 第十一条第（三）项" in lines[wang + 1]
-    zhang = lines.index("  张丽")
-    assert "（承办人）：不承担责任 —— 第十一条第（三）项" in lines[zhang + 1]
+    wang = next(line for line in lines if line.startswith("  王建国就"))
+    assert "（审核人）：行政过错责任人 —— 第十一条第（三）项" in wang
+    zhang = next(line for line in lines if line.startswith("  张丽就"))
+    assert "（承办人）：不承担责任 —— 第十一条第（三）项" in zhang
     assert "初步审查（第十五条，5日）：起算 2024-09-27；届满 2024-10-10" in out
     assert "决定结论的解释" in out
 

@@ -7,8 +7,10 @@ The site is built once per test session (``built_site``) and shared with tests/t
 from __future__ import annotations
 
 import atexit
+import fcntl
 import functools
 import os
+import pickle
 import re
 import shutil
 import subprocess
@@ -41,13 +43,28 @@ def policy():
 
 @functools.cache
 def built_site() -> tuple[Staged, Path]:
-    """Build the site once per test session into a temporary folder: (staging, site folder)."""
-    root = Path(tempfile.mkdtemp(prefix="site-test-"))
-    atexit.register(shutil.rmtree, root, True)
-    staged = build_site(
+    """Build the site once per test run into a temporary folder: (staging, site folder). The
+    workers of a run share it (the first builds it under a lock, the others read what it built)."""
+    shared = os.environ.get("ACCOUNTABILITY_TEST_SHARED")
+    if not shared:
+        root = Path(tempfile.mkdtemp(prefix="site-test-"))
+        atexit.register(shutil.rmtree, root, True)
+        return _build_into(root), root / "site"
+    root = Path(shared) / "site-build"
+    with open(Path(shared) / "site-build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = root / "staged.pickle"
+        if done.is_file():
+            return pickle.loads(done.read_bytes()), root / "site"
+        staged = _build_into(root)
+        done.write_bytes(pickle.dumps(staged))
+    return staged, root / "site"
+
+
+def _build_into(root: Path) -> Staged:
+    return build_site(
         policy(), Project(REPO_ROOT), root / "site", root / "docs", cli_help=help_text()
     )
-    return staged, root / "site"
 
 
 class _Html(HTMLParser):

@@ -53,8 +53,8 @@ class Answer:
 
     def fired_rules(self) -> set[str]:
         """Ids of the rules with at least one instance whose body held in this case."""
-        model = self.evaluation.model
-        return {r["id"] for r in self.evaluation.policy.rules if model.fired(r["id"])}
+        fired = self.evaluation.model.fired_ids()
+        return {r["id"] for r in self.evaluation.policy.rules if r["id"] in fired}
 
     def deciding_readings(self) -> dict[tuple, list[dict[str, Any]]]:
         """Verdict → the readings that decide it (computed once, by evaluating the alternatives)."""

@@ -107,8 +107,9 @@ class Model:
         if not rules:
             raise KeyError(f"no rule {rule_id!r}")
         out: list[dict] = []
+        position = {id(r): i for i, r in enumerate(self.program.rules)}
         for rule in rules:
-            index = self.program.rules.index(rule)
+            index = position[id(rule)]
             if rule.head.predicate not in self._result.evaluated:
                 raise KeyError(
                     f"rule {rule.id} was not evaluated: not needed for the outputs asked for"
@@ -127,6 +128,23 @@ class Model:
                 }
                 for row in seen
             )
+        return out
+
+    def fired_ids(self) -> set[str]:
+        """The ids of the rules with at least one instance whose body holds, each clause of a
+        multi-clause source also under the source's id (``art11_x`` for ``art11_x#2``): what
+        ``fired`` would find non-empty, without building every instance's bindings."""
+        out: set[str] = set()
+        for index, rule in enumerate(self.program.rules):
+            source = rule.id.rsplit("#", 1)[0] if "#" in rule.id else rule.id
+            if rule.id in out and source in out:
+                continue
+            if rule.head.predicate not in self._result.evaluated:
+                raise KeyError(
+                    f"rule {rule.id} was not evaluated: not needed for the outputs asked for"
+                )
+            if self._result.body_rows(index):
+                out |= {rule.id, source}
         return out
 
     def to_dict(self) -> dict:

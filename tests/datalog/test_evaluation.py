@@ -149,6 +149,19 @@ def test_fired_lists_the_bindings_of_every_rule_instance_whose_body_holds():
         model.fired("nope")
 
 
+def test_fired_ids_names_exactly_the_rules_and_sources_that_fired_finds_instances_of():
+    compiled = program(
+        "r(X, Y) :- e(X, Y).\nr(X, Y) :- e(X, Z), r(Z, Y).", "flag :- e(_, _).", "g(X) :- e(X, X)."
+    )
+    model = compiled.evaluate({"e": [(1, 2)]})
+    assert model.fired_ids() == {"r0", "r0#1", "r1"}
+    ids = {"r0", "r0#1", "r0#2", "r1", "r2"}
+    assert model.fired_ids() == {i for i in ids if model.fired(i)}
+    assert compiled.evaluate({}).fired_ids() == set()
+    with pytest.raises(KeyError, match="not evaluated"):
+        compiled.evaluate({"e": [(1, 2)]}, outputs=["flag"]).fired_ids()
+
+
 def test_fired_reports_dates_as_iso_text_and_refuses_rules_that_were_not_evaluated(compiled):
     model = compiled.evaluate({"decided": [("x", "2023-07-01")]}, outputs=["summer"])
     assert model.fired("r2") == [{"C": "x", "D": "2023-07-01"}]
