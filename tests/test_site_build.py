@@ -507,3 +507,15 @@ def test_every_article_page_opens_with_its_title_and_then_the_official_text():
         assert headings[1] == ("3", first), f"{article['eid']}: the text does not come first"
         between = content.split(f'id="{article["eid"]}"', 1)[1].split(f'id="{first}"', 1)[0]
         assert "<p" not in between and "<table" not in between, f"{article['eid']}: {between[:200]}"
+
+
+def test_rule_readings_show_their_variables_as_explained_variables_never_as_placeholders():
+    _, site = built_site()
+    pages = [site / "articles" / a["eid"] / "index.html" for a in policy().articles]
+    texts = {page: page.read_text(encoding="utf-8") for page in pages}
+    placeholders = {
+        p.parent.name: re.findall(r"\{[A-Z][A-Za-z0-9_]*\}", t) for p, t in texts.items()
+    }
+    assert not any(placeholders.values()), placeholders
+    art11 = texts[site / "articles" / "art_11" / "index.html"]
+    assert '<var title="案件中的人员（以案件文件中的编号表示）">L</var>' in art11

@@ -470,6 +470,8 @@ def test_the_real_policy_validates_with_exit_code_0(capsys: pytest.CaptureFixtur
     assert main(["validate", str(DEFAULT_POLICY_DIR)]) == 0
     out = capsys.readouterr().out
     assert "policy valid" in out and "文民发[2023]25号" in out and "articles: 19" in out
+    # the edition's status in words, as the vocabulary names it, never its raw value
+    assert "推定有效（施行日期未知） / presumed in force" in out and "in_force_presumed" not in out
 
 
 def test_the_corpus_holds_at_least_25_distinct_breakages() -> None:

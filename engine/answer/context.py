@@ -13,7 +13,6 @@ from typing import Any
 
 from engine.answer.names import PLACEHOLDER, Namer, fact_text
 from engine.answer.query import Evaluation
-from engine.datalog.syntax import Var
 from engine.policy.citation import eid_order
 from engine.policy.parameter_scope import parameters_read, required_values
 
@@ -229,9 +228,7 @@ class AnswerContext:
 
     def _variable_domains(self, rule_id: str) -> dict[str, str]:
         """Variable → the domain of the first argument position it appears in (head or body)."""
-        return _rule_variable_domains(self.program, self.ev.policy.argument_domains).get(
-            rule_id, {}
-        )
+        return self.ev.policy.rule_variable_domains.get(rule_id, {})
 
     def reasons(self, tree: dict) -> list[dict[str, Any]]:
         """The derivation as a list of readable steps, deepest facts last, each step once."""
@@ -370,29 +367,6 @@ _ATOM_TEXT = re.compile(r"^([a-z][a-z0-9_]*)\((.*)\)$")
 
 def _split_args(text: str) -> list[str]:
     return [a.strip() for a in text.split(",")] if text.strip() else []
-
-
-# program (by identity, kept alive here) → rule id → variable → domain; computed once per program
-_DOMAINS: dict[int, tuple[Any, dict[str, dict[str, str]]]] = {}
-
-
-def _rule_variable_domains(program, argument_domains: dict) -> dict[str, dict[str, str]]:
-    hit = _DOMAINS.get(id(program))
-    if hit is not None and hit[0] is program:
-        return hit[1]
-    out: dict[str, dict[str, str]] = {}
-    for clause in program.rules:
-        found = out.setdefault(clause.id.split("#")[0], {})
-        atoms = [clause.head] + [c.atom for c in clause.body if hasattr(c, "atom")]
-        for atom in atoms:
-            domains = argument_domains.get(atom.predicate, ())
-            for term, domain in zip(atom.args, domains, strict=False):
-                if isinstance(term, Var):
-                    found.setdefault(term.name, domain)
-    if len(_DOMAINS) >= 16:
-        _DOMAINS.pop(next(iter(_DOMAINS)))
-    _DOMAINS[id(program)] = (program, out)
-    return out
 
 
 def _is_variable(text: str) -> bool:

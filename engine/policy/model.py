@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.datalog import Program
+from engine.datalog.syntax import Var
 from engine.files.safe_yaml import SourceDoc
 from engine.policy.compile import compile_edition_programs
 from engine.policy.editions import rules_in_edition
@@ -155,6 +156,28 @@ class Policy:
         return {
             p["name"]: tuple(a["domain"] for a in p["args"]) for p in self.vocabulary["predicates"]
         }
+
+    @cached_property
+    def rule_variable_domains(self) -> dict[str, dict[str, str]]:
+        """Rule id → each variable of its clauses → the domain of the first argument position it
+        fills (head or body): how a reading names a variable it has no value for."""
+        out: dict[str, dict[str, str]] = {}
+        for clause in self.program.rules:
+            found = out.setdefault(clause.id.split("#")[0], {})
+            atoms = [clause.head] + [c.atom for c in clause.body if hasattr(c, "atom")]
+            for atom in atoms:
+                domains = self.argument_domains.get(atom.predicate, ())
+                for term, domain in zip(atom.args, domains, strict=False):
+                    if isinstance(term, Var):
+                        found.setdefault(term.name, domain)
+        return out
+
+    def domain_description(self, domain: str) -> dict[str, str]:
+        """A domain's description in Chinese and English (empty when it has none)."""
+        for d in self.vocabulary["domains"]:
+            if d["name"] == domain:
+                return dict(d.get("description", {}))
+        return {}
 
     def domain_labels(self, domain: str) -> dict[str, dict[str, str]]:
         """A domain's values with their names, in the vocabulary's order (empty if it has none)."""

@@ -25,6 +25,10 @@ def summary(policy: Policy) -> dict:
             "id": edition["id"],
             "effective_from": edition["effective_from"],
             "status": edition["status"],
+            # the status in words, as the vocabulary names it (the raw value where it has no name)
+            "status_label": policy.labels.get(
+                edition["status"], {"zh": edition["status"], "en": edition["status"]}
+            ),
         },
         "encoding_version": policy.version,
         "policy_dir": display_path(policy.root),
@@ -56,7 +60,8 @@ def render_summary(s: dict) -> str:
         f"  {s['title']['en']}",
         f"  发文机关 issuer: {s['issuer']['zh']} / {s['issuer']['en']}",
         f"  政策目录 policy folder: {s['policy_dir']} (fingerprint {s['fingerprint'][:12]}…)",
-        f"  版本 edition {edition['id']} ({edition['status']}, effective from {effective}); "
+        f"  版本 edition {edition['id']} ({edition['status_label']['zh']} / "
+        f"{edition['status_label']['en']}, effective from {effective}); "
         f"编码版本 encoding v{s['encoding_version']}",
         f"  条 articles: {s['articles']} ({kinds}); computed: {s['computed_articles']}",
         f"  要素 elements: {elements}",

@@ -30,7 +30,17 @@ from generators.docs.context import (
     parameter_page,
 )
 from generators.docs.diagrams import exception_tree_svg, procedure_timeline_svg
-from generators.docs.markdown import Page, both, code, esc, html_link, html_text, rel, table
+from generators.docs.markdown import (
+    Page,
+    both,
+    code,
+    esc,
+    html_link,
+    html_text,
+    reading_html,
+    rel,
+    table,
+)
 from generators.docs.review import review_section_lines
 
 # The regulation itself should come first in search results, before examples and reference pages
@@ -273,9 +283,16 @@ def element_details(ctx: SiteContext, path: str, article: dict[str, Any], eid: s
             rid = html_link(
                 path, article_page(owner), rule["id"], f"<code>{html_text(rule['id'])}</code>"
             )
+            domains = ctx.policy.rule_variable_domains.get(rule["id"], {})
+
+            def describe(domain: str, lang: str) -> str:
+                return ctx.policy.domain_description(domain).get(lang, "")
+
+            zh = reading_html(rule["reads"]["zh"], domains, lambda d: describe(d, "zh"))
+            en = reading_html(rule["reads"]["en"], domains, lambda d: describe(d, "en"))
             parts.append(
-                f'<li><span lang="zh-CN">{html_text(rule["reads"]["zh"])}</span>'
-                f'<br><span lang="en">{html_text(rule["reads"]["en"])}</span> '
+                f'<li><span lang="zh-CN">{zh}</span>'
+                f'<br><span lang="en">{en}</span> '
                 f'<span class="rule-id">{rid}</span>'
                 f'<details class="datalog"><summary>Datalog</summary>'
                 f"<pre><code>{html.escape(rule['datalog'].rstrip())}</code></pre></details></li>"
@@ -437,7 +454,17 @@ def _rules(ctx: SiteContext, page: Page, article: dict[str, Any]) -> None:
         target = rel(page.path, fixtures_page_of(article["eid"]), "rule-" + rid)
         facts.append(f"触发样例 Fired in fixtures: [{len(fired)}]({target})")
         page.para(" · ".join(facts) + '\n{: .rule-facts data-search-exclude="true" }')
-        page.para(f"读作：{esc(rule['reads']['zh'])}  \nReads: {esc(rule['reads']['en'])}")
+        domains = ctx.policy.rule_variable_domains.get(rid, {})
+        zh, en = (
+            reading_html(
+                rule["reads"][lang],
+                domains,
+                lambda d, lang=lang: ctx.policy.domain_description(d).get(lang, ""),
+                markdown=True,
+            )
+            for lang in ("zh", "en")
+        )
+        page.para(f"读作：{zh}  \nReads: {en}")
         # the Datalog is folded under the elements the rule cites (their counts line); here only
         # for a rule that cites no element of this article
         own = {e["eid"] for e in article["elements"]}

@@ -19,7 +19,7 @@ from engine.datalog import Negated, Positive
 from engine.datalog.strata import strongly_connected_components
 from engine.policy.parameters import resolve_parameters
 from generators.docs import svg
-from generators.docs.markdown import url
+from generators.docs.markdown import reading_plain, url
 
 if TYPE_CHECKING:
     from engine.datalog import Rule
@@ -208,7 +208,13 @@ def exception_tree_svg(policy: Policy, article: dict, page: str) -> str | None:
         rule = policy.rule_index[node.rule_id]
         owner = policy.article_of[rule["cites"][0]]["eid"]
         href = url(page, article_page(owner), node.rule_id)
-        doc.add(svg.link(href, inner, f"{rule['reads']['zh']}\n{rule['reads']['en']}"))
+        doc.add(
+            svg.link(
+                href,
+                inner,
+                f"{reading_plain(rule['reads']['zh'])}\n{reading_plain(rule['reads']['en'])}",
+            )
+        )
 
     for tree in trees:
         draw(tree)

@@ -195,3 +195,34 @@ def html_code(text: str) -> str:
         else:
             out.append(ch)
     return "<code>" + "".join(out) + "</code>"
+
+
+_VARIABLE = re.compile(r"\{([A-Za-z][A-Za-z0-9_]*)\}")
+
+
+def reading_html(text: str, domains: dict[str, str], describe, markdown: bool = False) -> str:
+    """A rule's reading as HTML (or Markdown with inline HTML): each variable ({P}) a <var> whose
+    tooltip says what it stands for (``describe(domain)`` → text), never a bare placeholder."""
+
+    def plain(part: str) -> str:  # spaces around a variable kept, runs of them made one
+        part = re.sub(r"\s+", " ", part)
+        if markdown:
+            part = part.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            return _MD_SPECIAL.sub(r"\\\1", part)
+        return html.escape(part, quote=True)
+
+    text = " ".join(text.split())
+    out, last = [], 0
+    for m in _VARIABLE.finditer(text):
+        out.append(plain(text[last : m.start()]))
+        what = describe(domains.get(m.group(1))) if domains.get(m.group(1)) else ""
+        title = f' title="{html.escape(what, quote=True)}"' if what else ""
+        out.append(f"<var{title}>{html.escape(m.group(1))}</var>")
+        last = m.end()
+    out.append(plain(text[last:]))
+    return "".join(out)
+
+
+def reading_plain(text: str) -> str:
+    """A rule's reading as plain text (a tooltip, an SVG title): its variables without braces."""
+    return _VARIABLE.sub(lambda m: m.group(1), text)
