@@ -20,18 +20,14 @@ from engine.answer.summary import summarize
 from engine.files.safe_yaml import load_yaml_file
 from engine.files.schemas import validator
 from engine.policy.load import load_policy
-from generators.fixtures.build import BUNDLE_NAME, load_fixture_files
+from generators.fixtures.build import BUNDLE_NAME, fixture_paths, load_fixture_files
 from generators.fixtures.coverage import coverage
 
 POLICY = load_policy()
 ANSWER_SCHEMA = validator("answer")
 # the files, listed without reading them: every test worker collects this module, and reading 1,200
 # fixtures is for the tests that need them
-FIXTURE_PATHS = sorted(
-    p
-    for p in FIXTURES_DIR.rglob("*.yaml")
-    if not any(part.startswith(".") for part in p.relative_to(FIXTURES_DIR).parts)
-)
+FIXTURE_PATHS = [p for p in fixture_paths(FIXTURES_DIR) if p.suffix == ".yaml"]
 
 
 @cache

@@ -125,6 +125,17 @@ EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
 CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)|@import\s+['\"]([^'\"]+)['\"]")
 
 
+def assert_link_resolves(site: Path, page: Path, page_url: str, href: str, what: str) -> None:
+    """The page a link on ``page`` leads to exists in the built site, and so does its anchor."""
+    target = urlsplit(urljoin(page_url, href))
+    path = site / unquote(target.path).lstrip("/")
+    if path.is_dir() or target.path.endswith("/"):
+        path = path / "index.html"
+    assert path.is_file(), f"{page}: {what} {href} leads nowhere"
+    if target.fragment:
+        assert target.fragment in parsed(path).ids, f"{page}: no anchor for {href}"
+
+
 def is_external(reference: str) -> bool:
     reference = reference.strip()
     return bool(EXTERNAL.match(reference)) and not reference.lower().startswith("data:")
@@ -231,13 +242,7 @@ def test_links_inside_diagrams_lead_to_existing_pages_and_anchors():
         page_url = urljoin(base, page.relative_to(site).as_posix())
         for svg in re.findall(r'<svg[^>]*class="diagram-svg".*?</svg>', html, re.S):
             for href in re.findall(r'<a href="([^"]+)"', svg):
-                target = urlsplit(urljoin(page_url, href))
-                path = site / unquote(target.path).lstrip("/")
-                if path.is_dir() or target.path.endswith("/"):
-                    path = path / "index.html"
-                assert path.is_file(), f"{page}: diagram link {href} leads nowhere"
-                if target.fragment:
-                    assert target.fragment in parsed(path).ids, f"{page}: no anchor for {href}"
+                assert_link_resolves(site, page, page_url, href, "diagram link")
                 checked += 1
     assert checked > 0
 
@@ -485,13 +490,7 @@ def test_every_link_in_the_counts_lines_and_answers_leads_to_an_existing_anchor(
         blocks += re.findall(r"<div class=\"fixture-(?:list|index)\".*?</table></div>", html, re.S)
         for block in blocks:
             for href in re.findall(r'<a href="([^"]+)"', block):
-                target = urlsplit(urljoin(page_url, href))
-                path = site / unquote(target.path).lstrip("/")
-                if path.is_dir() or target.path.endswith("/"):
-                    path = path / "index.html"
-                assert path.is_file(), f"{page}: link {href} leads nowhere"
-                if target.fragment:
-                    assert target.fragment in parsed(path).ids, f"{page}: no anchor for {href}"
+                assert_link_resolves(site, page, page_url, href, "link")
                 checked += 1
     assert checked > 100
 

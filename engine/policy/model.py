@@ -172,19 +172,18 @@ class Policy:
                         found.setdefault(term.name, domain)
         return out
 
+    @cached_property
+    def domain_index(self) -> dict[str, dict[str, Any]]:
+        """Domain name → its entry in the vocabulary."""
+        return {d["name"]: d for d in self.vocabulary["domains"]}
+
     def domain_description(self, domain: str) -> dict[str, str]:
         """A domain's description in Chinese and English (empty when it has none)."""
-        for d in self.vocabulary["domains"]:
-            if d["name"] == domain:
-                return dict(d.get("description", {}))
-        return {}
+        return dict(self.domain_index.get(domain, {}).get("description", {}))
 
     def domain_labels(self, domain: str) -> dict[str, dict[str, str]]:
         """A domain's values with their names, in the vocabulary's order (empty if it has none)."""
-        for d in self.vocabulary["domains"]:
-            if d["name"] == domain:
-                return dict(d.get("labels", {}))
-        return {}
+        return dict(self.domain_index.get(domain, {}).get("labels", {}))
 
     @cached_property
     def labels(self) -> dict[str, dict[str, str]]:

@@ -283,13 +283,7 @@ def element_details(ctx: SiteContext, path: str, article: dict[str, Any], eid: s
             rid = html_link(
                 path, article_page(owner), rule["id"], f"<code>{html_text(rule['id'])}</code>"
             )
-            domains = ctx.policy.rule_variable_domains.get(rule["id"], {})
-
-            def describe(domain: str, lang: str) -> str:
-                return ctx.policy.domain_description(domain).get(lang, "")
-
-            zh = reading_html(rule["reads"]["zh"], domains, lambda d: describe(d, "zh"))
-            en = reading_html(rule["reads"]["en"], domains, lambda d: describe(d, "en"))
+            zh, en = (_reading(ctx, rule, lang) for lang in ("zh", "en"))
             parts.append(
                 f'<li><span lang="zh-CN">{zh}</span>'
                 f'<br><span lang="en">{en}</span> '
@@ -454,16 +448,7 @@ def _rules(ctx: SiteContext, page: Page, article: dict[str, Any]) -> None:
         target = rel(page.path, fixtures_page_of(article["eid"]), "rule-" + rid)
         facts.append(f"触发样例 Fired in fixtures: [{len(fired)}]({target})")
         page.para(" · ".join(facts) + '\n{: .rule-facts data-search-exclude="true" }')
-        domains = ctx.policy.rule_variable_domains.get(rid, {})
-        zh, en = (
-            reading_html(
-                rule["reads"][lang],
-                domains,
-                lambda d, lang=lang: ctx.policy.domain_description(d).get(lang, ""),
-                markdown=True,
-            )
-            for lang in ("zh", "en")
-        )
+        zh, en = (_reading(ctx, rule, lang, markdown=True) for lang in ("zh", "en"))
         page.para(f"读作：{zh}  \nReads: {en}")
         # the Datalog is folded under the elements the rule cites (their counts line); here only
         # for a rule that cites no element of this article
@@ -602,3 +587,11 @@ def _anomalies(ctx: SiteContext, page: Page, article: dict[str, Any]) -> None:
                     for p in settle
                 )
             )
+
+
+def _reading(ctx, rule: dict, lang: str, markdown: bool = False) -> str:
+    """A rule's reading for the site: its variables marked, each with what it stands for (the
+    description of the domain of the argument it fills)."""
+    domains = ctx.policy.rule_variable_domains.get(rule["id"], {})
+    tooltips = {v: ctx.policy.domain_description(d).get(lang, "") for v, d in domains.items()}
+    return reading_html(rule["reads"][lang], tooltips, markdown=markdown)

@@ -20,7 +20,11 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}#!|])")
 
 def esc(text: str) -> str:
     """Plain text → Markdown that renders as exactly that text (inline; newlines become spaces)."""
-    text = " ".join(str(text).split())
+    return _markdown_escaped(" ".join(str(text).split()))
+
+
+def _markdown_escaped(text: str) -> str:
+    """``text`` as Markdown that renders as exactly it, its spaces as they are."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MD_SPECIAL.sub(r"\\\1", text)
 
@@ -200,22 +204,17 @@ def html_code(text: str) -> str:
 _VARIABLE = re.compile(r"\{([A-Za-z][A-Za-z0-9_]*)\}")
 
 
-def reading_html(text: str, domains: dict[str, str], describe, markdown: bool = False) -> str:
+def reading_html(text: str, tooltips: dict[str, str], markdown: bool = False) -> str:
     """A rule's reading as HTML (or Markdown with inline HTML): each variable ({P}) a <var> whose
-    tooltip says what it stands for (``describe(domain)`` → text), never a bare placeholder."""
+    tooltip (``tooltips[name]``) says what it stands for, never a bare placeholder."""
 
-    def plain(part: str) -> str:  # spaces around a variable kept, runs of them made one
-        part = re.sub(r"\s+", " ", part)
-        if markdown:
-            part = part.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            return _MD_SPECIAL.sub(r"\\\1", part)
-        return html.escape(part, quote=True)
-
+    # the spaces around a variable are kept (esc and html_text would strip them)
+    plain = _markdown_escaped if markdown else (lambda part: html.escape(part, quote=True))
     text = " ".join(text.split())
     out, last = [], 0
     for m in _VARIABLE.finditer(text):
         out.append(plain(text[last : m.start()]))
-        what = describe(domains.get(m.group(1))) if domains.get(m.group(1)) else ""
+        what = tooltips.get(m.group(1), "")
         title = f' title="{html.escape(what, quote=True)}"' if what else ""
         out.append(f"<var{title}>{html.escape(m.group(1))}</var>")
         last = m.end()
