@@ -52,6 +52,8 @@ class AnswerContext:
             set()
         )  # readings the answer may depend on without a derivation showing them
         self.open_points: list[dict[str, Any]] = []
+        self._sorted: dict[str, list[tuple]] = {}
+        self._indexes: dict[tuple[str, tuple[int, ...]], dict[tuple, list[tuple]]] = {}
         # readings a derivation shown in the answer went through: parameter id → value
         self.relied_readings: dict[str, Any] = {}
 
@@ -61,11 +63,21 @@ class AnswerContext:
         record it rests on and the readings it relied on (with ``explain``: every step and the
         derivation tree)."""
         tree = self.m.explain(predicate, args).to_dict()
-        steps = self.reasons(tree)
+        # without ``explain`` only the first step is shown: the others are walked for the
+        # readings they rely on but not put into words (most of the cost of a large case)
+        steps = self.reasons(tree, words=self.explain)
+        rule_id = tree["rule"]["id"].split("#")[0]
         out: dict[str, Any] = {
-            "rule": tree["rule"]["id"].split("#")[0],
+            "rule": rule_id,
             "cites": self.cites(tree),
-            "reading": {"zh": steps[0]["zh"], "en": steps[0]["en"]},
+            "reading": (
+                {"zh": steps[0]["zh"], "en": steps[0]["en"]}
+                if self.explain
+                else {
+                    lang: self._reading(self.rules[rule_id], tree["bindings"], lang)
+                    for lang in ("zh", "en")
+                }
+            ),
             "facts": self.facts(tree),
             "readings": sorted({s["parameter"] for s in steps if "parameter" in s}),
         }
@@ -230,8 +242,9 @@ class AnswerContext:
         """Variable → the domain of the first argument position it appears in (head or body)."""
         return self.ev.policy.rule_variable_domains.get(rule_id, {})
 
-    def reasons(self, tree: dict) -> list[dict[str, Any]]:
-        """The derivation as a list of readable steps, deepest facts last, each step once."""
+    def reasons(self, tree: dict, words: bool = True) -> list[dict[str, Any]]:
+        """The derivation as a list of readable steps, deepest facts last, each step once
+        (``words=False``: the steps without their readings, for the parameters they rely on)."""
         steps: list[dict[str, Any]] = []
         seen: set = set()
 
@@ -259,15 +272,11 @@ class AnswerContext:
             if key not in seen and (depth == 0 or conditions):
                 seen.add(key)
                 rule = self.rules[rule_id]
-                steps.append(
-                    {
-                        "rule": rule_id,
-                        "cites": list(rule["cites"]),
-                        "zh": self._reading(rule, node["bindings"], "zh"),
-                        "en": self._reading(rule, node["bindings"], "en"),
-                        "depth": depth,
-                    }
-                )
+                step: dict[str, Any] = {"rule": rule_id, "cites": list(rule["cites"])}
+                if words:
+                    step["zh"] = self._reading(rule, node["bindings"], "zh")
+                    step["en"] = self._reading(rule, node["bindings"], "en")
+                steps.append({**step, "depth": depth})
             for cond in conditions:
                 if cond.get("derivation"):
                     walk(cond["derivation"], depth + 1)
@@ -292,17 +301,40 @@ class AnswerContext:
         return predicate in self.ev.model_predicates and self.m.holds(predicate, args)
 
     def tuples(self, predicate: str) -> list[tuple]:
-        """Sorted tuples; a policy whose vocabulary lacks the predicate simply has none of them."""
-        if predicate not in self.ev.model_predicates:
-            return []
-        return sorted(self.m.tuples(predicate), key=lambda t: tuple(str(x) for x in t))
+        """Sorted tuples; a policy whose vocabulary lacks the predicate simply has none of them.
+        Sorted once per answer: the model does not change while the answer is built."""
+        rows = self._sorted.get(predicate)
+        if rows is None:
+            rows = self._sorted[predicate] = (
+                sorted(self.m.tuples(predicate), key=lambda t: tuple(str(x) for x in t))
+                if predicate in self.ev.model_predicates
+                else []
+            )
+        return rows
+
+    def matching(self, predicate: str, *prefix: Any) -> list[tuple]:
+        """The sorted tuples whose first arguments are ``prefix``. Sections ask this once per act,
+        person or member; an index per predicate and prefix length, built on first use, keeps a
+        case of many acts linear instead of scanning the whole relation for each."""
+        return self.where(predicate, dict(enumerate(prefix)))
+
+    def where(self, predicate: str, bound: dict[int, Any]) -> list[tuple]:
+        """The sorted tuples with the given values at the given argument positions."""
+        positions = tuple(sorted(bound))
+        index = self._indexes.get((predicate, positions))
+        if index is None:
+            index = self._indexes[(predicate, positions)] = {}
+            for row in self.tuples(predicate):
+                index.setdefault(tuple(row[i] for i in positions), []).append(row)
+        return index.get(tuple(bound[i] for i in positions), [])
 
     def open_point(self, kind: str, eids: list[str], zh: str, en: str, **about: Any) -> None:
         self.open_points.append({"kind": kind, "cites": eids, "zh": zh, "en": en, "about": about})
 
-    def raise_open_points(self, predicate: str, where=None) -> None:
-        """The open points the policy defines on ``predicate``, one per tuple (``where`` filters
-        them; tuples equal on the named arguments give one), worded as the article file says."""
+    def raise_open_points(self, predicate: str, *prefix: Any) -> None:
+        """The open points the policy defines on ``predicate``, one per tuple (only those starting
+        with ``prefix`` when given; tuples equal on the named arguments give one), worded as the
+        article file says."""
         definition = self.open_point_definitions.get(predicate)
         if definition is None:
             return
@@ -310,9 +342,7 @@ class AnswerContext:
         domains = self.ev.policy.argument_domains.get(predicate, ())
         named = {n: domains[i] if i < len(domains) else None for i, n in enumerate(names)}
         seen: set[tuple] = set()
-        for row in self.tuples(predicate):
-            if where is not None and not where(row):
-                continue
+        for row in self.matching(predicate, *prefix) if prefix else self.tuples(predicate):
             bindings = {n: row[i] for i, n in enumerate(names) if n != "_"}
             key = tuple(bindings.values())
             if key in seen:

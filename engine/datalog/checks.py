@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ..problems import Problem
 from .declarations import PredicateSig
-from .strata import components, dependency_edges, is_recursive, negation_cycles
+from .strata import components, dependency_edges, negation_cycles
 from .syntax import Atom, Comparison, Const, Negated, Pos, Positive, Rule, Var
 from .values import FAMILY, parse_date
 
@@ -49,10 +49,12 @@ def analyse(rules: list[Rule], vocabulary: dict[str, PredicateSig] | None) -> An
     if vocabulary is not None:
         result.signatures, result.var_types = _check_types(rules, result.signatures, report)
     result.components = components(rules)
-    edges = [(e.head, e.body) for e in dependency_edges(rules)]  # once, not once per component
-    for comp in result.components:
-        if is_recursive(comp, rules, edges):
-            result.recursive.update(comp)
+    # one pass over the edges: a component is recursive when an edge stays inside it
+    component_of = {p: k for k, comp in enumerate(result.components) for p in comp}
+    for e in dependency_edges(rules):
+        k = component_of.get(e.head)
+        if k is not None and component_of.get(e.body) == k:
+            result.recursive.update(result.components[k])
     return result
 
 

@@ -75,6 +75,7 @@ def _tarjan(nodes: list[str], successors: dict[str, list[str]]) -> list[tuple[st
     stack: list[str] = []
     result: list[tuple[str, ...]] = []
     counter = 0
+    order = {p: k for k, p in enumerate(nodes)}
 
     for root in nodes:
         if root in index:
@@ -105,23 +106,11 @@ def _tarjan(nodes: list[str], successors: dict[str, list[str]]) -> list[tuple[st
                     members.append(member)
                     if member == node:
                         break
-                order = {p: k for k, p in enumerate(nodes)}
                 result.append(tuple(sorted(members, key=order.__getitem__)))
             if work:
                 parent = work[-1][0]
                 low[parent] = min(low[parent], low[node])
     return result
-
-
-def is_recursive(
-    component: tuple[str, ...], rules: list[Rule], edges: list[tuple[str, str]] | None = None
-) -> bool:
-    """Whether a rule of the component reads the component; ``edges``: (head, body) pairs of
-    ``rules``, when the caller asks about many components."""
-    members = set(component)
-    if edges is None:
-        edges = [(e.head, e.body) for e in dependency_edges(rules)]
-    return any(head in members and body in members for head, body in edges)
 
 
 def negation_cycles(rules: list[Rule]) -> list[tuple[Edge, list[Edge]]]:

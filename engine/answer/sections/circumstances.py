@@ -45,13 +45,10 @@ def mitigation(ctx: AnswerContext) -> list[dict[str, Any]]:
             "person": p,
             "name": ctx.namer.person(p),
             "grounds": [{"point": e, **ctx.why("mitigation_ground", (a, p, e))} for e in grounds],
-            "available": [
-                f for (x, q, f) in ctx.tuples("mitigation_available") if (x, q) == (a, p)
-            ],
+            "available": [f for (_, _, f) in ctx.matching("mitigation_available", a, p)],
             "excluded": [
                 {"form": f, **ctx.why("tail_blocks", (a, p, f))}
-                for (x, q, f) in ctx.tuples("tail_blocks")
-                if (x, q) == (a, p)
+                for (_, _, f) in ctx.matching("tail_blocks", a, p)
             ],
             "tail_reading": reading(config.get("tail_reading"), ctx.ev.parameters),
         }

@@ -16,7 +16,7 @@ def faults(ctx: AnswerContext) -> list[dict[str, Any]]:
             "act": a,
             "description": act["description"],
             "fault": ctx.holds("fault", (a,)),
-            "points": [e for (x, e) in ctx.tuples("point_applies") if x == a],
+            "points": [e for (_, e) in ctx.matching("point_applies", a)],
             "kinds": [
                 k
                 for k, p in (
@@ -39,7 +39,7 @@ def faults(ctx: AnswerContext) -> list[dict[str, Any]]:
             "first_limb_from_record",
             "result_needs_finding",
         ):
-            ctx.raise_open_points(predicate, lambda row, a=a: row[0] == a)
+            ctx.raise_open_points(predicate, a)
     return out
 
 
@@ -60,24 +60,21 @@ def chain(ctx: AnswerContext, act: dict) -> list[tuple[str, list[str]]]:
         involved[decision["decision_maker"]].append("decision_maker")
         for v in decision["votes"]:
             involved[v["person"]].append(f"vote_{v['vote']}")
-    for x, post in ctx.tuples("duty_of_post"):
-        if x == a:
-            for p, held in ctx.tuples("holds_post"):
-                if held == post:
-                    involved[p].append("post_holder")
+    for _, post in ctx.matching("duty_of_post", a):
+        for p, _ in ctx.where("holds_post", {1: post}):
+            involved[p].append("post_holder")
     for c in act.get("culpability", []) + act.get("caused_errors", []):
         pid = c.get("person") or c.get("by")
         if pid not in involved:
             involved[pid].append("involved")
-    for x, p, _degree in ctx.tuples("responsible"):
-        if x == a and p not in involved:
+    for _, p, _degree in ctx.matching("responsible", a):
+        if p not in involved:
             involved[p].append("involved")
     return [(p, sorted(set(r))) for p, r in involved.items()]
 
 
 def verdicts(ctx: AnswerContext) -> list[dict[str, Any]]:
     out = []
-    responsible = ctx.tuples("responsible")
     for act in ctx.ev.case.get("acts", []):
         a = act["id"]
         for person, involvement in chain(ctx, act):
@@ -87,7 +84,7 @@ def verdicts(ctx: AnswerContext) -> list[dict[str, Any]]:
                 "name": ctx.namer.person(person),
                 "involvement": involvement,
             }
-            degrees = [d for (x, p, d) in responsible if x == a and p == person]
+            degrees = [d for (_, _, d) in ctx.matching("responsible", a, person)]
             if degrees:
                 entry["verdict"] = "responsible"
                 entry["degrees"] = [
@@ -117,18 +114,16 @@ def verdicts(ctx: AnswerContext) -> list[dict[str, Any]]:
 
 def _why_not_responsible(ctx, a: str, person: str, involvement: list[str]) -> list[dict[str, Any]]:
     reasons = []
-    for x, p, e in ctx.tuples("displaced"):
-        if x == a and p == person:
-            reasons.append({"kind": "displaced", "by": e, **ctx.why("displaced", (x, p, e))})
+    for x, p, e in ctx.matching("displaced", a, person):
+        reasons.append({"kind": "displaced", "by": e, **ctx.why("displaced", (x, p, e))})
     if ctx.holds("cleared_subordinate", (a, person)):
         reasons.append(
             {"kind": "cleared_subordinate", **ctx.why("cleared_subordinate", (a, person))}
         )
-    for x, p, v in ctx.tuples("cleared_by_vote"):
-        if x == a and p == person:
-            reasons.append(
-                {"kind": "cleared_by_vote", "vote": v, **ctx.why("cleared_by_vote", (x, p, v))}
-            )
+    for x, p, v in ctx.matching("cleared_by_vote", a, person):
+        reasons.append(
+            {"kind": "cleared_by_vote", "vote": v, **ctx.why("cleared_by_vote", (x, p, v))}
+        )
     if not reasons:
         degree = next(
             choice["degree"]

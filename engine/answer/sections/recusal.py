@@ -11,8 +11,8 @@ def recusal(ctx: AnswerContext) -> list[dict[str, Any]]:
     out = []
     for member in ctx.ev.case.get("investigation", {}).get("proposed_members", []):
         entry: dict[str, Any] = {"member": member, "name": ctx.namer.person(member)}
-        disq = [(pt, rel) for (m, pt, rel) in ctx.tuples("disqualified") if m == member]
-        pending = [k for (m, k) in ctx.tuples("recusal_needs_finding") if m == member]
+        disq = [(pt, rel) for (_, pt, rel) in ctx.matching("disqualified", member)]
+        pending = [k for (_, k) in ctx.matching("recusal_needs_finding", member)]
         if disq:
             entry["status"] = "disqualified"
             entry["grounds"] = [
@@ -30,7 +30,7 @@ def recusal(ctx: AnswerContext) -> list[dict[str, Any]]:
                 }
                 for k in pending
             ]
-            ctx.raise_open_points("recusal_needs_finding", lambda row, m=member: row[0] == m)
+            ctx.raise_open_points("recusal_needs_finding", member)
         else:
             entry["status"] = "admitted"
             entry.update(ctx.why("admitted", (member,)))
