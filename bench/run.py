@@ -10,7 +10,7 @@ anything (tests do not time things). Run from the repository root:
 Every measure runs on the same generated cases: ``evaluate`` (with and without explanations),
 ``evaluate_batch`` with 1 and 2 workers, the pyDatalog evaluator, clingo grounding the program
 afresh per case, and clingo batched (one Control grounds a whole batch of cases, the program
-rewritten with a case argument as ``evaluate_batch`` does; bench/clingo_batched.py) with and
+rewritten with a case argument as ``evaluate_batch`` does; tests/datalog/clingo_batched.py) with and
 without reading the atoms back into Python. Every figure is also given as a ratio to the strongest
 (fastest per case) clingo figure, and every model is checked against clingo's.
 """
