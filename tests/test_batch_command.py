@@ -167,3 +167,14 @@ def test_resuming_under_other_options_is_refused(cases, tmp_path, capsys):
     assert main(["batch", str(cases), "--out", str(out), "--as-of", "2025-01-01", "--resume"]) == 1
     assert "another policy or other options" in capsys.readouterr().err
     assert out.read_bytes() == before
+
+
+def test_cases_answered_together_get_the_answers_they_get_alone_and_a_bad_one_its_problems():
+    from engine.answer import answer_cases
+    from engine.problems import ProblemsError
+
+    paths = [EXAMPLES_DIR / name for name in NAMES]
+    together = answer_cases(_policy(), [*paths[:2], "no-such-case.yaml", *paths[2:]], AS_OF)
+    assert isinstance(together[2], ProblemsError)
+    alone = [answer_case(_policy(), path, AS_OF).to_dict() for path in paths]
+    assert [a.to_dict() for a in together[:2] + together[3:]] == alone

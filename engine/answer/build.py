@@ -16,7 +16,7 @@ from typing import Any
 from engine.answer import counterfactuals
 from engine.answer.context import AnswerContext, option_label
 from engine.answer.html import render_html
-from engine.answer.query import Evaluation, run_query
+from engine.answer.query import Evaluation, run_queries, run_query
 from engine.answer.report import build_report
 from engine.answer.sections.circumstances import aggravation, mitigation
 from engine.answer.sections.consequences import commendations, referrals, sanctions
@@ -310,3 +310,27 @@ def answer_case(
     if what_if:
         answer.data["what_if"] = answer.what_if()
     return answer
+
+
+def answer_cases(
+    policy: Policy,
+    cases: list[str | Path | dict | SourceDoc],
+    as_of: str | date | None = None,
+    parameters: dict[str, Any] | None = None,
+    calendar_file: str | Path | None = None,
+    *,
+    explain: bool = False,
+) -> list[Answer | Exception]:
+    """Answer many cases under the same options, each exactly as ``answer_case`` answers it, the
+    rules evaluated for all of them jointly (``run_queries``). A case that cannot be answered has
+    its exception in its place."""
+    out: list[Answer | Exception] = []
+    for evaluation in run_queries(policy, cases, as_of, parameters, calendar_file):
+        if isinstance(evaluation, Exception):
+            out.append(evaluation)
+            continue
+        try:
+            out.append(build_answer(evaluation, explain))
+        except Exception as exc:  # one case's failure is reported in its place
+            out.append(exc)
+    return out

@@ -73,7 +73,23 @@ class Evaluation:
         return set(self.policy.program_for(self.edition["id"]).predicates)
 
 
-def run_query(
+@dataclass
+class PreparedQuery:
+    """Everything of one query but the rules' model: what ``run_query`` evaluates, and what a
+    batch evaluates jointly with other cases before finishing each (``run_queries``)."""
+
+    policy: Policy
+    doc: SourceDoc
+    day: str
+    edition: dict[str, Any]
+    uncertain: bool
+    values: dict[str, Any]
+    found: QueryFacts
+    program: Any  # engine.datalog.Program of the edition in force
+    inputs: dict[str, Any]  # the facts the program knows
+
+
+def prepare_query(
     policy: Policy,
     case: str | Path | dict | SourceDoc,
     as_of: str | date | None = None,
@@ -81,8 +97,8 @@ def run_query(
     calendar_file: str | Path | None = None,
     *,
     backend: str | None = None,
-) -> Evaluation:
-    """Evaluate one case: its facts, the edition in force, the periods, and the rules' model."""
+) -> PreparedQuery:
+    """The facts of one query, the edition in force and the periods, ready to be evaluated."""
     check_arguments(policy, parameters, calendar_file, backend)
     doc = case if isinstance(case, SourceDoc) else load_case(case)
     values = resolve_parameters(policy.parameter_index, parameters)
@@ -117,23 +133,72 @@ def run_query(
                 + ", ".join(unknown),
             }
         )
-    model = program.evaluate(
-        {p: rows for p, rows in facts.items() if p in program.predicates}, backend=backend
-    )
+    inputs = {p: rows for p, rows in facts.items() if p in program.predicates}
+    return PreparedQuery(policy, doc, day, edition, uncertain, values, found, program, inputs)
+
+
+def finish_query(prepared: PreparedQuery, model: Model) -> Evaluation:
+    """The evaluation of a prepared query, given its model."""
+    found = prepared.found
     return Evaluation(
-        policy=policy,
-        case=doc.data,
-        case_file=doc.file,
-        as_of=day,
-        edition=edition,
-        edition_uncertain=uncertain,
-        parameters=values,
-        facts=facts,
+        policy=prepared.policy,
+        case=prepared.doc.data,
+        case_file=prepared.doc.file,
+        as_of=prepared.day,
+        edition=prepared.edition,
+        edition_uncertain=prepared.uncertain,
+        parameters=prepared.values,
+        facts=found.facts,
         model=model,
         periods=found.periods,
         used_parameters=found.used_parameters,
         warnings=found.warnings,
     )
+
+
+def run_query(
+    policy: Policy,
+    case: str | Path | dict | SourceDoc,
+    as_of: str | date | None = None,
+    parameters: dict[str, Any] | None = None,
+    calendar_file: str | Path | None = None,
+    *,
+    backend: str | None = None,
+) -> Evaluation:
+    """Evaluate one case: its facts, the edition in force, the periods, and the rules' model."""
+    prepared = prepare_query(policy, case, as_of, parameters, calendar_file, backend=backend)
+    return finish_query(prepared, prepared.program.evaluate(prepared.inputs, backend=backend))
+
+
+def run_queries(
+    policy: Policy,
+    cases: list[str | Path | dict | SourceDoc],
+    as_of: str | date | None = None,
+    parameters: dict[str, Any] | None = None,
+    calendar_file: str | Path | None = None,
+) -> list[Evaluation | Exception]:
+    """Evaluate many cases under the same options, the rules of each edition run once for all its
+    cases (``Program.evaluate_batch``), in the order given. A case that cannot be evaluated has
+    its exception in its place; it never stops the others."""
+    out: list[Evaluation | Exception | None] = [None] * len(cases)
+    groups: dict[int, list[tuple[int, PreparedQuery]]] = {}
+    for i, case in enumerate(cases):
+        try:
+            prepared = prepare_query(policy, case, as_of, parameters, calendar_file)
+        except Exception as exc:  # reported in the case's place
+            out[i] = exc
+            continue
+        groups.setdefault(id(prepared.program), []).append((i, prepared))
+    for members in groups.values():
+        program = members[0][1].program
+        models = program.evaluate_batch(
+            [prepared.inputs for _, prepared in members],
+            on_error="yield",
+            batch_size=max(1, len(members)),
+        )
+        for (i, prepared), model in zip(members, models, strict=True):
+            out[i] = model if isinstance(model, Exception) else finish_query(prepared, model)
+    return [o if o is not None else RuntimeError("case not evaluated") for o in out]
 
 
 def query_facts(

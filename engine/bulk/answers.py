@@ -1,7 +1,8 @@
 """Answering a partition of cases where it runs: in this process, a worker process or a Dask worker.
 
-Each case is answered exactly as ``accountability query`` answers it (``answer_case``), so a batch
-line and the command's JSON are the same answer. A process loads the policy once and keeps it;
+Each case is answered exactly as ``accountability query`` answers it, so a batch line and the
+command's JSON are the same answer; the cases of a partition are evaluated jointly
+(``answer_cases``: the rules run once for the partition, ``Program.evaluate_batch``). A process loads the policy once and keeps it;
 it refuses to answer under a policy whose fingerprint is not the one the batch was started with
 (a cluster worker with another checkout installed would otherwise answer under other rules).
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from engine.answer import answer_case
+from engine.answer import answer_case, answer_cases
 from engine.bulk.inputs import CaseInput
 from engine.bulk.records import answer_record, line, problem_record, problems_of
 from engine.case.load import checked_case
@@ -88,4 +89,32 @@ def answer_one(policy: Policy, case: CaseInput, options: BatchOptions) -> dict[s
 def answer_partition(cases: list[CaseInput], options: BatchOptions) -> list[str]:
     """The output lines of a partition, in its order (what a worker process or Dask task runs)."""
     policy = policy_for(options)
-    return [line(answer_one(policy, case, options)) for case in cases]
+    records: list[dict[str, Any] | None] = [None] * len(cases)
+    docs, places = [], []
+    for i, case in enumerate(cases):
+        if case.problems:
+            records[i] = problem_record(case.key, case.problems)
+            continue
+        try:
+            docs.append(
+                checked_case(load_yaml_bytes(case.raw, case.name, json_syntax=case.json_syntax))
+            )
+            places.append(i)
+        except Exception as exc:  # one bad case never ends the batch: it is reported in its line
+            records[i] = problem_record(case.key, problems_of(exc, case.name))
+    answers = answer_cases(
+        policy,
+        docs,
+        options.as_of,
+        dict(options.parameters),
+        options.calendar_file,
+        explain=options.explain,
+    )
+    for i, answer in zip(places, answers, strict=True):
+        case = cases[i]
+        records[i] = (
+            problem_record(case.key, problems_of(answer, case.name))
+            if isinstance(answer, Exception)
+            else answer_record(case.key, answer.to_dict())
+        )
+    return [line(r) for r in records if r is not None]
