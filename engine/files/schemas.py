@@ -130,15 +130,18 @@ def _schema_problems(doc: SourceDoc, kind: str, where_prefix=None) -> list[Probl
     problems = []
     for error in sorted(validator(kind).iter_errors(doc.data), key=_error_key):
         for leaf in _leaves(error):
-            path = tuple(leaf.absolute_path)
-            line, col = doc.position(path)
-            where = json_path(doc.base + path)
-            prefix = where_prefix(path) if where_prefix else None
-            if prefix:
-                where = f"{prefix} {where}"
+            line, col, where = _located(doc, tuple(leaf.absolute_path), where_prefix)
             message, expected = describe(leaf)
             problems.append(Problem(doc.file, line, col, where, message, expected, code="schema"))
     return _dedupe(problems)
+
+
+def _located(doc: SourceDoc, path: tuple, where_prefix=None) -> tuple[int | None, int | None, str]:
+    """Line, column and JSON path of ``path`` in ``doc`` (with the eId it falls in, if known)."""
+    line, col = doc.position(path)
+    where = json_path(doc.base + path)
+    prefix = where_prefix(path) if where_prefix else None
+    return line, col, f"{prefix} {where}" if prefix else where
 
 
 def _screen_problems(doc: SourceDoc, kind: str, where_prefix=None) -> list[Problem]:
@@ -151,12 +154,7 @@ def _screen_problems(doc: SourceDoc, kind: str, where_prefix=None) -> list[Probl
         return []
     problems = []
     for error in errors:
-        path = tuple(error.instance_path)
-        line, col = doc.position(path)
-        where = json_path(doc.base + path)
-        prefix = where_prefix(path) if where_prefix else None
-        if prefix:
-            where = f"{prefix} {where}"
+        line, col, where = _located(doc, tuple(error.instance_path), where_prefix)
         pattern = (
             _schema_at(kind, error.schema_path) if error.schema_path[-1:] == ["pattern"] else None
         )
