@@ -53,6 +53,8 @@ class AnswerContext:
         )  # readings the answer may depend on without a derivation showing them
         self.open_points: list[dict[str, Any]] = []
         self._sorted: dict[str, list[tuple]] = {}
+        self._summaries: dict[int, tuple[Any, tuple]] = {}
+        self._fact_cache: dict[tuple, dict[str, Any]] = {}
         self._indexes: dict[tuple[str, tuple[int, ...]], dict[tuple, list[tuple]]] = {}
         # readings a derivation shown in the answer went through: parameter id → value
         self.relied_readings: dict[str, Any] = {}
@@ -62,29 +64,72 @@ class AnswerContext:
         """Why a conclusion holds: the rule that concluded it, what it cites, the facts of the
         record it rests on and the readings it relied on (with ``explain``: every step and the
         derivation tree)."""
-        tree = self.m.explain(predicate, args).to_dict()
-        # without ``explain`` only the first step is shown: the others are walked for the
-        # readings they rely on but not put into words (most of the cost of a large case)
-        steps = self.reasons(tree, words=self.explain)
-        rule_id = tree["rule"]["id"].split("#")[0]
-        out: dict[str, Any] = {
+        derivation = self.m.explain(predicate, args)
+        rule_id = derivation.rule.id.split("#")[0]
+        if not self.explain:
+            # only the first step is put into words; what the rest contributes (facts, clauses,
+            # readings) is gathered once per shared sub-derivation (most of a large case's cost)
+            facts, cites, params = self._summary(derivation)
+            for pid, value in params:
+                self.used_params.add(pid)
+                self.relied_readings.setdefault(pid, self.ev.parameters.get(pid, value))
+            return {
+                "rule": rule_id,
+                "cites": sorted(cites, key=eid_order),
+                "reading": {
+                    lang: self._reading(self.rules[rule_id], derivation.bindings, lang)
+                    for lang in ("zh", "en")
+                },
+                "facts": [self._fact_words(predicate, args) for predicate, args in facts],
+                "readings": sorted({pid for pid, _ in params}),
+            }
+        tree = derivation.to_dict()
+        steps = self.reasons(tree)
+        return {
             "rule": rule_id,
             "cites": self.cites(tree),
-            "reading": (
-                {"zh": steps[0]["zh"], "en": steps[0]["en"]}
-                if self.explain
-                else {
-                    lang: self._reading(self.rules[rule_id], tree["bindings"], lang)
-                    for lang in ("zh", "en")
-                }
-            ),
+            "reading": {"zh": steps[0]["zh"], "en": steps[0]["en"]},
             "facts": self.facts(tree),
             "readings": sorted({s["parameter"] for s in steps if "parameter" in s}),
+            "reasons": steps,
+            "derivation": tree,
         }
-        if self.explain:
-            out["reasons"] = steps
-            out["derivation"] = tree
-        return out
+
+    def _summary(self, derivation) -> tuple[tuple, frozenset, tuple]:
+        """(facts of the record in order, clauses cited, readings (id, value) in order) of a
+        derivation, as ``facts``, ``cites`` and ``reasons`` find them in its tree, remembered per
+        derivation: the explainer shares sub-derivations between the trees that use them."""
+        hit = self._summaries.get(id(derivation))
+        if hit is not None and hit[0] is derivation:
+            return hit[1]
+        if derivation.rule is None:
+            key = (derivation.predicate, tuple(derivation.args))
+            if derivation.predicate in PARAM_PREDICATES:
+                summary = ((), frozenset(), ((derivation.args[0], derivation.args[1]),))
+            elif derivation.predicate in self.not_stated:
+                summary = ((), frozenset(), ())
+            else:
+                summary = ((key,), frozenset(), ())
+        else:
+            facts: dict[tuple, None] = {}
+            cites = set(derivation.rule.cites)
+            params: dict[tuple, None] = {}
+            for condition in derivation.conditions:
+                if condition.derivation is not None:
+                    f, c, p = self._summary(condition.derivation)
+                    facts.update(dict.fromkeys(f))
+                    cites |= c
+                    params.update(dict.fromkeys(p))
+            summary = (tuple(facts), frozenset(cites), tuple(params))
+        self._summaries[id(derivation)] = (derivation, summary)
+        return summary
+
+    def _fact_words(self, predicate: str, args: tuple) -> dict[str, Any]:
+        """``fact`` remembered per fact: the same facts support many conclusions of a case."""
+        found = self._fact_cache.get((predicate, args))
+        if found is None:
+            found = self._fact_cache[(predicate, args)] = self.fact(predicate, args)
+        return {**found, "args": list(args)}
 
     def facts(self, tree: dict) -> list[dict[str, Any]]:
         """The facts of the record a derivation rests on, each once, in words."""
@@ -242,9 +287,8 @@ class AnswerContext:
         """Variable → the domain of the first argument position it appears in (head or body)."""
         return self.ev.policy.rule_variable_domains.get(rule_id, {})
 
-    def reasons(self, tree: dict, words: bool = True) -> list[dict[str, Any]]:
-        """The derivation as a list of readable steps, deepest facts last, each step once
-        (``words=False``: the steps without their readings, for the parameters they rely on)."""
+    def reasons(self, tree: dict) -> list[dict[str, Any]]:
+        """The derivation as a list of readable steps, deepest facts last, each step once."""
         steps: list[dict[str, Any]] = []
         seen: set = set()
 
@@ -272,11 +316,15 @@ class AnswerContext:
             if key not in seen and (depth == 0 or conditions):
                 seen.add(key)
                 rule = self.rules[rule_id]
-                step: dict[str, Any] = {"rule": rule_id, "cites": list(rule["cites"])}
-                if words:
-                    step["zh"] = self._reading(rule, node["bindings"], "zh")
-                    step["en"] = self._reading(rule, node["bindings"], "en")
-                steps.append({**step, "depth": depth})
+                steps.append(
+                    {
+                        "rule": rule_id,
+                        "cites": list(rule["cites"]),
+                        "zh": self._reading(rule, node["bindings"], "zh"),
+                        "en": self._reading(rule, node["bindings"], "en"),
+                        "depth": depth,
+                    }
+                )
             for cond in conditions:
                 if cond.get("derivation"):
                     walk(cond["derivation"], depth + 1)
