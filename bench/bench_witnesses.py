@@ -25,6 +25,7 @@ from engine.policy import load_policy  # noqa: E402
 from generators.fixtures.build import load_fixture_files  # noqa: E402
 from generators.fixtures.witnesses import (  # noqa: E402
     MAX_AIMED,
+    MAX_CITED,
     MAX_OTHERS,
     MAX_REACHED,
     candidates,
@@ -51,7 +52,8 @@ def main() -> None:
     people = Counter(w.candidate.size[0] for w in found)
     print(f"cpus: {os.cpu_count()}, workers: {args.workers}")
     print(
-        f"candidate cases: {len(pool)} (bounds: {MAX_AIMED} aimed + {MAX_REACHED} reached + {MAX_OTHERS} others per reading)"
+        f"candidate cases: {len(pool)} (bounds per reading: {MAX_AIMED} aimed + {MAX_CITED} "
+        f"worked examples citing it + {MAX_REACHED} reached + {MAX_OTHERS} others)"
     )
     print(f"parameters × readings: {len(results)}")
     print(f"search time: {elapsed:.1f} s (target <= 60 s)")

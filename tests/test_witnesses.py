@@ -21,12 +21,15 @@ from engine.answer.summary import summarize
 from engine.files.schemas import validator
 from engine.policy.load import load_policy
 from engine.problems import ProblemsError
+from engine.review.outcomes import compare_runs, run_case
+from engine.review.sides import CaseSpec
 from generators.fixtures.build import load_fixture_files, load_no_witness
 from generators.fixtures.coverage import coverage, parameter_coverage
 from generators.fixtures.witnesses import (
     Alternative,
     Candidate,
     alternatives,
+    candidates,
     case_size,
     render_rule_witnesses,
     search_one,
@@ -156,6 +159,70 @@ def test_the_search_returns_the_smallest_case_that_changes_the_answer() -> None:
     assert any(c["section"] == "time_limits" for c in found.changes)
     nothing = search_one(policy(), [c for c in pool if c.id == chosen[1]], alt, {})
     assert nothing.candidate is None and nothing.bounds["cases"] == 1
+
+
+def _candidates(ids: list[str], parameter: str) -> list[Candidate]:
+    by_id = {f["id"]: f for f in fixtures()}
+    aimed = frozenset({parameter})
+    return sorted(
+        (
+            Candidate(
+                i, by_id[i]["case"], by_id[i]["as_of"], case_size(by_id[i]["case"]), aimed, aimed
+            )
+            for i in ids
+        ),
+        key=lambda c: (c.size, c.id),
+    )
+
+
+def test_a_reading_rules_take_through_a_variable_is_found_on_a_case_where_a_verdict_moves() -> None:
+    # Art. 11(6) reads the abstaining member's parameter as param(Q, …), Q bound by vote_parameter
+    pool = _candidates(
+        [
+            "art11_p6_abstain_absent_not_responsible--fires",  # smaller, no fault: only a flag moves
+            "art11-p6-collective-decision",  # the abstaining member becomes secondarily responsible
+        ],
+        "art11_point6_abstained",
+    )
+    definition = policy().parameter_index["art11_point6_abstained"]
+    alt = next(a for a in alternatives(definition) if a.value == "secondary")
+    found = search_one(policy(), pool, alt, {})
+    assert found.candidate is not None and found.candidate.id == "art11-p6-collective-decision"
+    assert any(
+        c["section"] == "verdicts" and c["key"]["person"] == "sun_mei" for c in found.changes
+    )
+    flag_only = search_one(policy(), pool[:1], alt, {})
+    assert flag_only.candidate is not None and flag_only.candidate.id == pool[0].id
+    assert {c["section"] for c in flag_only.changes} <= {"verdicts", "open_points"}
+
+
+def test_a_worked_example_is_tried_for_the_parameters_of_the_provisions_it_cites() -> None:
+    pool = {c.id: c for c in candidates(policy(), fixtures())}
+    example = pool["art16-support-relation-not-a-close-relative"]
+    assert "art16_close_relatives_definition" in example.cited
+    assert "art16_close_relatives_definition" not in example.aimed
+
+
+def test_a_reading_of_the_art13_forms_changes_the_compared_outcome_with_a_sentence_saying_how() -> (
+    None
+):
+    example = next(f for f in fixtures() if f["id"] == "art13-forms-for-responsible-person")
+    spec = CaseSpec(example["id"], "fixture", example["case"], example["as_of"], {})
+    before = run_case(policy(), spec, example["as_of"])
+    single = CaseSpec(
+        example["id"],
+        "fixture",
+        example["case"],
+        example["as_of"],
+        {"art13_forms_combinable": False},
+    )
+    after = run_case(policy(), single, example["as_of"])
+    assert before["summary"]["sanctions"][0]["combinable"] is True
+    assert after["summary"]["sanctions"][0]["combinable"] is False
+    (change,) = compare_runs(spec, before, after, policy().labels)
+    assert change["section"] == "sanctions"
+    assert "may no longer be combined" in change["headline"]["en"]
+    assert "不得合并适用" in change["headline"]["zh"]
 
 
 @pytest.fixture

@@ -48,8 +48,18 @@ def summarize(answer: dict[str, Any]) -> dict[str, Any]:
             }
             for m in answer["mitigation"]
         ],
+        # the readings of Art. 13 say what the deciding body may do with the forms (combine them,
+        # go beyond them, rank them, impose 13(5) itself): outcomes, not wording
         "sanctions": [
-            {"person": s["person"], "forms": list(s["forms"])} for s in answer["sanctions"]
+            {
+                "person": s["person"],
+                "forms": list(s["forms"]),
+                "exhaustive": s["exhaustive"],
+                "combinable": s["combinable"],
+                "severity_order": s["severity_order"],
+                "referral_forms": list(s["referral_forms"]),
+            }
+            for s in answer["sanctions"]
         ],
         "referrals": sorted(
             ({"person": r["person"], "to": r["to"]} for r in answer["referrals"]),

@@ -353,7 +353,67 @@ def _fault(kind, key, old, new, names):
     )
 
 
+def _order(order: list[list[str]] | None, names: Namer, lang: str) -> str:
+    if order is None:
+        return "不排序" if lang == "zh" else "no order"
+    comma = "、" if lang == "zh" else ", "
+    return " < ".join(comma.join(names.cite(e, lang) for e in group) for group in order)
+
+
+def _sanction(kind, key, old, new, names):
+    """What the deciding body may now do with the forms for a person (the readings of Art. 13)."""
+    if kind != "changed":
+        return None
+    name = names.person(key["person"])
+    parts_zh, parts_en = [], []
+    if old["forms"] != new["forms"]:
+        return None
+    if old["combinable"] != new["combinable"]:
+        if new["combinable"]:
+            parts_zh.append("各形式可以合并适用")
+            parts_en.append("the forms may be combined")
+        else:
+            parts_zh.append("各形式不得合并适用，只能择一")
+            parts_en.append("the forms may no longer be combined: one is chosen")
+    if old["exhaustive"] != new["exhaustive"]:
+        if new["exhaustive"]:
+            parts_zh.append("只能采取所列形式，不得采取其他形式")
+            parts_en.append("only the listed forms may be used, no other")
+        else:
+            parts_zh.append("所列形式之外还可采取其他形式")
+            parts_en.append("forms beyond those listed may be used too")
+    if old["severity_order"] != new["severity_order"]:
+        parts_zh.append(
+            f"轻重顺序由“{_order(old['severity_order'], names, 'zh')}”"
+            f"变为“{_order(new['severity_order'], names, 'zh')}”"
+        )
+        parts_en.append(
+            f"severity order {_order(old['severity_order'], names, 'en')} → "
+            f"{_order(new['severity_order'], names, 'en')}"
+        )
+    if old["referral_forms"] != new["referral_forms"]:
+        for eid in new["referral_forms"]:
+            if eid not in old["referral_forms"]:
+                parts_zh.append(f"{names.cite(eid, 'zh')}改为移送，不由本局作出")
+                parts_en.append(
+                    f"{names.cite(eid, 'en')} becomes a referral, not imposed by the bureau"
+                )
+        for eid in old["referral_forms"]:
+            if eid not in new["referral_forms"]:
+                parts_zh.append(f"{names.cite(eid, 'zh')}不再是移送，改为本局采取的形式")
+                parts_en.append(
+                    f"{names.cite(eid, 'en')} is no longer a referral but a form the bureau applies"
+                )
+    if not parts_zh:
+        return None
+    return (
+        f"对{name}的追究形式：{'；'.join(parts_zh)}",
+        f"forms of sanction for {name}: {'; '.join(parts_en)}",
+    )
+
+
 _HEADLINES = {
+    "sanctions": _sanction,
     "verdicts": _verdict,
     "time_limits": _time_limit,
     "recusal": _recusal,
