@@ -13,18 +13,14 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import shutil
 from pathlib import Path
 
 from mkdocs.plugins import event_priority
 
+from generators.docs.compact import compact_html, compact_search_index
 from generators.docs.site import restage_for_serve
 
-_VERBATIM = re.compile(
-    r"(<pre\b.*?</pre>|<textarea\b.*?</textarea>|<script\b.*?</script>)", re.S | re.I
-)
-_INDENT = re.compile(r"\n[ \t]+")
 RESTAGE_ENV = "ACCOUNTABILITY_DOCS_RESTAGE"
 _builds = {"count": 0}
 
@@ -79,20 +75,17 @@ def on_post_build(config):
             languages = list(getattr(search.config, "lang", None) or [])
     if languages in (["en"], []):
         shutil.rmtree(site / "assets" / "javascripts" / "lunr", ignore_errors=True)
-    # indentation of the theme's templates, a tenth of every page: gone, outside <pre> and scripts
+    # template white space and per-token highlighting spans, a tenth of every page (compact.py)
     for page in sorted(site.rglob("*.html")):
         text = page.read_text(encoding="utf-8")
-        parts = _VERBATIM.split(text)
-        compact = "".join(
-            part if i % 2 else _INDENT.sub("\n", part) for i, part in enumerate(parts)
-        )
+        compact = compact_html(text)
         if compact != text:
             page.write_text(compact, encoding="utf-8")
     # the index is written with every Chinese character as a six-byte \\u escape: as UTF-8 it
     # is about half the size, and the browser reads it the same
     index = site / "search" / "search_index.json"
     if index.is_file():
-        data = json.loads(index.read_text(encoding="utf-8"))
+        data = compact_search_index(json.loads(index.read_text(encoding="utf-8")))
         index.write_text(
             json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
         )
