@@ -19,10 +19,13 @@ from pathlib import Path
 from mkdocs.plugins import event_priority
 
 from generators.docs.compact import compact_html, compact_search_index
+from generators.docs.render_cache import RenderCache
 from generators.docs.site import restage_for_serve
 
 RESTAGE_ENV = "ACCOUNTABILITY_DOCS_RESTAGE"
 _builds = {"count": 0}
+_search_words: dict[str, str] = {}  # search plugin → its jieba user dictionary (on_config)
+_cache: dict[str, RenderCache] = {}  # the per-page cache of the build under way (render_cache.py)
 
 
 @event_priority(100)  # before the search plugin's own on_config reads its settings
@@ -36,7 +39,13 @@ def on_config(config):
             continue
         path = getattr(search.config, "jieba_dict_user", None)
         if path and not os.path.isabs(path):
-            search.config.jieba_dict_user = os.path.join(project, path)
+            path = search.config.jieba_dict_user = os.path.join(project, path)
+        if path and os.path.isfile(path):
+            # loaded by the page cache before the first page it has to segment: jieba's own
+            # dictionary, which loading the user's pulls in, takes a second or two, and a
+            # rebuild whose pages all come from the cache segments nothing
+            _search_words[name] = path
+            search.config.jieba_dict_user = None
     logging.getLogger("jieba").setLevel(logging.WARNING)  # jieba announces its dictionary on stderr
     return config
 
@@ -56,15 +65,31 @@ def on_page_markdown(markdown, page, config, files):
 
 def on_pre_build(config):
     _builds["count"] += 1
+    cache = _cache["build"] = RenderCache(config)
+    for name in ("material/search", "search"):
+        search = config.plugins.get(name)
+        if search is not None:
+            cache.cache_search(search, _search_words.get(name))
     if os.environ.get(RESTAGE_ENV) != "1" or _builds["count"] == 1:
         return  # a plain build, or the first build of `serve` (staged just before)
 
     restage_for_serve()
 
 
+def on_pre_page(page, config, files):
+    cache = _cache.get("build")
+    if cache is not None:
+        cache.cache_render(page)
+    return page
+
+
 def on_post_build(config):
-    """Leave out theme files the site never loads: source maps, and the search languages other
-    than English (Chinese is segmented at build time, so the browser needs no segmenter)."""
+    """Keep the per-page cache for the next build. Leave out theme files the site never loads:
+    source maps, and the search languages other than English (Chinese is segmented at build
+    time, so the browser needs no segmenter)."""
+    cache = _cache.pop("build", None)
+    if cache is not None:
+        cache.write()
     site = Path(config.site_dir)
     for path in sorted(site.joinpath("assets").rglob("*.map")):
         path.unlink()
