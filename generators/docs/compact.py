@@ -8,6 +8,7 @@ section. These functions take out what the browser ignores: they run on the buil
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -26,8 +27,13 @@ _BLANK_SPAN = re.compile(r'<span class="[\w -]+">([ \t]+)</span>')
 _SAME_CLASS = re.compile(r'<span class="([\w -]+)">([^<]*)</span>([ \t]*)<span class="\1">')
 
 
+# the theme's settings for its scripts, with every Chinese character of its translations escaped
+_CONFIG = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S)
+
+
 def compact_html(text: str) -> str:
-    """The page with its template white space collapsed and its code highlighting merged."""
+    """The page with its template white space collapsed, its code highlighting merged and the
+    theme's settings written as compact UTF-8 JSON."""
     parts = _VERBATIM.split(text)
     out = []
     for i, part in enumerate(parts):
@@ -35,9 +41,20 @@ def compact_html(text: str) -> str:
             out.append(_BREAKS.sub("\n", part))
         elif part[:4].lower() == "<pre":
             out.append(_PRE.sub(_compact_pre, part))
+        elif part.startswith('<script id="__config"'):
+            out.append(_CONFIG.sub(_compact_config, part))
         else:
             out.append(part)
     return "".join(out)
+
+
+def _compact_config(match: re.Match[str]) -> str:
+    try:
+        data = json.loads(match.group(2))
+    except ValueError:
+        return match.group(0)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    return match.group(1) + text + match.group(3)
 
 
 def _compact_pre(match: re.Match[str]) -> str:
