@@ -82,6 +82,10 @@ def _toc_from(data: list[dict[str, Any]]) -> TableOfContents:
     return TableOfContents(items)
 
 
+def _hidden(src_uri: str) -> bool:
+    return any(part.startswith(".") for part in src_uri.split("/"))
+
+
 class _Warnings(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
@@ -137,7 +141,10 @@ class RenderCache:
             if page.markdown is None or SNIPPET_MARK in page.markdown:
                 return original(config, files)
             if self.files_digest is None:
-                self.files_digest = _digest(sorted(f.src_uri for f in files))
+                # dotfiles (this cache among them) are never pages or link targets
+                self.files_digest = _digest(
+                    sorted(f.src_uri for f in files if not _hidden(f.src_uri))
+                )
             key = _digest(page.file.src_uri, page.markdown, self.files_digest, self.settings)
             kept = self.before["pages"].get(key)
             if isinstance(kept, dict):
