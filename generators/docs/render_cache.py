@@ -9,7 +9,7 @@ changed; what it produces is byte for byte what a build without the cache produc
 
 - Markdown (``Page.render``): keyed by the page's Markdown after the hooks, its path, the list of
   files of the site (links are resolved against it), the Markdown extensions and their settings,
-  and the versions of mkdocs and Markdown. A page whose conversion logged a warning, or that
+  the URL style and link validation settings, and the versions of mkdocs and Markdown. A page whose conversion logged a warning, or that
   includes snippets (``--8<--``), is not kept.
 - Search entries (the theme's ``add_entry_from_context``): keyed by the page's HTML, URL, table of
   contents, title and metadata, the jieba user dictionary and the versions of the theme and jieba.
@@ -107,6 +107,8 @@ class RenderCache:
         self.settings = _digest(
             [str(e) for e in config["markdown_extensions"]],
             config["mdx_configs"],
+            config["use_directory_urls"],  # how links to other pages are written
+            config["validation"],  # what a link that leads nowhere logs
             _version("mkdocs"),
             _version("markdown"),
             _version("pymdown-extensions"),
