@@ -37,6 +37,8 @@ from engine.files.output import write_atomically
 CACHE_FILE = "pages-cache.json"
 CACHE_FORMAT = 1
 SNIPPET_MARK = "--8<--"
+# this file's own text: a change to how entries are made or kept leaves the old ones unused
+_OWN_CODE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 
 
 def _digest(*parts: Any) -> str:
@@ -112,6 +114,7 @@ class RenderCache:
             _version("mkdocs"),
             _version("markdown"),
             _version("pymdown-extensions"),
+            _OWN_CODE,
         )
         self.files_digest: str | None = None  # of the first page's ``files``: one per build
 
@@ -219,6 +222,7 @@ class RenderCache:
             _version("mkdocs-material"),
             _version("jieba"),
             {k: plugin.config.get(k) for k in ("lang", "separator", "pipeline")},
+            _OWN_CODE,
         )
 
         def add_entry_from_context(page) -> None:
