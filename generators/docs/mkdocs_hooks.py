@@ -13,20 +13,19 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import shutil
 from pathlib import Path
 
 from mkdocs.plugins import event_priority
 
+from generators.docs.compact import compact_html, compact_search_index
+from generators.docs.render_cache import RenderCache
 from generators.docs.site import restage_for_serve
 
-_VERBATIM = re.compile(
-    r"(<pre\b.*?</pre>|<textarea\b.*?</textarea>|<script\b.*?</script>)", re.S | re.I
-)
-_INDENT = re.compile(r"\n[ \t]+")
 RESTAGE_ENV = "ACCOUNTABILITY_DOCS_RESTAGE"
 _builds = {"count": 0}
+_search_words: dict[str, str] = {}  # search plugin → its jieba user dictionary (on_config)
+_cache: dict[str, RenderCache] = {}  # the per-page cache of the build under way (render_cache.py)
 
 
 @event_priority(100)  # before the search plugin's own on_config reads its settings
@@ -40,7 +39,13 @@ def on_config(config):
             continue
         path = getattr(search.config, "jieba_dict_user", None)
         if path and not os.path.isabs(path):
-            search.config.jieba_dict_user = os.path.join(project, path)
+            path = search.config.jieba_dict_user = os.path.join(project, path)
+        if path and os.path.isfile(path):
+            # loaded by the page cache before the first page it has to segment: jieba's own
+            # dictionary, which loading the user's pulls in, takes a second or two, and a
+            # rebuild whose pages all come from the cache segments nothing
+            _search_words[name] = path
+            search.config.jieba_dict_user = None
     logging.getLogger("jieba").setLevel(logging.WARNING)  # jieba announces its dictionary on stderr
     return config
 
@@ -60,15 +65,31 @@ def on_page_markdown(markdown, page, config, files):
 
 def on_pre_build(config):
     _builds["count"] += 1
+    cache = _cache["build"] = RenderCache(config)
+    for name in ("material/search", "search"):
+        search = config.plugins.get(name)
+        if search is not None:
+            cache.cache_search(search, _search_words.get(name))
     if os.environ.get(RESTAGE_ENV) != "1" or _builds["count"] == 1:
         return  # a plain build, or the first build of `serve` (staged just before)
 
     restage_for_serve()
 
 
+def on_pre_page(page, config, files):
+    cache = _cache.get("build")
+    if cache is not None:
+        cache.cache_render(page)
+    return page
+
+
 def on_post_build(config):
-    """Leave out theme files the site never loads: source maps, and the search languages other
-    than English (Chinese is segmented at build time, so the browser needs no segmenter)."""
+    """Keep the per-page cache for the next build. Leave out theme files the site never loads:
+    source maps, and the search languages other than English (Chinese is segmented at build
+    time, so the browser needs no segmenter)."""
+    cache = _cache.pop("build", None)
+    if cache is not None:
+        cache.write()
     site = Path(config.site_dir)
     for path in sorted(site.joinpath("assets").rglob("*.map")):
         path.unlink()
@@ -79,20 +100,17 @@ def on_post_build(config):
             languages = list(getattr(search.config, "lang", None) or [])
     if languages in (["en"], []):
         shutil.rmtree(site / "assets" / "javascripts" / "lunr", ignore_errors=True)
-    # indentation of the theme's templates, a tenth of every page: gone, outside <pre> and scripts
+    # template white space and per-token highlighting spans, a tenth of every page (compact.py)
     for page in sorted(site.rglob("*.html")):
         text = page.read_text(encoding="utf-8")
-        parts = _VERBATIM.split(text)
-        compact = "".join(
-            part if i % 2 else _INDENT.sub("\n", part) for i, part in enumerate(parts)
-        )
+        compact = compact_html(text)
         if compact != text:
             page.write_text(compact, encoding="utf-8")
     # the index is written with every Chinese character as a six-byte \\u escape: as UTF-8 it
     # is about half the size, and the browser reads it the same
     index = site / "search" / "search_index.json"
     if index.is_file():
-        data = json.loads(index.read_text(encoding="utf-8"))
+        data = compact_search_index(json.loads(index.read_text(encoding="utf-8")))
         index.write_text(
             json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
         )

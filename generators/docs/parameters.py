@@ -20,6 +20,8 @@ from generators.docs.witnesses import divergence_witness_markdown
 # Search ranks a title match about a thousand times above a match in the text: a page whose title
 # merely names a word of the statute must still come after the article that says it.
 SEARCH_BOOST = 0.001
+# a block of Markdown (md_in_html) shown on the page and left out of the search index
+SEARCH_EXCLUDED_OPEN = '<div markdown="1" data-search-exclude>'
 
 TYPE_LABELS = {
     "enum": "选项 choice",
@@ -144,7 +146,9 @@ def parameter_markdown(ctx: SiteContext, param: dict[str, Any]) -> str:
             zh = " ".join(element["text"]["zh"].split())
             text = " — " + esc(zh if len(zh) <= 80 else zh[:80] + "…")
         items.append(f"- {eid_link(ctx, path, eid)}{text}")
-    page.extend(items or ["无 none"])
+    # the provisions' text and the anomalies below are indexed on their own pages; here they
+    # would only repeat in the search results, under a page ranked last
+    page.extend([SEARCH_EXCLUDED_OPEN, "", *(items or ["无 none"]), "", "</div>"])
     users = ctx.rules_by_parameter.get(pid, [])
     if users:
         page.para(
@@ -186,10 +190,16 @@ def parameter_markdown(ctx: SiteContext, param: dict[str, Any]) -> str:
         page.heading(2, "此处的起草异常 · Drafting anomalies here", "anomalies")
         page.extend(
             [
-                f"- [「{esc(a['excerpt'])}」]"
-                f"({rel(path, article_page(ctx.policy.article_of[eid]['eid']), a['id'])})"
-                f" {esc(eid_label(eid, 'zh'))}：{esc(a['question']['zh'])}"
-                for eid, a in anomalies
+                SEARCH_EXCLUDED_OPEN,
+                "",
+                *(
+                    f"- [「{esc(a['excerpt'])}」]"
+                    f"({rel(path, article_page(ctx.policy.article_of[eid]['eid']), a['id'])})"
+                    f" {esc(eid_label(eid, 'zh'))}：{esc(a['question']['zh'])}"
+                    for eid, a in anomalies
+                ),
+                "",
+                "</div>",
             ]
         )
     extra = divergence_witness_markdown(ctx, param, path)

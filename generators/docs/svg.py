@@ -15,6 +15,8 @@ SANS = (
     "system-ui,sans-serif"
 )
 MONO = "'DejaVu Sans Mono','Noto Sans Mono CJK SC','Noto Sans Mono',monospace"
+TEXT_FILL = "#1f2937"
+# SANS and MONO go into double-quoted attributes as they are: they hold no '"', '&' or '<'
 
 
 def num(x: float) -> str:
@@ -60,11 +62,12 @@ class Svg:
         )
 
     def render(self) -> str:
+        # the text's default font and colour, inherited by every <text> that does not set its own
         head = (
             f'<svg xmlns="http://www.w3.org/2000/svg" class="{attr(self.css_class)}" '
             f'width="{num(self.width)}" height="{num(self.height)}" '
             f'viewBox="0 0 {num(self.width)} {num(self.height)}" role="img" '
-            f'aria-label="{attr(self.title)}">'
+            f'aria-label="{attr(self.title)}" font-family="{SANS}" fill="{TEXT_FILL}">'
         )
         parts = [head, f"<title>{escape(self.title)}</title>"]
         if self.defs:
@@ -83,13 +86,16 @@ def rect(x, y, w, h, *, fill, stroke, rx=6, dash: str | None = None, width: floa
 
 
 def text(
-    x, y, content: str, *, size=12, mono=False, anchor="start", weight="normal", fill="#1f2937"
+    x, y, content: str, *, size=12, mono=False, anchor="start", weight="normal", fill=TEXT_FILL
 ) -> str:
-    family = MONO if mono else SANS
-    bold = ' font-weight="bold"' if weight == "bold" else ""
+    """A line of text; what equals the SVG's defaults (the root's font and colour, anchor at
+    the start) is left out, as the diagrams hold hundreds of labels."""
+    extra = f' font-family="{MONO}"' if mono else ""
+    extra += f' text-anchor="{anchor}"' if anchor != "start" else ""
+    extra += f' fill="{fill}"' if fill != TEXT_FILL else ""
+    extra += ' font-weight="bold"' if weight == "bold" else ""
     return (
-        f'<text x="{num(x)}" y="{num(y)}" font-family="{attr(family)}" font-size="{num(size)}" '
-        f'text-anchor="{anchor}" fill="{fill}"{bold}>{escape(content)}</text>'
+        f'<text x="{num(x)}" y="{num(y)}" font-size="{num(size)}"{extra}>{escape(content)}</text>'
     )
 
 

@@ -14,7 +14,7 @@ from generators.docs.context import (
     article_page,
     fixtures_page_of,
 )
-from generators.docs.markdown import Page, code, esc, html_link, html_text, nobr, rel, table
+from generators.docs.markdown import Page, code, esc, html_link, html_text, rel, table
 
 REVIEW_SHORT = {"draft": "草稿 draft", "reviewed": "已复核 reviewed", "stale": "已失效 stale"}
 
@@ -201,7 +201,7 @@ def _short_eid_link(ctx: SiteContext, page: str, eid: str) -> str:
     label = {"point": f"{number}({index})", "para": f"{number}.{index}"}.get(kind, number)
     if rest and kind not in ("point", "para"):
         label = f"{number} {rest}"
-    return html_link(page, article_page(article["eid"]), eid, nobr(html_text(label)))
+    return html_link(page, article_page(article["eid"]), eid, html_text(label), cls="nobr")
 
 
 def fixture_link(ctx: SiteContext, page: str, fixture) -> str:
@@ -306,7 +306,7 @@ def article_fixtures_page(ctx: SiteContext, article: dict) -> str:
         rows.append(
             [
                 f'<span id="{page.claim("eid-" + element["eid"])}"></span>'
-                + html_link(path, article_page(eid), element["eid"], nobr(label)),
+                + html_link(path, article_page(eid), element["eid"], label, cls="nobr"),
                 _listed(ctx, path, [f for f in listed if f.polarity != "does_not_apply"]),
                 _listed(ctx, path, [f for f in listed if f.polarity == "does_not_apply"]),
             ]

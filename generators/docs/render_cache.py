@@ -1,0 +1,297 @@
+"""Per-page cache of the two costly steps of a site build: Markdown conversion and search indexing.
+
+Most pages of the site are the same from one build to the next (a change to one article file moves
+a handful of pages), yet mkdocs converts every page's Markdown and the theme's search plugin parses
+every page's HTML and segments its Chinese with jieba on every build: together about three
+quarters of the build. Each page's results are kept in the staging folder's build cache, keyed by
+the digest of everything they are computed from, so a rebuild redoes only the pages whose inputs
+changed; what it produces is byte for byte what a build without the cache produces.
+
+- Markdown (``Page.render``): keyed by the page's Markdown after the hooks, its path, the list of
+  files of the site (links are resolved against it), the Markdown extensions and their settings,
+  the URL style and link validation settings, and the versions of mkdocs and Markdown. A page whose conversion logged a warning, or that
+  includes snippets (``--8<--``), is not kept.
+- Search entries (the theme's ``add_entry_from_context``): keyed by the page's HTML, URL, table of
+  contents, title and metadata, the jieba user dictionary and the versions of the theme and jieba.
+  On a miss, blocks marked ``data-search-exclude`` (fixture tables, worked answers) are taken out
+  before the theme parses the page: it would skip their text anyway, after parsing all of it.
+
+Both replace a method on one object (the page, the search index) for one build, never a class.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from mkdocs.structure.toc import AnchorLink, TableOfContents
+
+from engine.files.output import write_atomically
+
+CACHE_FILE = "pages-cache.json"
+CACHE_FORMAT = 1
+SNIPPET_MARK = "--8<--"
+# this file's own text: a change to how entries are made or kept leaves the old ones unused
+_OWN_CODE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+
+
+def _digest(*parts: Any) -> str:
+    data = json.dumps(parts, ensure_ascii=False, sort_keys=True, default=_stable)
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+def _stable(value: Any) -> str:
+    """A settings value JSON cannot hold (a function, an extension object), named without the
+    memory address that ``repr`` would give it, which changes from one run to the next."""
+    kind = type(value)
+    name = getattr(value, "__qualname__", None) or kind.__qualname__
+    module = getattr(value, "__module__", None) or kind.__module__
+    return _ADDRESS.sub("", f"{module}.{name}:{value!s}")
+
+
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+
+
+def _version(package: str) -> str:
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "?"
+
+
+def _toc_data(items) -> list[dict[str, Any]]:
+    return [
+        {"title": i.title, "id": i.id, "level": i.level, "children": _toc_data(i.children)}
+        for i in items
+    ]
+
+
+def _toc_from(data: list[dict[str, Any]]) -> TableOfContents:
+    def link(item: dict[str, Any]) -> AnchorLink:
+        anchor = AnchorLink(item["title"], item["id"], item["level"])
+        anchor.children = [link(c) for c in item["children"]]
+        return anchor
+
+    items = [link(i) for i in data]
+    if items:
+        items[0].active = True  # as mkdocs marks the first entry (structure.toc.get_toc)
+    return TableOfContents(items)
+
+
+def _hidden(src_uri: str) -> bool:
+    return any(part.startswith(".") for part in src_uri.split("/"))
+
+
+class _Warnings(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+class RenderCache:
+    """The cache of one build: read in ``on_pre_build``, written in ``on_post_build``."""
+
+    def __init__(self, config) -> None:
+        self.path = Path(config.docs_dir) / ".cache" / CACHE_FILE
+        self.before: dict[str, Any] = self._read()
+        self.pages: dict[str, Any] = {}  # what this build used or made: written back
+        self.searches: dict[str, Any] = {}
+        self.hits = {"markdown": 0, "search": 0}
+        self.settings = _digest(
+            [str(e) for e in config["markdown_extensions"]],
+            config["mdx_configs"],
+            config["use_directory_urls"],  # how links to other pages are written
+            config["validation"],  # what a link that leads nowhere logs
+            _version("mkdocs"),
+            _version("markdown"),
+            _version("pymdown-extensions"),
+            _OWN_CODE,
+        )
+        self.files_digest: str | None = None  # of the first page's ``files``: one per build
+
+    def _read(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {"pages": {}, "searches": {}}
+        if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT:
+            return {"pages": {}, "searches": {}}
+        return {
+            k: data.get(k) if isinstance(data.get(k), dict) else {} for k in ("pages", "searches")
+        }
+
+    def write(self) -> None:
+        data = {"format": CACHE_FORMAT, "pages": self.pages, "searches": self.searches}
+        if {"pages": self.pages, "searches": self.searches} == self.before:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(self.path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+
+    # ── Markdown ─────────────────────────────────────────────────────────────────────────────
+
+    def cache_render(self, page) -> None:
+        """Make ``page.render`` answer from the cache (an attribute of this page only)."""
+        original = page.render
+
+        def render(config, files) -> None:
+            if page.markdown is None or SNIPPET_MARK in page.markdown:
+                return original(config, files)
+            if self.files_digest is None:
+                # dotfiles (this cache among them) are never pages or link targets
+                self.files_digest = _digest(
+                    sorted(f.src_uri for f in files if not _hidden(f.src_uri))
+                )
+            key = _digest(page.file.src_uri, page.markdown, self.files_digest, self.settings)
+            kept = self.before["pages"].get(key)
+            if isinstance(kept, dict):
+                try:
+                    self._restore(page, kept, files)
+                except (KeyError, TypeError, AttributeError):
+                    pass
+                else:
+                    self.pages[key] = kept
+                    self.hits["markdown"] += 1
+                    return None
+            warnings = _Warnings()
+            logger = logging.getLogger("mkdocs")
+            logger.addHandler(warnings)
+            try:
+                original(config, files)
+            finally:
+                logger.removeHandler(warnings)
+            if not warnings.count:
+                self.pages[key] = self._kept(page)
+            return None
+
+        page.render = render
+
+    @staticmethod
+    def _kept(page) -> dict[str, Any]:
+        links = page.links_to_anchors
+        return {
+            "content": page.content,
+            "toc": _toc_data(page.toc),
+            "title": page._title_from_render,
+            "anchors": sorted(page.present_anchor_ids or ()),
+            "links": None
+            if links is None
+            else {f.src_uri: dict(anchors) for f, anchors in links.items()},
+        }
+
+    @staticmethod
+    def _restore(page, kept: dict[str, Any], files) -> None:
+        links = None
+        if kept["links"] is not None:
+            links = {}
+            for src_uri, anchors in kept["links"].items():
+                target = files.get_file_from_path(src_uri)
+                if target is None:
+                    raise KeyError(src_uri)
+                links[target] = dict(anchors)
+        page.content = kept["content"]
+        page.toc = _toc_from(kept["toc"])
+        page._title_from_render = kept["title"]
+        page.present_anchor_ids = set(kept["anchors"])
+        page.links_to_anchors = links
+
+    # ── search ───────────────────────────────────────────────────────────────────────────────
+
+    def cache_search(self, plugin, dictionary: str | None = None) -> None:
+        """Make the search plugin's indexing of a page answer from the cache. ``dictionary``, the
+        jieba user dictionary, is loaded before the first page that is not in the cache."""
+        index = getattr(plugin, "search_index", None)
+        if index is None or not hasattr(index, "add_entry_from_context"):
+            return
+        original = index.add_entry_from_context
+        pending = [dictionary] if dictionary else []
+        try:
+            words = Path(dictionary).read_bytes() if dictionary else b""
+        except OSError:
+            words = b""
+        salt = _digest(
+            hashlib.sha256(words).hexdigest(),
+            _version("mkdocs-material"),
+            _version("jieba"),
+            {k: plugin.config.get(k) for k in ("lang", "separator", "pipeline")},
+            _OWN_CODE,
+        )
+
+        def add_entry_from_context(page) -> None:
+            key = _digest(
+                salt,
+                page.url,
+                page.content,
+                _toc_data(page.toc),
+                page.title,
+                page.meta,
+            )
+            kept = self.before["searches"].get(key)
+            if isinstance(kept, list):
+                index.entries.extend(json.loads(json.dumps(kept)))
+                self.searches[key] = kept
+                self.hits["search"] += 1
+                return
+            if pending:
+                import jieba  # lazy: a rebuild served from the cache never segments
+
+                jieba.load_userdict(pending.pop())
+            start = len(index.entries)
+            lean = SimpleNamespace(
+                content=without_excluded(page.content),
+                toc=page.toc,
+                url=page.url,
+                meta=page.meta,
+                title=page.title,
+            )
+            original(lean)
+            self.searches[key] = json.loads(json.dumps(index.entries[start:], default=str))
+
+        index.add_entry_from_context = add_entry_from_context
+
+
+_EXCLUDED = re.compile(r"<([a-zA-Z][\w-]*)\b[^>]*\sdata-search-exclude\b[^>]*>")
+_HEADING_WITH_ID = re.compile(r"<h[1-6]\b[^>]*\bid=", re.I)
+
+
+def without_excluded(html: str) -> str:
+    """The HTML without the elements marked ``data-search-exclude`` (what the search index
+    leaves out), unless one holds a heading with an id, which would start a section."""
+    out = []
+    at = 0
+    for match in _EXCLUDED.finditer(html):
+        if match.start() < at:
+            continue  # inside an element already taken out
+        tag = match.group(1).lower()
+        end = _end_of(html, tag, match.end())
+        if end is None or _HEADING_WITH_ID.search(html, match.end(), end):
+            continue
+        out.append(html[at : match.start()])
+        at = end
+    out.append(html[at:])
+    return "".join(out)
+
+
+def _end_of(html: str, tag: str, start: int) -> int | None:
+    """Where the element opened just before ``start`` ends (after its closing tag)."""
+    pattern = re.compile(rf"<(/?){re.escape(tag)}\b[^>]*>", re.I)
+    depth = 1
+    for match in pattern.finditer(html, start):
+        if match.group(1):
+            depth -= 1
+            if depth == 0:
+                return match.end()
+        elif not match.group(0).endswith("/>"):
+            depth += 1
+    return None
+
+
+__all__ = ["RenderCache", "without_excluded"]
