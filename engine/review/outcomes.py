@@ -412,7 +412,27 @@ def _sanction(kind, key, old, new, names):
     )
 
 
+def _open_point(kind, key, old, new, names):
+    """A point for a person to decide, by the clauses it cites and what it is about, in words
+    (the summary keeps its kind and arguments as ids)."""
+    zh_kind = {"added": "新增", "removed": "不再有", "changed": "改变"}[kind]
+    en_kind = {"added": "now", "removed": "no longer", "changed": "changed"}[kind]
+    about = [v for _, v in sorted((key.get("about") or {}).items())]
+    words = []
+    for lang, sep, inner in (("zh", "、", "；"), ("en", ", ", "; ")):
+        text = sep.join(_shown(c, names, lang) for c in key.get("cites") or [])
+        if about:
+            shown = inner.join(_shown(v, names, lang) for v in about)
+            text = f"{text}（{shown}）" if lang == "zh" else f"{text} ({shown})"
+        words.append(text)
+    return (
+        f"{SECTION_LABELS['open_points'][0]}{zh_kind}：{words[0]}",
+        f"{SECTION_LABELS['open_points'][1]} {en_kind}: {words[1]}",
+    )
+
+
 _HEADLINES = {
+    "open_points": _open_point,
     "sanctions": _sanction,
     "verdicts": _verdict,
     "time_limits": _time_limit,
