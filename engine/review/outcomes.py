@@ -51,6 +51,11 @@ SECTION_LABELS = {
     "open_points": ("须人工认定的事项", "point needing a human finding"),
     "result_withheld": ("不出具处理结论", "result withheld"),
 }
+CHANGE_WORDS = {
+    "added": ("新增", "now"),
+    "removed": ("不再有", "no longer"),
+    "changed": ("改变", "changed"),
+}
 RECUSAL_LABELS = {
     "admitted": ("可以担任", "may serve"),
     "disqualified": ("应当回避", "must recuse"),
@@ -228,8 +233,7 @@ def headline(
         zh_section, en_section = SECTION_LABELS.get(section, (section, section))
         zh_what = "、".join(_shown(v, names, "zh") for v in key.values())
         en_what = ", ".join(_shown(v, names, "en") for v in key.values())
-        zh_kind = {"added": "新增", "removed": "不再有", "changed": "改变"}[kind]
-        en_kind = {"added": "now", "removed": "no longer", "changed": "changed"}[kind]
+        zh_kind, en_kind = CHANGE_WORDS[kind]
         text = (
             f"{zh_section}{zh_kind}：{zh_what}" if key else f"{zh_section}{zh_kind}",
             f"{en_section} {en_kind}: {en_what}" if key else f"{en_section} {en_kind}",
@@ -415,8 +419,7 @@ def _sanction(kind, key, old, new, names):
 def _open_point(kind, key, old, new, names):
     """A point for a person to decide, by the clauses it cites and what it is about, in words
     (the summary keeps its kind and arguments as ids)."""
-    zh_kind = {"added": "新增", "removed": "不再有", "changed": "改变"}[kind]
-    en_kind = {"added": "now", "removed": "no longer", "changed": "changed"}[kind]
+    zh_kind, en_kind = CHANGE_WORDS[kind]
     about = [v for _, v in sorted((key.get("about") or {}).items())]
     words = []
     for lang, sep, inner in (("zh", "、", "；"), ("en", ", ", "; ")):
