@@ -37,7 +37,7 @@ from engine.policy.readings import parameters_named, reading
 from engine.problems import Problem, ProblemsError, excerpt
 
 if TYPE_CHECKING:
-    from engine.datalog import Model
+    from engine.datalog import Model, Program
 
 EARLIEST_DAY = "0001-01-01"  # the start of a look-back window that has no limit
 
@@ -85,8 +85,8 @@ class PreparedQuery:
     uncertain: bool
     values: dict[str, Any]
     found: QueryFacts
-    program: Any  # engine.datalog.Program of the edition in force
-    inputs: dict[str, Any]  # the facts the program knows
+    program: Program  # of the edition in force
+    inputs: Facts  # the facts the program knows
 
 
 def prepare_query(
