@@ -66,39 +66,32 @@ class AnswerContext:
         derivation tree)."""
         derivation = self.m.explain(predicate, args)
         rule_id = derivation.rule.id.split("#")[0]
-        if not self.explain:
-            # only the first step is put into words; what the rest contributes (facts, clauses,
-            # readings) is gathered once per shared sub-derivation (most of a large case's cost)
-            facts, cites, params = self._summary(derivation)
-            for pid, value in params:
-                self.used_params.add(pid)
-                self.relied_readings.setdefault(pid, self.ev.parameters.get(pid, value))
-            return {
-                "rule": rule_id,
-                "cites": sorted(cites, key=eid_order),
-                "reading": {
-                    lang: self._reading(self.rules[rule_id], derivation.bindings, lang)
-                    for lang in ("zh", "en")
-                },
-                "facts": [self._fact_words(predicate, args) for predicate, args in facts],
-                "readings": sorted({pid for pid, _ in params}),
-            }
-        tree = derivation.to_dict()
-        steps = self.reasons(tree)
-        return {
+        # the facts, clauses and readings are gathered once per shared sub-derivation (most of a
+        # large case's cost); only the first step is put into words unless ``explain`` asks
+        facts, cites, params = self._summary(derivation)
+        for pid, value in params:
+            self.used_params.add(pid)
+            self.relied_readings.setdefault(pid, self.ev.parameters.get(pid, value))
+        out: dict[str, Any] = {
             "rule": rule_id,
-            "cites": self.cites(tree),
-            "reading": {"zh": steps[0]["zh"], "en": steps[0]["en"]},
-            "facts": self.facts(tree),
-            "readings": sorted({s["parameter"] for s in steps if "parameter" in s}),
-            "reasons": steps,
-            "derivation": tree,
+            "cites": sorted(cites, key=eid_order),
+            "reading": {
+                lang: self._reading(self.rules[rule_id], derivation.bindings, lang)
+                for lang in ("zh", "en")
+            },
+            "facts": [self._fact_words(predicate, args) for predicate, args in facts],
+            "readings": sorted({pid for pid, _ in params}),
         }
+        if self.explain:
+            tree = derivation.to_dict()
+            out["reasons"] = self.reasons(tree)
+            out["derivation"] = tree
+        return out
 
     def _summary(self, derivation) -> tuple[tuple, frozenset, tuple]:
         """(facts of the record in order, clauses cited, readings (id, value) in order) of a
-        derivation, as ``facts``, ``cites`` and ``reasons`` find them in its tree, remembered per
-        derivation: the explainer shares sub-derivations between the trees that use them."""
+        derivation, each once in the order of a depth-first walk, remembered per derivation: the
+        explainer shares sub-derivations between the trees that use them."""
         hit = self._summaries.get(id(derivation))
         if hit is not None and hit[0] is derivation:
             return hit[1]
@@ -130,27 +123,6 @@ class AnswerContext:
         if found is None:
             found = self._fact_cache[(predicate, args)] = self.fact(predicate, args)
         return {**found, "args": list(args)}
-
-    def facts(self, tree: dict) -> list[dict[str, Any]]:
-        """The facts of the record a derivation rests on, each once, in words."""
-        found: list[dict[str, Any]] = []
-        seen: set[tuple] = set()
-
-        def walk(node: dict) -> None:
-            if node.get("source") == "input":
-                predicate = node["predicate"]
-                key = (predicate, tuple(node["args"]))
-                if predicate in PARAM_PREDICATES or predicate in self.not_stated or key in seen:
-                    return
-                seen.add(key)
-                found.append(self.fact(predicate, tuple(node["args"])))
-                return
-            for cond in node.get("conditions", []):
-                if cond.get("derivation"):
-                    walk(cond["derivation"])
-
-        walk(tree)
-        return found
 
     def fact(self, predicate: str, args: tuple) -> dict[str, Any]:
         """One fact of the record in words, by the vocabulary's reading of its predicate."""
@@ -331,19 +303,6 @@ class AnswerContext:
 
         walk(tree, 0)
         return steps
-
-    def cites(self, tree: dict) -> list[str]:
-        found: set[str] = set()
-
-        def walk(node: dict) -> None:
-            if node.get("source") == "rule":
-                found.update(node["rule"]["cites"])
-                for cond in node.get("conditions", []):
-                    if cond.get("derivation"):
-                        walk(cond["derivation"])
-
-        walk(tree)
-        return sorted(found, key=eid_order)
 
     def holds(self, predicate: str, args: tuple) -> bool:
         return predicate in self.ev.model_predicates and self.m.holds(predicate, args)
