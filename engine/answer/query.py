@@ -180,7 +180,8 @@ def run_queries(
     """Evaluate many cases under the same options, the rules of each edition run once for all its
     cases (``Program.evaluate_batch``), in the order given. A case that cannot be evaluated has
     its exception in its place; it never stops the others."""
-    out: list[Evaluation | Exception | None] = [None] * len(cases)
+    # every place is filled below: by the case's exception, or by its evaluation
+    out: list[Evaluation | Exception] = [RuntimeError("not evaluated")] * len(cases)
     groups: dict[int, list[tuple[int, PreparedQuery]]] = {}
     for i, case in enumerate(cases):
         try:
@@ -198,7 +199,7 @@ def run_queries(
         )
         for (i, prepared), model in zip(members, models, strict=True):
             out[i] = model if isinstance(model, Exception) else finish_query(prepared, model)
-    return [o if o is not None else RuntimeError("case not evaluated") for o in out]
+    return out
 
 
 def query_facts(

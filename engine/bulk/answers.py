@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from engine.answer import answer_case, answer_cases
+from engine.answer import answer_cases
 from engine.bulk.inputs import CaseInput
 from engine.bulk.records import answer_record, line, problem_record, problems_of
 from engine.case.load import checked_case
@@ -67,29 +67,12 @@ def remember_policy(options: BatchOptions, policy: Policy) -> None:
     _POLICIES[(options.policy_dir, options.fingerprint)] = policy
 
 
-def answer_one(policy: Policy, case: CaseInput, options: BatchOptions) -> dict[str, Any]:
-    """The record of one case: its answer, or the problems that refused it."""
-    if case.problems:
-        return problem_record(case.key, case.problems)
-    try:
-        doc = checked_case(load_yaml_bytes(case.raw, case.name, json_syntax=case.json_syntax))
-        answer = answer_case(
-            policy,
-            doc,
-            options.as_of,
-            dict(options.parameters),
-            options.calendar_file,
-            explain=options.explain,
-        )
-    except Exception as exc:  # one bad case never ends the batch: it is reported in its line
-        return problem_record(case.key, problems_of(exc, case.name))
-    return answer_record(case.key, answer.to_dict())
-
-
-def answer_partition(cases: list[CaseInput], options: BatchOptions) -> list[str]:
-    """The output lines of a partition, in its order (what a worker process or Dask task runs)."""
-    policy = policy_for(options)
-    records: list[dict[str, Any] | None] = [None] * len(cases)
+def answer_records(
+    policy: Policy, cases: list[CaseInput], options: BatchOptions
+) -> list[dict[str, Any]]:
+    """The record of each case, in order: its answer, or the problems that refused it. The cases
+    that read as cases are evaluated jointly; one bad case never ends the others."""
+    records: list[dict[str, Any]] = [{}] * len(cases)
     docs, places = [], []
     for i, case in enumerate(cases):
         if case.problems:
@@ -100,7 +83,7 @@ def answer_partition(cases: list[CaseInput], options: BatchOptions) -> list[str]
                 checked_case(load_yaml_bytes(case.raw, case.name, json_syntax=case.json_syntax))
             )
             places.append(i)
-        except Exception as exc:  # one bad case never ends the batch: it is reported in its line
+        except Exception as exc:  # reported in its line
             records[i] = problem_record(case.key, problems_of(exc, case.name))
     answers = answer_cases(
         policy,
@@ -117,4 +100,14 @@ def answer_partition(cases: list[CaseInput], options: BatchOptions) -> list[str]
             if isinstance(answer, Exception)
             else answer_record(case.key, answer.to_dict())
         )
-    return [line(r) for r in records if r is not None]
+    return records
+
+
+def answer_one(policy: Policy, case: CaseInput, options: BatchOptions) -> dict[str, Any]:
+    """The record of one case: its answer, or the problems that refused it."""
+    return answer_records(policy, [case], options)[0]
+
+
+def answer_partition(cases: list[CaseInput], options: BatchOptions) -> list[str]:
+    """The output lines of a partition, in its order (what a worker process or Dask task runs)."""
+    return [line(record) for record in answer_records(policy_for(options), cases, options)]
