@@ -44,6 +44,12 @@ def _documents_in(folder: Path) -> tuple[tuple[str, dict], ...]:
 
 
 @cache
+def _schema_in(folder: Path, kind: str) -> dict[str, Any]:
+    """One kind's schema, read once for both validators and the problems' wording."""
+    return json.loads((folder / f"{kind}.schema.json").read_text(encoding="utf-8"))
+
+
+@cache
 def _registry_in(folder: Path) -> Registry:
     from referencing import Registry, Resource  # lazy: only for reporting problems
 
@@ -64,9 +70,10 @@ def _validator_in(folder: Path, kind: str) -> Draft202012Validator:
 
     # The schemas are the project's own files, checked against the metaschema by the tests
     # (tests/test_schemas.py): checking them again on every run cost 80 ms of each command.
-    schema = json.loads((folder / f"{kind}.schema.json").read_text(encoding="utf-8"))
     return Draft202012Validator(
-        schema, registry=_registry_in(folder), format_checker=Draft202012Validator.FORMAT_CHECKER
+        _schema_in(folder, kind),
+        registry=_registry_in(folder),
+        format_checker=Draft202012Validator.FORMAT_CHECKER,
     )
 
 
@@ -79,9 +86,8 @@ def _screen_in(folder: Path, kind: str) -> jsonschema_rs.Validator:
     validated again by the Python validator, whose errors make the problems, so a message never
     depends on which validator ran. The two are held to the same verdict by the tests.
     """
-    schema = json.loads((folder / f"{kind}.schema.json").read_text(encoding="utf-8"))
     return jsonschema_rs.validator_for(
-        schema,
+        _schema_in(folder, kind),
         registry=jsonschema_rs.Registry(list(_documents_in(folder))),
         validate_formats=True,
         offline=True,
@@ -169,7 +175,7 @@ def _screen_problems(doc: SourceDoc, kind: str, where_prefix=None) -> list[Probl
 
 def _schema_at(kind: str, schema_path) -> Any:
     """The schema value at ``schema_path`` inside the kind's own file (None past a ``$ref``)."""
-    node: Any = json.loads((schema_dir() / f"{kind}.schema.json").read_text(encoding="utf-8"))
+    node: Any = _schema_in(schema_dir(), kind)
     try:
         for step in schema_path:
             node = node[step]
