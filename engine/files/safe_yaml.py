@@ -239,13 +239,12 @@ def load_yaml_text(text: str, name: str, limits: Limits = DEFAULT_LIMITS) -> Sou
                 )
             ]
         )
+    doc = SourceDoc(name, None, lines=text.split("\n"))
     problems: list[Problem] = []
-    tagged: dict[tuple, str] = {}
+    refused: list[Problem] = []  # anchors and aliases: reported alone, before anything else
+    loader = _NoDatesLoader(text)
     try:
-        _scan_events(text, name, limits, problems, tagged)
-        if problems:
-            raise ProblemsError(problems)
-        nodes = list(yaml.compose_all(text, Loader=_NoDatesLoader))
+        doc.data, documents = _build_from_events(loader, doc, text, limits, problems, refused)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
@@ -283,19 +282,18 @@ def load_yaml_text(text: str, name: str, limits: Limits = DEFAULT_LIMITS) -> Sou
                 )
             ]
         ) from exc
-    except RecursionError as exc:
-        raise _too_deep(name, None, None) from exc
-    if len(nodes) != 1:
+    finally:
+        loader.dispose()
+    if refused:
+        raise ProblemsError(refused)
+    if documents != 1:
         raise ProblemsError.one(
             name,
             "$",
-            f"file holds {len(nodes)} YAML documents",
+            f"file holds {documents} YAML documents",
             "exactly one document",
             code="documents",
         )
-    doc = SourceDoc(name, None, lines=text.split("\n"))
-    constructor = _NoDatesLoader("")
-    doc.data = _build(nodes[0], (), doc, constructor, problems, limits, tagged)
     if problems:
         raise ProblemsError(problems)
     return doc
@@ -308,67 +306,6 @@ def _too_deep(
     return ProblemsError(
         [Problem(name, line, col, "", "nested too deeply", limit_text, code="too-deep")]
     )
-
-
-def _scan_events(
-    text: str, name: str, limits: Limits, problems: list[Problem], tagged: dict[tuple, str]
-) -> None:
-    """One pass over the parser's events, before anything is built: aliases can multiply a small
-    file into gigabytes and hide where a value was written, tags ask for types the formats do not
-    have, and nesting or sheer number of values can exhaust the stack or memory. Tagged nodes are
-    noted in ``tagged`` (by start offset and kind) and reported with their path when built."""
-    depth = nodes = 0
-    for event in yaml.parse(text, Loader=_NoDatesLoader):
-        mark = event.start_mark
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > limits.max_depth:
-                raise _too_deep(name, mark.line + 1, mark.column + 1, limits.max_depth)
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
-        if isinstance(event, yaml.NodeEvent):
-            nodes += 1
-            if nodes > limits.max_nodes:
-                raise ProblemsError(
-                    [
-                        Problem(
-                            name,
-                            mark.line + 1,
-                            mark.column + 1,
-                            "",
-                            f"more than {limits.max_nodes} values",
-                            f"at most {limits.max_nodes} values in one document",
-                            code="too-large",
-                        )
-                    ]
-                )
-        if isinstance(event, yaml.AliasEvent):
-            problems.append(
-                Problem(
-                    name,
-                    mark.line + 1,
-                    mark.column + 1,
-                    "",
-                    f"YAML alias *{excerpt(event.anchor)} is not allowed",
-                    "every value written out in full (no anchors or aliases)",
-                    code="alias",
-                )
-            )
-            continue
-        if getattr(event, "anchor", None):
-            problems.append(
-                Problem(
-                    name,
-                    mark.line + 1,
-                    mark.column + 1,
-                    "",
-                    f"YAML anchor &{excerpt(event.anchor)} is not allowed",
-                    "every value written out in full (no anchors or aliases)",
-                    code="alias",
-                )
-            )
-        if getattr(event, "tag", None) is not None:
-            tagged[(mark.index, isinstance(event, yaml.ScalarEvent))] = event.tag
 
 
 # --- values ---------------------------------------------------------------------------------------
@@ -418,133 +355,276 @@ def value_problem(value: Any, limits: Limits = DEFAULT_LIMITS) -> tuple[str, str
     return (f"a value of type {type(value).__name__}", "text, a number, true/false or null")
 
 
-_PLAIN_COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_MAP, _SEQ, _SKIP = 0, 1, 2
+_EXPECT_KEY = object()  # a mapping frame waiting for its next key
+_SKIP_VALUE = object()  # a mapping frame whose last key was refused: its value is not built
+_STR_TAG = "tag:yaml.org,2002:str"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
-def _build(
-    node: yaml.Node,
-    path: PathKey,
+def _build_from_events(
+    loader: yaml.SafeLoader,
     doc: SourceDoc,
-    constructor: yaml.SafeLoader,
-    problems: list[Problem],
+    doc_text: str,
     limits: Limits,
-    tagged: dict[tuple, str],
-) -> Any:
-    """The value of a node (its depth is bounded by the event scan, so recursion is safe)."""
-    doc.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    scalar = isinstance(node, yaml.ScalarNode)
-    explicit = tagged.get((node.start_mark.index, scalar))
-    if explicit is not None or (not scalar and node.tag not in _PLAIN_COLLECTION_TAGS):
-        problems.append(
-            doc.problem(
-                path,
-                f"YAML tag {excerpt(explicit or node.tag)} is not allowed",
-                "plain YAML (no tags)",
-                code="tag",
+    problems: list[Problem],
+    refused: list[Problem],
+) -> tuple[Any, int]:
+    """The first document's value and the number of documents, built in one pass over the
+    parser's events, before anything is expanded: aliases could multiply a small file into
+    gigabytes (they are refused, as are anchors, tags and merge keys), and nesting or sheer
+    number of values could exhaust memory, so both are counted as the events arrive. The value
+    of a refused key, of a tagged collection and of any later document is consumed, never built.
+    """
+    name = doc.file
+    positions = doc.positions
+    resolvers = _NoDatesLoader.yaml_implicit_resolvers
+    wildcard = resolvers.get(None, [])
+    max_depth, max_nodes = limits.max_depth, limits.max_nodes
+    get_event = loader.get_event
+    stack: list[list[Any]] = []
+    depth = nodes = documents = 0
+    root: Any = None
+    # a value holds a character the text itself does not only through an escape ("\\u001b"),
+    # and the text was checked for control characters, not for the bidirectional overrides
+    escapes = "\\" in doc_text or _BIDI.search(doc_text) is not None
+
+    def resolve(value: str, implicit: tuple[bool, bool]) -> str:
+        if not implicit[0]:
+            return _STR_TAG
+        for tag, regexp in resolvers.get(value[:1], []) + wildcard:
+            if regexp.match(value):
+                return tag
+        return _STR_TAG
+
+    def scalar_value(event: yaml.ScalarEvent, path: PathKey) -> Any:
+        value = event.value
+        tag = resolve(value, event.implicit)
+        if tag == _STR_TAG:
+            # text can only be wrong through a character or as a date (see value_problem)
+            wrong = value_problem(value, limits) if escapes or len(value) == 10 else None
+        elif tag == _INT_TAG and len(value) > _MAX_INT_TEXT:
+            problems.append(
+                doc.problem(
+                    path,
+                    f"integer of {len(value)} characters is too large",
+                    f"an integer between -{limits.max_int} and {limits.max_int}",
+                    code="value",
+                )
             )
-        )
-        return None
-    if isinstance(node, yaml.MappingNode):
-        result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key_mark = key_node.start_mark
-            if not isinstance(key_node, yaml.ScalarNode):
+            return None
+        else:
+            node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
+            try:
+                value = loader.construct_object(node)
+            except (yaml.constructor.ConstructorError, ValueError, OverflowError) as exc:
+                reason = getattr(exc, "problem", None) or type(exc).__name__
                 problems.append(
-                    Problem(
-                        doc.file,
-                        key_mark.line + 1,
-                        key_mark.column + 1,
-                        json_path(path),
-                        "a mapping key is not a plain value",
-                        "a string key",
-                        code="key-type",
+                    doc.problem(
+                        path,
+                        f"cannot read value: {excerpt(reason, 120)}",
+                        "a plain YAML scalar",
+                        code="scalar",
                     )
                 )
-                continue
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                problems.append(
-                    Problem(
-                        doc.file,
-                        key_mark.line + 1,
-                        key_mark.column + 1,
-                        json_path(path),
-                        "YAML merge key << is not allowed",
-                        "every key written out",
-                        code="alias",
-                    )
+                return None
+            wrong = value_problem(value, limits)
+        if wrong:
+            problems.append(doc.problem(path, wrong[0], wrong[1], code="value"))
+            return None
+        return value
+
+    def key_problem(event: yaml.ScalarEvent, path: PathKey, mapping: dict) -> str | None:
+        """The key as written (``1:`` and ``true:`` are the keys "1" and "true"), or None when
+        it is refused (the problem is noted)."""
+        mark = event.start_mark
+        key = str(event.value)
+        tag = event.tag
+        if tag == _MERGE_TAG or (tag is None and resolve(key, event.implicit) == _MERGE_TAG):
+            problems.append(
+                Problem(
+                    name,
+                    mark.line + 1,
+                    mark.column + 1,
+                    json_path(path),
+                    "YAML merge key << is not allowed",
+                    "every key written out",
+                    code="alias",
                 )
-                continue
-            key = str(key_node.value)  # as written: `1:` and `true:` are the keys "1" and "true"
-            wrong = value_problem(key, limits)
-            key_tag = tagged.get((key_mark.index, True))
-            if key_tag is not None:
-                wrong = (f"YAML tag {excerpt(key_tag)} is not allowed", "plain YAML (no tags)")
-            if wrong:
-                problems.append(
-                    Problem(
-                        doc.file,
-                        key_mark.line + 1,
-                        key_mark.column + 1,
-                        json_path(path),
-                        f"mapping key: {wrong[0]}",
-                        wrong[1],
-                        code="value",
-                    )
+            )
+            return None
+        wrong = value_problem(key, limits) if escapes or len(key) == 10 else None
+        if tag is not None:
+            wrong = (f"YAML tag {excerpt(tag)} is not allowed", "plain YAML (no tags)")
+        if wrong:
+            problems.append(
+                Problem(
+                    name,
+                    mark.line + 1,
+                    mark.column + 1,
+                    json_path(path),
+                    f"mapping key: {wrong[0]}",
+                    wrong[1],
+                    code="value",
                 )
-                continue
-            if key in result:
-                first = doc.positions.get(path + (key,), (None, None))
-                problems.append(
-                    Problem(
-                        doc.file,
-                        key_mark.line + 1,
-                        key_mark.column + 1,
-                        json_path(path + (key,)),
-                        f"duplicate key '{excerpt(key)}' (first at line {first[0]})",
-                        "each key once per mapping",
-                        code="dup-key",
-                    )
+            )
+            return None
+        if key in mapping:
+            first = positions.get(path + (key,), (None, None))
+            problems.append(
+                Problem(
+                    name,
+                    mark.line + 1,
+                    mark.column + 1,
+                    json_path(path + (key,)),
+                    f"duplicate key '{excerpt(key)}' (first at line {first[0]})",
+                    "each key once per mapping",
+                    code="dup-key",
                 )
+            )
+            return None
+        return key
+
+    while True:
+        event = get_event()
+        kind = type(event)
+        mark = event.start_mark
+        if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            depth -= 1
+            frame = stack[-1]
+            if frame[0] == _SKIP:
+                frame[1] -= 1
+                if frame[1]:
+                    continue
+            stack.pop()
+            continue
+        starts = kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent
+        if not (starts or kind is yaml.ScalarEvent or kind is yaml.AliasEvent):
+            if kind is yaml.DocumentStartEvent:
+                documents += 1
+            elif kind is yaml.StreamEndEvent:
+                return root, documents
+            continue
+        # a node: counted, and checked for what is refused wherever it stands
+        nodes += 1
+        if nodes > max_nodes:
+            raise ProblemsError(
+                [
+                    Problem(
+                        name,
+                        mark.line + 1,
+                        mark.column + 1,
+                        "",
+                        f"more than {max_nodes} values",
+                        f"at most {max_nodes} values in one document",
+                        code="too-large",
+                    )
+                ]
+            )
+        if starts:
+            depth += 1
+            if depth > max_depth:
+                raise _too_deep(name, mark.line + 1, mark.column + 1, max_depth)
+        if kind is yaml.AliasEvent:
+            refused.append(
+                Problem(
+                    name,
+                    mark.line + 1,
+                    mark.column + 1,
+                    "",
+                    f"YAML alias *{excerpt(event.anchor)} is not allowed",
+                    "every value written out in full (no anchors or aliases)",
+                    code="alias",
+                )
+            )
+        elif event.anchor:
+            refused.append(
+                Problem(
+                    name,
+                    mark.line + 1,
+                    mark.column + 1,
+                    "",
+                    f"YAML anchor &{excerpt(event.anchor)} is not allowed",
+                    "every value written out in full (no anchors or aliases)",
+                    code="alias",
+                )
+            )
+        # where the node goes
+        frame = stack[-1] if stack else None
+        if frame is None:
+            if documents > 1:  # a later document: consumed, not built
+                if starts:
+                    stack.append([_SKIP, 1])
                 continue
-            result[key] = _build(
-                value_node, path + (key,), doc, constructor, problems, limits, tagged
+            path: PathKey = ()
+        elif frame[0] == _SKIP:
+            if starts:
+                frame[1] += 1
+            continue
+        elif frame[0] == _SEQ:
+            path = frame[2] + (len(frame[1]),)
+        else:
+            state = frame[3]
+            if state is _EXPECT_KEY:
+                if kind is yaml.ScalarEvent:
+                    key = key_problem(event, frame[2], frame[1])
+                    frame[3] = _SKIP_VALUE if key is None else key
+                    continue
+                if starts:
+                    problems.append(
+                        Problem(
+                            name,
+                            mark.line + 1,
+                            mark.column + 1,
+                            json_path(frame[2]),
+                            "a mapping key is not a plain value",
+                            "a string key",
+                            code="key-type",
+                        )
+                    )
+                    stack.append([_SKIP, 1])
+                frame[3] = _SKIP_VALUE
+                continue
+            frame[3] = _EXPECT_KEY
+            if state is _SKIP_VALUE:
+                if starts:
+                    stack.append([_SKIP, 1])
+                continue
+            path = frame[2] + (state,)
+        positions[path] = (mark.line + 1, mark.column + 1)
+        tag = None if kind is yaml.AliasEvent else event.tag
+        if tag is not None:
+            problems.append(
+                doc.problem(
+                    path,
+                    f"YAML tag {excerpt(tag)} is not allowed",
+                    "plain YAML (no tags)",
+                    code="tag",
+                )
             )
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        return [
-            _build(item, path + (i,), doc, constructor, problems, limits, tagged)
-            for i, item in enumerate(node.value)
-        ]
-    if node.style in ("|", ">"):
-        doc.block_scalars.add(path)
-    if node.tag == _INT_TAG and len(node.value) > _MAX_INT_TEXT:
-        problems.append(
-            doc.problem(
-                path,
-                f"integer of {len(node.value)} characters is too large",
-                f"an integer between -{limits.max_int} and {limits.max_int}",
-                code="value",
-            )
-        )
-        return None
-    try:
-        value = constructor.construct_object(node)
-    except (yaml.constructor.ConstructorError, ValueError, OverflowError) as exc:
-        reason = getattr(exc, "problem", None) or type(exc).__name__
-        problems.append(
-            doc.problem(
-                path,
-                f"cannot read value: {excerpt(reason, 120)}",
-                "a plain YAML scalar",
-                code="scalar",
-            )
-        )
-        return None
-    wrong = value_problem(value, limits)
-    if wrong:
-        problems.append(doc.problem(path, wrong[0], wrong[1], code="value"))
-        return None
-    return value
+            value = None
+            if starts:
+                stack.append([_SKIP, 1])
+        elif kind is yaml.MappingStartEvent:
+            value = {}
+            stack.append([_MAP, value, path, _EXPECT_KEY])
+        elif kind is yaml.SequenceStartEvent:
+            value = []
+            stack.append([_SEQ, value, path])
+        elif kind is yaml.ScalarEvent:
+            if event.style in ("|", ">"):
+                doc.block_scalars.add(path)
+            value = scalar_value(event, path)
+        else:
+            value = None  # an alias, refused above
+        # attach to the parent (a new collection is attached before its content is built)
+        if frame is None:
+            root = value
+        elif frame[0] == _SEQ:
+            frame[1].append(value)
+        else:
+            frame[1][path[-1]] = value
 
 
 def document_from_data(data: Any, name: str, limits: Limits = DEFAULT_LIMITS) -> SourceDoc:

@@ -50,14 +50,7 @@ def read_fixtures(
         return []
     found: dict[str, FixtureRef] = {}
     problems: list[Problem] = []
-    paths = sorted(
-        p
-        for p in directory.rglob("*")
-        if p.suffix in SUFFIXES
-        and p.is_file()
-        and not any(part.startswith(".") for part in p.relative_to(directory).parts)
-    )
-    for path in paths:
+    for path in fixture_files(directory):
         data = _load_cached(path, cache)
         if not _is_fixture(data):
             continue
@@ -111,16 +104,55 @@ def fixtures_by_eid(fixtures: list[FixtureRef]) -> dict[str, list[FixtureRef]]:
     return out
 
 
+def fixture_files(directory: Path) -> list[Path]:
+    """The files below ``directory`` that may be fixtures, in a stable order (hidden ones left out)."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        return []
+    return sorted(
+        p
+        for p in directory.rglob("*")
+        if p.suffix in SUFFIXES
+        and p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(directory).parts)
+    )
+
+
+def missing_from_cache(paths: list[Path], cache: dict[str, Any]) -> list[Path]:
+    """The files whose content is not in ``cache`` yet."""
+    return [p for p in paths if _digest(p) not in cache]
+
+
+def parse_fixture_files(paths: list[Path]) -> dict[str, Any]:
+    """Cache entries (file digest → the fields the site reads) for the files that parse; a file
+    that does not is left out, so that ``read_fixtures`` reads it again and reports it. Runs in
+    a worker process while the site answers its worked examples."""
+    out: dict[str, Any] = {}
+    for path in paths:
+        try:
+            out[_digest(path)] = _kept(_load(path))
+        except (ProblemsError, OSError):
+            continue
+    return out
+
+
 _KEPT = ("id", "eids", "sentence", "description", "polarity", "fired_rules")
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _kept(data: Any) -> dict[str, Any] | None:
+    return {k: data[k] for k in _KEPT if k in data} if _is_fixture(data) else None
 
 
 def _load_cached(path: Path, cache: dict[str, Any] | None):
     if cache is None:
         return _load(path)
-    key = hashlib.sha256(path.read_bytes()).hexdigest()
+    key = _digest(path)
     if key not in cache:
-        data = _load(path)
-        cache[key] = {k: data[k] for k in _KEPT if k in data} if _is_fixture(data) else None
+        cache[key] = _kept(_load(path))
     return cache[key]
 
 

@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import json
 import logging
+import multiprocessing
 import os
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,7 +64,12 @@ from generators.docs.examples import (
     run_examples,
     snippet_files,
 )
-from generators.docs.fixtures import read_fixtures
+from generators.docs.fixtures import (
+    fixture_files,
+    missing_from_cache,
+    parse_fixture_files,
+    read_fixtures,
+)
 from generators.docs.parameters import parameter_pages
 from generators.docs.reference import reference_pages
 from generators.docs.review import PROGRESS_SNIPPET, review_progress_markdown
@@ -111,9 +119,14 @@ def generate_pages(
     examples_dir = project.examples_dir if examples_dir is None else examples_dir
     cache = _read_cache(cache_dir)
     before = json.dumps(cache, sort_keys=True)
-    fixtures = read_fixtures(fixtures_dir, project.root, cache.get("fixtures"))
+    fixtures_cache = cache.get("fixtures")
+    if fixtures_cache is None:
+        fixtures_cache = {}
+    with _parsed_in_background(fixtures_dir, fixtures_cache):
+        examples = run_examples(policy, examples_dir, project.root, cache.get("examples"))
+    fixtures = read_fixtures(fixtures_dir, project.root, fixtures_cache)
     ctx = SiteContext(policy, fixtures, project.root, cli_help)
-    ctx.examples = run_examples(policy, examples_dir, project.root, cache.get("examples"))
+    ctx.examples = examples
     if cache_dir is not None and json.dumps(cache, sort_keys=True) != before:
         write_atomically(
             Path(cache_dir) / CACHE_FILE,
@@ -141,6 +154,38 @@ def generate_pages(
     return dict(sorted(pages.items()))
 
 
+# Fewer fixture files than this to parse are parsed in process: a worker costs about 0.2 s to start.
+BACKGROUND_FROM = 100
+
+
+@contextmanager
+def _parsed_in_background(fixtures_dir: Path, cache: dict[str, Any]) -> Iterator[None]:
+    """Parse the fixture files missing from ``cache`` in a worker process while the block runs
+    (the site answers its worked examples meanwhile: the two are the bulk of a build without a
+    cache, and this machine has two cores), then add them to ``cache``. Whatever the worker could
+    not parse, or a worker that could not start, is left for ``read_fixtures`` in process."""
+    missing = missing_from_cache(fixture_files(fixtures_dir), cache)
+    if len(missing) < BACKGROUND_FROM or os.environ.get(SERIAL_ENV) == "1":
+        yield
+        return
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    try:
+        pool = ProcessPoolExecutor(1, mp_context=context)
+        pending = pool.submit(parse_fixture_files, missing)
+    except OSError:
+        yield
+        return
+    try:
+        yield
+        cache.update(pending.result())
+    except (OSError, BrokenProcessPool):
+        pass
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+SERIAL_ENV = "ACCOUNTABILITY_DOCS_SERIAL"  # "1": no worker process (for profiling a build)
 CACHE_DIR = ".cache"  # inside the staging folder: kept by ``stage``, skipped by mkdocs (dotfile)
 CACHE_FILE = "site-cache.json"
 CACHE_FORMAT = 1
