@@ -143,7 +143,7 @@ class Model:
                 raise KeyError(
                     f"rule {rule.id} was not evaluated: not needed for the outputs asked for"
                 )
-            if self._result.body_rows(index):
+            if self._result.body_holds(index):
                 out |= {rule.id, source}
         return out
 

@@ -41,6 +41,15 @@ class Result:
             raise ValueError("this result was computed by another program")
         return self
 
+    def body_holds(self, rule_index: int) -> bool:
+        """Whether the rule's body has a binding that holds in the model. A body with a positive
+        atom over an empty relation holds nowhere, which is most rules in most cases: that is
+        answered without running the body."""
+        relations = self.relations
+        if any(not relations.get(pred) for pred, _ in self.plan.rules[rule_index].positives):
+            return False
+        return bool(self.body_rows(rule_index))
+
     def body_rows(self, rule_index: int, head: tuple | None = None) -> list[tuple]:
         """Every binding of the rule's body columns (``RulePlan.columns``) that holds in the model,
         or only those that produce ``head``; unordered."""
