@@ -16,7 +16,7 @@ import os
 import shutil
 from pathlib import Path
 
-from mkdocs.plugins import event_priority
+from mkdocs.plugins import CombinedEvent, event_priority
 
 from generators.docs.compact import compact_html, compact_search_index
 from generators.docs.render_cache import RenderCache
@@ -83,7 +83,14 @@ def on_pre_page(page, config, files):
     return page
 
 
-def on_post_build(config):
+@event_priority(100)  # before the search plugin writes its index
+def _search_entries(config):
+    cache = _cache.get("build")
+    if cache is not None:
+        cache.finish_search()
+
+
+def _after_build(config):
     """Keep the per-page cache for the next build. Leave out theme files the site never loads:
     source maps, and the search languages other than English (Chinese is segmented at build
     time, so the browser needs no segmenter)."""
@@ -114,3 +121,19 @@ def on_post_build(config):
         index.write_text(
             json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
         )
+
+
+on_post_build = CombinedEvent(_search_entries, _after_build)
+
+
+def on_nav(nav, config, files):
+    cache = _cache.get("build")
+    if cache is not None:
+        cache.start_worker(config, files)
+    return nav
+
+
+def on_build_error(error):
+    cache = _cache.pop("build", None)
+    if cache is not None:
+        cache.stop_worker(abandon=True)

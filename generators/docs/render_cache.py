@@ -24,7 +24,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import multiprocessing
+import os
+import pickle
 import re
+import threading
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from types import SimpleNamespace
@@ -34,6 +38,7 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from engine.files.output import write_atomically
 
+_log = logging.getLogger("mkdocs.hooks.render_cache")
 CACHE_FILE = "pages-cache.json"
 CACHE_FORMAT = 1
 SNIPPET_MARK = "--8<--"
@@ -117,6 +122,9 @@ class RenderCache:
             _OWN_CODE,
         )
         self.files_digest: str | None = None  # of the first page's ``files``: one per build
+        self._worker = None  # the build's worker process (a pool of one), once started
+        self._prewarm = None  # (pending conversions, the pages they are for)
+        self._finish_search = None
 
     def _read(self) -> dict[str, Any]:
         try:
@@ -143,6 +151,9 @@ class RenderCache:
         original = page.render
 
         def render(config, files) -> None:
+            prewarm = self._prewarm
+            if prewarm is not None and page.file.src_uri in prewarm[1]:
+                self._collect_prewarm()
             if page.markdown is None or SNIPPET_MARK in page.markdown:
                 return original(config, files)
             if self.files_digest is None:
@@ -173,6 +184,67 @@ class RenderCache:
             return None
 
         page.render = render
+
+    def start_worker(self, config, files) -> None:
+        """Fork the build's one worker process, where that is safe (no other thread running).
+
+        On a build that finds fewer than half of its pages in the cache, the worker first
+        converts the later pages (``WORKER_MARKDOWN_SHARE`` of the Markdown by size) while this
+        process converts
+        the earlier ones; their results join the cache before this process reaches them and are
+        used as any cached conversion is (a page that warned or failed there is not returned, so
+        this process converts it again and reports it). Then it loads jieba's dictionary (about
+        1.5 s) and indexes for the search the pages missing from the cache, while this process
+        renders the pages (``cache_search``)."""
+        if self._worker is not None or not may_fork():
+            return
+        pages = [f for f in files.documentation_pages() if not _hidden(f.src_uri)]
+        later: list[str] = []
+        if len(self.before["pages"]) * 2 < len(pages):
+            sizes = [_size(f.abs_src_path) for f in pages]
+            share = 0
+            for file, size in zip(reversed(pages), reversed(sizes), strict=True):
+                if share + size > sum(sizes) * WORKER_MARKDOWN_SHARE:
+                    break
+                later.append(file.src_uri)
+                share += size
+        _worker_state["markdown"] = (self, config, files)
+        try:
+            self._worker = multiprocessing.get_context("fork").Pool(1, initializer=_quiet)
+            if later:
+                self._prewarm = (self._worker.apply_async(_convert_in_worker, (later,)), set(later))
+            if _worker_state.get("dictionary"):
+                self._worker.apply_async(_load_dictionary)
+        except (OSError, ValueError):
+            self._worker = self._prewarm = None
+            return
+        _log.info(
+            "A worker process converts %d of the %d pages and indexes for the search the pages "
+            "missing from the cache",
+            len(later),
+            len(pages),
+        )
+
+    def _collect_prewarm(self) -> None:
+        result, _ = self._prewarm
+        self._prewarm = None
+        try:
+            made = result.get(WORKER_TIMEOUT)
+        except Exception:  # the worker died or failed: this process converts those pages
+            made = {}
+        for key, kept in made.items():
+            self.before["pages"].setdefault(key, kept)
+
+    def stop_worker(self, *, abandon: bool = False) -> None:
+        """Close the worker (``abandon``: without waiting for what it is still doing)."""
+        worker, self._worker, self._prewarm = self._worker, None, None
+        self._finish_search = None if abandon else self._finish_search
+        if worker is not None:
+            if abandon:
+                worker.terminate()
+            else:
+                worker.close()
+            worker.join()
 
     @staticmethod
     def _kept(page) -> dict[str, Any]:
@@ -207,7 +279,12 @@ class RenderCache:
 
     def cache_search(self, plugin, dictionary: str | None = None) -> None:
         """Make the search plugin's indexing of a page answer from the cache. ``dictionary``, the
-        jieba user dictionary, is loaded before the first page that is not in the cache."""
+        jieba user dictionary, is loaded before the first page that is not in the cache.
+
+        With the build's worker (``start_worker``), pages missing from the cache are indexed
+        there while this process renders the pages; ``finish_search`` puts the entries in page
+        order before the index is written. A worker that fails leaves its pages to this
+        process."""
         index = getattr(plugin, "search_index", None)
         if index is None or not hasattr(index, "add_entry_from_context"):
             return
@@ -225,6 +302,21 @@ class RenderCache:
             _OWN_CODE,
         )
 
+        def index_here(lean) -> list[Any]:
+            if pending:
+                import jieba  # lazy: a rebuild served from the cache never segments
+
+                jieba.load_userdict(pending.pop())
+            start = len(index.entries)
+            original(lean)
+            made = index.entries[start:]
+            del index.entries[start:]
+            return json.loads(json.dumps(made, default=str))
+
+        _worker_state["index_page"] = original
+        _worker_state["dictionary"] = dictionary
+        slots: list[Any] = []  # per page in order: its entries, or (key, page, pending result)
+
         def add_entry_from_context(page) -> None:
             key = _digest(
                 salt,
@@ -236,15 +328,10 @@ class RenderCache:
             )
             kept = self.before["searches"].get(key)
             if isinstance(kept, list):
-                index.entries.extend(json.loads(json.dumps(kept)))
+                slots.append(json.loads(json.dumps(kept)))
                 self.searches[key] = kept
                 self.hits["search"] += 1
                 return
-            if pending:
-                import jieba  # lazy: a rebuild served from the cache never segments
-
-                jieba.load_userdict(pending.pop())
-            start = len(index.entries)
             lean = SimpleNamespace(
                 content=without_excluded(page.content),
                 toc=page.toc,
@@ -252,10 +339,148 @@ class RenderCache:
                 meta=page.meta,
                 title=page.title,
             )
-            original(lean)
-            self.searches[key] = json.loads(json.dumps(index.entries[start:], default=str))
+            result = None
+            if self._worker is not None:
+                try:
+                    result = self._worker.apply_async(_index_in_worker, (lean,))
+                except (OSError, ValueError, pickle.PicklingError):
+                    result = None
+            if result is not None:
+                slots.append((key, lean, result))
+                return
+            made = index_here(lean)
+            self.searches[key] = made
+            slots.append(json.loads(json.dumps(made)))
+
+        def finish() -> None:
+            entries: list[Any] = []
+            for slot in slots:
+                if isinstance(slot, list):
+                    entries.extend(slot)
+                    continue
+                key, lean, result = slot
+                try:
+                    made, logged = result.get(WORKER_TIMEOUT)
+                except Exception:  # the worker died or failed: this process indexes the page
+                    made, logged = index_here(lean), []
+                for name, level, message in logged:
+                    logging.getLogger(name).log(level, message)
+                self.searches[key] = made
+                entries.extend(json.loads(json.dumps(made)))
+            slots.clear()
+            index.entries.extend(entries)
 
         index.add_entry_from_context = add_entry_from_context
+        self._finish_search = finish
+
+    def finish_search(self) -> None:
+        """Every page's search entries, in page order, into the index (before it is written);
+        the worker's part is done then."""
+        finish, self._finish_search = self._finish_search, None
+        if finish is not None:
+            finish()
+        self.stop_worker(
+            abandon=True
+        )  # all it was asked is answered; it may still be loading jieba
+
+
+# The worker's share of the Markdown to convert on a build without a cache: it indexes the pages for
+# the search afterwards, which takes about as long as this process needs to render them.
+WORKER_MARKDOWN_SHARE = 0.4
+WORKER_TIMEOUT = (
+    600  # seconds one page's indexing may take in the worker before this process does it
+)
+SERIAL_ENV = "ACCOUNTABILITY_DOCS_SERIAL"  # "1": no worker process (for profiling a build)
+# what the worker works with, set before it is forked: the build (render cache, config, files),
+# the search index's own method and the jieba user dictionary
+_worker_state: dict[str, Any] = {}
+
+
+def may_fork() -> bool:
+    """Whether this process may fork a worker: on a system that forks, with no other thread
+    running (a thread's locks would be copied held), unless told not to."""
+    return (
+        "fork" in multiprocessing.get_all_start_methods()
+        and threading.active_count() == 1
+        and os.environ.get(SERIAL_ENV) != "1"
+    )
+
+
+def _size(path: str | None) -> int:
+    try:
+        return os.path.getsize(path) if path else 0
+    except OSError:
+        return 0
+
+
+def _quiet() -> None:
+    """In a worker: nothing it logs reaches the terminal (the build's own process reports what
+    matters), while handlers added later, such as the render cache's, still see it."""
+    for name in ("", "mkdocs"):
+        logger = logging.getLogger(name)
+        for handler in list(logger.handlers):
+            logger.removeHandler(handler)
+    logging.getLogger("mkdocs").addHandler(logging.NullHandler())
+
+
+def _convert_in_worker(src_uris: list[str]) -> dict[str, Any]:
+    """The render cache's entries for these pages, converted as the build converts them."""
+    from mkdocs.commands.build import _populate_page
+    from mkdocs.structure.pages import Page
+
+    cache, config, files = _worker_state["markdown"]
+    for src_uri in src_uris:
+        file = files.get_file_from_path(src_uri)
+        if file is None:
+            continue
+        try:
+            if file.page is None:
+                Page(None, file, config)
+            _populate_page(file.page, config, files)
+        except Exception:  # this page is converted, and its error reported, by the build itself
+            continue
+    return json.loads(json.dumps(cache.pages))
+
+
+def _load_dictionary() -> None:
+    """In the worker: jieba with the site's user dictionary, once, before any page is segmented
+    (segmenting without it would index other words than this process would)."""
+    if _worker_state.get("dictionary_loaded"):
+        return
+    dictionary = _worker_state.get("dictionary")
+    if dictionary:
+        import jieba
+
+        jieba.load_userdict(dictionary)
+    _worker_state["dictionary_loaded"] = True
+
+
+def _index_in_worker(lean) -> tuple[list[Any], list[tuple[str, int, str]]]:
+    """The page's entries, and what was logged while making them: the build's own process logs
+    it again, so that a strict build fails on a warning made here as on one made there."""
+    _load_dictionary()
+    index_page = _worker_state["index_page"]
+    entries = index_page.__self__.entries
+    start = len(entries)
+    logged = _Logged()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(logged)
+    try:
+        index_page(lean)
+    finally:
+        logger.removeHandler(logged)
+    made = entries[start:]
+    del entries[start:]
+    return json.loads(json.dumps(made, default=str)), logged.records
+
+
+class _Logged(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[tuple[str, int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append((record.name, record.levelno, record.getMessage()))
 
 
 _EXCLUDED = re.compile(r"<([a-zA-Z][\w-]*)\b[^>]*\sdata-search-exclude\b[^>]*>")

@@ -72,6 +72,7 @@ from generators.docs.fixtures import (
 )
 from generators.docs.parameters import parameter_pages
 from generators.docs.reference import reference_pages
+from generators.docs.render_cache import SERIAL_ENV, may_fork
 from generators.docs.review import PROGRESS_SNIPPET, review_progress_markdown
 from generators.docs.traceability import fixtures_pages, traceability_page
 
@@ -156,20 +157,26 @@ def generate_pages(
 
 # Fewer fixture files than this to parse are parsed in process: a worker costs about 0.2 s to start.
 BACKGROUND_FROM = 100
+# The worker's share of the files to parse: the rest are parsed here once the examples are answered,
+# which takes a little longer than parsing all of them would.
+WORKER_SHARE = 0.75
 
 
 @contextmanager
 def _parsed_in_background(fixtures_dir: Path, cache: dict[str, Any]) -> Iterator[None]:
-    """Parse the fixture files missing from ``cache`` in a worker process while the block runs
-    (the site answers its worked examples meanwhile: the two are the bulk of a build without a
-    cache, and this machine has two cores), then add them to ``cache``. Whatever the worker could
-    not parse, or a worker that could not start, is left for ``read_fixtures`` in process."""
+    """Parse most of the fixture files missing from ``cache`` in a worker process while the block
+    runs (the site answers its worked examples meanwhile: the two are the bulk of a build without
+    a cache, and this machine has two cores), then add them to ``cache``. The rest, whatever the
+    worker could not parse, or all of them when no worker could start, are left for
+    ``read_fixtures`` in process."""
     missing = missing_from_cache(fixture_files(fixtures_dir), cache)
     if len(missing) < BACKGROUND_FROM or os.environ.get(SERIAL_ENV) == "1":
         yield
         return
+    missing = missing[: int(len(missing) * WORKER_SHARE)]
     methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    method = "fork" if may_fork() else "forkserver" if "forkserver" in methods else "spawn"
+    context = multiprocessing.get_context(method)
     try:
         pool = ProcessPoolExecutor(1, mp_context=context)
         pending = pool.submit(parse_fixture_files, missing)
@@ -185,7 +192,6 @@ def _parsed_in_background(fixtures_dir: Path, cache: dict[str, Any]) -> Iterator
         pool.shutdown(cancel_futures=True)
 
 
-SERIAL_ENV = "ACCOUNTABILITY_DOCS_SERIAL"  # "1": no worker process (for profiling a build)
 CACHE_DIR = ".cache"  # inside the staging folder: kept by ``stage``, skipped by mkdocs (dotfile)
 CACHE_FILE = "site-cache.json"
 CACHE_FORMAT = 1
