@@ -34,6 +34,8 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+from mkdocs.commands.build import _populate_page
+from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from engine.files.output import write_atomically
@@ -425,9 +427,6 @@ def _quiet() -> None:
 
 def _convert_in_worker(src_uris: list[str]) -> dict[str, Any]:
     """The render cache's entries for these pages, converted as the build converts them."""
-    from mkdocs.commands.build import _populate_page
-    from mkdocs.structure.pages import Page
-
     cache, config, files = _worker_state["markdown"]
     for src_uri in src_uris:
         file = files.get_file_from_path(src_uri)
@@ -449,7 +448,7 @@ def _load_dictionary() -> None:
         return
     dictionary = _worker_state.get("dictionary")
     if dictionary:
-        import jieba
+        import jieba  # lazy: a second or two to load, and only pages to segment need it
 
         jieba.load_userdict(dictionary)
     _worker_state["dictionary_loaded"] = True

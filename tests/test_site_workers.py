@@ -1,0 +1,120 @@
+"""The site build's worker processes change nothing but the time a build takes.
+
+A build forks a worker that converts part of the pages and makes the search entries
+(generators/docs/render_cache.py) where no other thread runs: in ``mkdocs build`` run as a command,
+never inside a test process. So a small site is built here by ``mkdocs build`` in a subprocess,
+with the project's hooks, once with the workers and once without (ACCOUNTABILITY_DOCS_SERIAL=1).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from paths import ROOT
+
+from generators.docs.render_cache import SERIAL_ENV
+
+WORDS = "承办人、审核人、批准人均属行政过错责任人，按过错大小承担责任。审核人改变承办人正确意见的，审核人负责。"
+CONFIG = """\
+site_name: 工作进程 · workers
+use_directory_urls: true
+theme:
+  name: material
+  language: zh
+  font: false
+hooks:
+  - {hooks}
+plugins:
+  - search:
+      lang: en
+      separator: '[\\s\\u200b\\u3000\\-、。，．？！；：（）《》“”「」]+'
+      jieba_dict_user: {words}
+validation:
+  links:
+    anchors: warn
+markdown_extensions:
+  - toc:
+      permalink: true
+  - attr_list
+  - tables
+"""
+
+
+def _site(folder: Path, broken_last_page: bool = False) -> Path:
+    docs = folder / "docs"
+    docs.mkdir(parents=True)
+    names = [f"page_{i}" for i in range(8)]
+    for i, name in enumerate(names):
+        following = names[(i + 1) % len(names)]
+        anchor = "#nowhere" if broken_last_page and i == len(names) - 1 else "#第二节"
+        body = "\n\n".join(WORDS * (i + 1) for _ in range(3))
+        (docs / f"{name}.md").write_text(
+            f"# 第{i + 1}页 Page {i + 1}\n\n## 第一节\n\n{body}\n\n"
+            f"| 条 | 项 |\n|---|---|\n| 第十一条 | 第（三）项 |\n\n"
+            f"## 第二节\n\n见[下一页]({following}.md{anchor})。\n",
+            encoding="utf-8",
+        )
+    (docs / "index.md").write_text("# 首页\n\n" + WORDS + "\n", encoding="utf-8")
+    config = folder / "mkdocs.yml"
+    config.write_text(
+        CONFIG.format(
+            hooks=ROOT / "generators/docs/mkdocs_hooks.py",
+            words=ROOT / "generators/docs/search_terms.txt",
+        ),
+        encoding="utf-8",
+    )
+    return config
+
+
+def _build(config: Path, out: Path, *, serial: bool, strict: bool = False):
+    env = {k: v for k, v in os.environ.items() if k != SERIAL_ENV}
+    if serial:
+        env[SERIAL_ENV] = "1"
+    command = [sys.executable, "-m", "mkdocs", "build", "-f", str(config), "-d", str(out)]
+    return subprocess.run(
+        command + (["--strict"] if strict else []),
+        cwd=config.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def test_a_build_with_a_worker_gives_the_site_a_build_in_one_process_gives(tmp_path):
+    config = _site(tmp_path)
+    alone = _build(config, tmp_path / "alone", serial=True)
+    assert alone.returncode == 0, alone.stderr
+    # the per-page cache of the first build would answer every page of the second
+    for cache in (tmp_path / "docs").rglob(".cache"):
+        for kept in cache.iterdir():
+            kept.unlink()
+    helped = _build(config, tmp_path / "helped", serial=False)
+    assert helped.returncode == 0, helped.stderr
+    assert "A worker process converts" not in alone.stderr
+    started = [line for line in helped.stderr.splitlines() if "A worker process converts" in line]
+    assert started and " 0 of " not in started[0], helped.stderr
+    built, again = _files(tmp_path / "alone"), _files(tmp_path / "helped")
+    assert sorted(built) == sorted(again)
+    assert [rel for rel in sorted(built) if built[rel] != again[rel]] == []
+    assert len(built["search/search_index.json"]) > 1000
+
+
+@pytest.mark.parametrize("serial", [True, False], ids=["in one process", "with a worker"])
+def test_a_broken_link_on_a_page_the_worker_converts_still_fails_the_strict_build(tmp_path, serial):
+    config = _site(tmp_path, broken_last_page=True)
+    done = _build(config, tmp_path / "out", serial=serial, strict=True)
+    assert done.returncode != 0
+    warned = [line for line in done.stderr.splitlines() if "nowhere" in line]
+    assert len(warned) == 1, done.stderr
+    assert "page_7.md" in warned[0]
