@@ -7,11 +7,12 @@ YAML is changed: the answers must follow the files, with no code change.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
-from paths import POLICY_DIR
+from paths import POLICY_DIR, ROOT
 
 from engine.answer import answer_case
 from engine.answer.names import Namer
@@ -165,3 +166,32 @@ def test_one_value_with_two_names_in_the_vocabulary_fails_validation(policy_copy
     )
     assert main(["validate", str(policy_copy)]) == 1
     assert "spouse is named differently in relation" in capsys.readouterr().err
+
+
+def _enums(schema, path=()):
+    if isinstance(schema, dict):
+        if "enum" in schema:
+            yield path, schema["enum"]
+        for key, value in schema.items():
+            yield from _enums(value, (*path, key))
+    elif isinstance(schema, list):
+        for i, value in enumerate(schema):
+            yield from _enums(value, (*path, i))
+
+
+# A point's ``finding`` (alleged or confirmed) chooses the predicate a fact is stated with
+# (point_alleged, point_confirmed) and is never a value an answer shows.
+NOT_A_VALUE = {"finding"}
+
+
+def test_every_value_a_case_may_give_has_a_label_in_both_languages():
+    labels = load_policy().labels
+    schema = json.loads((ROOT / "schema" / "case.schema.json").read_text(encoding="utf-8"))
+    missing = [
+        f"{'/'.join(map(str, path))}: {value}"
+        for path, values in _enums(schema)
+        if not NOT_A_VALUE & set(map(str, path))
+        for value in values
+        if isinstance(value, str) and not ({"zh", "en"} <= set(labels.get(value) or {}))
+    ]
+    assert not missing, missing

@@ -7,6 +7,7 @@ reading only where it says more than the finding; the readings that decided a fi
 from __future__ import annotations
 
 import json
+import re
 import statistics
 
 from paths import EXAMPLES_DIR
@@ -84,3 +85,18 @@ def test_no_reason_of_an_explained_answer_leaves_a_variable_of_the_rule_language
     assert sum("不适用" in s for s in strings) > 10  # the why-not reasons are there
     leaks = [s for s in strings if RULE_VARIABLE_IN_CHINESE.search(s)]
     assert not leaks, leaks[:3]
+
+
+# a value of the case format or of the rules written as code (``party_or_government_discipline``)
+RAW_VALUE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+){2,}\b")
+
+
+def test_no_explained_answer_to_a_worked_example_shows_a_value_as_code(capsys):
+    """Every value the record gives (a circumstance, a role, a relation) reaches the officer by
+    its label in the vocabulary, in either language, never as the token the format uses."""
+    shown = []
+    for path in EXAMPLES:
+        for lang in ("zh", "en"):
+            text = explained(capsys, path.name, lang)
+            shown += [f"{path.name} ({lang}): {m}" for m in RAW_VALUE.findall(text)]
+    assert not shown, "\n".join(shown[:20])
