@@ -9,6 +9,7 @@ from __future__ import annotations
 import atexit
 import fcntl
 import functools
+import json
 import os
 import pickle
 import re
@@ -33,6 +34,7 @@ from generators.docs.site import (
     build_site,
     generate_pages,
     mkdocs_config,
+    stage_site,
 )
 
 
@@ -423,6 +425,39 @@ def test_a_fixture_appears_on_its_article_page_in_the_matrix_and_under_the_rules
         line for line in listing.splitlines() if 'id="rule-art11_p3_reviewer_overturned"' in line
     )
     assert "#p3-reviewer-changed-correct-opinion" in rule_row
+
+
+def test_the_build_cache_keeps_only_the_fixtures_and_examples_of_the_last_build(tmp_path):
+    """A changed fixture or example replaces its entry in the build cache instead of adding one:
+    every change of the policy or the fixtures would otherwise grow the cache by a full set."""
+    fixtures, examples = tmp_path / "fixtures", tmp_path / "examples"
+    fixtures.mkdir()
+    examples.mkdir()
+    for name in ("art11-p3-reviewer-overturned", "art11-p1-handler-misled-reviewer"):
+        source = REPO_ROOT / "tests" / "fixtures" / "art_11" / f"{name}.yaml"
+        (fixtures / source.name).write_bytes(source.read_bytes())
+    for source in sorted((REPO_ROOT / "examples").glob("*.yaml"))[:2]:
+        (examples / source.name).write_bytes(source.read_bytes())
+    cache = tmp_path / "docs" / ".cache" / "site-cache.json"
+
+    def stage() -> dict:
+        stage_site(
+            policy(),
+            Project(REPO_ROOT),
+            tmp_path / "docs",
+            fixtures_dir=fixtures,
+            examples_dir=examples,
+        )
+        return json.loads(cache.read_text(encoding="utf-8"))
+
+    first = stage()
+    for folder in (fixtures, examples):
+        changed = sorted(folder.glob("*.yaml"))[0]
+        changed.write_text(changed.read_text(encoding="utf-8") + "# changed\n", encoding="utf-8")
+    second = stage()
+    for part in ("fixtures", "examples"):
+        assert len(first[part]) == len(second[part]) == 2
+        assert len(set(first[part]) & set(second[part])) == 1
 
 
 # ── strictness ────────────────────────────────────────────────────────────────────────────────────

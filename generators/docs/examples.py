@@ -87,6 +87,21 @@ def inputs_digest(policy: Policy) -> str:
     return digest.hexdigest()
 
 
+def example_cache_keys(policy: Policy, directory: Path) -> dict[Path, str]:
+    """Each example file → its key in the build cache: the digest of the policy, the engine, its
+    place in the order and its text (what its answers are made from)."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        return {}
+    common = inputs_digest(policy)
+    return {
+        path: hashlib.sha256(
+            f"{common}\0{number}\0{path.name}\0".encode() + path.read_bytes()
+        ).hexdigest()
+        for number, path in enumerate(sorted(directory.glob("*.yaml")))
+    }
+
+
 def run_examples(
     policy: Policy, directory: Path, repo_root: Path, cache: dict[str, Any] | None = None
 ) -> list[ExampleRun]:
@@ -99,16 +114,12 @@ def run_examples(
     directory = Path(directory)
     if not directory.is_dir():
         return []
-    common = inputs_digest(policy) if cache is not None else ""
+    keys = example_cache_keys(policy, directory) if cache is not None else {}
     for number, path in enumerate(sorted(directory.glob("*.yaml"))):
-        key = ""
-        if cache is not None:
-            key = hashlib.sha256(
-                f"{common}\0{number}\0{path.name}\0".encode() + path.read_bytes()
-            ).hexdigest()
-            if key in cache:
-                runs.append(_run_from_json(cache[key]))
-                continue
+        key = keys.get(path, "")
+        if cache is not None and key in cache:
+            runs.append(_run_from_json(cache[key]))
+            continue
         try:
             shown = path.resolve().relative_to(Path(repo_root).resolve()).as_posix()
         except ValueError:

@@ -118,6 +118,11 @@ def fixture_files(directory: Path) -> list[Path]:
     )
 
 
+def fixture_digests(paths: list[Path]) -> set[str]:
+    """The files' keys in the build cache (digests of their bytes)."""
+    return {_digest(p) for p in paths}
+
+
 def missing_from_cache(paths: list[Path], cache: dict[str, Any]) -> list[Path]:
     """The files whose content is not in ``cache`` yet."""
     return [p for p in paths if _digest(p) not in cache]
