@@ -356,6 +356,11 @@ def value_problem(value: Any, limits: Limits = DEFAULT_LIMITS) -> tuple[str, str
     return (f"a value of type {type(value).__name__}", "text, a number, true/false or null")
 
 
+def _marked(name: str, mark: Any, path: str, message: str, expected: str, *, code: str) -> Problem:
+    """A problem at one of the parser's marks (whose line and column count from 0)."""
+    return Problem(name, mark.line + 1, mark.column + 1, path, message, expected, code=code)
+
+
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _MAP, _SEQ, _SKIP = 0, 1, 2
 _EXPECT_KEY = object()  # a mapping frame waiting for its next key
@@ -444,10 +449,9 @@ def _build_from_events(
         tag = event.tag
         if tag == _MERGE_TAG or (tag is None and resolve(key, event.implicit) == _MERGE_TAG):
             problems.append(
-                Problem(
+                _marked(
                     name,
-                    mark.line + 1,
-                    mark.column + 1,
+                    mark,
                     json_path(path),
                     "YAML merge key << is not allowed",
                     "every key written out",
@@ -460,10 +464,9 @@ def _build_from_events(
             wrong = (f"YAML tag {excerpt(tag)} is not allowed", "plain YAML (no tags)")
         if wrong:
             problems.append(
-                Problem(
+                _marked(
                     name,
-                    mark.line + 1,
-                    mark.column + 1,
+                    mark,
                     json_path(path),
                     f"mapping key: {wrong[0]}",
                     wrong[1],
@@ -474,10 +477,9 @@ def _build_from_events(
         if key in mapping:
             first = positions.get(path + (key,), (None, None))
             problems.append(
-                Problem(
+                _marked(
                     name,
-                    mark.line + 1,
-                    mark.column + 1,
+                    mark,
                     json_path(path + (key,)),
                     f"duplicate key '{excerpt(key)}' (first at line {first[0]})",
                     "each key once per mapping",
@@ -512,10 +514,9 @@ def _build_from_events(
         if nodes > max_nodes:
             raise ProblemsError(
                 [
-                    Problem(
+                    _marked(
                         name,
-                        mark.line + 1,
-                        mark.column + 1,
+                        mark,
                         "",
                         f"more than {max_nodes} values",
                         f"at most {max_nodes} values in one document",
@@ -529,10 +530,9 @@ def _build_from_events(
                 raise _too_deep(name, mark.line + 1, mark.column + 1, max_depth)
         if kind is yaml.AliasEvent:
             refused.append(
-                Problem(
+                _marked(
                     name,
-                    mark.line + 1,
-                    mark.column + 1,
+                    mark,
                     "",
                     f"YAML alias *{excerpt(event.anchor)} is not allowed",
                     "every value written out in full (no anchors or aliases)",
@@ -541,10 +541,9 @@ def _build_from_events(
             )
         elif event.anchor:
             refused.append(
-                Problem(
+                _marked(
                     name,
-                    mark.line + 1,
-                    mark.column + 1,
+                    mark,
                     "",
                     f"YAML anchor &{excerpt(event.anchor)} is not allowed",
                     "every value written out in full (no anchors or aliases)",
@@ -574,10 +573,9 @@ def _build_from_events(
                     continue
                 if starts:
                     problems.append(
-                        Problem(
+                        _marked(
                             name,
-                            mark.line + 1,
-                            mark.column + 1,
+                            mark,
                             json_path(frame[2]),
                             "a mapping key is not a plain value",
                             "a string key",
