@@ -43,7 +43,7 @@ class AnswerContext:
         }
         self.program = ev.policy.program_for(ev.edition["id"])
         self.descriptions = {
-            p["name"]: p["description"] for p in ev.policy.vocabulary["predicates"]
+            name: p["description"] for name, p in ev.policy.predicate_index.items()
         }
         self.not_stated = {p["fact"] for p in ev.policy.computed_facts} | NOT_STATED
         self.rules = ev.policy.rule_index

@@ -163,7 +163,7 @@ def parameter_value_words(param: dict, value: object, lang: str, namer: Namer) -
 def fact_text(policy, namer: Namer, predicate: str, args: tuple, lang: str) -> str:
     """One fact of the record in words: the vocabulary's reading of its predicate with the arguments
     named by their domains (its description and the arguments when it has no reading)."""
-    declared = next((p for p in policy.vocabulary["predicates"] if p["name"] == predicate), None)
+    declared = policy.predicate_index.get(predicate)
     if declared is None:
         return f"{predicate}({', '.join(map(str, args))})"
     names = [a["name"] for a in declared["args"]]

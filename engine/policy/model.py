@@ -151,6 +151,12 @@ class Policy:
         )
 
     @cached_property
+    def predicate_index(self) -> dict[str, dict[str, Any]]:
+        """Predicate name → its declaration in the vocabulary (an answer names thousands of facts
+        by their predicate's reading)."""
+        return {p["name"]: p for p in self.vocabulary["predicates"]}
+
+    @cached_property
     def argument_domains(self) -> dict[str, tuple[str, ...]]:
         """Predicate → the domains of its arguments (how an answer names each argument)."""
         return {
