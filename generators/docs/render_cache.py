@@ -95,13 +95,15 @@ def _hidden(src_uri: str) -> bool:
     return any(part.startswith(".") for part in src_uri.split("/"))
 
 
-class _Warnings(logging.Handler):
+class _Logged(logging.Handler):
+    """What was logged at WARNING or above while it was attached."""
+
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
-        self.count = 0
+        self.records: list[tuple[str, int, str]] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.count += 1
+        self.records.append((record.name, record.levelno, record.getMessage()))
 
 
 class RenderCache:
@@ -174,14 +176,14 @@ class RenderCache:
                     self.pages[key] = kept
                     self.hits["markdown"] += 1
                     return None
-            warnings = _Warnings()
+            warnings = _Logged()
             logger = logging.getLogger("mkdocs")
             logger.addHandler(warnings)
             try:
                 original(config, files)
             finally:
                 logger.removeHandler(warnings)
-            if not warnings.count:
+            if not warnings.records:
                 self.pages[key] = self._kept(page)
             return None
 
@@ -192,10 +194,9 @@ class RenderCache:
 
         On a build that finds fewer than half of its pages in the cache, the worker first
         converts the later pages (``WORKER_MARKDOWN_SHARE`` of the Markdown by size) while this
-        process converts
-        the earlier ones; their results join the cache before this process reaches them and are
-        used as any cached conversion is (a page that warned or failed there is not returned, so
-        this process converts it again and reports it). Then it loads jieba's dictionary (about
+        process converts the earlier ones; their results join the cache before this process
+        reaches them and are used as any cached conversion is (a page that warned or failed
+        there is not returned, so this process converts it again and reports it). Then it loads jieba's dictionary (about
         1.5 s) and indexes for the search the pages missing from the cache, while this process
         renders the pages (``cache_search``)."""
         if self._worker is not None or not may_fork():
@@ -381,17 +382,15 @@ class RenderCache:
         finish, self._finish_search = self._finish_search, None
         if finish is not None:
             finish()
-        self.stop_worker(
-            abandon=True
-        )  # all it was asked is answered; it may still be loading jieba
+        # all it was asked is answered; it may still be loading jieba for nothing
+        self.stop_worker(abandon=True)
 
 
 # The worker's share of the Markdown to convert on a build without a cache: it indexes the pages for
 # the search afterwards, which takes about as long as this process needs to render them.
 WORKER_MARKDOWN_SHARE = 0.4
-WORKER_TIMEOUT = (
-    600  # seconds one page's indexing may take in the worker before this process does it
-)
+# seconds the worker's part may take before this process does it itself
+WORKER_TIMEOUT = 600
 SERIAL_ENV = "ACCOUNTABILITY_DOCS_SERIAL"  # "1": no worker process (for profiling a build)
 # what the worker works with, set before it is forked: the build (render cache, config, files),
 # the search index's own method and the jieba user dictionary
@@ -471,15 +470,6 @@ def _index_in_worker(lean) -> tuple[list[Any], list[tuple[str, int, str]]]:
     made = entries[start:]
     del entries[start:]
     return json.loads(json.dumps(made, default=str)), logged.records
-
-
-class _Logged(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.records: list[tuple[str, int, str]] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append((record.name, record.levelno, record.getMessage()))
 
 
 _EXCLUDED = re.compile(r"<([a-zA-Z][\w-]*)\b[^>]*\sdata-search-exclude\b[^>]*>")

@@ -192,9 +192,13 @@ def _parsed_in_background(fixtures_dir: Path, cache: dict[str, Any]) -> Iterator
         return
     try:
         yield
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)  # the build fails: no use waiting
+        raise
+    try:
         cache.update(pending.result())
     except (OSError, BrokenProcessPool):
-        pass
+        pass  # read_fixtures parses them
     finally:
         pool.shutdown(cancel_futures=True)
 
