@@ -460,12 +460,14 @@ class Solver:
         """
         pred = atom.predicate
         reused = 0
-        for p, args in sorted(state.derived, key=repr):
-            if p == pred and reused < PER_RULE:
-                s = self.unify_args(atom.args, args, subst)
-                if s is not None:
-                    reused += 1
-                    yield s, state
+        # the conclusions of this predicate, in the order of all conclusions (sorted by repr)
+        for _p, args in sorted((d for d in state.derived if d[0] == pred), key=repr):
+            if reused >= PER_RULE:
+                break
+            s = self.unify_args(atom.args, args, subst)
+            if s is not None:
+                reused += 1
+                yield s, state
         if depth >= self.max_depth:
             return
         goal = [self.walk(t, subst) for t in atom.args]
