@@ -34,11 +34,15 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from mkdocs.commands.build import _populate_page
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from engine.files.output import write_atomically
+
+try:  # mkdocs' own step that reads, converts and hooks one page: the worker converts as the build
+    from mkdocs.commands.build import _populate_page
+except ImportError:  # a later mkdocs without it: no page is converted in the worker
+    _populate_page = None
 
 _log = logging.getLogger("mkdocs.hooks.render_cache")
 CACHE_FILE = "pages-cache.json"
@@ -203,7 +207,7 @@ class RenderCache:
             return
         pages = [f for f in files.documentation_pages() if not _hidden(f.src_uri)]
         later: list[str] = []
-        if len(self.before["pages"]) * 2 < len(pages):
+        if _populate_page is not None and len(self.before["pages"]) * 2 < len(pages):
             sizes = [_size(f.abs_src_path) for f in pages]
             share = 0
             for file, size in zip(reversed(pages), reversed(sizes), strict=True):
