@@ -110,3 +110,20 @@ def test_no_explained_answer_to_a_worked_example_shows_a_value_as_code():
             text = explanation(path.name, lang)
             shown += [f"{path.name} ({lang}): {m}" for m in RAW_VALUE.findall(text)]
     assert not shown, "\n".join(shown[:20])
+
+
+def test_a_finding_lists_first_the_facts_its_own_rule_states(capsys):
+    """The referral of Art. 18(2) rests on the person being responsible (six facts) and on the
+    circumstance that Party or government discipline is involved: the circumstance, which sets
+    the finding apart, comes first, so the shortened answer still shows it."""
+    name = "02-handler-intent-misled-reviewer-and-approver.yaml"
+    answer = json.loads(explained(capsys, name, "zh", "--format", "json"))
+    (referral,) = [r for r in answer["referrals"] if "art_18__para_2" in r["cites"]]
+    assert referral["facts"][0]["fact"] == "circumstance"
+    assert referral["facts"][0]["args"][-1] == "party_or_government_discipline"
+    assert main(["query", str(EXAMPLES_DIR / name), "--as-of", "2025-03-01"]) == 0
+    text = capsys.readouterr().out
+    assert (
+        "事实：李红梅在“批准一户不符合条件的家庭享受城乡居民最低生活保障”中的情节：涉及党纪政纪处分"
+        in text
+    )

@@ -69,6 +69,14 @@ class AnswerContext:
         # the facts, clauses and readings are gathered once per shared sub-derivation (most of a
         # large case's cost); only the first step is put into words unless ``explain`` asks
         facts, cites, params = self._summary(derivation)
+        # the facts the concluding rule states itself first (what sets this finding apart, such
+        # as the circumstance of a referral), then those its other conditions rest on
+        own = {
+            (c.derivation.predicate, tuple(c.derivation.args))
+            for c in derivation.conditions
+            if c.derivation is not None and c.derivation.rule is None
+        }
+        facts = tuple(f for f in facts if f in own) + tuple(f for f in facts if f not in own)
         for pid, value in params:
             self.used_params.add(pid)
             self.relied_readings.setdefault(pid, self.ev.parameters.get(pid, value))
@@ -90,7 +98,8 @@ class AnswerContext:
 
     def _summary(self, derivation) -> tuple[tuple, frozenset, tuple]:
         """(facts of the record in order, clauses cited, readings (id, value) in order) of a
-        derivation, each once in the order of a depth-first walk, remembered per derivation: the
+        derivation, each once in the order of a depth-first walk (``why`` then puts the
+        concluding rule's own facts first), remembered per derivation: the
         explainer shares sub-derivations between the trees that use them."""
         hit = self._summaries.get(id(derivation))
         if hit is not None and hit[0] is derivation:
