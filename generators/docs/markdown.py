@@ -177,11 +177,6 @@ def html_link(
     return f'<a href="{html.escape(url(from_page, to_page, anchor), quote=True)}"{attr}>{label_html}</a>'
 
 
-def nobr(text_html: str) -> str:
-    """A citation or id that must not break across lines (第十一条第（三）项, art_11__point_3)."""
-    return f'<span class="nobr">{text_html}</span>'
-
-
 def html_code(text: str) -> str:
     """Inline code as raw HTML, every ASCII punctuation mark as an entity.
 

@@ -314,11 +314,7 @@ class RenderCache:
                 import jieba  # lazy: a rebuild served from the cache never segments
 
                 jieba.load_userdict(pending.pop())
-            start = len(index.entries)
-            original(lean)
-            made = index.entries[start:]
-            del index.entries[start:]
-            return json.loads(json.dumps(made, default=str))
+            return _entries_made(original, lean)
 
         _worker_state["index_page"] = original
         _worker_state["dictionary"] = dictionary
@@ -461,19 +457,25 @@ def _index_in_worker(lean) -> tuple[list[Any], list[tuple[str, int, str]]]:
     """The page's entries, and what was logged while making them: the build's own process logs
     it again, so that a strict build fails on a warning made here as on one made there."""
     _load_dictionary()
-    index_page = _worker_state["index_page"]
-    entries = index_page.__self__.entries
-    start = len(entries)
     logged = _Logged()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(logged)
     try:
-        index_page(lean)
+        made = _entries_made(_worker_state["index_page"], lean)
     finally:
         logger.removeHandler(logged)
+    return made, logged.records
+
+
+def _entries_made(index_page, lean) -> list[Any]:
+    """The entries the search index's own method makes for one page, as plain data, taken back
+    out of the index: the caller puts every page's entries in page order at the end."""
+    entries = index_page.__self__.entries
+    start = len(entries)
+    index_page(lean)
     made = entries[start:]
     del entries[start:]
-    return json.loads(json.dumps(made, default=str)), logged.records
+    return json.loads(json.dumps(made, default=str))
 
 
 _EXCLUDED = re.compile(r"<([a-zA-Z][\w-]*)\b[^>]*\sdata-search-exclude\b[^>]*>")
