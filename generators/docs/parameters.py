@@ -20,8 +20,12 @@ from generators.docs.witnesses import divergence_witness_markdown
 # Search ranks a title match about a thousand times above a match in the text: a page whose title
 # merely names a word of the statute must still come after the article that says it.
 SEARCH_BOOST = 0.001
-# a block of Markdown (md_in_html) shown on the page and left out of the search index
-SEARCH_EXCLUDED_OPEN = '<div markdown="1" data-search-exclude>'
+
+
+def _not_indexed(lines: list[str]) -> list[str]:
+    """Markdown lines in a block (md_in_html) shown on the page and left out of the search index."""
+    return ['<div markdown="1" data-search-exclude>', "", *lines, "", "</div>"]
+
 
 TYPE_LABELS = {
     "enum": "选项 choice",
@@ -148,7 +152,7 @@ def parameter_markdown(ctx: SiteContext, param: dict[str, Any]) -> str:
         items.append(f"- {eid_link(ctx, path, eid)}{text}")
     # the provisions' text and the anomalies below are indexed on their own pages; here they
     # would only repeat in the search results, under a page ranked last
-    page.extend([SEARCH_EXCLUDED_OPEN, "", *(items or ["无 none"]), "", "</div>"])
+    page.extend(_not_indexed(items or ["无 none"]))
     users = ctx.rules_by_parameter.get(pid, [])
     if users:
         page.para(
@@ -189,18 +193,14 @@ def parameter_markdown(ctx: SiteContext, param: dict[str, Any]) -> str:
     if anomalies:
         page.heading(2, "此处的起草异常 · Drafting anomalies here", "anomalies")
         page.extend(
-            [
-                SEARCH_EXCLUDED_OPEN,
-                "",
-                *(
+            _not_indexed(
+                [
                     f"- [「{esc(a['excerpt'])}」]"
                     f"({rel(path, article_page(ctx.policy.article_of[eid]['eid']), a['id'])})"
                     f" {esc(eid_label(eid, 'zh'))}：{esc(a['question']['zh'])}"
                     for eid, a in anomalies
-                ),
-                "",
-                "</div>",
-            ]
+                ]
+            )
         )
     extra = divergence_witness_markdown(ctx, param, path)
     if extra:
