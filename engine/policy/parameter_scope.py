@@ -27,6 +27,18 @@ def parameters_read(rule: Rule) -> set[str]:
     return found
 
 
+def reads_parameter_by_variable(rule: Rule, predicates=PARAMETER_PREDICATES) -> bool:
+    """Whether a rule reads, through one of ``predicates``, a parameter it names by a variable
+    (``param(Q, secondary)`` with ``Q`` bound by another condition): it may read any parameter
+    of that kind, which ``parameters_read`` cannot list."""
+    return any(
+        isinstance(cond, Positive | Negated)
+        and cond.atom.predicate in predicates
+        and not isinstance(cond.atom.args[0], Const)
+        for cond in rule.body
+    )
+
+
 def required_values(rule: Rule) -> dict[str, str]:
     """The enum/boolean values a rule requires of parameters (``param(p, v)`` with both constant)."""
     out = {}
