@@ -364,6 +364,25 @@ def _order(order: list[list[str]] | None, names: Namer, lang: str) -> str:
     return " < ".join(comma.join(names.cite(e, lang) for e in group) for group in order)
 
 
+# a reading of Art. 13 on the forms, as it now stands: (zh, en), each {new value: words}
+FORM_FLAG_WORDS = {
+    "combinable": (
+        {True: "各形式可以合并适用", False: "各形式不得合并适用，只能择一"},
+        {
+            True: "the forms may be combined",
+            False: "the forms may no longer be combined: one is chosen",
+        },
+    ),
+    "exhaustive": (
+        {True: "只能采取所列形式，不得采取其他形式", False: "所列形式之外还可采取其他形式"},
+        {
+            True: "only the listed forms may be used, no other",
+            False: "forms beyond those listed may be used too",
+        },
+    ),
+}
+
+
 def _sanction(kind, key, old, new, names):
     """What the deciding body may now do with the forms for a person (the readings of Art. 13)."""
     if kind != "changed":
@@ -372,20 +391,10 @@ def _sanction(kind, key, old, new, names):
     parts_zh, parts_en = [], []
     if old["forms"] != new["forms"]:
         return None
-    if old["combinable"] != new["combinable"]:
-        if new["combinable"]:
-            parts_zh.append("各形式可以合并适用")
-            parts_en.append("the forms may be combined")
-        else:
-            parts_zh.append("各形式不得合并适用，只能择一")
-            parts_en.append("the forms may no longer be combined: one is chosen")
-    if old["exhaustive"] != new["exhaustive"]:
-        if new["exhaustive"]:
-            parts_zh.append("只能采取所列形式，不得采取其他形式")
-            parts_en.append("only the listed forms may be used, no other")
-        else:
-            parts_zh.append("所列形式之外还可采取其他形式")
-            parts_en.append("forms beyond those listed may be used too")
+    for flag, (zh, en) in FORM_FLAG_WORDS.items():
+        if old[flag] != new[flag]:
+            parts_zh.append(zh[new[flag]])
+            parts_en.append(en[new[flag]])
     if old["severity_order"] != new["severity_order"]:
         parts_zh.append(
             f"轻重顺序由“{_order(old['severity_order'], names, 'zh')}”"
