@@ -108,13 +108,17 @@ def run_examples(
     """Answer every example (sorted by file name); a broken example fails the build.
 
     ``cache`` (digest of the policy, the engine and the case → the run) lets a rebuild skip the
-    answers whose inputs did not change; it is updated in place.
+    answers whose inputs did not change; it is updated in place and left holding this time's
+    examples only, so that it does not grow with every change of the policy.
     """
     runs = []
     directory = Path(directory)
+    keys = example_cache_keys(policy, directory) if cache is not None else {}
+    if cache is not None:
+        for key in [k for k in cache if k not in keys.values()]:
+            del cache[key]
     if not directory.is_dir():
         return []
-    keys = example_cache_keys(policy, directory) if cache is not None else {}
     for number, path in enumerate(sorted(directory.glob("*.yaml"))):
         key = keys.get(path, "")
         if cache is not None and key in cache:

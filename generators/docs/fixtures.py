@@ -43,15 +43,15 @@ def read_fixtures(
     """Every fixture below ``directory``, sorted by id; ``[]`` when the folder is absent.
 
     ``cache`` (file digest → the few fields read here, or None for a file that is not a fixture)
-    spares re-parsing a thousand unchanged YAML files on every build; it is updated in place.
+    spares re-parsing a thousand unchanged YAML files on every build; it is updated in place and
+    left holding the files read this time only, so that it does not grow with every change.
     """
     directory = Path(directory)
-    if not directory.is_dir():
-        return []
+    used: set[str] = set()
     found: dict[str, FixtureRef] = {}
     problems: list[Problem] = []
     for path in fixture_files(directory):
-        data = _load_cached(path, cache)
+        data = _load_cached(path, cache, used)
         if not _is_fixture(data):
             continue
         shown = _relative(path, repo_root)
@@ -91,6 +91,9 @@ def read_fixtures(
             )
             continue
         found[fixture.id] = fixture
+    if cache is not None:
+        for key in [k for k in cache if k not in used]:
+            del cache[key]
     if problems:
         raise ProblemsError(problems)
     return [found[k] for k in sorted(found)]
@@ -116,11 +119,6 @@ def fixture_files(directory: Path) -> list[Path]:
         and p.is_file()
         and not any(part.startswith(".") for part in p.relative_to(directory).parts)
     )
-
-
-def fixture_digests(paths: list[Path]) -> set[str]:
-    """The files' keys in the build cache (digests of their bytes)."""
-    return {_digest(p) for p in paths}
 
 
 def missing_from_cache(paths: list[Path], cache: dict[str, Any]) -> list[Path]:
@@ -152,10 +150,11 @@ def _kept(data: Any) -> dict[str, Any] | None:
     return {k: data[k] for k in _KEPT if k in data} if _is_fixture(data) else None
 
 
-def _load_cached(path: Path, cache: dict[str, Any] | None):
+def _load_cached(path: Path, cache: dict[str, Any] | None, used: set[str]):
     if cache is None:
         return _load(path)
     key = _digest(path)
+    used.add(key)
     if key not in cache:
         cache[key] = _kept(_load(path))
     return cache[key]

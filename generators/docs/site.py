@@ -60,13 +60,11 @@ from generators.docs.context import (
 )
 from generators.docs.examples import (
     SNIPPETS,
-    example_cache_keys,
     example_pages,
     run_examples,
     snippet_files,
 )
 from generators.docs.fixtures import (
-    fixture_digests,
     fixture_files,
     missing_from_cache,
     parse_fixture_files,
@@ -130,11 +128,6 @@ def generate_pages(
     fixtures = read_fixtures(fixtures_dir, project.root, fixtures_cache)
     ctx = SiteContext(policy, fixtures, project.root, cli_help)
     ctx.examples = examples
-    if cache_dir is not None:
-        # only what this build used is kept: every change of the policy or of the fixtures
-        # would otherwise add a full set of entries, read and written again by every build
-        _keep(cache["fixtures"], fixture_digests(fixture_files(fixtures_dir)))
-        _keep(cache["examples"], set(example_cache_keys(policy, examples_dir).values()))
     if cache_dir is not None and json.dumps(cache, sort_keys=True) != before:
         write_atomically(
             Path(cache_dir) / CACHE_FILE,
@@ -206,11 +199,6 @@ def _parsed_in_background(fixtures_dir: Path, cache: dict[str, Any]) -> Iterator
 CACHE_DIR = ".cache"  # inside the staging folder: kept by ``stage``, skipped by mkdocs (dotfile)
 CACHE_FILE = "site-cache.json"
 CACHE_FORMAT = 1
-
-
-def _keep(entries: dict[str, Any], used: set[str]) -> None:
-    for key in [k for k in entries if k not in used]:
-        del entries[key]
 
 
 def _read_cache(cache_dir: Path | None) -> dict[str, Any]:
