@@ -167,11 +167,19 @@ def deciding_readings(ev: Evaluation, relied_on: list[str]) -> dict[tuple, list[
                 except ProblemsError:
                     continue  # a reading under which the case cannot be answered at all
             else:  # only the reading itself, as the facts the rules read it from
-                facts = {p: set(r) for p, r in base_facts.items() if p not in PARAMETER_FACTS}
+                facts = {p: r for p, r in base_facts.items() if p not in PARAMETER_FACTS}
                 for p, rows in parameter_facts(values, ev.policy.parameter_index).items():
                     facts[p] = set(rows)
             variants.append((pid, value))
-            fact_sets.append({p: r for p, r in facts.items() if p in program.predicates})
+            # a relation no different from the case's own is passed as that very set, which the
+            # batch then converts once for all the variants
+            fact_sets.append(
+                {
+                    p: base_facts[p] if base_facts.get(p) == r else r
+                    for p, r in facts.items()
+                    if p in program.predicates
+                }
+            )
     decided: dict[tuple, list[dict[str, Any]]] = defaultdict(list)
     for (pid, value), model in zip(variants, _evaluate(program, fact_sets), strict=True):
         if isinstance(model, Exception):
@@ -432,9 +440,14 @@ def _touches(change: Change, key: tuple) -> bool:
 
 
 def _changed_facts(facts: Facts, changes: tuple[Change, ...]) -> Facts:
-    out = {p: set(r) for p, r in facts.items()}
+    """The facts with ``changes`` applied; the relations they do not touch are the same sets
+    (never changed), which the batch converts once for all the variants."""
+    out = dict(facts)
     for change in changes:
-        out.setdefault((change.new or change.old)[0], set())
+        for fact in (change.old, change.new):
+            if fact is not None and out.get(fact[0]) is facts.get(fact[0]):
+                out[fact[0]] = set(facts.get(fact[0], ()))
+    for change in changes:
         change.apply(out)
     return out
 

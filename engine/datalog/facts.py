@@ -14,9 +14,16 @@ from .values import check_value, format_date, parse_date, to_internal
 
 
 def internal_facts(
-    facts: Mapping[str, Iterable[tuple]], signatures: dict[str, PredicateSig]
+    facts: Mapping[str, Iterable[tuple]],
+    signatures: dict[str, PredicateSig],
+    known: dict[int, tuple[object, set[tuple]]] | None = None,
 ) -> dict[str, set[tuple]]:
-    """API facts → internal tuples; raises ``InvalidFacts`` listing every problem found."""
+    """API facts → internal tuples; raises ``InvalidFacts`` listing every problem found.
+
+    ``known`` lets the cases of one batch share conversions: variants of one case (what-if
+    analyses, other readings) pass the same relation objects, which are then checked and converted
+    once. It maps ``id(rows)`` to the rows and their converted set, which is shared between the
+    cases and never added to (the engine does not add to input relations)."""
     problems: list[Problem] = []
     result: dict[str, set[tuple]] = {}
     if not isinstance(facts, Mapping):
@@ -50,10 +57,16 @@ def internal_facts(
                 )
             )
             continue
+        rows = facts[name]
+        if known is not None:
+            hit = known.get(id(rows))
+            if hit is not None and hit[0] is rows:
+                result[name] = hit[1]
+                continue
+        problems_before = len(problems)
         types = sig.arg_types if len(sig.arg_types) == sig.arity else (None,) * sig.arity
         converted: set[tuple] = set()
         convert = _row_converter(types)
-        rows = facts[name]
         if isinstance(rows, str | bytes) or not isinstance(rows, Iterable):
             problems.append(
                 fact_problem(
@@ -104,6 +117,8 @@ def internal_facts(
                     )
                 )
         result[name] = converted
+        if known is not None and len(problems) == problems_before:
+            known[id(rows)] = (rows, converted)
     if problems:
         raise InvalidFacts(problems)
     return result

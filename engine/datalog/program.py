@@ -307,9 +307,10 @@ def _evaluate_chunk_now(program, chunk, needed, time_limit, backend, apply):
     outcomes: list = [None] * len(chunk)
     valid: list[int] = []
     converted = []
+    known: dict = {}  # relations passed by several cases are converted once
     for i, case in enumerate(chunk):
         try:
-            converted.append(internal_facts(case, program.predicates))
+            converted.append(internal_facts(case, program.predicates, known))
             valid.append(i)
         except InvalidFacts as error:
             outcomes[i] = error

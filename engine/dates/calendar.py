@@ -169,8 +169,17 @@ class OfficialCalendar(_Calendar):
         # same text reads in a Chinese and an English message
         self.source = f"chinese-calendar {chinese_calendar.__version__}, {min(years)}–{max(years)}"
         self._zh = {h.value: _FULL_ZH.get(h.chinese, h.chinese) for h in chinese_calendar.Holiday}
+        # day → its kind: the package validates and looks up every date anew, and a period count
+        # or a what-if analysis asks about the same few weeks again and again; bounded by coverage
+        self._known: dict[date, DayInfo] = {}
 
     def _classify(self, d: date) -> DayInfo:
+        known = self._known.get(d)
+        if known is None:
+            known = self._known[d] = self._look_up(d)
+        return known
+
+    def _look_up(self, d: date) -> DayInfo:
         try:
             on_holiday, name_en = chinese_calendar.get_holiday_detail(d)
             working = chinese_calendar.is_workday(d)

@@ -185,6 +185,36 @@ def test_a_batch_evaluated_jointly_gives_each_case_exactly_its_model_alone(batch
         assert model.holds("alone", ()) == (not cases[i].get("link"))
 
 
+def test_cases_of_a_batch_that_pass_the_same_relation_objects_get_their_models_alone():
+    # variants of one case (what-if analyses, other readings) share the relations they do not
+    # change; the batch converts such a relation once, and no case may see another's facts
+    compiled = program(*SHARED)
+    nodes = [("a",), ("b",), ("c",)]
+    links = [("a", "b")]
+    invalid = [("a",)]  # one value where link takes two
+    cases = [
+        {"node": nodes, "link": links, "label": []},
+        {"node": nodes, "link": [*links, ("b", "c")], "label": []},
+        {"node": nodes, "link": links, "label": [("c", "a")]},
+        {"node": nodes, "link": invalid, "label": []},
+        {"node": nodes, "link": invalid, "label": [("a", "b")]},
+        {"node": nodes, "link": links, "label": []},
+    ]
+    alone = []
+    for case in cases:
+        try:
+            alone.append(compiled.evaluate(case).to_dict())
+        except InvalidFacts as error:
+            alone.append(type(error))
+    batched = list(compiled.evaluate_batch(cases, batch_size=len(cases), on_error="yield"))
+    for i, (want, got) in enumerate(zip(alone, batched, strict=True)):
+        if want is InvalidFacts:
+            assert isinstance(got, InvalidFacts), i
+        else:
+            assert got.to_dict() == want, i
+    assert batched[0].to_dict() != batched[1].to_dict()
+
+
 def test_explanations_of_a_jointly_evaluated_case_cite_only_its_own_facts():
     compiled = program(*SHARED)
     first = {"node": [("a",), ("b",)], "link": [("a", "b")], "label": []}
