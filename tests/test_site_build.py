@@ -9,6 +9,7 @@ from __future__ import annotations
 import atexit
 import fcntl
 import functools
+import hashlib
 import json
 import os
 import pickle
@@ -425,6 +426,50 @@ def test_a_fixture_appears_on_its_article_page_in_the_matrix_and_under_the_rules
         line for line in listing.splitlines() if 'id="rule-art11_p3_reviewer_overturned"' in line
     )
     assert "#p3-reviewer-changed-correct-opinion" in rule_row
+
+
+def _bundled_fixture(fixture_id: str, en: str) -> tuple[str, dict]:
+    entry = {
+        "id": fixture_id,
+        "sentence": {"zh": "审核人改变了正确意见。", "en": en},
+        "eids": ["art_11__point_3"],
+        "polarity": "applies",
+        "fired_rules": ["art11_p3_reviewer_overturned"],
+    }
+    text = (
+        f"id: {fixture_id}\n"
+        f"sentence: {{zh: 审核人改变了正确意见。, en: {en}}}\n"
+        "eids: [art_11__point_3]\npolarity: applies\n"
+        "fired_rules: [art11_p3_reviewer_overturned]\n"
+    )
+    return text, entry
+
+
+def test_the_site_shows_a_fixture_file_as_it_is_even_when_the_bundle_beside_it_says_otherwise(
+    tmp_path,
+):
+    # the bundle stands in for a file only when it records that file's digest
+    fixtures = tmp_path / "fixtures"
+    (fixtures / "art_11").mkdir(parents=True)
+    files, entries = {}, []
+    for fixture_id, en in (("kept-as-bundled", "As bundled."), ("edited-later", "Before.")):
+        text, entry = _bundled_fixture(fixture_id, en)
+        (fixtures / "art_11" / f"{fixture_id}.yaml").write_text(text, encoding="utf-8")
+        files[f"art_11/{fixture_id}.yaml"] = {
+            "id": fixture_id,
+            "sha256": hashlib.sha256(text.encode()).hexdigest(),
+        }
+        entries.append(entry)
+    bundle = {"format": 1, "fixtures": entries, "files": files}
+    (fixtures / "bundle.json").write_text(json.dumps(bundle), encoding="utf-8")
+    edited, _ = _bundled_fixture("edited-later", "After the bundle was written.")
+    (fixtures / "art_11" / "edited-later.yaml").write_text(edited, encoding="utf-8")
+    pages = generate_pages(
+        policy(), Project(REPO_ROOT), fixtures_dir=fixtures, examples_dir=tmp_path / "no-examples"
+    )
+    listing = pages["fixtures/art_11.md"]
+    assert "As bundled." in listing
+    assert "After the bundle was written." in listing and "Before." not in listing
 
 
 def test_the_build_cache_keeps_only_the_fixtures_and_examples_of_the_last_build(tmp_path):

@@ -530,6 +530,9 @@ def _parameters(ctx: SiteContext, page: Page, article: dict[str, Any]) -> None:
         "parameter decides; each can be changed per query (`--param NAME=VALUE`) and carries the "
         "question legal officers are asked to settle."
     )
+    # each parameter is found in the search on its own page: listed here too, every article it
+    # touches would outrank it
+    page.raw('<div class="parameter-list" data-search-exclude markdown>')
     for param in params:
         head = (
             f"**[{esc(param['title']['zh'])} · {esc(param['title']['en'])}]"
@@ -544,6 +547,7 @@ def _parameters(ctx: SiteContext, page: Page, article: dict[str, Any]) -> None:
             f"Open question: {esc(param['question']['en'])}",
         ]
         page.para("\n".join(lines))
+    page.raw("</div>")
 
 
 def option_label(param: dict[str, Any], value: Any) -> str:

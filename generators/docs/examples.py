@@ -265,11 +265,14 @@ def example_markdown(ctx: SiteContext, run: ExampleRun) -> str:
         "for programs. Top-level keys 顶层字段: " + ", ".join(code(k) for k in json.loads(run.json))
     )
     page.heading(2, '案件文件 <span class="subtitle" lang="en">Case file</span>', "case-file")
+    # the record itself is data, not prose: searching it found examples before the articles
+    page.extend(['<div class="case-file" data-search-exclude markdown>', ""])
     page.extend([f'??? example "{run.path}"', ""])
     fence = "```"
     while fence in run.source:
         fence += "`"
     page.extend(["    " + line for line in [f"{fence}yaml", *run.source.split("\n"), fence]])
+    page.extend(["", "</div>"])
     return page.text()
 
 

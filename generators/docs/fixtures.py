@@ -139,6 +139,45 @@ def parse_fixture_files(paths: list[Path]) -> dict[str, Any]:
     return out
 
 
+BUNDLE = "bundle.json"  # written by ``accountability fixtures`` beside the fixture files
+
+
+def add_bundled(directory: Path, cache: dict[str, Any]) -> None:
+    """Add to ``cache`` the entries of the fixture files the bundle beside them repeats.
+
+    The bundle records each file's sha256 (``files``); a file whose bytes have that digest was
+    written from the bundle's entry in the same run, so the entry is what parsing the file would
+    give, at a small part of the cost (one JSON document instead of a thousand YAML files). A file
+    that differs, or that the bundle does not list, is left to be parsed; an unreadable or
+    malformed bundle adds nothing (``read_fixtures`` reports it, if it claims to be a fixture)."""
+    path = Path(directory) / BUNDLE
+    if not path.is_file():
+        return
+    try:
+        raw = read_input_bytes(path, str(path), BUNDLE_LIMITS)
+        data = json.loads(raw.decode("utf-8"))
+    except (ProblemsError, OSError, UnicodeDecodeError, ValueError, RecursionError):
+        return
+    if not isinstance(data, dict) or _is_fixture(data):
+        return
+    files, fixtures = data.get("files"), data.get("fixtures")
+    if not isinstance(files, dict) or not isinstance(fixtures, list):
+        return
+    by_id = {f["id"]: f for f in fixtures if _is_fixture(f)}
+    root = Path(directory).resolve()
+    for rel, listed in files.items():
+        if not (isinstance(rel, str) and isinstance(listed, dict)):
+            continue
+        entry = by_id.get(listed.get("id"))
+        file = (root / rel).resolve()
+        if entry is None or root not in file.parents or not file.is_file():
+            continue  # only files below the bundle's folder
+        digest = _digest(file)
+        if digest == listed.get("sha256"):
+            cache[digest] = _kept(entry)
+    cache[hashlib.sha256(raw).hexdigest()] = None  # the bundle itself is not a fixture
+
+
 _KEPT = ("id", "eids", "sentence", "description", "polarity", "fired_rules")
 
 

@@ -65,6 +65,7 @@ from generators.docs.examples import (
     snippet_files,
 )
 from generators.docs.fixtures import (
+    add_bundled,
     fixture_files,
     missing_from_cache,
     parse_fixture_files,
@@ -123,6 +124,7 @@ def generate_pages(
     fixtures_cache = cache.get("fixtures")
     if fixtures_cache is None:
         fixtures_cache = {}
+    add_bundled(fixtures_dir, fixtures_cache)
     with _parsed_in_background(fixtures_dir, fixtures_cache):
         examples = run_examples(policy, examples_dir, project.root, cache.get("examples"))
     fixtures = read_fixtures(fixtures_dir, project.root, fixtures_cache)

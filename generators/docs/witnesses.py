@@ -106,4 +106,18 @@ def divergence_witness_markdown(ctx: SiteContext, param: dict[str, Any], page_pa
         ]
     if not lines:
         return ""
-    return "\n".join(["## 见证案例 · Witness cases {#witnesses}", "", *lines]) + "\n"
+    # the cases are data (facts, changed conclusions): searched, they buried the readings' words
+    return (
+        "\n".join(
+            [
+                "## 见证案例 · Witness cases {#witnesses}",
+                "",
+                '<div class="witness-cases" data-search-exclude markdown>',
+                "",
+                *lines,
+                "",
+                "</div>",
+            ]
+        )
+        + "\n"
+    )
