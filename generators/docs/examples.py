@@ -102,6 +102,27 @@ def example_cache_keys(policy: Policy, directory: Path) -> dict[Path, str]:
     }
 
 
+def examples_to_answer(keys: dict[Path, str], cache: dict[str, Any]) -> list[tuple[int, Path, str]]:
+    """(place in the order, file, cache key) of every example (``example_cache_keys``) whose
+    answers are not in ``cache``; ``cache`` is left holding these examples only, so that it does
+    not grow with every change of the policy."""
+    for key in [k for k in cache if k not in keys.values()]:
+        del cache[key]
+    return [
+        (number, path, key) for number, (path, key) in enumerate(keys.items()) if key not in cache
+    ]
+
+
+def answer_examples(
+    policy: Policy, todo: list[tuple[int, Path, str]], repo_root: Path
+) -> dict[str, Any]:
+    """Cache entries (key → the run as JSON) for these examples: each answered, with its reasons
+    and the readings that decide it, in both languages. A broken example raises."""
+    return {
+        key: _run_to_json(_answer(policy, number, path, repo_root)) for number, path, key in todo
+    }
+
+
 def run_examples(
     policy: Policy, directory: Path, repo_root: Path, cache: dict[str, Any] | None = None
 ) -> list[ExampleRun]:
@@ -109,56 +130,43 @@ def run_examples(
 
     ``cache`` (digest of the policy, the engine and the case → the run) lets a rebuild skip the
     answers whose inputs did not change; it is updated in place and left holding this time's
-    examples only, so that it does not grow with every change of the policy.
+    examples only. A caller may fill it beforehand (``examples_to_answer``, ``answer_examples``),
+    for instance from several processes.
     """
-    runs = []
-    directory = Path(directory)
-    keys = example_cache_keys(policy, directory) if cache is not None else {}
-    if cache is not None:
-        for key in [k for k in cache if k not in keys.values()]:
-            del cache[key]
-    if not directory.is_dir():
-        return []
-    for number, path in enumerate(sorted(directory.glob("*.yaml"))):
-        key = keys.get(path, "")
-        if cache is not None and key in cache:
-            runs.append(_run_from_json(cache[key]))
-            continue
-        try:
-            shown = path.resolve().relative_to(Path(repo_root).resolve()).as_posix()
-        except ValueError:
-            shown = path.as_posix()
-        # the displayed file name goes into the answer ("case.file"): keep it relative and stable
-        doc = dataclasses.replace(load_case(path), file=shown)
-        as_of = example_as_of(doc.data)
-        answer = answer_case(policy, doc, as_of=as_of)
-        data = answer.to_dict()
-        # one answer with its reasons for every rendering: the readings that decide a finding
-        # are worked out once (they cost more than the query)
-        full = build_answer(answer.evaluation, explain=True)
-        runs.append(
-            ExampleRun(
-                stem=path.stem,
-                path=shown,
-                as_of=as_of,
-                title=doc.data["case"]["title"],
-                summary=doc.data["case"].get("summary"),
-                source="\n".join(doc.lines),  # the text the checked case was read from
-                # the terminal text only where the guide quotes it (the first example)
-                text={
-                    lang: full.render(lang, explain=True) if number == 0 else ""
-                    for lang in ("zh", "en")
-                },
-                html={
-                    lang: full.render(lang, explain=True, format="html") for lang in ("zh", "en")
-                },
-                json=json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
-                cited=frozenset(_cites(data)),
-            )
-        )
-        if cache is not None:
-            cache[key] = _run_to_json(runs[-1])
-    return runs
+    keys = example_cache_keys(policy, Path(directory))
+    cache = {} if cache is None else cache
+    cache.update(answer_examples(policy, examples_to_answer(keys, cache), repo_root))
+    return [_run_from_json(cache[key]) for key in keys.values()]
+
+
+def _answer(policy: Policy, number: int, path: Path, repo_root: Path) -> ExampleRun:
+    try:
+        shown = path.resolve().relative_to(Path(repo_root).resolve()).as_posix()
+    except ValueError:
+        shown = path.as_posix()
+    # the displayed file name goes into the answer ("case.file"): keep it relative and stable
+    doc = dataclasses.replace(load_case(path), file=shown)
+    as_of = example_as_of(doc.data)
+    answer = answer_case(policy, doc, as_of=as_of)
+    data = answer.to_dict()
+    # one answer with its reasons for every rendering: the readings that decide a finding
+    # are worked out once (they cost more than the query)
+    full = build_answer(answer.evaluation, explain=True)
+    return ExampleRun(
+        stem=path.stem,
+        path=shown,
+        as_of=as_of,
+        title=doc.data["case"]["title"],
+        summary=doc.data["case"].get("summary"),
+        source="\n".join(doc.lines),  # the text the checked case was read from
+        # the terminal text only where the guide quotes it (the first example)
+        text={
+            lang: full.render(lang, explain=True) if number == 0 else "" for lang in ("zh", "en")
+        },
+        html={lang: full.render(lang, explain=True, format="html") for lang in ("zh", "en")},
+        json=json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
+        cited=frozenset(_cites(data)),
+    )
 
 
 def _run_to_json(run: ExampleRun) -> dict[str, Any]:

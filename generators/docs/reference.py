@@ -8,7 +8,7 @@ from typing import Any
 
 from engine.answer.periods import relied_on
 from engine.policy.citation import eid_label
-from generators.docs.articles import eid_link, rule_link
+from generators.docs.articles import eid_link
 from generators.docs.context import (
     ANOMALIES,
     CHANGELOG,
@@ -26,7 +26,17 @@ from generators.docs.diagrams import (
     period_label,
     procedure_timeline_svg,
 )
-from generators.docs.markdown import Page, both, code, esc, html_code, rel, table
+from generators.docs.markdown import (
+    Page,
+    both,
+    code,
+    esc,
+    html_code,
+    html_link,
+    html_text,
+    rel,
+    table,
+)
 
 
 def reference_pages(ctx: SiteContext) -> dict[str, str]:
@@ -85,31 +95,49 @@ def vocabulary_page(ctx: SiteContext) -> str:
     index = ", ".join(f"[{code(p['name'])}](#{p['name']})" for p in predicates)
     page.para(index)
     uses = ctx.predicate_rules
+    # each predicate's lines are one raw HTML block: Markdown's inline pass over its links to rules
+    # was most of this page's conversion time (the tests check every link of the built site)
     for pred in predicates:
         name = pred["name"]
         page.heading(3, code(name), name, "predicate-heading")
         args = ", ".join(
-            f"{esc(a['name'])}: [{code(a['domain'])}](#domain-{a['domain']})" for a in pred["args"]
+            f"{html_text(a['name'])}: "
+            + html_link(
+                VOCABULARY,
+                VOCABULARY,
+                f"domain-{a['domain']}",
+                f"<code>{html_text(a['domain'])}</code>",
+            )
+            for a in pred["args"]
         )
         kind = "输入 input" if pred["kind"] == "input" else "推导 derived"
-        page.para(
-            f"{code(name)}({args}) · {kind}" + (" · 无环 acyclic" if pred.get("acyclic") else "")
-        )
-        page.para(f"{esc(pred['description']['zh'])}  \n{esc(pred['description']['en'])}")
+        acyclic = " · 无环 acyclic" if pred.get("acyclic") else ""
+        lines = [
+            f"<p><code>{html_text(name)}</code>({args}) · {kind}{acyclic}</p>",
+            f"<p>{html_text(pred['description']['zh'])}<br>\n{html_text(pred['description']['en'])}</p>",
+        ]
         found = uses.get(name, {"defined": [], "used": []})
         if found["defined"]:
-            page.para(
-                "由以下规则得出 Concluded by: "
-                + ", ".join(rule_link(ctx, VOCABULARY, r) for r in found["defined"])
+            lines.append(
+                "<p>由以下规则得出 Concluded by: "
+                + ", ".join(_rule_link_html(ctx, r) for r in found["defined"])
+                + "</p>"
             )
         if found["used"]:
-            page.para(
-                "被以下规则使用 Used by: "
-                + ", ".join(rule_link(ctx, VOCABULARY, r) for r in found["used"])
+            lines.append(
+                "<p>被以下规则使用 Used by: "
+                + ", ".join(_rule_link_html(ctx, r) for r in found["used"])
+                + "</p>"
             )
         if not found["defined"] and not found["used"]:
-            page.para("没有规则使用。 No rule uses it.")
+            lines.append("<p>没有规则使用。 No rule uses it.</p>")
+        page.raw("\n".join(lines))
     return page.text()
+
+
+def _rule_link_html(ctx: SiteContext, rule_id: str) -> str:
+    owner = article_page(ctx.rule_owner[rule_id])
+    return html_link(VOCABULARY, owner, rule_id, f"<code>{html_text(rule_id)}</code>")
 
 
 def dependencies_page(ctx: SiteContext) -> str:

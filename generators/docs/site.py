@@ -18,7 +18,6 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,7 +59,10 @@ from generators.docs.context import (
 )
 from generators.docs.examples import (
     SNIPPETS,
+    answer_examples,
+    example_cache_keys,
     example_pages,
+    examples_to_answer,
     run_examples,
     snippet_files,
 )
@@ -73,7 +75,7 @@ from generators.docs.fixtures import (
 )
 from generators.docs.parameters import parameter_pages
 from generators.docs.reference import reference_pages
-from generators.docs.render_cache import SERIAL_ENV, may_fork
+from generators.docs.render_cache import may_fork
 from generators.docs.review import PROGRESS_SNIPPET, review_progress_markdown
 from generators.docs.traceability import fixtures_pages, traceability_page
 
@@ -124,9 +126,13 @@ def generate_pages(
     fixtures_cache = cache.get("fixtures")
     if fixtures_cache is None:
         fixtures_cache = {}
+    examples_cache = cache.get("examples")
+    if examples_cache is None:
+        examples_cache = {}
     add_bundled(fixtures_dir, fixtures_cache)
     with _parsed_in_background(fixtures_dir, fixtures_cache):
-        examples = run_examples(policy, examples_dir, project.root, cache.get("examples"))
+        _answer_examples(policy, examples_dir, project.root, examples_cache)
+    examples = run_examples(policy, examples_dir, project.root, examples_cache)
     fixtures = read_fixtures(fixtures_dir, project.root, fixtures_cache)
     ctx = SiteContext(policy, fixtures, project.root, cli_help)
     ctx.examples = examples
@@ -157,6 +163,68 @@ def generate_pages(
     return dict(sorted(pages.items()))
 
 
+# Fewer examples than this to answer are answered in process: a worker costs about 0.2 s to start.
+EXAMPLES_BACKGROUND_FROM = 6
+# what a forked worker works with, set before it is forked
+_forked: dict[str, Any] = {}
+
+
+def _answer_examples(
+    policy: Policy, directory: Path, repo_root: Path, cache: dict[str, Any]
+) -> None:
+    """Put the answers of every example missing from ``cache`` into it: the later half answered
+    by a forked worker while this process answers the earlier half (the answers, with the
+    readings that decide them, are the bulk of page generation; this machine has two cores).
+    Whatever the worker could not answer is answered here, so a broken example fails the build
+    with its own problems."""
+    todo = examples_to_answer(example_cache_keys(policy, directory), cache)
+    later = todo[len(todo) // 2 :] if len(todo) >= EXAMPLES_BACKGROUND_FROM else []
+    _forked["policy"] = policy
+    try:
+        with _in_worker(_answered_in_worker, later, repo_root) as result:
+            cache.update(answer_examples(policy, todo[: len(todo) - len(later)], repo_root))
+    finally:
+        _forked.clear()
+    done = result() or {}
+    cache.update(done)
+    cache.update(answer_examples(policy, [t for t in later if t[2] not in done], repo_root))
+
+
+def _answered_in_worker(todo: list[tuple[int, Path, str]], repo_root: Path) -> dict[str, Any]:
+    return answer_examples(_forked["policy"], todo, repo_root)
+
+
+@contextmanager
+def _in_worker(function: Callable[..., Any], *args: Any) -> Iterator[Callable[[], Any]]:
+    """Run ``function(*args)`` in a forked worker process while the block runs; yield a getter of
+    its result, which waits for it, or gives None when there was nothing to do, no worker could
+    start or it failed (the caller then does the work itself). The worker sees this process as it
+    was when the block started; only where forking is safe (``may_fork``)."""
+    if not args[0] or not may_fork():
+        yield lambda: None
+        return
+    try:
+        pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+        pending = pool.submit(function, *args)
+    except OSError:
+        yield lambda: None
+        return
+
+    def result() -> Any:
+        try:
+            return pending.result()
+        except Exception:  # the worker failed or died: the caller does its part
+            return None
+        finally:
+            pool.shutdown(cancel_futures=True)
+
+    try:
+        yield result
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)  # the build fails: no use waiting
+        raise
+
+
 # Fewer fixture files than this to parse are parsed in process: a worker costs about 0.2 s to start.
 BACKGROUND_FROM = 100
 # The worker's share of the files to parse: the rest are parsed here once the examples are answered,
@@ -167,35 +235,14 @@ WORKER_SHARE = 0.75
 @contextmanager
 def _parsed_in_background(fixtures_dir: Path, cache: dict[str, Any]) -> Iterator[None]:
     """Parse most of the fixture files missing from ``cache`` in a worker process while the block
-    runs (the site answers its worked examples meanwhile: the two are the bulk of a build without
-    a cache, and this machine has two cores), then add them to ``cache``. The rest, whatever the
-    worker could not parse, or all of them when no worker could start, are left for
-    ``read_fixtures`` in process."""
+    runs (without the bundle's digests, parsing a thousand YAML files is the bulk of page
+    generation), then add them to ``cache``. The rest, whatever the worker could not parse, or
+    all of them when no worker could start, are left for ``read_fixtures`` in process."""
     missing = missing_from_cache(fixture_files(fixtures_dir), cache)
-    if len(missing) < BACKGROUND_FROM or os.environ.get(SERIAL_ENV) == "1":
+    share = missing[: int(len(missing) * WORKER_SHARE)] if len(missing) >= BACKGROUND_FROM else []
+    with _in_worker(parse_fixture_files, share) as result:
         yield
-        return
-    missing = missing[: int(len(missing) * WORKER_SHARE)]
-    methods = multiprocessing.get_all_start_methods()
-    method = "fork" if may_fork() else "forkserver" if "forkserver" in methods else "spawn"
-    context = multiprocessing.get_context(method)
-    try:
-        pool = ProcessPoolExecutor(1, mp_context=context)
-        pending = pool.submit(parse_fixture_files, missing)
-    except OSError:
-        yield
-        return
-    try:
-        yield
-    except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)  # the build fails: no use waiting
-        raise
-    try:
-        cache.update(pending.result())
-    except (OSError, BrokenProcessPool):
-        pass  # read_fixtures parses them
-    finally:
-        pool.shutdown(cancel_futures=True)
+    cache.update(result() or {})
 
 
 CACHE_DIR = ".cache"  # inside the staging folder: kept by ``stage``, skipped by mkdocs (dotfile)

@@ -173,7 +173,7 @@ def traceability_page(ctx: SiteContext) -> str:
 
 
 # a rule or an element exercised by hundreds of fixtures lists the first ones and says how many more
-LIST_AT_MOST = 12
+LIST_AT_MOST = 6
 
 
 def fixtures_pages(ctx: SiteContext) -> dict[str, str]:
@@ -201,12 +201,15 @@ def _short_eid_link(ctx: SiteContext, page: str, eid: str) -> str:
     label = {"point": f"{number}({index})", "para": f"{number}.{index}"}.get(kind, number)
     if rest and kind not in ("point", "para"):
         label = f"{number} {rest}"
-    return html_link(page, article_page(article["eid"]), eid, html_text(label), cls="nobr")
+    # in the fixture tables, whose links the style sheet keeps on one line (no class on each)
+    return html_link(page, article_page(article["eid"]), eid, html_text(label))
 
 
 def fixture_link(ctx: SiteContext, page: str, fixture) -> str:
+    """A link to a fixture's row; the style sheet sets ids in the fixture tables as code, which
+    spares a ``<code>`` in each of thousands of links."""
     target = fixtures_page_of(ctx.fixture_article[fixture.id])
-    return html_link(page, target, fixture.id, f"<code>{html_text(fixture.id)}</code>")
+    return html_link(page, target, fixture.id, html_text(fixture.id))
 
 
 def _listed(ctx: SiteContext, page: str, fixtures: list) -> str:
@@ -306,7 +309,7 @@ def article_fixtures_page(ctx: SiteContext, article: dict) -> str:
         rows.append(
             [
                 f'<span id="{page.claim("eid-" + element["eid"])}"></span>'
-                + html_link(path, article_page(eid), element["eid"], label, cls="nobr"),
+                + html_link(path, article_page(eid), element["eid"], label),
                 _listed(ctx, path, [f for f in listed if f.polarity != "does_not_apply"]),
                 _listed(ctx, path, [f for f in listed if f.polarity == "does_not_apply"]),
             ]
