@@ -444,12 +444,10 @@ def dependency_graph_svg(
     legend += svg.path("M346,16 H376", stroke=NEGATION, width=1.4, dash="4 3", marker="arrow-neg")
     legend += svg.text(382, 20, "否定 uses negated (not …)", size=11)
     doc.add(legend)
+    drawn: dict[bool, list[str]] = {False: [], True: []}  # negated? → the edges' paths
     for (a, b), negated in sorted(edges.items()):
         xa, ya, wa = place[a]
         xb, yb, _ = place[b]
-        color = NEGATION if negated else "#64748b"
-        marker = "arrow-neg" if negated else "arrow-dep"
-        dash = "4 3" if negated else None
         if a == b:  # recursion: a loop on the right of the box
             x0 = xa + wa
             d = (
@@ -470,18 +468,35 @@ def dependency_graph_svg(
                 f"M{svg.num(x1)},{svg.num(ya)} C{svg.num(bulge)},{svg.num(ya)} "
                 f"{svg.num(bulge)},{svg.num(yb)} {svg.num(xb + place[b][2] + 2)},{svg.num(yb)}"
             )
-        doc.add(svg.path(d, stroke=color, width=1.1, dash=dash, marker=marker, opacity=0.55))
+        drawn[negated].append(f'<path d="{d}"/>')
+    # the edges of one kind share their stroke, written once on their group
+    for negated, paths in drawn.items():
+        if paths:
+            color, marker = (NEGATION, "arrow-neg") if negated else ("#64748b", "arrow-dep")
+            dash = ' stroke-dasharray="4 3"' if negated else ""
+            doc.add(
+                svg.group(
+                    f'fill="none" stroke="{color}" stroke-width="1.1" stroke-opacity="0.55" '
+                    f'marker-end="url(#{marker})"{dash}',
+                    paths,
+                )
+            )
     vocabulary = {p["name"]: p for p in policy.vocabulary["predicates"]}
+    boxes = []
     for node in nodes:
         x0, yc, w = place[node]
         is_input = node in inputs
         fill, stroke = (INPUT_FILL, INPUT_STROKE) if is_input else (DERIVED_FILL, DERIVED_STROKE)
-        inner = svg.rect(x0, yc - box_h / 2, w, box_h, fill=fill, stroke=stroke, rx=4, width=1)
-        inner += svg.text(x0 + 7, yc + 4, node, size=size, mono=True)
+        inner = svg.rect(x0, yc - box_h / 2, w, box_h, fill=fill, stroke=stroke, rx=4, width=None)
+        inner += svg.text(x0 + 7, yc + 4, node, size=None)
         entry = vocabulary.get(node)
         tip = node
         if entry:
             description = entry["description"]
             tip = f"{node} ({entry['kind']})\n{description['zh']}\n{description['en']}"
-        doc.add(svg.link(url(page, vocabulary_page, node), inner, tip))
+        boxes.append(svg.link(url(page, vocabulary_page, node), inner, tip))
+    # the boxes' labels in the monospace face and one size, their borders one width
+    doc.add(
+        svg.group(f'font-family="{svg.MONO}" font-size="{svg.num(size)}" stroke-width="1"', boxes)
+    )
     return doc.render()

@@ -279,7 +279,8 @@ def example_markdown(ctx: SiteContext, run: ExampleRun) -> str:
     fence = "```"
     while fence in run.source:
         fence += "`"
-    page.extend(["    " + line for line in [f"{fence}yaml", *run.source.split("\n"), fence]])
+    # as plain text: highlighting the record's YAML doubled the page for a block shown folded
+    page.extend(["    " + line for line in [f"{fence}text", *run.source.split("\n"), fence]])
     page.extend(["", "</div>"])
     return page.text()
 

@@ -35,6 +35,7 @@ class FixtureRef:
     path: str  # the fixture file, relative to the repository root (POSIX separators)
     polarity: str | None = None  # "applies" | "does_not_apply": shows the provision applying or not
     fired_rules: tuple[str, ...] = ()  # rules the engine fired on the fixture's case
+    source: str = "authored"  # "authored" | "generated" | "witness" (schema/fixture.schema.json)
 
 
 def read_fixtures(
@@ -77,6 +78,7 @@ def read_fixtures(
             path=shown,
             polarity=data.get("polarity") if data.get("polarity") in POLARITIES else None,
             fired_rules=tuple(sorted({str(r) for r in data.get("fired_rules") or []})),
+            source=str(data.get("source") or "authored"),
         )
         if fixture.id in found:
             problems.append(
@@ -121,24 +123,6 @@ def fixture_files(directory: Path) -> list[Path]:
     )
 
 
-def missing_from_cache(paths: list[Path], cache: dict[str, Any]) -> list[Path]:
-    """The files whose content is not in ``cache`` yet."""
-    return [p for p in paths if _digest(p) not in cache]
-
-
-def parse_fixture_files(paths: list[Path]) -> dict[str, Any]:
-    """Cache entries (file digest → the fields the site reads) for the files that parse; a file
-    that does not is left out, so that ``read_fixtures`` reads it again and reports it. Runs in
-    a worker process while the site answers its worked examples."""
-    out: dict[str, Any] = {}
-    for path in paths:
-        try:
-            out[_digest(path)] = _kept(_load(path))
-        except (ProblemsError, OSError):
-            continue
-    return out
-
-
 BUNDLE = "bundle.json"  # written by ``accountability fixtures`` beside the fixture files
 
 
@@ -178,7 +162,7 @@ def add_bundled(directory: Path, cache: dict[str, Any]) -> None:
     cache[hashlib.sha256(raw).hexdigest()] = None  # the bundle itself is not a fixture
 
 
-_KEPT = ("id", "eids", "sentence", "description", "polarity", "fired_rules")
+_KEPT = ("id", "eids", "sentence", "description", "polarity", "fired_rules", "source")
 
 
 def _digest(path: Path) -> str:

@@ -131,7 +131,9 @@ def vocabulary_page(ctx: SiteContext) -> str:
             )
         if not found["defined"] and not found["used"]:
             lines.append("<p>没有规则使用。 No rule uses it.</p>")
-        page.raw("\n".join(lines))
+        # the search finds a predicate by its name (the heading); its description, searched,
+        # put the vocabulary before the articles whose words it repeats
+        page.raw("\n".join(["<div data-search-exclude>", *lines, "</div>"]))
     return page.text()
 
 
@@ -314,12 +316,15 @@ def normalisation_page(ctx: SiteContext) -> str:
                 f"{esc(entry['reason']['zh'])}<br>{esc(entry['reason']['en'])}",
             ]
         )
+    # the record quotes the text it changed: searched, it competed with the articles' own words
+    page.raw('<div class="normalisation-log" data-search-exclude markdown>')
     page.extend(
         table(
             ["编号 Id", "位置 Where", "类别 Kind", "收到 Received", "编码 Encoded", "理由 Reason"],
             rows,
         )
     )
+    page.raw("</div>")
     return page.text()
 
 

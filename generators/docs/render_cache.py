@@ -201,8 +201,9 @@ class RenderCache:
         process converts the earlier ones; their results join the cache before this process
         reaches them and are used as any cached conversion is (a page that warned or failed
         there is not returned, so this process converts it again and reports it). Then it loads jieba's dictionary (about
-        1.5 s) and indexes for the search the pages missing from the cache, while this process
-        renders the pages (``cache_search``)."""
+        1.5 s, unless ``preload_segmenter`` loaded it before the fork) and indexes for the search
+        the pages missing from the cache, while this process renders the pages
+        (``cache_search``)."""
         if self._worker is not None or not may_fork():
             return
         pages = [f for f in files.documentation_pages() if not _hidden(f.src_uri)]
@@ -387,8 +388,9 @@ class RenderCache:
 
 
 # The worker's share of the Markdown to convert on a build without a cache: it indexes the pages for
-# the search afterwards, which takes about as long as this process needs to render them.
-WORKER_MARKDOWN_SHARE = 0.4
+# the search afterwards, which takes about as long as this process needs to render them (on a
+# first build jieba's dictionary is loaded before the worker is forked: ``preload_segmenter``).
+WORKER_MARKDOWN_SHARE = 0.5
 # seconds the worker's part may take before this process does it itself
 WORKER_TIMEOUT = 600
 SERIAL_ENV = "ACCOUNTABILITY_DOCS_SERIAL"  # "1": no worker process (for profiling a build)
@@ -405,6 +407,25 @@ def may_fork() -> bool:
         and threading.active_count() == 1
         and os.environ.get(SERIAL_ENV) != "1"
     )
+
+
+def preload_segmenter(docs_dir: Path) -> None:
+    """Load jieba's dictionary in this process before the build's worker is forked, while
+    another worker answers the examples: the worker that indexes the pages for the search then
+    starts with it loaded (copied by the fork) instead of spending a second and a half on it
+    while this process waits for its entries. Only on a first build (no page cache in
+    ``docs_dir``, the staging folder: a rebuild takes most search entries from the cache and may
+    never segment) and where a worker can be forked (threads may run now: the examples' pool)."""
+    if (Path(docs_dir) / ".cache" / CACHE_FILE).exists():
+        return
+    if "fork" not in multiprocessing.get_all_start_methods() or os.environ.get(SERIAL_ENV) == "1":
+        return
+    try:
+        import jieba  # lazy: a build served from the cache, or without workers, may never need it
+    except ImportError:
+        return
+    logging.getLogger("jieba").setLevel(logging.WARNING)  # it announces its dictionary on stderr
+    jieba.initialize()
 
 
 def _size(path: str | None) -> int:
@@ -514,4 +535,4 @@ def _end_of(html: str, tag: str, start: int) -> int | None:
     return None
 
 
-__all__ = ["RenderCache", "without_excluded"]
+__all__ = ["RenderCache", "preload_segmenter", "without_excluded"]

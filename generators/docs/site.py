@@ -12,6 +12,7 @@ project's own locations, and one writer at a time (engine.files.output).
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import multiprocessing
@@ -68,14 +69,11 @@ from generators.docs.examples import (
 )
 from generators.docs.fixtures import (
     add_bundled,
-    fixture_files,
-    missing_from_cache,
-    parse_fixture_files,
     read_fixtures,
 )
 from generators.docs.parameters import parameter_pages
 from generators.docs.reference import reference_pages
-from generators.docs.render_cache import may_fork
+from generators.docs.render_cache import may_fork, preload_segmenter
 from generators.docs.review import PROGRESS_SNIPPET, review_progress_markdown
 from generators.docs.traceability import fixtures_pages, traceability_page
 
@@ -111,8 +109,12 @@ def generate_pages(
     fixtures_dir: Path | None = None,
     examples_dir: Path | None = None,
     cache_dir: Path | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> dict[str, str]:
     """Every generated file (docs-relative path → text): from the Policy, fixtures and examples.
+
+    ``meanwhile`` is more work for this process while a worker answers the examples (the site
+    build loads the search's word segmenter then); the worker then answers all of them.
 
     ``cli_help`` is the ``accountability --help`` text for the command-line guide: the command line
     passes it in, so that this layer never imports the layer above it. With ``cache_dir``, the
@@ -122,40 +124,60 @@ def generate_pages(
     fixtures_dir = project.fixtures_dir if fixtures_dir is None else fixtures_dir
     examples_dir = project.examples_dir if examples_dir is None else examples_dir
     cache = _read_cache(cache_dir)
-    before = json.dumps(cache, sort_keys=True)
     fixtures_cache = cache.get("fixtures")
     if fixtures_cache is None:
         fixtures_cache = {}
     examples_cache = cache.get("examples")
     if examples_cache is None:
         examples_cache = {}
-    add_bundled(fixtures_dir, fixtures_cache)
-    with _parsed_in_background(fixtures_dir, fixtures_cache):
-        _answer_examples(policy, examples_dir, project.root, examples_cache)
-    examples = run_examples(policy, examples_dir, project.root, examples_cache)
-    fixtures = read_fixtures(fixtures_dir, project.root, fixtures_cache)
-    ctx = SiteContext(policy, fixtures, project.root, cli_help)
-    ctx.examples = examples
-    if cache_dir is not None and json.dumps(cache, sort_keys=True) != before:
+    # an entry's key is the digest of everything it is made from: new or dropped keys are the
+    # only changes the cache can have
+    before = (set(fixtures_cache), set(examples_cache))
+    pages: dict[str, str] = {}
+    # two thirds of the examples are answered by a forked worker, while this process answers the
+    # rest, reads the fixtures and makes the pages that show no example (the answers, with the
+    # readings that decide them, are the bulk of page generation; this machine has two cores)
+    later = _examples_for_the_worker(
+        policy, examples_dir, examples_cache, all_of_them=bool(meanwhile)
+    )
+    _forked["policy"] = policy
+    try:
+        with _in_worker(_answered_in_worker, later, project.root) as answered:
+            todo = examples_to_answer(example_cache_keys(policy, examples_dir), examples_cache)
+            mine = [t for t in todo if t not in later]
+            examples_cache.update(answer_examples(policy, mine, project.root))
+            if meanwhile is not None:
+                meanwhile()
+            add_bundled(fixtures_dir, fixtures_cache)
+            fixtures = read_fixtures(fixtures_dir, project.root, fixtures_cache)
+            ctx = SiteContext(policy, fixtures, project.root, cli_help)
+            parts = [
+                reference_pages(ctx),
+                parameter_pages(ctx),
+                {TRACEABILITY: traceability_page(ctx)},
+                fixtures_pages(ctx),
+                {
+                    PROGRESS_SNIPPET: review_progress_markdown(
+                        list(ctx.reviews.values()), "index.md", article_page
+                    )
+                },
+            ]
+    finally:
+        _forked.clear()
+    done = answered() or {}
+    examples_cache.update(done)
+    # what the worker could not answer is answered here: a broken example fails with its problems
+    examples_cache.update(
+        answer_examples(policy, [t for t in later if t[2] not in done], project.root)
+    )
+    ctx.examples = run_examples(policy, examples_dir, project.root, examples_cache)
+    if cache_dir is not None and (set(fixtures_cache), set(examples_cache)) != before:
         write_atomically(
             Path(cache_dir) / CACHE_FILE,
             json.dumps(cache, ensure_ascii=False, sort_keys=True).encode("utf-8"),
         )
-    pages: dict[str, str] = {}
-    for part in (
-        article_pages(ctx),
-        reference_pages(ctx),
-        parameter_pages(ctx),
-        {TRACEABILITY: traceability_page(ctx)},
-        fixtures_pages(ctx),
-        {
-            PROGRESS_SNIPPET: review_progress_markdown(
-                list(ctx.reviews.values()), "index.md", article_page
-            )
-        },
-        example_pages(ctx),
-        snippet_files(ctx),
-    ):
+    parts += [article_pages(ctx), example_pages(ctx), snippet_files(ctx)]
+    for part in parts:
         overlap = set(pages) & set(part)
         if overlap:
             raise SiteBuildError(f"generated twice: {', '.join(sorted(overlap))}")
@@ -169,25 +191,16 @@ EXAMPLES_BACKGROUND_FROM = 6
 _forked: dict[str, Any] = {}
 
 
-def _answer_examples(
-    policy: Policy, directory: Path, repo_root: Path, cache: dict[str, Any]
-) -> None:
-    """Put the answers of every example missing from ``cache`` into it: the later half answered
-    by a forked worker while this process answers the earlier half (the answers, with the
-    readings that decide them, are the bulk of page generation; this machine has two cores).
-    Whatever the worker could not answer is answered here, so a broken example fails the build
-    with its own problems."""
+def _examples_for_the_worker(
+    policy: Policy, directory: Path, cache: dict[str, Any], *, all_of_them: bool
+) -> list[tuple[int, Path, str]]:
+    """The examples missing from ``cache`` a worker answers: all of them, or the later two thirds
+    (this process has the rest), or none when there are too few for a worker to be worth its
+    start."""
     todo = examples_to_answer(example_cache_keys(policy, directory), cache)
-    later = todo[len(todo) // 2 :] if len(todo) >= EXAMPLES_BACKGROUND_FROM else []
-    _forked["policy"] = policy
-    try:
-        with _in_worker(_answered_in_worker, later, repo_root) as result:
-            cache.update(answer_examples(policy, todo[: len(todo) - len(later)], repo_root))
-    finally:
-        _forked.clear()
-    done = result() or {}
-    cache.update(done)
-    cache.update(answer_examples(policy, [t for t in later if t[2] not in done], repo_root))
+    if len(todo) < EXAMPLES_BACKGROUND_FROM:
+        return []
+    return todo if all_of_them else todo[len(todo) // 3 :]
 
 
 def _answered_in_worker(todo: list[tuple[int, Path, str]], repo_root: Path) -> dict[str, Any]:
@@ -225,29 +238,9 @@ def _in_worker(function: Callable[..., Any], *args: Any) -> Iterator[Callable[[]
         raise
 
 
-# Fewer fixture files than this to parse are parsed in process: a worker costs about 0.2 s to start.
-BACKGROUND_FROM = 100
-# The worker's share of the files to parse: the rest are parsed here once the examples are answered,
-# which takes a little longer than parsing all of them would.
-WORKER_SHARE = 0.75
-
-
-@contextmanager
-def _parsed_in_background(fixtures_dir: Path, cache: dict[str, Any]) -> Iterator[None]:
-    """Parse most of the fixture files missing from ``cache`` in a worker process while the block
-    runs (without the bundle's digests, parsing a thousand YAML files is the bulk of page
-    generation), then add them to ``cache``. The rest, whatever the worker could not parse, or
-    all of them when no worker could start, are left for ``read_fixtures`` in process."""
-    missing = missing_from_cache(fixture_files(fixtures_dir), cache)
-    share = missing[: int(len(missing) * WORKER_SHARE)] if len(missing) >= BACKGROUND_FROM else []
-    with _in_worker(parse_fixture_files, share) as result:
-        yield
-    cache.update(result() or {})
-
-
 CACHE_DIR = ".cache"  # inside the staging folder: kept by ``stage``, skipped by mkdocs (dotfile)
 CACHE_FILE = "site-cache.json"
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: fixtures keep their source
 
 
 def _read_cache(cache_dir: Path | None) -> dict[str, Any]:
@@ -412,6 +405,7 @@ def _staging(
     docs_dir: Path | None,
     fixtures_dir: Path | None,
     examples_dir: Path | None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> Iterator[Staged]:
     """The staged site, with the staging folder locked until the block ends (mkdocs reads it)."""
     reserved = staging_dir is None or _same(staging_dir, project.staging_dir)
@@ -424,6 +418,7 @@ def _staging(
             fixtures_dir=fixtures_dir,
             examples_dir=examples_dir,
             cache_dir=folder / CACHE_DIR,
+            meanwhile=meanwhile,
         )
         hand_written = hand_written_files(project.docs_dir if docs_dir is None else docs_dir)
         changed = stage(generated, hand_written, folder)
@@ -506,6 +501,7 @@ def build_site(
             docs_dir=docs_dir,
             fixtures_dir=fixtures_dir,
             examples_dir=examples_dir,
+            meanwhile=functools.partial(preload_segmenter, staging),
         ) as staged,
         replacement_folder(site, "site", BUILD_COMMAND) as building,
     ):

@@ -77,26 +77,36 @@ class Svg:
         return "\n".join(parts)
 
 
-def rect(x, y, w, h, *, fill, stroke, rx=6, dash: str | None = None, width: float = 1.2) -> str:
+def rect(
+    x, y, w, h, *, fill, stroke, rx=6, dash: str | None = None, width: float | None = 1.2
+) -> str:
+    """A box; ``width=None`` leaves the stroke width to an enclosing ``group``."""
     dashed = f' stroke-dasharray="{dash}"' if dash else ""
+    stroke_width = f' stroke-width="{num(width)}"' if width is not None else ""
     return (
         f'<rect x="{num(x)}" y="{num(y)}" width="{num(w)}" height="{num(h)}" rx="{num(rx)}" '
-        f'fill="{fill}" stroke="{stroke}" stroke-width="{num(width)}"{dashed}/>'
+        f'fill="{fill}" stroke="{stroke}"{stroke_width}{dashed}/>'
     )
+
+
+def group(attributes: str, children: list[str]) -> str:
+    """Elements sharing presentation attributes (written once here, inherited by each): a graph
+    of hundreds of edges and boxes is a third smaller so."""
+    return f"<g {attributes}>\n" + "\n".join(children) + "\n</g>"
 
 
 def text(
     x, y, content: str, *, size=12, mono=False, anchor="start", weight="normal", fill=TEXT_FILL
 ) -> str:
     """A line of text; what equals the SVG's defaults (the root's font and colour, anchor at
-    the start) is left out, as the diagrams hold hundreds of labels."""
-    extra = f' font-family="{MONO}"' if mono else ""
+    the start) is left out, as the diagrams hold hundreds of labels; ``size=None`` leaves the
+    size, like the font, to an enclosing ``group``."""
+    extra = f' font-size="{num(size)}"' if size is not None else ""
+    extra += f' font-family="{MONO}"' if mono else ""
     extra += f' text-anchor="{anchor}"' if anchor != "start" else ""
     extra += f' fill="{fill}"' if fill != TEXT_FILL else ""
     extra += ' font-weight="bold"' if weight == "bold" else ""
-    return (
-        f'<text x="{num(x)}" y="{num(y)}" font-size="{num(size)}"{extra}>{escape(content)}</text>'
-    )
+    return f'<text x="{num(x)}" y="{num(y)}"{extra}>{escape(content)}</text>'
 
 
 def path(
