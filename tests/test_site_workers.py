@@ -2,8 +2,10 @@
 
 A build forks a worker that converts part of the pages and makes the search entries
 (generators/docs/render_cache.py) where no other thread runs: in ``mkdocs build`` run as a command,
-never inside a test process. So a small site is built here by ``mkdocs build`` in a subprocess,
-with the project's hooks, once with the workers and once without (ACCOUNTABILITY_DOCS_SERIAL=1).
+never inside a test process; ``accountability docs build`` also forks an early worker
+(generators/docs/early_worker.py) that answers the examples and makes the search entries. So a
+small site is built here by ``mkdocs build`` in a subprocess, with the project's hooks, once with
+the workers and once without (ACCOUNTABILITY_DOCS_SERIAL=1).
 """
 
 from __future__ import annotations
@@ -70,11 +72,32 @@ def _site(folder: Path, broken_last_page: bool = False) -> Path:
     return config
 
 
-def _build(config: Path, out: Path, *, serial: bool, strict: bool = False):
+# ``mkdocs build`` with the early worker of ``accountability docs build`` making the search entries
+WITH_EARLY_WORKER = """\
+import sys
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from generators.docs.early_worker import EarlyWorker
+from generators.docs.render_cache import use_early_worker
+worker = EarlyWorker.start()
+assert worker is not None, "no early worker"
+use_early_worker(worker, sys.argv[3])
+try:
+    build(load_config(sys.argv[1], site_dir=sys.argv[2]))
+finally:
+    use_early_worker(None)
+    worker.close()
+"""
+
+
+def _build(config: Path, out: Path, *, serial: bool, strict: bool = False, early: bool = False):
     env = {k: v for k, v in os.environ.items() if k != SERIAL_ENV}
     if serial:
         env[SERIAL_ENV] = "1"
     command = [sys.executable, "-m", "mkdocs", "build", "-f", str(config), "-d", str(out)]
+    if early:
+        command = [sys.executable, "-c", WITH_EARLY_WORKER, str(config), str(out)]
+        command.append(str(config.parent / "docs"))
     return subprocess.run(
         command + (["--strict"] if strict else []),
         cwd=config.parent,
@@ -108,6 +131,20 @@ def test_a_build_with_a_worker_gives_the_site_a_build_in_one_process_gives(tmp_p
     assert sorted(built) == sorted(again)
     assert [rel for rel in sorted(built) if built[rel] != again[rel]] == []
     assert len(built["search/search_index.json"]) > 1000
+
+
+def test_search_entries_made_by_the_early_worker_are_those_made_in_one_process(tmp_path):
+    config = _site(tmp_path)
+    alone = _build(config, tmp_path / "alone", serial=True)
+    assert alone.returncode == 0, alone.stderr
+    for cache in (tmp_path / "docs").rglob(".cache"):
+        for kept in cache.iterdir():
+            kept.unlink()
+    early = _build(config, tmp_path / "early", serial=False, early=True)
+    assert early.returncode == 0, early.stderr
+    built, again = _files(tmp_path / "alone"), _files(tmp_path / "early")
+    assert sorted(built) == sorted(again)
+    assert [rel for rel in sorted(built) if built[rel] != again[rel]] == []
 
 
 @pytest.mark.parametrize("serial", [True, False], ids=["in one process", "with a worker"])

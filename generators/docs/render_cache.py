@@ -133,6 +133,7 @@ class RenderCache:
         self._worker = None  # the build's worker process (a pool of one), once started
         self._prewarm = None  # (pending conversions, the pages they are for)
         self._finish_search = None
+        self._rendered = None  # called with each page once converted (``cache_search``)
 
     def _read(self) -> dict[str, Any]:
         try:
@@ -159,6 +160,11 @@ class RenderCache:
         original = page.render
 
         def render(config, files) -> None:
+            converted(config, files)
+            if self._rendered is not None:
+                self._rendered(page)
+
+        def converted(config, files) -> None:
             prewarm = self._prewarm
             if prewarm is not None and page.file.src_uri in prewarm[1]:
                 self._collect_prewarm()
@@ -221,7 +227,7 @@ class RenderCache:
             self._worker = multiprocessing.get_context("fork").Pool(1, initializer=_quiet)
             if later:
                 self._prewarm = (self._worker.apply_async(_convert_in_worker, (later,)), set(later))
-            if _worker_state.get("dictionary"):
+            if _worker_state.get("dictionary") and _early.get("worker") is None:
                 self._worker.apply_async(_load_dictionary)
         except (OSError, ValueError):
             self._worker = self._prewarm = None
@@ -320,31 +326,64 @@ class RenderCache:
         _worker_state["index_page"] = original
         _worker_state["dictionary"] = dictionary
         slots: list[Any] = []  # per page in order: its entries, or (key, page, pending result)
+        early_results: dict[int, Any] = {}  # the early worker's results, once collected
 
-        def add_entry_from_context(page) -> None:
-            key = _digest(
-                salt,
-                page.url,
-                page.content,
-                _toc_data(page.toc),
-                page.title,
-                page.meta,
-            )
-            kept = self.before["searches"].get(key)
-            if isinstance(kept, list):
-                slots.append(json.loads(json.dumps(kept)))
-                self.searches[key] = kept
-                self.hits["search"] += 1
-                return
-            lean = SimpleNamespace(
+        def search_key(page) -> str:
+            return _digest(salt, page.url, page.content, _toc_data(page.toc), page.title, page.meta)
+
+        def lean_of(page) -> SimpleNamespace:
+            return SimpleNamespace(
                 content=without_excluded(page.content),
                 toc=page.toc,
                 url=page.url,
                 meta=page.meta,
                 title=page.title,
             )
+
+        early_posted: dict[str, tuple[Any, Any]] = {}  # key → (lean page, its ticket)
+
+        def post_early(page) -> None:
+            """As soon as a page is converted, it goes to the early worker: indexed while this
+            process converts the others. ``add_entry_from_context`` takes it if the page is the
+            same then (same key), and indexes it otherwise."""
+            early = _early.get("worker")
+            if early is None or page.content is None:
+                return
+            key = search_key(page)
+            if key in early_posted or isinstance(self.before["searches"].get(key), list):
+                return
+            lean = lean_of(page)
+            try:
+                ticket = early.post(_index_early, type(index), dict(index.config), dictionary, lean)
+            except Exception:  # the worker is gone: the pages are indexed as without it
+                _early["worker"] = None
+                return
+            early_posted[key] = (lean, _Ticket(early, ticket, early_results))
+
+        self._rendered = post_early
+
+        def add_entry_from_context(page) -> None:
+            key = search_key(page)
+            if key in early_posted:
+                slots.append((key, *early_posted.pop(key)))
+                return
+            kept = self.before["searches"].get(key)
+            if isinstance(kept, list):
+                slots.append(json.loads(json.dumps(kept)))
+                self.searches[key] = kept
+                self.hits["search"] += 1
+                return
+            lean = lean_of(page)
             result = None
-            if self._worker is not None:
+            early = _early.get("worker")
+            if early is not None:
+                try:
+                    config = dict(index.config)
+                    ticket = early.post(_index_early, type(index), config, dictionary, lean)
+                    result = _Ticket(early, ticket, early_results)
+                except Exception:  # the worker is gone: the pages are indexed as without it
+                    _early["worker"] = None
+            elif self._worker is not None:
                 try:
                     result = self._worker.apply_async(_index_in_worker, (lean,))
                 except (OSError, ValueError, pickle.PicklingError):
@@ -390,7 +429,7 @@ class RenderCache:
 # The worker's share of the Markdown to convert on a build without a cache: it indexes the pages for
 # the search afterwards, which takes about as long as this process needs to render them (on a
 # first build jieba's dictionary is loaded before the worker is forked: ``preload_segmenter``).
-WORKER_MARKDOWN_SHARE = 0.5
+WORKER_MARKDOWN_SHARE = 0.6
 # seconds the worker's part may take before this process does it itself
 WORKER_TIMEOUT = 600
 SERIAL_ENV = "ACCOUNTABILITY_DOCS_SERIAL"  # "1": no worker process (for profiling a build)
@@ -409,23 +448,65 @@ def may_fork() -> bool:
     )
 
 
-def preload_segmenter(docs_dir: Path) -> None:
-    """Load jieba's dictionary in this process before the build's worker is forked, while
-    another worker answers the examples: the worker that indexes the pages for the search then
-    starts with it loaded (copied by the fork) instead of spending a second and a half on it
-    while this process waits for its entries. Only on a first build (no page cache in
-    ``docs_dir``, the staging folder: a rebuild takes most search entries from the cache and may
-    never segment) and where a worker can be forked (threads may run now: the examples' pool)."""
-    if (Path(docs_dir) / ".cache" / CACHE_FILE).exists():
-        return
-    if "fork" not in multiprocessing.get_all_start_methods() or os.environ.get(SERIAL_ENV) == "1":
+def use_early_worker(worker: Any, docs_dir: Path | None = None) -> None:
+    """Let the build's early worker (``generators.docs.early_worker``; None: none) index the pages
+    for the search. On a first build (no page cache in ``docs_dir``) it loads jieba's dictionary
+    now, while this process converts the Markdown: the pages come to it later."""
+    _early["worker"] = worker
+    if worker is None or docs_dir is None or (Path(docs_dir) / ".cache" / CACHE_FILE).exists():
         return
     try:
-        import jieba  # lazy: a build served from the cache, or without workers, may never need it
-    except ImportError:
-        return
+        worker.post(_load_segmenter, None)
+    except Exception:  # the worker is gone: the pages are indexed as without it
+        _early["worker"] = None
+
+
+def _load_segmenter(dictionary: str | None) -> None:
+    """In a worker: jieba with its dictionary loaded, and the site's user dictionary once."""
+    import jieba  # lazy: a second or two to load, and only pages to segment need it
+
     logging.getLogger("jieba").setLevel(logging.WARNING)  # it announces its dictionary on stderr
     jieba.initialize()
+    if dictionary and not _worker_state.get("dictionary_loaded"):
+        jieba.load_userdict(dictionary)
+        _worker_state["dictionary_loaded"] = True
+
+
+def _index_early(index_class: Any, config: dict[str, Any], dictionary: str | None, lean) -> Any:
+    """In the early worker: a page's search entries, made by an index of the search plugin's own
+    class and settings, and what was logged while making them."""
+    _load_segmenter(dictionary)
+    index = _worker_state.get("early_index")
+    if index is None:
+        index = _worker_state["early_index"] = index_class(**config)
+    logged = _Logged()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(logged)
+    try:
+        made = _entries_made(index.add_entry_from_context, lean)
+    finally:
+        logger.removeHandler(logged)
+    return made, logged.records
+
+
+class _Ticket:
+    """A page posted to the early worker, with ``get`` as a pool's pending result has: the first
+    ``get`` collects every result the worker holds."""
+
+    def __init__(self, worker: Any, ticket: int, results: dict[int, Any]) -> None:
+        self.worker, self.ticket, self.results = worker, ticket, results
+
+    def get(self, timeout: float | None = None) -> Any:
+        if self.ticket not in self.results:
+            self.results.update(self.worker.collect())
+        answered, value = self.results.get(self.ticket, (False, "not answered"))
+        if not answered:
+            raise RuntimeError(value)
+        return value
+
+
+# the build's early worker, when it indexes the pages for the search (``use_early_worker``)
+_early: dict[str, Any] = {}
 
 
 def _size(path: str | None) -> int:
@@ -448,6 +529,10 @@ def _quiet() -> None:
 def _convert_in_worker(src_uris: list[str]) -> dict[str, Any]:
     """The render cache's entries for these pages, converted as the build converts them."""
     cache, config, files = _worker_state["markdown"]
+    # the pages it converts go back to this build's process, which posts them for the search
+    # itself: a second writer on the early worker's pipe would garble it
+    cache._rendered = None
+    _early.clear()
     for src_uri in src_uris:
         file = files.get_file_from_path(src_uri)
         if file is None:
@@ -535,4 +620,4 @@ def _end_of(html: str, tag: str, start: int) -> int | None:
     return None
 
 
-__all__ = ["RenderCache", "preload_segmenter", "without_excluded"]
+__all__ = ["RenderCache", "use_early_worker", "without_excluded"]

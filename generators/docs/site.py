@@ -12,13 +12,10 @@ project's own locations, and one writer at a time (engine.files.output).
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
-import multiprocessing
 import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,6 +55,7 @@ from generators.docs.context import (
     fixtures_page_of,
     parameter_page,
 )
+from generators.docs.early_worker import EarlyWorker, WorkerGone
 from generators.docs.examples import (
     SNIPPETS,
     answer_examples,
@@ -73,7 +71,7 @@ from generators.docs.fixtures import (
 )
 from generators.docs.parameters import parameter_pages
 from generators.docs.reference import reference_pages
-from generators.docs.render_cache import may_fork, preload_segmenter
+from generators.docs.render_cache import use_early_worker
 from generators.docs.review import PROGRESS_SNIPPET, review_progress_markdown
 from generators.docs.traceability import fixtures_pages, traceability_page
 
@@ -109,12 +107,11 @@ def generate_pages(
     fixtures_dir: Path | None = None,
     examples_dir: Path | None = None,
     cache_dir: Path | None = None,
-    meanwhile: Callable[[], None] | None = None,
+    worker: EarlyWorker | None = None,
 ) -> dict[str, str]:
     """Every generated file (docs-relative path → text): from the Policy, fixtures and examples.
 
-    ``meanwhile`` is more work for this process while a worker answers the examples (the site
-    build loads the search's word segmenter then); the worker then answers all of them.
+    ``worker``, the build's early worker, answers the examples meanwhile (``_early_worker``).
 
     ``cli_help`` is the ``accountability --help`` text for the command-line guide: the command line
     passes it in, so that this layer never imports the layer above it. With ``cache_dir``, the
@@ -134,41 +131,42 @@ def generate_pages(
     # only changes the cache can have
     before = (set(fixtures_cache), set(examples_cache))
     pages: dict[str, str] = {}
-    # two thirds of the examples are answered by a forked worker, while this process answers the
-    # rest, reads the fixtures and makes the pages that show no example (the answers, with the
-    # readings that decide them, are the bulk of page generation; this machine has two cores)
-    later = _examples_for_the_worker(
-        policy, examples_dir, examples_cache, all_of_them=bool(meanwhile)
-    )
-    _forked["policy"] = policy
-    try:
-        with _in_worker(_answered_in_worker, later, project.root) as answered:
-            todo = examples_to_answer(example_cache_keys(policy, examples_dir), examples_cache)
-            mine = [t for t in todo if t not in later]
-            examples_cache.update(answer_examples(policy, mine, project.root))
-            if meanwhile is not None:
-                meanwhile()
-            add_bundled(fixtures_dir, fixtures_cache)
-            fixtures = read_fixtures(fixtures_dir, project.root, fixtures_cache)
-            ctx = SiteContext(policy, fixtures, project.root, cli_help)
-            parts = [
-                reference_pages(ctx),
-                parameter_pages(ctx),
-                {TRACEABILITY: traceability_page(ctx)},
-                fixtures_pages(ctx),
-                {
-                    PROGRESS_SNIPPET: review_progress_markdown(
-                        list(ctx.reviews.values()), "index.md", article_page
-                    )
-                },
-            ]
-    finally:
-        _forked.clear()
-    done = answered() or {}
-    examples_cache.update(done)
-    # what the worker could not answer is answered here: a broken example fails with its problems
+    # the build's early worker answers three quarters of the examples while this process reads
+    # the fixtures, makes the pages that show no example and answers the rest (the answers, with
+    # the readings that decide them, are the bulk of page generation; this machine has two cores)
+    todo = examples_to_answer(example_cache_keys(policy, examples_dir), examples_cache)
+    ticket = None
+    later = todo[len(todo) // 4 :]  # the first quarter is this process's, after its pages
+    if worker is not None and later:
+        try:
+            ticket = worker.post(_answered_in_worker, later, project.root)
+        except WorkerGone:
+            ticket = None
+    add_bundled(fixtures_dir, fixtures_cache)
+    fixtures = read_fixtures(fixtures_dir, project.root, fixtures_cache)
+    ctx = SiteContext(policy, fixtures, project.root, cli_help)
+    parts = [
+        reference_pages(ctx),
+        parameter_pages(ctx),
+        {TRACEABILITY: traceability_page(ctx)},
+        fixtures_pages(ctx),
+        {
+            PROGRESS_SNIPPET: review_progress_markdown(
+                list(ctx.reviews.values()), "index.md", article_page
+            )
+        },
+    ]
+    if ticket is not None:
+        examples_cache.update(answer_examples(policy, todo[: len(todo) - len(later)], project.root))
+        try:
+            answered, done = worker.collect().get(ticket, (False, None))
+        except WorkerGone:
+            answered, done = False, None
+        if answered:
+            examples_cache.update(done)
+    # what the worker did not answer is answered here: a broken example fails with its problems
     examples_cache.update(
-        answer_examples(policy, [t for t in later if t[2] not in done], project.root)
+        answer_examples(policy, [t for t in todo if t[2] not in examples_cache], project.root)
     )
     ctx.examples = run_examples(policy, examples_dir, project.root, examples_cache)
     if cache_dir is not None and (set(fixtures_cache), set(examples_cache)) != before:
@@ -185,22 +183,8 @@ def generate_pages(
     return dict(sorted(pages.items()))
 
 
-# Fewer examples than this to answer are answered in process: a worker costs about 0.2 s to start.
-EXAMPLES_BACKGROUND_FROM = 6
-# what a forked worker works with, set before it is forked
+# what the early worker works with, set before it is forked (``_early_worker``)
 _forked: dict[str, Any] = {}
-
-
-def _examples_for_the_worker(
-    policy: Policy, directory: Path, cache: dict[str, Any], *, all_of_them: bool
-) -> list[tuple[int, Path, str]]:
-    """The examples missing from ``cache`` a worker answers: all of them, or the later two thirds
-    (this process has the rest), or none when there are too few for a worker to be worth its
-    start."""
-    todo = examples_to_answer(example_cache_keys(policy, directory), cache)
-    if len(todo) < EXAMPLES_BACKGROUND_FROM:
-        return []
-    return todo if all_of_them else todo[len(todo) // 3 :]
 
 
 def _answered_in_worker(todo: list[tuple[int, Path, str]], repo_root: Path) -> dict[str, Any]:
@@ -208,34 +192,19 @@ def _answered_in_worker(todo: list[tuple[int, Path, str]], repo_root: Path) -> d
 
 
 @contextmanager
-def _in_worker(function: Callable[..., Any], *args: Any) -> Iterator[Callable[[], Any]]:
-    """Run ``function(*args)`` in a forked worker process while the block runs; yield a getter of
-    its result, which waits for it, or gives None when there was nothing to do, no worker could
-    start or it failed (the caller then does the work itself). The worker sees this process as it
-    was when the block started; only where forking is safe (``may_fork``)."""
-    if not args[0] or not may_fork():
-        yield lambda: None
-        return
+def _early_worker(policy: Policy) -> Iterator[EarlyWorker | None]:
+    """The build's early worker (``generators.docs.early_worker``), forked with ``policy`` to
+    answer the examples with, or None where it cannot be; stopped when the block ends."""
+    _forked["policy"] = policy
     try:
-        pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
-        pending = pool.submit(function, *args)
-    except OSError:
-        yield lambda: None
-        return
-
-    def result() -> Any:
-        try:
-            return pending.result()
-        except Exception:  # the worker failed or died: the caller does its part
-            return None
-        finally:
-            pool.shutdown(cancel_futures=True)
-
+        worker = EarlyWorker.start()
+    finally:
+        _forked.clear()
     try:
-        yield result
-    except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)  # the build fails: no use waiting
-        raise
+        yield worker
+    finally:
+        if worker is not None:
+            worker.close()
 
 
 CACHE_DIR = ".cache"  # inside the staging folder: kept by ``stage``, skipped by mkdocs (dotfile)
@@ -383,15 +352,19 @@ def stage_site(
     examples_dir: Path | None = None,
 ) -> Staged:
     """Generate every page and synchronise the staging folder (no mkdocs run)."""
-    with _staging(
-        policy,
-        project,
-        staging_dir,
-        cli_help=cli_help,
-        docs_dir=docs_dir,
-        fixtures_dir=fixtures_dir,
-        examples_dir=examples_dir,
-    ) as staged:
+    with (
+        _early_worker(policy) as worker,
+        _staging(
+            policy,
+            project,
+            staging_dir,
+            cli_help=cli_help,
+            docs_dir=docs_dir,
+            fixtures_dir=fixtures_dir,
+            examples_dir=examples_dir,
+            worker=worker,
+        ) as staged,
+    ):
         return staged
 
 
@@ -405,7 +378,7 @@ def _staging(
     docs_dir: Path | None,
     fixtures_dir: Path | None,
     examples_dir: Path | None,
-    meanwhile: Callable[[], None] | None = None,
+    worker: EarlyWorker | None = None,
 ) -> Iterator[Staged]:
     """The staged site, with the staging folder locked until the block ends (mkdocs reads it)."""
     reserved = staging_dir is None or _same(staging_dir, project.staging_dir)
@@ -418,7 +391,7 @@ def _staging(
             fixtures_dir=fixtures_dir,
             examples_dir=examples_dir,
             cache_dir=folder / CACHE_DIR,
-            meanwhile=meanwhile,
+            worker=worker,
         )
         hand_written = hand_written_files(project.docs_dir if docs_dir is None else docs_dir)
         changed = stage(generated, hand_written, folder)
@@ -493,6 +466,7 @@ def build_site(
         )
     with (
         output_folder(site_dir, "site", BUILD_COMMAND, reserved=reserved) as site,
+        _early_worker(policy) as worker,
         _staging(
             policy,
             project,
@@ -501,18 +475,21 @@ def build_site(
             docs_dir=docs_dir,
             fixtures_dir=fixtures_dir,
             examples_dir=examples_dir,
-            meanwhile=functools.partial(preload_segmenter, staging),
+            worker=worker,
         ) as staged,
         replacement_folder(site, "site", BUILD_COMMAND) as building,
     ):
         collect = _Collect()
         logger = logging.getLogger("mkdocs")
         logger.addHandler(collect)
+        # the early worker then loads jieba's dictionary and indexes the pages for the search
+        use_early_worker(worker, staged.docs_dir)
         try:
             build(mkdocs_config(staged, building, project.mkdocs_config, strict=True))
         except (Abort, MkDocsException) as exc:
             raise SiteBuildError(f"mkdocs build failed: {exc}", collect.messages) from exc
         finally:
+            use_early_worker(None)
             logger.removeHandler(collect)
         if (
             collect.messages
