@@ -114,35 +114,33 @@ def _files(folder: Path) -> dict[str, bytes]:
     }
 
 
-def test_a_build_with_a_worker_gives_the_site_a_build_in_one_process_gives(tmp_path):
+def _alone_and_again(tmp_path: Path, **again: bool):
+    """The small site built in one process, then again (``_build`` options) without the first
+    build's per-page cache, which would answer every page of the second: both sites, and how the
+    second build went."""
     config = _site(tmp_path)
     alone = _build(config, tmp_path / "alone", serial=True)
     assert alone.returncode == 0, alone.stderr
-    # the per-page cache of the first build would answer every page of the second
+    assert "A worker process converts" not in alone.stderr
     for cache in (tmp_path / "docs").rglob(".cache"):
         for kept in cache.iterdir():
             kept.unlink()
-    helped = _build(config, tmp_path / "helped", serial=False)
-    assert helped.returncode == 0, helped.stderr
-    assert "A worker process converts" not in alone.stderr
+    second = _build(config, tmp_path / "again", serial=False, **again)
+    assert second.returncode == 0, second.stderr
+    return _files(tmp_path / "alone"), _files(tmp_path / "again"), second
+
+
+def test_a_build_with_a_worker_gives_the_site_a_build_in_one_process_gives(tmp_path):
+    built, again, helped = _alone_and_again(tmp_path)
     started = [line for line in helped.stderr.splitlines() if "A worker process converts" in line]
     assert started and " 0 of " not in started[0], helped.stderr
-    built, again = _files(tmp_path / "alone"), _files(tmp_path / "helped")
     assert sorted(built) == sorted(again)
     assert [rel for rel in sorted(built) if built[rel] != again[rel]] == []
     assert len(built["search/search_index.json"]) > 1000
 
 
 def test_search_entries_made_by_the_early_worker_are_those_made_in_one_process(tmp_path):
-    config = _site(tmp_path)
-    alone = _build(config, tmp_path / "alone", serial=True)
-    assert alone.returncode == 0, alone.stderr
-    for cache in (tmp_path / "docs").rglob(".cache"):
-        for kept in cache.iterdir():
-            kept.unlink()
-    early = _build(config, tmp_path / "early", serial=False, early=True)
-    assert early.returncode == 0, early.stderr
-    built, again = _files(tmp_path / "alone"), _files(tmp_path / "early")
+    built, again, _ = _alone_and_again(tmp_path, early=True)
     assert sorted(built) == sorted(again)
     assert [rel for rel in sorted(built) if built[rel] != again[rel]] == []
 

@@ -352,19 +352,15 @@ def stage_site(
     examples_dir: Path | None = None,
 ) -> Staged:
     """Generate every page and synchronise the staging folder (no mkdocs run)."""
-    with (
-        _early_worker(policy) as worker,
-        _staging(
-            policy,
-            project,
-            staging_dir,
-            cli_help=cli_help,
-            docs_dir=docs_dir,
-            fixtures_dir=fixtures_dir,
-            examples_dir=examples_dir,
-            worker=worker,
-        ) as staged,
-    ):
+    with _staging(
+        policy,
+        project,
+        staging_dir,
+        cli_help=cli_help,
+        docs_dir=docs_dir,
+        fixtures_dir=fixtures_dir,
+        examples_dir=examples_dir,
+    ) as (staged, _):
         return staged
 
 
@@ -378,12 +374,15 @@ def _staging(
     docs_dir: Path | None,
     fixtures_dir: Path | None,
     examples_dir: Path | None,
-    worker: EarlyWorker | None = None,
-) -> Iterator[Staged]:
-    """The staged site, with the staging folder locked until the block ends (mkdocs reads it)."""
+) -> Iterator[tuple[Staged, EarlyWorker | None]]:
+    """The staged site, with the staging folder locked until the block ends (mkdocs reads it),
+    and the build's early worker, which answered the examples and is kept for the search."""
     reserved = staging_dir is None or _same(staging_dir, project.staging_dir)
     staging_dir = project.staging_dir if staging_dir is None else staging_dir
-    with output_folder(staging_dir, "staging", STAGE_COMMAND, reserved=reserved) as folder:
+    with (
+        output_folder(staging_dir, "staging", STAGE_COMMAND, reserved=reserved) as folder,
+        _early_worker(policy) as worker,
+    ):
         generated = generate_pages(
             policy,
             project,
@@ -400,7 +399,7 @@ def _staging(
             for rel in (p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
             if not any(part.startswith(".") for part in rel.split("/"))
         )
-        yield Staged(folder, files, changed, generated, site_nav(policy, files))
+        yield Staged(folder, files, changed, generated, site_nav(policy, files)), worker
 
 
 def _same(a: Path, b: Path) -> bool:
@@ -466,7 +465,6 @@ def build_site(
         )
     with (
         output_folder(site_dir, "site", BUILD_COMMAND, reserved=reserved) as site,
-        _early_worker(policy) as worker,
         _staging(
             policy,
             project,
@@ -475,8 +473,7 @@ def build_site(
             docs_dir=docs_dir,
             fixtures_dir=fixtures_dir,
             examples_dir=examples_dir,
-            worker=worker,
-        ) as staged,
+        ) as (staged, worker),
         replacement_folder(site, "site", BUILD_COMMAND) as building,
     ):
         collect = _Collect()
