@@ -233,10 +233,11 @@ class RenderCache:
             self._worker = self._prewarm = None
             return
         _log.info(
-            "A worker process converts %d of the %d pages and indexes for the search the pages "
+            "A worker process converts %d of the %d pages; %s indexes for the search the pages "
             "missing from the cache",
             len(later),
             len(pages),
+            "the early worker" if _early.get("worker") is not None else "then it",
         )
 
     def _collect_prewarm(self) -> None:
