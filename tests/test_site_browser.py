@@ -317,6 +317,27 @@ def test_ids_and_citations_never_break_across_lines_on_a_phone(browser, served_s
         browser.set_window_size(1280, 900)
 
 
+def test_the_theme_icons_are_drawn_from_the_style_sheet_at_their_size(browser, served_site):
+    _load(browser, f"{served_site}/articles/art_11/")
+    drawn = browser.execute_script(
+        "return [...document.querySelectorAll('svg.theme-icon')].map(el => {"
+        "  const box = el.getBoundingClientRect(), style = getComputedStyle(el);"
+        "  return [el.getAttribute('class'), style.maskImage || style.webkitMaskImage,"
+        "          box.width, box.height, el.closest('[hidden]') !== null];"
+        "});"
+    )
+    shown = [d for d in drawn if not d[4] and d[2] > 0]
+    assert {d[0] for d in drawn} >= {
+        "theme-icon icon-library",
+        "theme-icon icon-menu",
+        "theme-icon icon-magnify",
+    }, drawn
+    assert shown, drawn
+    for name, mask, width, height, _ in shown:
+        assert mask.startswith('url("data:image/svg+xml'), (name, mask)
+        assert 10 <= width <= 40 and 10 <= height <= 40, (name, width, height)
+
+
 def test_pages_for_a_parameter_and_an_example_load_nothing_from_another_host(browser, served_site):
     browser.get_log("performance")  # drop what earlier tests requested
     _load(browser, f"{served_site}/parameters/art11_point5_obeying_subordinate/")

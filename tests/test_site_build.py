@@ -281,6 +281,23 @@ def test_no_built_page_or_stylesheet_loads_anything_from_another_host():
     assert not offenders, "\n".join(offenders[:20])
 
 
+def test_the_theme_icons_replaced_by_boxes_are_each_drawn_by_the_generated_style_sheet():
+    _, site = built_site()
+    css = (site / "stylesheets" / "icons.css").read_text(encoding="utf-8")
+    theme = Path(__import__("material").__file__).parent / "templates" / ".icons"
+    overrides = sorted((REPO_ROOT / "generators/docs/overrides/.icons").rglob("*.svg"))
+    assert overrides
+    for override in overrides:
+        name = re.search(r"icon-[\w-]+", override.read_text(encoding="utf-8")).group(0)
+        drawing = (theme / override.relative_to(override.parents[1])).read_text(encoding="utf-8")
+        path = re.search(r' d="([^"]+)"', drawing).group(1)
+        rule = re.search(rf"svg\.{name} \{{ --icon: url\(\"data:image/svg\+xml,([^\"]+)\"\)", css)
+        assert rule, name
+        assert path in unquote(rule.group(1)), name
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert 'class="theme-icon icon-magnify"' in home and "M9.5 3A6.5" not in home
+
+
 def test_no_page_uses_a_theme_feature_that_fetches_from_a_cdn_or_a_code_host():
     """Material's JavaScript loads Mermaid from unpkg.com when a page has a Mermaid diagram, and
     asks api.github.com for repository facts when repo_url is set: neither may happen on this

@@ -69,6 +69,8 @@ from generators.docs.fixtures import (
     add_bundled,
     read_fixtures,
 )
+from generators.docs.icons import STYLESHEET as ICONS_STYLESHEET
+from generators.docs.icons import icons_stylesheet
 from generators.docs.parameters import parameter_pages
 from generators.docs.reference import reference_pages
 from generators.docs.render_cache import use_early_worker
@@ -146,6 +148,7 @@ def generate_pages(
     fixtures = read_fixtures(fixtures_dir, project.root, fixtures_cache)
     ctx = SiteContext(policy, fixtures, project.root, cli_help)
     parts = [
+        {ICONS_STYLESHEET: icons_stylesheet()},
         reference_pages(ctx),
         parameter_pages(ctx),
         {TRACEABILITY: traceability_page(ctx)},
