@@ -64,6 +64,12 @@ def rule_link(ctx: SiteContext, page: str, rule_id: str) -> str:
     return f"[{code(rule_id)}]({rel(page, article_page(owner), rule_id)})"
 
 
+def rule_link_html(ctx: SiteContext, page: str, rule_id: str) -> str:
+    """``rule_link`` for raw HTML blocks."""
+    owner = ctx.rule_owner[rule_id]
+    return html_link(page, article_page(owner), rule_id, f"<code>{html_text(rule_id)}</code>")
+
+
 def eid_link(ctx: SiteContext, page: str, eid: str, lang: str = "both") -> str:
     """A link to a provision at its anchor, labelled as a legal citation."""
     article = ctx.policy.article_of.get(eid)
@@ -279,10 +285,7 @@ def element_details(ctx: SiteContext, path: str, article: dict[str, Any], eid: s
             '<p class="more-head">读法 <span lang="en">Readings</span></p><ol class="readings">'
         )
         for rule in rules:
-            owner = ctx.rule_owner[rule["id"]]
-            rid = html_link(
-                path, article_page(owner), rule["id"], f"<code>{html_text(rule['id'])}</code>"
-            )
+            rid = rule_link_html(ctx, path, rule["id"])
             zh, en = (_reading(ctx, rule, lang) for lang in ("zh", "en"))
             parts.append(
                 f'<li><span lang="zh-CN">{zh}</span>'

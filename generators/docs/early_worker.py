@@ -22,14 +22,13 @@ from __future__ import annotations
 import contextlib
 import logging
 import multiprocessing
-import os
 import pickle
 import queue
 import threading
 from collections.abc import Callable
 from typing import Any
 
-from generators.docs.render_cache import SERIAL_ENV, may_fork
+from generators.docs.render_cache import may_fork
 
 # seconds to wait for the worker's results before doing its part here
 TIMEOUT = 600
@@ -50,7 +49,7 @@ class EarlyWorker:
 
     @classmethod
     def start(cls) -> EarlyWorker | None:
-        if not may_fork() or os.environ.get(SERIAL_ENV) == "1":
+        if not may_fork():  # also false when ACCOUNTABILITY_DOCS_SERIAL=1
             return None
         context = multiprocessing.get_context("fork")
         here, there = context.Pipe()

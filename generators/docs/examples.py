@@ -136,6 +136,11 @@ def run_examples(
     keys = example_cache_keys(policy, Path(directory))
     cache = {} if cache is None else cache
     cache.update(answer_examples(policy, examples_to_answer(keys, cache), repo_root))
+    return cached_runs(keys, cache)
+
+
+def cached_runs(keys: dict[Path, str], cache: dict[str, Any]) -> list[ExampleRun]:
+    """The runs of these examples (``example_cache_keys``), in order, all in ``cache``."""
     return [_run_from_json(cache[key]) for key in keys.values()]
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from engine.answer.periods import relied_on
 from engine.policy.citation import eid_label
-from generators.docs.articles import eid_link
+from generators.docs.articles import eid_link, rule_link_html
 from generators.docs.context import (
     ANOMALIES,
     CHANGELOG,
@@ -120,13 +120,13 @@ def vocabulary_page(ctx: SiteContext) -> str:
         if found["defined"]:
             lines.append(
                 "<p>由以下规则得出 Concluded by: "
-                + ", ".join(_rule_link_html(ctx, r) for r in found["defined"])
+                + ", ".join(rule_link_html(ctx, VOCABULARY, r) for r in found["defined"])
                 + "</p>"
             )
         if found["used"]:
             lines.append(
                 "<p>被以下规则使用 Used by: "
-                + ", ".join(_rule_link_html(ctx, r) for r in found["used"])
+                + ", ".join(rule_link_html(ctx, VOCABULARY, r) for r in found["used"])
                 + "</p>"
             )
         if not found["defined"] and not found["used"]:
@@ -135,11 +135,6 @@ def vocabulary_page(ctx: SiteContext) -> str:
         # put the vocabulary before the articles whose words it repeats
         page.raw("\n".join(["<div data-search-exclude>", *lines, "</div>"]))
     return page.text()
-
-
-def _rule_link_html(ctx: SiteContext, rule_id: str) -> str:
-    owner = article_page(ctx.rule_owner[rule_id])
-    return html_link(VOCABULARY, owner, rule_id, f"<code>{html_text(rule_id)}</code>")
 
 
 def dependencies_page(ctx: SiteContext) -> str:

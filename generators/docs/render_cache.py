@@ -206,10 +206,10 @@ class RenderCache:
         converts the later pages (``WORKER_MARKDOWN_SHARE`` of the Markdown by size) while this
         process converts the earlier ones; their results join the cache before this process
         reaches them and are used as any cached conversion is (a page that warned or failed
-        there is not returned, so this process converts it again and reports it). Then it loads jieba's dictionary (about
-        1.5 s, unless ``preload_segmenter`` loaded it before the fork) and indexes for the search
-        the pages missing from the cache, while this process renders the pages
-        (``cache_search``)."""
+        there is not returned, so this process converts it again and reports it). Without the
+        build's early worker (``use_early_worker``), it then loads jieba's dictionary (about
+        1.5 s) and indexes for the search the pages missing from the cache, while this process
+        renders the pages (``cache_search``); with it, the early worker indexes them."""
         if self._worker is not None or not may_fork():
             return
         pages = [f for f in files.documentation_pages() if not _hidden(f.src_uri)]
@@ -228,7 +228,7 @@ class RenderCache:
             if later:
                 self._prewarm = (self._worker.apply_async(_convert_in_worker, (later,)), set(later))
             if _worker_state.get("dictionary") and _early.get("worker") is None:
-                self._worker.apply_async(_load_dictionary)
+                self._worker.apply_async(_load_segmenter, (_worker_state["dictionary"],))
         except (OSError, ValueError):
             self._worker = self._prewarm = None
             return
@@ -343,23 +343,31 @@ class RenderCache:
 
         early_posted: dict[str, tuple[Any, Any]] = {}  # key → (lean page, its ticket)
 
+        def posted(lean) -> _Ticket | None:
+            """The page's entries as the early worker will make them, or None without one."""
+            early = _early.get("worker")
+            if early is None:
+                return None
+            try:
+                ticket = early.post(_index_early, type(index), dict(index.config), dictionary, lean)
+            except Exception:  # the worker is gone: the pages are indexed as without it
+                _early["worker"] = None
+                return None
+            return _Ticket(early, ticket, early_results)
+
         def post_early(page) -> None:
             """As soon as a page is converted, it goes to the early worker: indexed while this
             process converts the others. ``add_entry_from_context`` takes it if the page is the
             same then (same key), and indexes it otherwise."""
-            early = _early.get("worker")
-            if early is None or page.content is None:
+            if _early.get("worker") is None or page.content is None:
                 return
             key = search_key(page)
             if key in early_posted or isinstance(self.before["searches"].get(key), list):
                 return
             lean = lean_of(page)
-            try:
-                ticket = early.post(_index_early, type(index), dict(index.config), dictionary, lean)
-            except Exception:  # the worker is gone: the pages are indexed as without it
-                _early["worker"] = None
-                return
-            early_posted[key] = (lean, _Ticket(early, ticket, early_results))
+            ticket = posted(lean)
+            if ticket is not None:
+                early_posted[key] = (lean, ticket)
 
         self._rendered = post_early
 
@@ -375,16 +383,8 @@ class RenderCache:
                 self.hits["search"] += 1
                 return
             lean = lean_of(page)
-            result = None
-            early = _early.get("worker")
-            if early is not None:
-                try:
-                    config = dict(index.config)
-                    ticket = early.post(_index_early, type(index), config, dictionary, lean)
-                    result = _Ticket(early, ticket, early_results)
-                except Exception:  # the worker is gone: the pages are indexed as without it
-                    _early["worker"] = None
-            elif self._worker is not None:
+            result = posted(lean)
+            if result is None and self._worker is not None:
                 try:
                     result = self._worker.apply_async(_index_in_worker, (lean,))
                 except (OSError, ValueError, pickle.PicklingError):
@@ -427,9 +427,9 @@ class RenderCache:
         self.stop_worker(abandon=True)
 
 
-# The worker's share of the Markdown to convert on a build without a cache: it indexes the pages for
-# the search afterwards, which takes about as long as this process needs to render them (on a
-# first build jieba's dictionary is loaded before the worker is forked: ``preload_segmenter``).
+# The worker's share of the Markdown to convert on a build without a cache (by size, the later
+# pages). With the build's early worker making the search entries it only converts; without one it
+# indexes the pages afterwards, while this process renders them.
 WORKER_MARKDOWN_SHARE = 0.6
 # seconds the worker's part may take before this process does it itself
 WORKER_TIMEOUT = 600
@@ -463,7 +463,9 @@ def use_early_worker(worker: Any, docs_dir: Path | None = None) -> None:
 
 
 def _load_segmenter(dictionary: str | None) -> None:
-    """In a worker: jieba with its dictionary loaded, and the site's user dictionary once."""
+    """In a worker: jieba with its dictionary loaded, and the site's user dictionary once, before
+    any page is segmented (segmenting without it would index other words than this process
+    would)."""
     import jieba  # lazy: a second or two to load, and only pages to segment need it
 
     logging.getLogger("jieba").setLevel(logging.WARNING)  # it announces its dictionary on stderr
@@ -480,14 +482,7 @@ def _index_early(index_class: Any, config: dict[str, Any], dictionary: str | Non
     index = _worker_state.get("early_index")
     if index is None:
         index = _worker_state["early_index"] = index_class(**config)
-    logged = _Logged()
-    logger = logging.getLogger("mkdocs")
-    logger.addHandler(logged)
-    try:
-        made = _entries_made(index.add_entry_from_context, lean)
-    finally:
-        logger.removeHandler(logged)
-    return made, logged.records
+    return _entries_logged(index.add_entry_from_context, lean)
 
 
 class _Ticket:
@@ -547,28 +542,20 @@ def _convert_in_worker(src_uris: list[str]) -> dict[str, Any]:
     return json.loads(json.dumps(cache.pages))
 
 
-def _load_dictionary() -> None:
-    """In the worker: jieba with the site's user dictionary, once, before any page is segmented
-    (segmenting without it would index other words than this process would)."""
-    if _worker_state.get("dictionary_loaded"):
-        return
-    dictionary = _worker_state.get("dictionary")
-    if dictionary:
-        import jieba  # lazy: a second or two to load, and only pages to segment need it
-
-        jieba.load_userdict(dictionary)
-    _worker_state["dictionary_loaded"] = True
-
-
 def _index_in_worker(lean) -> tuple[list[Any], list[tuple[str, int, str]]]:
+    """In the Markdown worker: the page's entries, and what was logged making them."""
+    _load_segmenter(_worker_state.get("dictionary"))
+    return _entries_logged(_worker_state["index_page"], lean)
+
+
+def _entries_logged(index_page, lean) -> tuple[list[Any], list[tuple[str, int, str]]]:
     """The page's entries, and what was logged while making them: the build's own process logs
-    it again, so that a strict build fails on a warning made here as on one made there."""
-    _load_dictionary()
+    it again, so that a strict build fails on a warning made in a worker as on one made there."""
     logged = _Logged()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(logged)
     try:
-        made = _entries_made(_worker_state["index_page"], lean)
+        made = _entries_made(index_page, lean)
     finally:
         logger.removeHandler(logged)
     return made, logged.records

@@ -59,10 +59,10 @@ from generators.docs.early_worker import EarlyWorker, WorkerGone
 from generators.docs.examples import (
     SNIPPETS,
     answer_examples,
+    cached_runs,
     example_cache_keys,
     example_pages,
     examples_to_answer,
-    run_examples,
     snippet_files,
 )
 from generators.docs.fixtures import (
@@ -136,7 +136,8 @@ def generate_pages(
     # the build's early worker answers three quarters of the examples while this process reads
     # the fixtures, makes the pages that show no example and answers the rest (the answers, with
     # the readings that decide them, are the bulk of page generation; this machine has two cores)
-    todo = examples_to_answer(example_cache_keys(policy, examples_dir), examples_cache)
+    keys = example_cache_keys(policy, examples_dir)
+    todo = examples_to_answer(keys, examples_cache)
     ticket = None
     later = todo[len(todo) // 4 :]  # the first quarter is this process's, after its pages
     if worker is not None and later:
@@ -171,7 +172,7 @@ def generate_pages(
     examples_cache.update(
         answer_examples(policy, [t for t in todo if t[2] not in examples_cache], project.root)
     )
-    ctx.examples = run_examples(policy, examples_dir, project.root, examples_cache)
+    ctx.examples = cached_runs(keys, examples_cache)
     if cache_dir is not None and (set(fixtures_cache), set(examples_cache)) != before:
         write_atomically(
             Path(cache_dir) / CACHE_FILE,

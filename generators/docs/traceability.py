@@ -6,7 +6,7 @@ it, and back."""
 from __future__ import annotations
 
 from engine.answer.names import eid_label
-from generators.docs.articles import eid_link, rule_link
+from generators.docs.articles import eid_link, rule_link, rule_link_html
 from generators.docs.context import (
     FIXTURES,
     TRACEABILITY,
@@ -331,7 +331,6 @@ def article_fixtures_page(ctx: SiteContext, article: dict) -> str:
         )
         rows = []
         for rule_id, group in per_rule.items():
-            owner = ctx.rule_owner[rule_id]
             cells = {
                 kind: " ".join(
                     f'<code id="{page.claim(f.id)}">{html_text(f.id.partition("--")[2])}</code>'
@@ -344,9 +343,7 @@ def article_fixtures_page(ctx: SiteContext, article: dict) -> str:
             eids = ctx.sort_eids({e for f in group for e in f.eids})
             rows.append(
                 [
-                    html_link(
-                        path, article_page(owner), rule_id, f"<code>{html_text(rule_id)}</code>"
-                    ),
+                    rule_link_html(ctx, path, rule_id),
                     cells["applies"],
                     cells["not"],
                     ", ".join(_short_eid_link(ctx, path, e) for e in eids),
@@ -387,16 +384,10 @@ def article_fixtures_page(ctx: SiteContext, article: dict) -> str:
         rows = []
         for rule in article["rules"]:
             fired = ctx.fired_by.get(rule["id"], [])
-            owner = ctx.rule_owner[rule["id"]]
             rows.append(
                 [
                     f'<span id="{page.claim("rule-" + rule["id"])}"></span>'
-                    + html_link(
-                        path,
-                        article_page(owner),
-                        rule["id"],
-                        f"<code>{html_text(rule['id'])}</code>",
-                    ),
+                    + rule_link_html(ctx, path, rule["id"]),
                     str(len(fired)),
                     _listed(ctx, path, fired),
                 ]
