@@ -281,6 +281,24 @@ def test_every_counts_line_opens_in_place_and_links_its_parameters_fixtures_and_
     assert back, "the parameter page does not link back to the point it affects"
 
 
+def test_a_variable_of_a_reading_says_what_it_stands_for_in_the_language_of_its_reading(
+    browser, served_site
+):
+    _load(browser, f"{served_site}/articles/art_11/")
+    titles = browser.execute_script(
+        "return [...document.querySelectorAll('var')].map(v => ["
+        "  v.closest('[lang]').getAttribute('lang'), v.getAttribute('data-domain'), v.title]);"
+    )
+    assert len(titles) > 100
+    untitled = [t for t in titles if not t[2]]
+    assert not untitled, untitled[:5]
+    person = {(lang.split("-")[0], title) for lang, domain, title in titles if domain == "person"}
+    assert person == {
+        ("zh", "案件中的人员（以案件文件中的编号表示）"),
+        ("en", "A person in the case (by their id in the case file)"),
+    }
+
+
 def test_each_alias_of_an_article_finds_it_first(browser, served_site):
     _load(browser, f"{served_site}/")
     for alias, expected in ALIASES.items():

@@ -55,6 +55,23 @@ def test_a_compacted_page_keeps_its_preformatted_text_and_shows_the_same_words()
     )
 
 
+def test_a_compacted_page_leaves_out_only_the_quotes_end_tags_and_line_breaks_html_makes_optional():
+    page = (
+        '<ul>\n<li><a href="../art_11/#p5" title="第十一条 第（五）项">11(5)</a>\n'
+        '<a class="cite" href="#x">§</a></li>\n<li>b</li>\n</ul>\n'
+        "<table>\n<tr><th>a</th><td data-x='v w=\"q\"'>1</td></tr>\n<tr><td>2</td></tr>\n</table>\n"
+        '<svg viewBox="0 0 2 2"><rect x="1"/><rect y="2" /></svg>\n'
+        '<p>one\n<code>two</code>\n<span lang="en">three</span></p>'
+    )
+    assert compact_html(page) == (
+        '<ul><li><a href=../art_11/#p5 title="第十一条 第（五）项">11(5)</a>\n'
+        "<a class=cite href=#x>§</a><li>b</ul>"
+        "<table><tr><th>a<td data-x='v w=\"q\"'>1<tr><td>2</table>"
+        '<svg viewBox="0 0 2 2"><rect x="1"/><rect y=2 /></svg>'  # no bare value before "/>"
+        "<p>one\n<code>two</code>\n<span lang=en>three</span></p>"  # inline: the breaks are spaces
+    )
+
+
 def test_the_search_index_keeps_the_tags_on_the_page_entry_and_splits_words_as_before():
     zw = "\u200b"
     index = {

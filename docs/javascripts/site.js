@@ -44,3 +44,21 @@ document.addEventListener("input", function (event) {
   if (window.document$ && window.document$.subscribe) window.document$.subscribe(setup);
   else document.addEventListener("DOMContentLoaded", setup);
 })();
+
+/* Rule readings: a variable's tooltip says what it stands for, in the language of the reading
+   around it. The descriptions are written once for the site (javascripts/variables.js, from the
+   vocabulary), not on each of the site's two thousand variables. */
+(function () {
+  function explain() {
+    var domains = window.VARIABLE_DOMAINS || {};
+    document.querySelectorAll("var[data-domain]").forEach(function (v) {
+      var text = domains[v.getAttribute("data-domain")];
+      if (!text || v.title) return;
+      var holder = v.closest("[lang]");
+      var lang = holder && /^en/i.test(holder.getAttribute("lang")) ? "en" : "zh";
+      v.title = text[lang] || text.zh || "";
+    });
+  }
+  if (window.document$ && window.document$.subscribe) window.document$.subscribe(explain);
+  else document.addEventListener("DOMContentLoaded", explain);
+})();

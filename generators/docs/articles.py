@@ -452,7 +452,7 @@ def _rules(ctx: SiteContext, page: Page, article: dict[str, Any]) -> None:
         facts.append(f"触发样例 Fired in fixtures: [{len(fired)}]({target})")
         page.para(" · ".join(facts) + '\n{: .rule-facts data-search-exclude="true" }')
         zh, en = (_reading(ctx, rule, lang, markdown=True) for lang in ("zh", "en"))
-        page.para(f"读作：{zh}  \nReads: {en}")
+        page.para(f'读作：{zh}  \n<span lang="en">Reads: {en}</span>')
         # the Datalog is folded under the elements the rule cites (their counts line); here only
         # for a rule that cites no element of this article
         own = {e["eid"] for e in article["elements"]}
@@ -597,8 +597,7 @@ def _anomalies(ctx: SiteContext, page: Page, article: dict[str, Any]) -> None:
 
 
 def _reading(ctx, rule: dict, lang: str, markdown: bool = False) -> str:
-    """A rule's reading for the site: its variables marked, each with what it stands for (the
-    description of the domain of the argument it fills)."""
+    """A rule's reading for the site: its variables marked, each with the domain of the argument
+    it fills (whose description ``site.js`` shows as its tooltip)."""
     domains = ctx.policy.rule_variable_domains.get(rule["id"], {})
-    tooltips = {v: ctx.policy.domain_description(d).get(lang, "") for v, d in domains.items()}
-    return reading_html(rule["reads"][lang], tooltips, markdown=markdown)
+    return reading_html(rule["reads"][lang], domains, markdown=markdown)

@@ -4,6 +4,12 @@ mkdocs-material writes its templates with their indentation and blank lines, hig
 span per token (whitespace too), and repeats a page's search tags in the index entry of every
 section. These functions take out what the browser ignores: they run on the built site
 (``mkdocs_hooks.on_post_build``), so a rebuild does not depend on them having run before.
+
+Outside preformatted text, scripts and styles a page also loses what HTML itself makes optional:
+the quotes of attribute values made of letters, digits and ``_.:/#-``; the end tags of table cells,
+rows and list items that the next cell, row or item closes; the line breaks beside a block-level tag,
+where white space shows nothing. A general minifier (minify-html) was tried and not kept: it also
+drops the space between two links inside a ``<div>``, which the reader sees.
 """
 
 from __future__ import annotations
@@ -31,14 +37,80 @@ _SAME_CLASS = re.compile(r'<span class="([\w -]+)">([^<]*)</span>([ \t]*)<span c
 _CONFIG = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S)
 
 
+# A start tag (a quoted value may hold ">").
+_START_TAG = re.compile(
+    r"<[a-zA-Z][^\s/>]*(?:\s+[^\s\"'=<>/]+(?:=(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*\s*/?>"
+)
+# A double-quoted value HTML reads the same without its quotes; never before "/>", where the slash
+# would join an unquoted value. A double-quoted value holds no '"', so in a tag without single
+# quotes this matches whole attributes only.
+_QUOTED = re.compile(r'(\s[^\s"\'=<>/]+)="([\w.:#-][\w.:/#-]*)"(?!/)', re.A)
+# Each attribute of a tag with single-quoted values, matched whole one after the other (such a
+# value may hold what looks like an attribute).
+_ATTRIBUTE = re.compile(r"(\s[^\s\"'=<>/]+)(=(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?")
+_UNQUOTABLE = re.compile(r'="([\w.:#-][\w.:/#-]*)"', re.A)
+
+
+def _unquoted(tag: re.Match[str]) -> str:
+    """A start tag with the quotes its values do not need left out."""
+    text = tag.group(0)
+    if '="' not in text:
+        return text
+    if "'" not in text:
+        return _QUOTED.sub(r"\1=\2", text)
+
+    def attribute(m: re.Match[str]) -> str:
+        bare = _UNQUOTABLE.fullmatch(m.group(2) or "")
+        if bare is None or text.startswith("/", m.end()):
+            return m.group(0)
+        return f"{m.group(1)}={bare.group(1)}"
+
+    return _ATTRIBUTE.sub(attribute, text)
+
+
+# Elements a line break beside which shows nothing: block-level boxes and what the document head
+# holds (never inline ones, where a line break is a space between words).
+_BLOCK_NAME = re.compile(
+    "/?(?:address|article|aside|blockquote|body|details|dialog|dd|div|dl|dt|fieldset|figcaption|"
+    "figure|footer|form|h[1-6]|head|header|hr|html|li|link|main|meta|nav|ol|p|section|summary|"
+    r"table|tbody|td|tfoot|th|thead|title|tr|ul)\b",
+    re.I,
+)
+_BREAK_BEFORE_TAG = re.compile(r"\n(?=<)")
+
+
+def _block_break(m: re.Match[str]) -> str:
+    """A line break before a tag: nothing if that tag, or the tag it follows, is block-level."""
+    text, at = m.string, m.start()
+    if _BLOCK_NAME.match(text, at + 2):
+        return ""
+    if at and text[at - 1] == ">" and _BLOCK_NAME.match(text, text.rfind("<", 0, at) + 1):
+        return ""
+    return "\n"
+
+
+# End tags HTML lets the next sibling or the parent's end close.
+_OPTIONAL_END = re.compile(
+    r"</t[dh]>(?=<t[dh]\b|</tr>)|</li>(?=<li\b|</[ou]l>)|</tr>(?=<tr\b|</t(?:body|head|foot)>|</table>)"
+)
+
+
+def _lean(part: str) -> str:
+    """Markup outside preformatted text, scripts and styles, without what HTML makes optional."""
+    part = _BREAKS.sub("\n", part)
+    part = _BREAK_BEFORE_TAG.sub(_block_break, part)
+    part = _START_TAG.sub(_unquoted, part)
+    return _OPTIONAL_END.sub("", part)
+
+
 def compact_html(text: str) -> str:
-    """The page with its template white space collapsed, its code highlighting merged and the
-    theme's settings written as compact UTF-8 JSON."""
+    """The page with its template white space collapsed, its optional quotes and end tags left
+    out, its code highlighting merged and the theme's settings written as compact UTF-8 JSON."""
     parts = _VERBATIM.split(text)
     out = []
     for i, part in enumerate(parts):
         if i % 2 == 0:
-            out.append(_BREAKS.sub("\n", part))
+            out.append(_lean(part))
         elif part[:4].lower() == "<pre":
             out.append(_PRE.sub(_compact_pre, part))
         elif part.startswith('<script id="__config"'):

@@ -199,9 +199,13 @@ def html_code(text: str) -> str:
 _VARIABLE = re.compile(r"\{([A-Za-z][A-Za-z0-9_]*)\}")
 
 
-def reading_html(text: str, tooltips: dict[str, str], markdown: bool = False) -> str:
-    """A rule's reading as HTML (or Markdown with inline HTML): each variable ({P}) a <var> whose
-    tooltip (``tooltips[name]``) says what it stands for, never a bare placeholder."""
+def reading_html(text: str, domains: dict[str, str], markdown: bool = False) -> str:
+    """A rule's reading as HTML (or Markdown with inline HTML): each variable ({P}) a <var> naming
+    the domain it ranges over (``domains[name]``), never a bare placeholder.
+
+    What a domain is (its description in the vocabulary) is written once for the whole site
+    (``variables.py``) and shown as the variable's tooltip by ``site.js``: written on each of the
+    two thousand variables of the site it was a tenth of a megabyte."""
 
     # the spaces around a variable are kept (esc and html_text would strip them)
     plain = _markdown_escaped if markdown else (lambda part: html.escape(part, quote=True))
@@ -209,9 +213,9 @@ def reading_html(text: str, tooltips: dict[str, str], markdown: bool = False) ->
     out, last = [], 0
     for m in _VARIABLE.finditer(text):
         out.append(plain(text[last : m.start()]))
-        what = tooltips.get(m.group(1), "")
-        title = f' title="{html.escape(what, quote=True)}"' if what else ""
-        out.append(f"<var{title}>{html.escape(m.group(1))}</var>")
+        domain = domains.get(m.group(1), "")
+        attribute = f' data-domain="{html.escape(domain, quote=True)}"' if domain else ""
+        out.append(f"<var{attribute}>{html.escape(m.group(1))}</var>")
         last = m.end()
     out.append(plain(text[last:]))
     return "".join(out)

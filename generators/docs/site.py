@@ -76,6 +76,8 @@ from generators.docs.reference import reference_pages
 from generators.docs.render_cache import use_early_worker
 from generators.docs.review import PROGRESS_SNIPPET, review_progress_markdown
 from generators.docs.traceability import fixtures_pages, traceability_page
+from generators.docs.variables import SCRIPT as VARIABLES_SCRIPT
+from generators.docs.variables import variables_script
 
 if TYPE_CHECKING:
     from engine.policy.model import Policy
@@ -149,7 +151,7 @@ def generate_pages(
     fixtures = read_fixtures(fixtures_dir, project.root, fixtures_cache)
     ctx = SiteContext(policy, fixtures, project.root, cli_help)
     parts = [
-        {ICONS_STYLESHEET: icons_stylesheet()},
+        {ICONS_STYLESHEET: icons_stylesheet(), VARIABLES_SCRIPT: variables_script(policy)},
         reference_pages(ctx),
         parameter_pages(ctx),
         {TRACEABILITY: traceability_page(ctx)},
