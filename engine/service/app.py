@@ -91,6 +91,41 @@ class Gate:
             ) from None
 
 
+class BearerToken:
+    """The token rule as plain ASGI: every path but ``OPEN_PATHS`` needs ``Authorization: Bearer
+    <token>``, compared in constant time. Installed only when the service has a token, and not as
+    Starlette's ``BaseHTTPMiddleware``, which costs every request a task and a stream."""
+
+    def __init__(self, app: Any, token: str):
+        self.app = app
+        self.token = token.encode()
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["path"] in OPEN_PATHS or self._allowed(scope):
+            await self.app(scope, receive, send)
+            return
+        refusal = JSONResponse(
+            problem_body(
+                401,
+                "a bearer token is required / 需要令牌",
+                [request_problem("Authorization", "missing or wrong bearer token")],
+            ),
+            status_code=401,
+            headers={"WWW-Authenticate": 'Bearer realm="accountability"'},
+            media_type="application/problem+json",
+        )
+        await refusal(scope, receive, send)
+
+    def _allowed(self, scope: dict[str, Any]) -> bool:
+        given = b""
+        for name, value in scope.get("headers", ()):
+            if name == b"authorization":
+                given = value
+                break
+        scheme, _, credential = given.partition(b" ")
+        return scheme.lower() == b"bearer" and hmac.compare_digest(credential.strip(), self.token)
+
+
 def create_app(settings: Settings | None = None, policy: Policy | None = None) -> FastAPI:
     """The application, with the policy loaded once (``policy`` to share one already loaded)."""
     settings = settings or Settings()
@@ -115,24 +150,8 @@ def create_app(settings: Settings | None = None, policy: Policy | None = None) -
     async def on_error(_request: Request, exc: Exception) -> Response:
         return problem_response(ServiceProblem(500, "internal error", problems_of(exc)))
 
-    @app.middleware("http")
-    async def bearer_token(request: Request, call_next):
-        if token is not None and request.url.path not in OPEN_PATHS:
-            scheme, _, given = request.headers.get("authorization", "").partition(" ")
-            if scheme.lower() != "bearer" or not hmac.compare_digest(
-                given.strip().encode(), token.encode()
-            ):
-                return JSONResponse(
-                    problem_body(
-                        401,
-                        "a bearer token is required / 需要令牌",
-                        [request_problem("Authorization", "missing or wrong bearer token")],
-                    ),
-                    status_code=401,
-                    headers={"WWW-Authenticate": 'Bearer realm="accountability"'},
-                    media_type="application/problem+json",
-                )
-        return await call_next(request)
+    if token is not None:
+        app.add_middleware(BearerToken, token=token)
 
     @app.get("/openapi.json", include_in_schema=False)
     async def openapi() -> JSONResponse:
