@@ -299,6 +299,31 @@ def test_a_variable_of_a_reading_says_what_it_stands_for_in_the_language_of_its_
     }
 
 
+def test_every_section_heading_has_its_permanent_link_which_shows_on_hover(browser, served_site):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+
+    for path in ("articles/art_11/", "examples/07-internal-affairs-deadlines-and-mitigation/"):
+        _load(browser, f"{served_site}/{path}")
+        headings = browser.execute_script(
+            "return [...document.querySelectorAll('.md-content :is(h2,h3,h4,h5,h6)[id]')]"
+            ".map(h => [h.id, [...h.querySelectorAll(':scope > a.headerlink')]"
+            ".map(a => a.getAttribute('href'))]);"
+        )
+        assert len(headings) >= 4, path
+        wrong = [(i, links) for i, links in headings if links != [f"#{i}"]]
+        assert not wrong, f"{path}: {wrong[:5]}"
+    heading = browser.find_element(By.CSS_SELECTOR, ".md-content h2[id]")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", heading)
+    ActionChains(browser).move_to_element(heading).perform()
+    link = heading.find_element(By.CSS_SELECTOR, "a.headerlink")
+    _wait(
+        browser,
+        lambda d: float(link.value_of_css_property("opacity")) > 0.5,
+        "the permanent link does not show on hover",
+    )
+
+
 def test_each_alias_of_an_article_finds_it_first(browser, served_site):
     _load(browser, f"{served_site}/")
     for alias, expected in ALIASES.items():
