@@ -28,7 +28,7 @@ def add_serve_command(sub: argparse._SubParsersAction) -> None:
         type=int,
         default=4,
         metavar="N",
-        help="evaluations in flight per process (503 with Retry-After beyond)",
+        help="requests evaluated or waiting per process (503 with Retry-After beyond)",
     )
     serve.add_argument("--access-log", action="store_true", help="log every request")
     add_policy_option(serve)
