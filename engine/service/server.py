@@ -103,11 +103,11 @@ def _serve_processes(workers: int, options: dict[str, Any]) -> int:
 
 
 def _address(host: str, port: int) -> tuple[int, tuple]:
-    """The socket family and address for ``host`` (a name, an IPv4 or a bracketed IPv6)."""
-    family, _type, _proto, _name, address = socket.getaddrinfo(
-        host.strip("[]"), port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP
-    )[0]
-    return family, address
+    """The socket family and address for ``host``, chosen as uvicorn chooses them: IPv6 for an
+    address with a colon (bracketed or not), IPv4 otherwise (a name such as localhost included)."""
+    if ":" in host:
+        return socket.AF_INET6, (host.strip("[]"), port)
+    return socket.AF_INET, (host, port)
 
 
 def _check_free(family: int, address: tuple) -> None:
