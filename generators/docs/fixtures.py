@@ -39,20 +39,24 @@ class FixtureRef:
 
 
 def read_fixtures(
-    directory: Path, repo_root: Path, cache: dict[str, Any] | None = None
+    directory: Path,
+    repo_root: Path,
+    cache: dict[str, Any] | None = None,
+    digests: dict[Path, str] | None = None,
 ) -> list[FixtureRef]:
     """Every fixture below ``directory``, sorted by id; ``[]`` when the folder is absent.
 
     ``cache`` (file digest → the few fields read here, or None for a file that is not a fixture)
     spares re-parsing a thousand unchanged YAML files on every build; it is updated in place and
     left holding the files read this time only, so that it does not grow with every change.
+    ``digests`` (path → digest, what ``add_bundled`` returns) spares hashing those files again.
     """
     directory = Path(directory)
     used: set[str] = set()
     found: dict[str, FixtureRef] = {}
     problems: list[Problem] = []
     for path in fixture_files(directory):
-        data = _load_cached(path, cache, used)
+        data = _load_cached(path, cache, used, digests or {})
         if not _is_fixture(data):
             continue
         shown = _relative(path, repo_root)
@@ -126,8 +130,10 @@ def fixture_files(directory: Path) -> list[Path]:
 BUNDLE = "bundle.json"  # written by ``accountability fixtures`` beside the fixture files
 
 
-def add_bundled(directory: Path, cache: dict[str, Any]) -> None:
-    """Add to ``cache`` the entries of the fixture files the bundle beside them repeats.
+def add_bundled(directory: Path, cache: dict[str, Any]) -> dict[Path, str]:
+    """Add to ``cache`` the entries of the fixture files the bundle beside them repeats; return
+    the digests computed on the way (path, as ``fixture_files`` names it → digest), which
+    ``read_fixtures`` then need not compute again.
 
     The bundle records each file's sha256 (``files``); a file whose bytes have that digest was
     written from the bundle's entry in the same run, so the entry is what parsing the file would
@@ -136,17 +142,18 @@ def add_bundled(directory: Path, cache: dict[str, Any]) -> None:
     malformed bundle adds nothing (``read_fixtures`` reports it, if it claims to be a fixture)."""
     path = Path(directory) / BUNDLE
     if not path.is_file():
-        return
+        return {}
     try:
         raw = read_input_bytes(path, str(path), BUNDLE_LIMITS)
         data = json.loads(raw.decode("utf-8"))
     except (ProblemsError, OSError, UnicodeDecodeError, ValueError, RecursionError):
-        return
+        return {}
     if not isinstance(data, dict) or _is_fixture(data):
-        return
+        return {}
     files, fixtures = data.get("files"), data.get("fixtures")
     if not isinstance(files, dict) or not isinstance(fixtures, list):
-        return
+        return {}
+    digests = {path: hashlib.sha256(raw).hexdigest()}
     by_id = {f["id"]: f for f in fixtures if _is_fixture(f)}
     root = Path(directory).resolve()
     for rel, listed in files.items():
@@ -156,10 +163,11 @@ def add_bundled(directory: Path, cache: dict[str, Any]) -> None:
         file = (root / rel).resolve()
         if entry is None or root not in file.parents or not file.is_file():
             continue  # only files below the bundle's folder
-        digest = _digest(file)
+        digest = digests[Path(directory) / rel] = _digest(file)
         if digest == listed.get("sha256"):
             cache[digest] = _kept(entry)
-    cache[hashlib.sha256(raw).hexdigest()] = None  # the bundle itself is not a fixture
+    cache[digests[path]] = None  # the bundle itself is not a fixture
+    return digests
 
 
 _KEPT = ("id", "eids", "sentence", "description", "polarity", "fired_rules", "source")
@@ -173,10 +181,10 @@ def _kept(data: Any) -> dict[str, Any] | None:
     return {k: data[k] for k in _KEPT if k in data} if _is_fixture(data) else None
 
 
-def _load_cached(path: Path, cache: dict[str, Any] | None, used: set[str]):
+def _load_cached(path: Path, cache: dict[str, Any] | None, used: set[str], digests):
     if cache is None:
         return _load(path)
-    key = _digest(path)
+    key = digests.get(path) or _digest(path)
     used.add(key)
     if key not in cache:
         cache[key] = _kept(_load(path))

@@ -147,8 +147,8 @@ def generate_pages(
             ticket = worker.post(_answered_in_worker, later, project.root)
         except WorkerGone:
             ticket = None
-    add_bundled(fixtures_dir, fixtures_cache)
-    fixtures = read_fixtures(fixtures_dir, project.root, fixtures_cache)
+    digests = add_bundled(fixtures_dir, fixtures_cache)
+    fixtures = read_fixtures(fixtures_dir, project.root, fixtures_cache, digests)
     ctx = SiteContext(policy, fixtures, project.root, cli_help)
     parts = [
         {ICONS_STYLESHEET: icons_stylesheet(), VARIABLES_SCRIPT: variables_script(policy)},
