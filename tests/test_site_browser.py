@@ -343,7 +343,7 @@ def test_ids_and_citations_never_break_across_lines_on_a_phone(browser, served_s
             broken = browser.execute_script(
                 "const out = [];"
                 "for (const el of document.querySelectorAll("
-                "  '.md-content code, .md-content .nobr, .md-content .count,"
+                "  '.md-content code, .md-content .count,"
                 "   .md-content .fixture-index td a, .md-content .fixture-list td a')) {"
                 "  const tops = new Set([...el.getClientRects()].map(r => Math.round(r.top)));"
                 "  if (tops.size > 1) out.push(el.textContent);"

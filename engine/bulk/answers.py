@@ -3,8 +3,9 @@
 Each case is answered exactly as ``accountability query`` answers it, so a batch line and the
 command's JSON are the same answer; the cases of a partition are evaluated jointly
 (``answer_cases``: the rules run once for the partition, ``Program.evaluate_batch``). A process
-loads the policy once and keeps it; it refuses to answer under a policy whose fingerprint is not the one the batch was started with
-(a cluster worker with another checkout installed would otherwise answer under other rules).
+loads the policy once and keeps it; it refuses to answer under a policy whose fingerprint is not
+the one the batch was started with (a cluster worker with another checkout installed would
+otherwise answer under other rules).
 """
 
 from __future__ import annotations

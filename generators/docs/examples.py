@@ -123,22 +123,6 @@ def answer_examples(
     }
 
 
-def run_examples(
-    policy: Policy, directory: Path, repo_root: Path, cache: dict[str, Any] | None = None
-) -> list[ExampleRun]:
-    """Answer every example (sorted by file name); a broken example fails the build.
-
-    ``cache`` (digest of the policy, the engine and the case → the run) lets a rebuild skip the
-    answers whose inputs did not change; it is updated in place and left holding this time's
-    examples only. A caller may fill it beforehand (``examples_to_answer``, ``answer_examples``),
-    for instance from several processes.
-    """
-    keys = example_cache_keys(policy, Path(directory))
-    cache = {} if cache is None else cache
-    cache.update(answer_examples(policy, examples_to_answer(keys, cache), repo_root))
-    return cached_runs(keys, cache)
-
-
 def cached_runs(keys: dict[Path, str], cache: dict[str, Any]) -> list[ExampleRun]:
     """The runs of these examples (``example_cache_keys``), in order, all in ``cache``."""
     return [_run_from_json(cache[key]) for key in keys.values()]

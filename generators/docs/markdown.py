@@ -169,12 +169,9 @@ def url(from_page: str, to_page: str, anchor: str | None = None) -> str:
     return ("./" if relative == "." else relative + "/") + fragment
 
 
-def html_link(
-    from_page: str, to_page: str, anchor: str | None, label_html: str, cls: str = ""
-) -> str:
+def html_link(from_page: str, to_page: str, anchor: str | None, label_html: str) -> str:
     """An HTML link between built pages (raw HTML blocks; mkdocs does not rewrite these)."""
-    attr = f' class="{cls}"' if cls else ""
-    return f'<a href="{html.escape(url(from_page, to_page, anchor), quote=True)}"{attr}>{label_html}</a>'
+    return f'<a href="{html.escape(url(from_page, to_page, anchor), quote=True)}">{label_html}</a>'
 
 
 def html_code(text: str) -> str:
