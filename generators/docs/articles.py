@@ -515,9 +515,8 @@ def _examples(ctx: SiteContext, page: Page, article: dict[str, Any]) -> None:
             f"({rel(page.path, example_page(example.stem))})"
         )
     # example titles name other articles' subjects; keep them out of this article's search hits
-    page.raw('<div class="example-list" data-search-exclude markdown>')
-    page.extend(items)
-    page.raw("</div>")
+    with page.unindexed("example-list"):
+        page.extend(items)
 
 
 def _parameters(ctx: SiteContext, page: Page, article: dict[str, Any]) -> None:
@@ -535,22 +534,20 @@ def _parameters(ctx: SiteContext, page: Page, article: dict[str, Any]) -> None:
     )
     # each parameter is found in the search on its own page: listed here too, every article it
     # touches would outrank it
-    page.raw('<div class="parameter-list" data-search-exclude markdown>')
-    for param in params:
-        head = (
-            f"**[{esc(param['title']['zh'])} · {esc(param['title']['en'])}]"
-            f"({rel(page.path, parameter_page(param['id']))})** ({code(param['id'])})"
-        )
-        default = param["default"]
-        label = option_label(param, default)
-        lines = [
-            head + "  ",
-            f"默认 Default: {label}  ",
-            f"待确认问题：{esc(param['question']['zh'])}  ",
-            f"Open question: {esc(param['question']['en'])}",
-        ]
-        page.para("\n".join(lines))
-    page.raw("</div>")
+    with page.unindexed("parameter-list"):
+        for param in params:
+            head = (
+                f"**[{esc(param['title']['zh'])} · {esc(param['title']['en'])}]"
+                f"({rel(page.path, parameter_page(param['id']))})** ({code(param['id'])})"
+            )
+            label = option_label(param, param["default"])
+            lines = [
+                head + "  ",
+                f"默认 Default: {label}  ",
+                f"待确认问题：{esc(param['question']['zh'])}  ",
+                f"Open question: {esc(param['question']['en'])}",
+            ]
+            page.para("\n".join(lines))
 
 
 def option_label(param: dict[str, Any], value: Any) -> str:

@@ -263,14 +263,13 @@ def example_markdown(ctx: SiteContext, run: ExampleRun) -> str:
     )
     page.heading(2, '案件文件 <span class="subtitle" lang="en">Case file</span>', "case-file")
     # the record itself is data, not prose: searching it found examples before the articles
-    page.extend(['<div class="case-file" data-search-exclude markdown>', ""])
-    page.extend([f'??? example "{run.path}"', ""])
     fence = "```"
     while fence in run.source:
         fence += "`"
-    # as plain text: highlighting the record's YAML doubled the page for a block shown folded
-    page.extend(["    " + line for line in [f"{fence}text", *run.source.split("\n"), fence]])
-    page.extend(["", "</div>"])
+    with page.unindexed("case-file"):
+        page.extend([f'??? example "{run.path}"', ""])
+        # as plain text: highlighting the record's YAML doubled the page for a block shown folded
+        page.extend(["    " + line for line in [f"{fence}text", *run.source.split("\n"), fence]])
     return page.text()
 
 

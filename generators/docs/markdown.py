@@ -13,6 +13,8 @@ import html
 import json
 import posixpath
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 # characters Python-Markdown lets a backslash escape (plus "|", which the tables extension adds)
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}#!|])")
@@ -129,6 +131,15 @@ class Page:
 
     def extend(self, lines: list[str]) -> None:
         self.lines += lines + [""]
+
+    @contextmanager
+    def unindexed(self, cls: str = "") -> Iterator[None]:
+        """What is added meanwhile is shown on the page and left out of the search index: a
+        Markdown block (md_in_html) marked ``data-search-exclude``, with class ``cls``."""
+        attr = f' class="{cls}"' if cls else ""
+        self.raw(f"<div{attr} data-search-exclude markdown>")
+        yield
+        self.raw("</div>")
 
     def fence(self, text: str, lang: str = "text", attrs: str = "") -> None:
         fence = "```"

@@ -22,11 +22,6 @@ from generators.docs.witnesses import divergence_witness_markdown
 SEARCH_BOOST = 0.001
 
 
-def _not_indexed(lines: list[str]) -> list[str]:
-    """Markdown lines in a block (md_in_html) shown on the page and left out of the search index."""
-    return ['<div markdown="1" data-search-exclude>', "", *lines, "", "</div>"]
-
-
 TYPE_LABELS = {
     "enum": "选项 choice",
     "boolean": "是否 yes or no",
@@ -152,7 +147,8 @@ def parameter_markdown(ctx: SiteContext, param: dict[str, Any]) -> str:
         items.append(f"- {eid_link(ctx, path, eid)}{text}")
     # the provisions' text and the anomalies below are indexed on their own pages; here they
     # would only repeat in the search results, under a page ranked last
-    page.extend(_not_indexed(items or ["无 none"]))
+    with page.unindexed():
+        page.extend(items or ["无 none"])
     users = ctx.rules_by_parameter.get(pid, [])
     if users:
         page.para(
@@ -192,8 +188,8 @@ def parameter_markdown(ctx: SiteContext, param: dict[str, Any]) -> str:
     ]
     if anomalies:
         page.heading(2, "此处的起草异常 · Drafting anomalies here", "anomalies")
-        page.extend(
-            _not_indexed(
+        with page.unindexed():
+            page.extend(
                 [
                     f"- [「{esc(a['excerpt'])}」]"
                     f"({rel(path, article_page(ctx.policy.article_of[eid]['eid']), a['id'])})"
@@ -201,7 +197,6 @@ def parameter_markdown(ctx: SiteContext, param: dict[str, Any]) -> str:
                     for eid, a in anomalies
                 ]
             )
-        )
     extra = divergence_witness_markdown(ctx, param, path)
     if extra:
         page.para(extra.strip())

@@ -312,14 +312,20 @@ def normalisation_page(ctx: SiteContext) -> str:
             ]
         )
     # the record quotes the text it changed: searched, it competed with the articles' own words
-    page.raw('<div class="normalisation-log" data-search-exclude markdown>')
-    page.extend(
-        table(
-            ["编号 Id", "位置 Where", "类别 Kind", "收到 Received", "编码 Encoded", "理由 Reason"],
-            rows,
+    with page.unindexed("normalisation-log"):
+        page.extend(
+            table(
+                [
+                    "编号 Id",
+                    "位置 Where",
+                    "类别 Kind",
+                    "收到 Received",
+                    "编码 Encoded",
+                    "理由 Reason",
+                ],
+                rows,
+            )
         )
-    )
-    page.raw("</div>")
     return page.text()
 
 

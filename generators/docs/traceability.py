@@ -155,21 +155,20 @@ def traceability_page(ctx: SiteContext) -> str:
             ]
         )
     # one row per provision of counts and links: found in the search, it outranked the provisions
-    page.raw('<div class="trace-matrix" data-search-exclude markdown>')
-    page.extend(
-        table(
-            [
-                "eId",
-                "条款 Provision",
-                "规则 Rules",
-                "样例 Fixtures",
-                "覆盖 Coverage",
-                "复核 Review",
-            ],
-            rows,
+    with page.unindexed("trace-matrix"):
+        page.extend(
+            table(
+                [
+                    "eId",
+                    "条款 Provision",
+                    "规则 Rules",
+                    "样例 Fixtures",
+                    "覆盖 Coverage",
+                    "复核 Review",
+                ],
+                rows,
+            )
         )
-    )
-    page.raw("</div>")
     return page.text()
 
 
