@@ -1,3 +1,12 @@
+/* Run `fn` on this page at once (the theme loads this script at the end of the page, so the
+   page is there and the reader has not scrolled yet), and again on each page the theme's instant
+   navigation brings in, where that is on. Each `fn` may run twice on a page: it skips what it
+   has done. */
+function onEachPage(fn) {
+  fn();
+  if (window.document$ && window.document$.subscribe) window.document$.subscribe(fn);
+}
+
 /* Search: a document number typed as 文民发[2023]25号 is searched as 文民发 [2023]25号. The theme
    segments Chinese text in the query by the words of its index and loses a Chinese word glued to a
    bracket; a space between them keeps both halves. */
@@ -41,8 +50,7 @@ document.addEventListener("input", function (event) {
     form.addEventListener("change", apply);
     apply();
   }
-  if (window.document$ && window.document$.subscribe) window.document$.subscribe(setup);
-  else document.addEventListener("DOMContentLoaded", setup);
+  onEachPage(setup);
 })();
 
 /* Rule readings: a variable's tooltip says what it stands for, in the language of the reading
@@ -59,14 +67,12 @@ document.addEventListener("input", function (event) {
       v.title = text[lang] || text.zh || "";
     });
   }
-  if (window.document$ && window.document$.subscribe) window.document$.subscribe(explain);
-  else document.addEventListener("DOMContentLoaded", explain);
+  onEachPage(explain);
 })();
 
 /* Each section heading with an id gets its permanent link (¶), which the theme shows on hover.
    Written here rather than into every page, where 1,600 of them were a tenth of a megabyte of
-   the site. Not on the page title: under its block subtitle it would sit on a line of its own.
-   Run as soon as the script loads (the end of the page), before the reader scrolls. */
+   the site. Not on the page title: under its block subtitle it would sit on a line of its own. */
 (function () {
   function link() {
     var headings = document.querySelectorAll(
@@ -82,6 +88,5 @@ document.addEventListener("input", function (event) {
       h.appendChild(a);
     });
   }
-  link();
-  if (window.document$ && window.document$.subscribe) window.document$.subscribe(link);
+  onEachPage(link);
 })();
