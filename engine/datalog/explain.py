@@ -89,10 +89,20 @@ class Condition:
     """One body condition of a derivation, with the values it was checked with."""
 
     kind: str  # "atom" | "comparison" | "negation"
-    text: str  # e.g. "role(c1, alice, reviewer)", "2 < 5", "excluded(c1, _)"
+    comparison: str = ""  # the text of a comparison, e.g. "2 < 5"
     predicate: str = ""
     args: tuple = ()
     derivation: Derivation | None = None  # for atoms
+
+    @functools.cached_property
+    def text(self) -> str:
+        """E.g. "role(c1, alice, reviewer)", "2 < 5", "excluded(c1, _)". Spelled when asked: an
+        answer without ``--explain`` never shows the conditions of its derivations."""
+        if self.kind == "comparison":
+            return self.comparison
+        if self.derivation is not None:
+            return self.derivation.atom
+        return _atom_text(self.predicate, self.args)
 
     def to_dict(self) -> dict:
         out: dict = {"kind": self.kind, "text": self.text}
@@ -265,10 +275,7 @@ class Explainer:
         self.rules: list[Rule] = program.rules
         self.var_types = program.var_types
         self.sigs = program.predicates
-        self.component_of = {p: k for k, comp in enumerate(self.plan.components) for p in comp}
-        self.heads: dict[str, list[int]] = {}
-        for rp in self.plan.rules:
-            self.heads.setdefault(rp.head[0], []).append(rp.index)
+        self.heads: dict[str, list[int]] = program.rules_by_head
         self._by_head: dict[int, dict[tuple, list[tuple]]] = {}
         self._memo: dict[tuple[str, tuple], Derivation] = {}
         self._sorted: dict[str, list[tuple]] = {}
@@ -353,7 +360,7 @@ class Explainer:
                 pred, terms = next(positives)
                 ground = _ground(terms, bindings)
                 sub = self.explain(pred, ground)
-                conditions.append(Condition("atom", sub.atom, pred, sub.args, sub))
+                conditions.append(Condition("atom", "", pred, sub.args, sub))
             elif isinstance(cond, Comparison):
                 op, left, right = next(comparisons)
                 types = self.var_types.get(rule.id, {})
@@ -369,7 +376,7 @@ class Explainer:
             elif isinstance(cond, Negated):
                 pred, terms = next(negations)
                 args = self._partial_external(pred, terms, bindings, anon_as_none=True)
-                conditions.append(Condition("negation", _atom_text(pred, args), pred, tuple(args)))
+                conditions.append(Condition("negation", "", pred, tuple(args)))
         return Derivation(
             predicate,
             self.external_args(predicate, values),

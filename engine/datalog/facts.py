@@ -76,7 +76,14 @@ def internal_facts(
                 )
             )
             continue
+        arity = sig.arity
         for i, row in enumerate(rows):
+            if isinstance(row, tuple | list) and len(row) == arity:
+                fast = convert(row)
+                if fast is not None:
+                    converted.add(fast)
+                    continue
+            # not plainly acceptable: say exactly what is wrong
             where = f"{name}[{i}]"
             if not isinstance(row, tuple | list):
                 problems.append(
@@ -91,10 +98,6 @@ def internal_facts(
                         f"{sig.arity} value(s) for {_shape(sig)}",
                     )
                 )
-                continue
-            fast = convert(row)
-            if fast is not None:
-                converted.add(fast)
                 continue
             bad = False
             for j, (value, arg_type) in enumerate(zip(row, types, strict=True)):

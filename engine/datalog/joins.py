@@ -208,7 +208,12 @@ def compile_body(
         )
         # rows that lost a column may repeat: deduplicate, unless the final set does it anyway
         dedupe = keep_row is not None and (k < last or tail)
-        steps.append(("join", (spec, key, keep_row, dedupe)))
+        if not spec[1] and not spec[3] and len(spec[2]) == len(terms):
+            # every argument is known: a membership test on the relation itself, with no index
+            # to build (about 40 % of the policy's look-ups)
+            steps.append(("member", (pred, _whole_tuple(key), keep_row, dedupe)))
+        else:
+            steps.append(("join", (spec, key, keep_row, dedupe)))
         layout = kept + new
     for op, left, right in rule.comparisons:
         steps.append(("compare", (_OPS[op], op, _slot(left, layout), _slot(right, layout))))
@@ -216,7 +221,9 @@ def compile_body(
         positions = tuple(p for p, (kind, _v) in enumerate(terms) if kind == "var")
         consts = tuple((p, v) for p, (kind, v) in enumerate(terms) if kind == "const")
         slots = tuple(layout.index(terms[p][1]) for p in positions)
-        steps.append(("negate", (pred, positions, consts, slots)))
+        # a negation binding every argument tests the relation itself (no projection to build)
+        whole = not consts and len(positions) == len(terms) > 1
+        steps.append(("negate", (pred, positions, consts, slots, whole)))
     final = [v for v in layout if v in keep_vars]
     if final != layout:
         steps.append(("project", tuple(layout.index(v) for v in final)))
@@ -341,6 +348,19 @@ def _key_builder(parts: list[tuple[bool, object]]) -> tuple:
     if all(is_slot for is_slot, _x in parts):
         return ("slots", operator.itemgetter(*(x for _s, x in parts)))
     return ("mixed", tuple(parts))
+
+
+def _whole_tuple(key: tuple) -> Callable[[tuple], tuple] | tuple:
+    """From a look-up key that names every argument of the atom, how to build the whole tuple
+    (a constant tuple when every argument is a constant)."""
+    mode, how = key
+    if mode == "fixed":
+        return how if isinstance(how, tuple) else (how,)
+    if mode == "slot":
+        return lambda row: (row[how],)
+    if mode == "slots":
+        return how
+    return lambda row: _mixed_key(row, how)
 
 
 def _slot(term: PlanTerm, layout: list[str]) -> tuple[bool, object]:
@@ -477,6 +497,19 @@ def _join(rows: list[tuple], payload, store: Store, rule: RulePlan) -> list[tupl
     return list(set(out)) if dedupe else out
 
 
+def _member(rows: list[tuple], payload, store: Store, rule: RulePlan) -> list[tuple]:
+    pred, whole, keep, dedupe = payload
+    relation = store.relations.get(pred, _EMPTY)
+    if isinstance(whole, tuple):
+        out = rows if whole in relation else []
+    else:
+        out = [r for r in rows if whole(r) in relation]
+    if keep is None or not out:
+        return out
+    out = [keep(r) for r in out]
+    return list(set(out)) if dedupe else out
+
+
 def _mixed_key(row: tuple, parts) -> tuple:
     return tuple(row[x] if is_slot else x for is_slot, x in parts)
 
@@ -516,8 +549,10 @@ def _compare(rows: list[tuple], payload, store: Store, rule: RulePlan) -> list[t
 
 
 def _negate(rows: list[tuple], payload, store: Store, rule: RulePlan) -> list[tuple]:
-    pred, positions, consts, slots = payload
-    blocked = store.negation_set(pred, positions, consts)
+    pred, positions, consts, slots, whole = payload
+    blocked = (
+        store.relations.get(pred, _EMPTY) if whole else store.negation_set(pred, positions, consts)
+    )
     if not positions:
         return [] if blocked else rows
     if len(slots) == 1:
@@ -527,7 +562,13 @@ def _negate(rows: list[tuple], payload, store: Store, rule: RulePlan) -> list[tu
     return [r for r in rows if key(r) not in blocked]
 
 
-_STEP = {"join": _join, "project": _project, "compare": _compare, "negate": _negate}
+_STEP = {
+    "join": _join,
+    "member": _member,
+    "project": _project,
+    "compare": _compare,
+    "negate": _negate,
+}
 
 
 # --- bindings for explanations ----------------------------------------------------------------

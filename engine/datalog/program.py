@@ -126,6 +126,10 @@ class Program:
         self.var_types: dict[str, dict[str, str]] = analysis.var_types
         self.plan = build_plan(rules, analysis)
         self._component_of = {p: k for k, comp in enumerate(self.plan.components) for p in comp}
+        # predicate → the rules concluding it, in program order (where explanations search)
+        self.rules_by_head: dict[str, list[int]] = {}
+        for rp in self.plan.rules:
+            self.rules_by_head.setdefault(rp.head[0], []).append(rp.index)
         self._depends: dict[str, set[str]] = {}
         for rule in rules:
             deps = self._depends.setdefault(rule.head.predicate, set())

@@ -164,6 +164,18 @@ class Policy:
         }
 
     @cached_property
+    def argument_names(self) -> dict[str, tuple[tuple[str, ...], dict[str, str]]]:
+        """Predicate → the names of its arguments, and each name's domain (how a fact is put
+        into words by its predicate's reading)."""
+        return {
+            p["name"]: (
+                tuple(a["name"] for a in p["args"]),
+                {a["name"]: a["domain"] for a in p["args"]},
+            )
+            for p in self.vocabulary["predicates"]
+        }
+
+    @cached_property
     def rule_variable_domains(self) -> dict[str, dict[str, str]]:
         """Rule id → each variable of its clauses → the domain of the first argument position it
         fills (head or body): how a reading names a variable it has no value for."""
