@@ -116,19 +116,20 @@ def plausibility_warnings(case: dict[str, Any], as_of: str) -> list[dict[str, st
 def _dates_after(case: dict[str, Any], as_of: str) -> list[str]:
     """JSON paths of the dates in the case later than ``as_of`` (due dates and the case's own
     ``as_of`` aside: a due date may lie ahead)."""
-    found = []
-    stack: list[tuple[tuple, Any]] = [((), case)]
+    found: list[str] = []
+    stack: list[tuple[tuple, Any]] = [((), case)] if isinstance(case, dict | list) else []
     while stack:
         path, value = stack.pop()
-        if isinstance(value, dict):
-            stack.extend((path + (k,), v) for k, v in value.items())
-        elif isinstance(value, list):
-            stack.extend((path + (i,), v) for i, v in enumerate(value))
-        elif isinstance(value, str) and _ISO_DATE.fullmatch(value) and value > as_of:
-            key = path[-1] if path else ""
-            if isinstance(key, str) and (key == "as_of" or key.endswith("_due")):
-                continue
-            found.append(json_path(path))
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        for key, item in items:
+            # a path is built only for a container or a date found (a large family has tens of
+            # thousands of names and ids)
+            if isinstance(item, dict | list):
+                stack.append((path + (key,), item))
+            elif isinstance(item, str) and _ISO_DATE.fullmatch(item) and item > as_of:
+                if isinstance(key, str) and (key == "as_of" or key.endswith("_due")):
+                    continue
+                found.append(json_path(path + (key,)))
     return sorted(found)
 
 

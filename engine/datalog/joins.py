@@ -69,6 +69,27 @@ class Deadline:
 IndexSpec = tuple[str, tuple, tuple, tuple]
 
 
+# A relation this large is indexed whole only when the rows asking about it want keys enough to
+# pay for it: a look-up of a few keys (the parties and members of a recusal, the tuple an
+# explanation asks about) takes the matching tuples in one pass instead, and the index holds only
+# those keys ("partial"). After PARTIAL_PASSES such passes, or once the keys asked for stop being
+# few, the whole index is built.
+PARTIAL_MIN = 4096  # tuples
+PARTIAL_RATIO = 16  # the relation has at least this many tuples per key asked for
+PARTIAL_PASSES = 4
+
+
+class _Partial:
+    """An index that holds the buckets of the keys asked for so far (``covered``) and no others."""
+
+    __slots__ = ("index", "covered", "passes")
+
+    def __init__(self):
+        self.index: dict = {}
+        self.covered: set = set()
+        self.passes = 0
+
+
 class Store:
     """One case's relations (name → set of tuples) and the indexes built over them."""
 
@@ -76,6 +97,8 @@ class Store:
         self.relations = relations
         self._indexes: dict[IndexSpec, dict] = {}
         self._by_pred: dict[str, list[tuple[IndexSpec, dict]]] = {}
+        self._partial: dict[IndexSpec, _Partial] = {}
+        self._partial_by_pred: dict[str, list[tuple[IndexSpec, _Partial]]] = {}
         self._negation_sets: dict[tuple, set] = {}
 
     def index(self, spec: IndexSpec) -> dict:
@@ -84,20 +107,58 @@ class Store:
             found = self._indexes[spec] = {}
             _fill(found, spec, self.relations.get(spec[0], ()))
             self._by_pred.setdefault(spec[0], []).append((spec, found))
+            if self._partial.pop(spec, None) is not None:
+                self._partial_by_pred[spec[0]] = [
+                    entry for entry in self._partial_by_pred[spec[0]] if entry[0] != spec
+                ]
         return found
+
+    def index_for(self, spec: IndexSpec, rows: list[tuple], key: tuple) -> dict:
+        """An index holding at least the keys that ``rows`` look up (``key``: how a row's key is
+        built, as ``_lookup_spec`` gives it): the whole index, unless the relation is large and
+        the rows few and asking for few keys (a full chunk of rows is likely followed by more)."""
+        found = self._indexes.get(spec)
+        if found is not None:
+            return found
+        relation = self.relations.get(spec[0], ())
+        if len(relation) < PARTIAL_MIN or len(rows) >= CHUNK or not spec[2]:
+            return self.index(spec)
+        keys = _row_keys(rows, *key)
+        partial = self._partial.get(spec)
+        if partial is None:
+            if len(keys) * PARTIAL_RATIO > len(relation):
+                return self.index(spec)
+            partial = self._partial[spec] = _Partial()
+            self._partial_by_pred.setdefault(spec[0], []).append((spec, partial))
+        missing = keys - partial.covered
+        if not missing:
+            return partial.index
+        asked = len(partial.covered) + len(missing)
+        if partial.passes >= PARTIAL_PASSES or asked * PARTIAL_RATIO > len(relation):
+            return self.index(spec)
+        key_of = _getters(spec)[0]
+        _fill(partial.index, spec, [t for t in relation if key_of(t) in missing])
+        partial.covered |= missing
+        partial.passes += 1
+        return partial.index
+
+    def _grow_indexes(self, pred: str, tuples) -> None:
+        for spec, index in self._by_pred.get(pred, ()):
+            _fill(index, spec, tuples)
+        for spec, partial in self._partial_by_pred.get(pred, ()):
+            key_of, covered = _getters(spec)[0], partial.covered
+            _fill(partial.index, spec, [t for t in tuples if key_of(t) in covered])
 
     def extend(self, pred: str, tuples: Iterable[tuple]) -> None:
         """Add tuples to a relation and to every index already built over it."""
         tuples = list(tuples)
         self.relations.setdefault(pred, set()).update(tuples)
-        for spec, index in self._by_pred.get(pred, ()):
-            _fill(index, spec, tuples)
+        self._grow_indexes(pred, tuples)
 
     def add(self, pred: str, tuples: set[tuple]) -> None:
         """As ``extend``, for a set that the store may keep reading (not copied)."""
         self.relations[pred] |= tuples
-        for spec, index in self._by_pred.get(pred, ()):
-            _fill(index, spec, tuples)
+        self._grow_indexes(pred, tuples)
 
     def negation_set(self, pred: str, positions: tuple, consts: tuple) -> set:
         """The projections onto ``positions`` of the tuples of ``pred`` carrying ``consts``."""
@@ -466,7 +527,7 @@ def _scan(source: Iterable[tuple], consts, equal, proj) -> list[tuple]:
 
 def _join(rows: list[tuple], payload, store: Store, rule: RulePlan) -> list[tuple]:
     spec, (mode, how), keep, dedupe = payload
-    index = store.index(spec)
+    index = store.index_for(spec, rows, (mode, how))
     get = index.get
     if keep is None:
         if mode == "fixed":
@@ -508,6 +569,17 @@ def _member(rows: list[tuple], payload, store: Store, rule: RulePlan) -> list[tu
         return out
     out = [keep(r) for r in out]
     return list(set(out)) if dedupe else out
+
+
+def _row_keys(rows: list[tuple], mode: str, how) -> set:
+    """The index keys that ``rows`` look up."""
+    if mode == "fixed":
+        return {how}
+    if mode == "slot":
+        return {r[how] for r in rows}
+    if mode == "slots":
+        return set(map(how, rows))
+    return {_mixed_key(r, how) for r in rows}
 
 
 def _mixed_key(row: tuple, parts) -> tuple:
