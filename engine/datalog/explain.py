@@ -9,7 +9,6 @@ earlier round).
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
 
@@ -93,16 +92,22 @@ class Condition:
     predicate: str = ""
     args: tuple = ()
     derivation: Derivation | None = None  # for atoms
+    _text: str | None = field(default=None, init=False, repr=False, compare=False)
 
-    @functools.cached_property
+    @property
     def text(self) -> str:
-        """E.g. "role(c1, alice, reviewer)", "2 < 5", "excluded(c1, _)". Spelled when asked: an
-        answer without ``--explain`` never shows the conditions of its derivations."""
-        if self.kind == "comparison":
-            return self.comparison
-        if self.derivation is not None:
-            return self.derivation.atom
-        return _atom_text(self.predicate, self.args)
+        """E.g. "role(c1, alice, reviewer)", "2 < 5", "excluded(c1, _)". Spelled when first asked
+        (an answer without ``--explain`` never shows the conditions of its derivations), then
+        kept in a plain attribute (``functools.cached_property`` takes a lock on the first read
+        of each of the tens of thousands of conditions an answer may hold)."""
+        if self._text is None:
+            if self.kind == "comparison":
+                self._text = self.comparison
+            elif self.derivation is not None:
+                self._text = self.derivation.atom
+            else:
+                self._text = _atom_text(self.predicate, self.args)
+        return self._text
 
     def to_dict(self) -> dict:
         out: dict = {"kind": self.kind, "text": self.text}
@@ -132,20 +137,26 @@ class Derivation:
     rule: Rule | None = None
     bindings: dict = field(default_factory=dict)
     conditions: list[Condition] = field(default_factory=list)
+    _atom: str | None = field(default=None, init=False, repr=False, compare=False)
+    _rule: dict | None = field(default=None, init=False, repr=False, compare=False)
 
-    @functools.cached_property
+    @property
     def atom(self) -> str:
-        return _atom_text(self.predicate, self.args)
+        if self._atom is None:
+            self._atom = _atom_text(self.predicate, self.args)
+        return self._atom
 
     @property
     def is_fact(self) -> bool:
         return self.rule is None
 
-    @functools.cached_property
+    @property
     def _rule_dict(self) -> dict:
         # derivations are shared between the trees that use them: fill the readings once
-        assert self.rule is not None
-        return _rule_dict(self.rule, self.bindings)
+        if self._rule is None:
+            assert self.rule is not None
+            self._rule = _rule_dict(self.rule, self.bindings)
+        return self._rule
 
     def to_dict(self) -> dict:
         out: dict = {"predicate": self.predicate, "args": list(self.args), "atom": self.atom}
@@ -327,7 +338,10 @@ class Explainer:
             index = self._by_head[rule_index] = {}
         rows = index.get(head)
         if rows is None:
-            rows = index[head] = sorted(self.result.body_rows(rule_index, head), key=tuple_key)
+            rows = self.result.body_rows(rule_index, head)
+            if len(rows) > 1:
+                rows.sort(key=tuple_key)
+            index[head] = rows
         return rows
 
     def _derive(self, predicate: str, values: tuple) -> Derivation:

@@ -648,13 +648,21 @@ _STEP = {
 _BODY_PIPELINES: Memo = Memo(4096)
 
 
-def body_pipeline(plan, rule_index: int, bound: tuple[str, ...]) -> Pipeline:
-    """A body that keeps every column (explanations show all bindings), with ``bound`` given."""
+def body_pipeline(
+    plan, rule_index: int, bound: tuple[str, ...]
+) -> tuple[Pipeline, Callable | None]:
+    """A body that keeps every column (explanations show all bindings), with ``bound`` given,
+    and how to put its rows in the order of the rule's columns (None: they are in it)."""
     key = (plan.fingerprint, rule_index, bound)
     found = _BODY_PIPELINES.get(key)
     if found is None:
         rule = plan.rules[rule_index]
-        found = _BODY_PIPELINES.put(key, compile_body(rule, bound=bound, keep=rule.columns))
+        pipeline = compile_body(rule, bound=bound, keep=rule.columns)
+        where = tuple(pipeline.layout.index(c) for c in rule.columns)
+        reorder = (
+            None if where == tuple(range(len(pipeline.layout))) else _picker(where, bare=False)
+        )
+        found = _BODY_PIPELINES.put(key, (pipeline, reorder))
     return found
 
 

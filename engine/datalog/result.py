@@ -61,11 +61,10 @@ class Result:
                 return []
             start = found
         bound = tuple(start)
-        pipeline = body_pipeline(self.plan, rule_index, bound)
+        pipeline, reorder = body_pipeline(self.plan, rule_index, bound)
         if self.store is None:
             self.store = Store(self.relations)
-        rows = run(pipeline, self.store, None, start=tuple(start[v] for v in bound))
-        where = [pipeline.layout.index(c) for c in rule.columns]
-        if where == list(range(len(pipeline.layout))):
+        rows = run(pipeline, self.store, None, start=tuple(start.values()))
+        if reorder is None:
             return list(rows)
-        return [tuple(r[i] for i in where) for r in rows]
+        return [reorder(r) for r in rows]

@@ -166,8 +166,11 @@ def format_value(value: Value, *, quoted: bool | None = None) -> str:
     return f'"{escaped}"'
 
 
+_PLAIN_ATOM = re.compile(r"[a-z][A-Za-z0-9_]*")
+
+
 def is_plain_atom(text: str) -> bool:
-    return re.fullmatch(r"[a-z][A-Za-z0-9_]*", text) is not None and text != "not"
+    return _PLAIN_ATOM.fullmatch(text) is not None and text != "not"
 
 
 def variables(term_list) -> list[Var]:
