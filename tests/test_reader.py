@@ -12,7 +12,7 @@ from paths import EXAMPLES_DIR, ROOT
 from engine.answer import answer_case
 from engine.case.load import load_case, load_case_body
 from engine.files.reader import Limits, read_input_bytes
-from engine.files.safe_yaml import document_from_data, load_body, load_yaml_file
+from engine.files.safe_yaml import document_from_data, load_body, load_yaml_file, load_yaml_text
 from engine.policy.load import load_policy
 from engine.problems import ProblemsError
 
@@ -122,3 +122,65 @@ def test_a_bad_case_body_is_refused_with_lines_and_columns_inside_the_body():
         "<request body>:2:13: $.people[0]: unknown property nam (did you mean name?); expected only "
     )
     assert len(shown) == 2
+
+
+def _full_reading(text: str):
+    """The YAML reading JSON goes through when the JSON parser alone cannot be trusted with it."""
+    return load_yaml_text(text.replace("\t", " "), "<request body>")
+
+
+@pytest.mark.parametrize("example", sorted(EXAMPLES_DIR.glob("*.yaml")), ids=lambda p: p.stem)
+def test_a_json_case_read_by_the_json_parser_has_the_values_and_positions_of_the_full_reading(
+    example,
+):
+    data = load_yaml_file(example).data
+    for text in (json.dumps(data, ensure_ascii=False), json.dumps(data, indent="\t")):
+        if "\\" in text:  # escapes go the full way: nothing to compare
+            continue
+        full = _full_reading(text)
+        doc = load_body(text.encode("utf-8"))
+        assert doc.data == full.data
+        assert doc.lines == full.lines
+        assert not doc.positions  # not located until a problem asks
+        deepest = max(full.positions, key=len)
+        assert doc.position(deepest) == full.position(deepest)
+        assert doc.positions == full.positions
+
+
+def test_a_part_of_a_json_case_locates_its_problems_in_the_whole_body():
+    body = b'{"case": {"id": "x"},\n "people": [\n  {"id": "p1", "name": 7}]}'
+    doc = load_body(body)
+    person = doc.part(("people", 0))
+    assert person.problem(("name",), "not text").format() == (
+        "<request body>:3:24: $.people[0].name: not text"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"a": 1, "a": 2}',  # a repeated key
+        '{"a": 1e5}',  # YAML reads this number as text
+        '{"a": 1.5}',
+        '{"a": "tab\\tinside"}',  # an escape
+        '{"a": "\\ud83d\\ude00"}',  # a surrogate pair
+        '{"a": "\u202eevil"}',  # a bidirectional override
+        '{"' + "k" * 1200 + '": 1}',  # a key too long for YAML
+        '{"a": 123456789012345678901234567890}',
+        "[" * 70 + "]" * 70,
+        '{"when": "1800-01-01"}',
+    ],
+)
+def test_json_that_the_two_readings_could_take_differently_is_read_the_full_way(text):
+    # the full way: as YAML, of which JSON is a part (the JSON media type checks the grammar first)
+    raw = text.encode("utf-8")
+
+    def outcome(read):
+        try:
+            doc = read()
+        except ProblemsError as caught:
+            return [p.format() for p in caught.problems]
+        return doc.data, doc.positions
+
+    full = outcome(lambda: load_body(raw, media_type="application/yaml"))
+    assert outcome(lambda: load_body(raw)) == full
