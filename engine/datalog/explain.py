@@ -301,7 +301,11 @@ class Explainer:
 
     def external_args(self, predicate: str, values: tuple) -> tuple:
         types = self._arg_types(predicate)
-        return tuple(to_external(v, t) for v, t in zip(values, types, strict=True))
+        if "date" not in types:  # nothing to convert: most predicates
+            if len(values) != len(types):
+                raise ValueError(f"{predicate}{values} does not have {len(types)} arguments")
+            return values
+        return tuple([to_external(v, t) for v, t in zip(values, types, strict=True)])
 
     def _external_bindings(self, rule: Rule, bindings: dict) -> dict:
         types = self.var_types.get(rule.id, {})
@@ -510,7 +514,7 @@ def _const_external(condition: Comparison, side: str):
 
 
 def _ground(terms, bindings: dict) -> tuple:
-    return tuple(bindings[v] if kind != "const" else v for kind, v in terms)
+    return tuple([bindings[v] if kind != "const" else v for kind, v in terms])
 
 
 def _value(term, bindings: dict):

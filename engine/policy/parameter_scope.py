@@ -52,15 +52,18 @@ def required_values(rule: Rule) -> dict[str, str]:
 
 # rules list (by identity, kept alive here so the id is not reused) → its dependency maps; a program's
 # rules never change once compiled, and every answer asks the same program
-_MAPS: dict[int, tuple[list[Rule], dict[str, set[str]], dict[str, set[str]]]] = {}
+_Maps = tuple[dict[str, set[str]], dict[str, set[str]], dict[frozenset[str], frozenset[str]]]
+_MAPS: dict[int, tuple[list[Rule], _Maps]] = {}
 _MAPS_KEPT = 16
+_SCOPES_KEPT = 64  # sets of predicates asked about per program (an answer asks one of a few)
 
 
-def _maps(rules: list[Rule]) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
-    """Predicate → the predicates its rules depend on, and → the parameters its rules read."""
+def _maps(rules: list[Rule]) -> _Maps:
+    """Predicate → the predicates its rules depend on, and → the parameters its rules read; and
+    the scopes found so far."""
     hit = _MAPS.get(id(rules))
     if hit is not None and hit[0] is rules:
-        return hit[1], hit[2]
+        return hit[1]
     uses: dict[str, set[str]] = defaultdict(set)
     for edge in dependency_edges(rules):
         uses[edge.head].add(edge.body)
@@ -69,13 +72,19 @@ def _maps(rules: list[Rule]) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
         reads[rule.head.predicate] |= parameters_read(rule)
     if len(_MAPS) >= _MAPS_KEPT:
         _MAPS.pop(next(iter(_MAPS)))
-    _MAPS[id(rules)] = (rules, uses, reads)
-    return uses, reads
+    maps: _Maps = (uses, reads, {})
+    _MAPS[id(rules)] = (rules, maps)
+    return maps
 
 
 def parameters_in_scope(rules: list[Rule], predicates: set[str]) -> set[str]:
-    """Every parameter read by a rule that any of ``predicates`` depends on."""
-    uses, reads = _maps(rules)
+    """Every parameter read by a rule that any of ``predicates`` depends on (remembered per set
+    of predicates: every answer of a batch asks the same question)."""
+    uses, reads, scopes = _maps(rules)
+    key = frozenset(predicates)
+    hit = scopes.get(key)
+    if hit is not None:
+        return set(hit)
     seen: set[str] = set()
     stack = list(predicates)
     found: set[str] = set()
@@ -86,4 +95,7 @@ def parameters_in_scope(rules: list[Rule], predicates: set[str]) -> set[str]:
         seen.add(pred)
         found |= reads.get(pred, set())
         stack.extend(uses.get(pred, ()))
+    if len(scopes) >= _SCOPES_KEPT:
+        scopes.pop(next(iter(scopes)))
+    scopes[key] = frozenset(found)
     return found
