@@ -90,7 +90,7 @@ def evaluate_cases(
     for i, facts in enumerate(cases):
         for name, tuples in facts.items():
             target = merged.setdefault(name, set())
-            target.update((i, *t) for t in tuples)
+            target.update(map((i,).__add__, tuples))  # (i, *t) for each t, in C
     try:
         big = evaluate(
             case_plan(plan), merged, needed, program=program, time_limit=time_limit * len(cases)

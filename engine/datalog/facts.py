@@ -137,11 +137,17 @@ def _row_converter(types: tuple):
     argument types."""
     dates = tuple(j for j, t in enumerate(types) if t == "date")
     allowed = tuple(_PLAIN.get(t, (str,)) for t in types)
+    # one type per argument (all but untyped ones): the row's types compared at once, in C
+    expected = tuple(k[0] for k in allowed) if all(len(k) == 1 for k in allowed) else None
 
     def convert(row) -> tuple | None:
-        for value, kinds in zip(row, allowed, strict=True):
-            if type(value) not in kinds:
+        if expected is not None:
+            if tuple(map(type, row)) != expected:
                 return None
+        else:
+            for value, kinds in zip(row, allowed, strict=True):
+                if type(value) not in kinds:
+                    return None
         if not dates:
             return tuple(row)
         out = list(row)
