@@ -12,11 +12,16 @@ in case 3 only asks about case 3. A rule with no positive atom (a fact, or a bod
 and negations only) reads the ``_cases`` input (one tuple per case) so that it still holds once
 per case. Names cannot clash with the program's: predicates of the language start with a lower-case
 letter (``_cases`` cannot be written), and ``_#case`` is no variable the grammar accepts.
+
+A derived relation is split off per case only when one of the batch's cases first reads it
+(``SplitRelations``), for all the batch's cases at once: a caller that reads a few predicates of each
+model (``evaluate_batch(apply=…)``) does not pay for splitting the other hundred.
 """
 
 from __future__ import annotations
 
 import hashlib
+import threading
 from dataclasses import replace
 
 from .errors import EvaluationError, EvaluationTimeout
@@ -108,20 +113,17 @@ def _single(evaluate, plan, facts, needed, program, time_limit) -> Result | Exce
 
 
 def _split(plan: Plan, big: Result, cases: list[dict[str, set[tuple]]]) -> list[Result]:
+    splitter = _Splitter(big, len(cases))
     results = []
     for facts in cases:
         result = Result(plan)
+        relations = SplitRelations(splitter)
         for name in plan.inputs:  # the case's converted facts, shared: never added to
-            result.relations[name] = facts.get(name) or set()
+            dict.__setitem__(relations, name, facts.get(name) or set())
+        result.relations = relations
         result.evaluated = set(big.evaluated)
+        splitter.parts.append(relations)
         results.append(result)
-    for name in big.evaluated:
-        parts: list[set[tuple]] = [set() for _ in cases]
-        adders = [part.add for part in parts]
-        for t in big.relations[name]:
-            adders[t[0]](t[1:])
-        for result, part in zip(results, parts, strict=True):
-            result.relations[name] = part
     for name, ranks in big.rank.items():
         split: list[dict[tuple, int]] = [{} for _ in cases]
         for t, r in ranks.items():
@@ -129,3 +131,106 @@ def _split(plan: Plan, big: Result, cases: list[dict[str, set[tuple]]]) -> list[
         for result, part in zip(results, split, strict=True):
             result.rank[name] = part
     return results
+
+
+class _Splitter:
+    """The derived relations of one joint evaluation, each split into the cases' relations the
+    first time any case reads it (and then dropped from the joint result)."""
+
+    def __init__(self, big: Result, count: int):
+        self.joint = {name: big.relations[name] for name in big.evaluated}
+        self.pending = set(self.joint)
+        self.parts: list[SplitRelations] = []
+        self.count = count
+        self.lock = threading.Lock()
+
+    def split(self, name: str) -> None:
+        with self.lock:
+            if name not in self.pending:
+                return
+            parts: list[set[tuple]] = [set() for _ in range(self.count)]
+            adders = [part.add for part in parts]
+            for t in self.joint.pop(name):
+                adders[t[0]](t[1:])
+            for relations, part in zip(self.parts, parts, strict=True):
+                dict.__setitem__(relations, name, part)
+            self.pending.discard(name)
+
+    def split_all(self) -> None:
+        for name in sorted(self.pending):
+            self.split(name)
+
+
+class SplitRelations(dict):
+    """One case's relations out of a joint evaluation: its input relations from the start, each
+    derived one split off (for every case of the batch) when first read. Reads by key (``[]``,
+    ``get``, ``in``) split only that relation; anything that lists the relations splits them all;
+    a pickled copy is a plain dictionary of all of them."""
+
+    __slots__ = ("_splitter",)
+
+    def __init__(self, splitter: _Splitter):
+        super().__init__()
+        self._splitter = splitter
+
+    def __missing__(self, name: str) -> set[tuple]:
+        if name in self._splitter.pending:
+            self._splitter.split(name)
+            return dict.__getitem__(self, name)
+        raise KeyError(name)
+
+    def __contains__(self, name: object) -> bool:
+        return dict.__contains__(self, name) or name in self._splitter.pending
+
+    def get(self, name: str, default=None):
+        if dict.__contains__(self, name):
+            return dict.__getitem__(self, name)
+        if name in self._splitter.pending:
+            return self[name]
+        return default
+
+    def _whole(self) -> None:
+        if self._splitter.pending:
+            self._splitter.split_all()
+
+    def __iter__(self):
+        self._whole()
+        return dict.__iter__(self)
+
+    def __len__(self) -> int:
+        self._whole()
+        return dict.__len__(self)
+
+    def keys(self):
+        self._whole()
+        return dict.keys(self)
+
+    def values(self):
+        self._whole()
+        return dict.values(self)
+
+    def items(self):
+        self._whole()
+        return dict.items(self)
+
+    def copy(self) -> dict:
+        self._whole()
+        return dict(dict.items(self))
+
+    def __eq__(self, other: object) -> bool:
+        self._whole()
+        if isinstance(other, SplitRelations):
+            other._whole()
+        return dict.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __repr__(self) -> str:
+        self._whole()
+        return dict.__repr__(self)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __reduce__(self):
+        return (dict, (self.copy(),))

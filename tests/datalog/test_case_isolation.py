@@ -185,6 +185,23 @@ def test_a_batch_evaluated_jointly_gives_each_case_exactly_its_model_alone(batch
         assert model.holds("alone", ()) == (not cases[i].get("link"))
 
 
+def test_the_models_of_a_batch_read_one_relation_at_a_time_in_any_order_hold_only_their_case():
+    # a batch's derived relations are split per case when first read: reading them piecemeal,
+    # models in reverse order, a model sent to another process half read, must change nothing
+    compiled = program(*SHARED)
+    cases = [shared_case(i) for i in range(30)]
+    alone = [compiled.evaluate(case) for case in cases]
+    batched = list(compiled.evaluate_batch(cases, batch_size=30))
+    for i in reversed(range(len(cases))):
+        assert batched[i].tuples("reach") == alone[i].tuples("reach"), i
+    sent = pickle.loads(pickle.dumps(batched[7]))
+    assert sent.to_dict() == alone[7].to_dict()
+    assert batched[3].holds("alone", ()) == alone[3].holds("alone", ())
+    for i, model in enumerate(batched):
+        assert model.to_dict() == alone[i].to_dict(), i
+        assert repr(model) == repr(alone[i])
+
+
 def test_cases_of_a_batch_that_pass_the_same_relation_objects_get_their_models_alone():
     # variants of one case (what-if analyses, other readings) share the relations they do not
     # change; the batch converts such a relation once, and no case may see another's facts
