@@ -173,21 +173,27 @@ class SplitRelations(dict):
         super().__init__()
         self._splitter = splitter
 
-    def __missing__(self, name: str) -> set[tuple]:
+    # A relation is stored in every case's dictionary before it leaves ``pending`` (under the
+    # splitter's lock), so a reader that checks ``pending`` first and the dictionary second
+    # never misses it, whichever thread splits it meanwhile.
+
+    def _ready(self, name: object) -> None:
         if name in self._splitter.pending:
             self._splitter.split(name)
+
+    def __missing__(self, name: str) -> set[tuple]:
+        self._ready(name)
+        if dict.__contains__(self, name):
             return dict.__getitem__(self, name)
         raise KeyError(name)
 
     def __contains__(self, name: object) -> bool:
-        return dict.__contains__(self, name) or name in self._splitter.pending
+        return name in self._splitter.pending or dict.__contains__(self, name)
 
     def get(self, name: str, default=None):
-        if dict.__contains__(self, name):
-            return dict.__getitem__(self, name)
-        if name in self._splitter.pending:
-            return self[name]
-        return default
+        if not dict.__contains__(self, name):
+            self._ready(name)
+        return dict.get(self, name, default)
 
     def _whole(self) -> None:
         if self._splitter.pending:

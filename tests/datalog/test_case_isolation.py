@@ -202,6 +202,22 @@ def test_the_models_of_a_batch_read_one_relation_at_a_time_in_any_order_hold_onl
         assert repr(model) == repr(alone[i])
 
 
+def test_the_models_of_one_batch_read_from_several_threads_at_once_hold_only_their_case():
+    compiled = program(*SHARED)
+    cases = [shared_case(i) for i in range(40)]
+    alone = [compiled.evaluate(case).to_dict() for case in cases]
+    batched = list(compiled.evaluate_batch(cases, batch_size=40))
+    names = ["reach", "isolated", "tag", "origin", "alone"]
+
+    def read(offset: int) -> list:
+        order = names[offset:] + names[:offset]
+        return [[m.tuples(n) for n in order] for m in batched[offset::2]]
+
+    with ThreadPoolExecutor(max_workers=5) as pool:
+        list(pool.map(read, range(5)))
+    assert [m.to_dict() for m in batched] == alone
+
+
 def test_cases_of_a_batch_that_pass_the_same_relation_objects_get_their_models_alone():
     # variants of one case (what-if analyses, other readings) share the relations they do not
     # change; the batch converts such a relation once, and no case may see another's facts
