@@ -184,3 +184,31 @@ def test_json_that_the_two_readings_could_take_differently_is_read_the_full_way(
 
     full = outcome(lambda: load_body(raw, media_type="application/yaml"))
     assert outcome(lambda: load_body(raw)) == full
+
+
+def _family_case(extra_links: list[tuple[str, str]], people: list[str]) -> dict:
+    data = load_yaml_file(EXAMPLES_DIR / "12-recusal-wider-blood-relatives.yaml").data
+    data["people"] += [{"id": p, "name": p} for p in people]
+    data["relations"]["parents"] += [{"child": c, "parent": p} for c, p in extra_links]
+    return data
+
+
+def test_a_parent_cycle_among_hundreds_of_ancestors_is_refused_with_its_trail():
+    chain = [f"a{i}" for i in range(300)]
+    links = [(chain[i], chain[i + 1]) for i in range(299)]
+    links += [("x", "y"), ("y", "z"), ("z", "x"), ("a0", "x")]  # a0's line runs into the cycle
+    shown = problems_of(lambda: load_case(_family_case(links, [*chain, "x", "y", "z"])))
+    # the example's nine links come first: z → x is link 9 + 299 + 2
+    assert shown == [
+        "<case>: $.relations.parents[310]: x is their own ancestor: x → y → z → x; "
+        "expected parent links without a cycle"
+    ]
+
+
+def test_hundreds_of_generations_without_a_cycle_load_without_a_problem():
+    chain = [f"a{i}" for i in range(300)]
+    links = [(chain[i], chain[i + 1]) for i in range(299)] + [("a150", "gao_de")]
+    assert load_case(_family_case(links, chain)).data["relations"]["parents"][-1] == {
+        "child": "a150",
+        "parent": "gao_de",
+    }

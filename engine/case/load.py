@@ -285,6 +285,8 @@ def _ancestry_cycles(doc: SourceDoc, links: list[dict[str, Any]]) -> list[Proble
     parents: dict[str, list[tuple[int, str]]] = {}
     for j, link in enumerate(links):
         parents.setdefault(link["child"], []).append((j, link["parent"]))
+    if not _has_cycle(parents):
+        return []  # the usual case, found in one pass; the search below words each cycle
     problems, reported = [], set()
     for start in sorted(parents):
         stack = [(start, [start], None)]
@@ -305,6 +307,24 @@ def _ancestry_cycles(doc: SourceDoc, links: list[dict[str, Any]]) -> list[Proble
                     seen.add(parent)
                     stack.append((parent, trail + [parent], j))
     return problems
+
+
+def _has_cycle(parents: dict[str, list[tuple[int, str]]]) -> bool:
+    """Whether the parent links hold a cycle: what is left once every person without a parent
+    on record, then every person whose parents are all removed, is removed (Kahn)."""
+    waiting = {child: len(links) for child, links in parents.items()}
+    children: dict[str, list[str]] = {}
+    for child, links in parents.items():
+        for _j, parent in links:
+            children.setdefault(parent, []).append(child)
+    ready = [person for person in children if person not in waiting]
+    while ready:
+        for child in children.get(ready.pop(), ()):
+            waiting[child] -= 1
+            if not waiting[child]:
+                del waiting[child]
+                ready.append(child)
+    return bool(waiting)
 
 
 PROCEDURE_ORDER = (

@@ -693,6 +693,13 @@ def _build_from_events(
             frame[1][path[-1]] = value
 
 
+def _plain_text(value: str) -> bool:
+    """Whether a text needs no other check (``value_problem``): no refused character, no date."""
+    return _BAD_IN_VALUE.search(value) is None and (
+        len(value) != 10 or _ISO_DATE.fullmatch(value) is None
+    )
+
+
 def document_from_data(data: Any, name: str, limits: Limits = DEFAULT_LIMITS) -> SourceDoc:
     """A document from values handed over in Python (a case given as a mapping), held to the same
     limits as a file. ``datetime.date`` values, which ``yaml.safe_load`` gives for unquoted dates,
@@ -723,19 +730,25 @@ def document_from_data(data: Any, name: str, limits: Limits = DEFAULT_LIMITS) ->
         if isinstance(value, dict):
             out: dict[str, Any] = {}
             for key, item in value.items():
-                if not isinstance(key, str):
-                    problems.append(
-                        doc.problem(
-                            path,
-                            f"a mapping key of type {type(key).__name__} ({excerpt(key)})",
-                            "text keys",
-                            code="key-type",
+                if type(key) is not str or not _plain_text(key):
+                    if not isinstance(key, str):
+                        problems.append(
+                            doc.problem(
+                                path,
+                                f"a mapping key of type {type(key).__name__} ({excerpt(key)})",
+                                "text keys",
+                                code="key-type",
+                            )
                         )
-                    )
-                    continue
-                wrong = value_problem(key, limits)
-                if wrong:
-                    problems.append(doc.problem(path, f"mapping key: {wrong[0]}", wrong[1]))
+                        continue
+                    wrong = value_problem(key, limits)
+                    if wrong:
+                        problems.append(doc.problem(path, f"mapping key: {wrong[0]}", wrong[1]))
+                        continue
+                if type(item) is str and count < limits.max_nodes and _plain_text(item):
+                    # most values: plain text, taken as it is without a path built for it
+                    count += 1
+                    out[key] = item
                     continue
                 out[key] = convert(item, path + (key,), depth + 1)
             return out
