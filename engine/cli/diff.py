@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tempfile
 from pathlib import Path
 
 from engine.cli.common import add_format_option, emit, print_problems
@@ -112,6 +111,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
 def _diff_with_witnesses(args: argparse.Namespace) -> dict:
     """The diff report with ``witnesses``: a smallest case per changed rule (generators.fixtures)."""
     # lazy: keeps CLI start-up fast
+    import tempfile  # lazy: only this command needs a scratch folder (5 ms at every start)
+
     from engine.review.diff import default_repo, diff_sides, explicit_cases
     from engine.review.sides import open_side
     from generators.fixtures.witnesses import changed_rules, rule_witnesses

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
@@ -237,6 +236,8 @@ class Program:
                 applied=apply is not None,
             )
             return
+        import multiprocessing  # lazy: only worker processes need it (7 ms at every start)
+
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
         jobs = (

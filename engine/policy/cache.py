@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict
 from functools import cache
@@ -102,6 +101,8 @@ def load_cached(root: Path) -> Policy | None:
 def store(root: Path, policy: Policy) -> None:
     """Remember a policy that loaded without error; a cache folder that cannot be written to is
     no error (the next run loads the policy again)."""
+    import tempfile  # lazy: only a miss writes an entry (2 ms at every start otherwise)
+
     folder = cache_dir()
     if folder is None:
         return
