@@ -233,6 +233,7 @@ def compile_body(
     delta_at: int = -1,
     bound: tuple[str, ...] = (),
     keep: Iterable[str] | None = None,
+    small: tuple[bool, ...] | None = None,
 ) -> Pipeline:
     """Plan the joins of ``rule``'s body.
 
@@ -240,10 +241,12 @@ def compile_body(
     variant), scanned first. ``bound``: variables given values before the body runs (a query for
     the bindings of one head tuple). ``keep``: the variables the final rows must hold (default:
     the head's), every other one is projected away as soon as nothing later reads it.
+    ``small``: which positive atoms read a small relation, when some other reads a large one
+    (``join_order``).
     """
     positives = rule.positives
     keep_vars = set(_head_vars(rule) if keep is None else keep)
-    order = join_order(positives, delta_at, bound)
+    order = join_order(positives, delta_at, bound, small)
     layout: list[str] = list(bound)
     steps: list = []
     first = None
@@ -303,7 +306,9 @@ def _head_vars(rule: RulePlan) -> list[str]:
     return [v for kind, v in rule.head[1] if kind != "const"]
 
 
-def join_order(positives, first: int = -1, bound: Iterable[str] = ()) -> list[int]:
+def join_order(
+    positives, first: int = -1, bound: Iterable[str] = (), small: tuple[bool, ...] | None = None
+) -> list[int]:
     """The order in which the positive atoms of a body are joined (by both evaluators).
 
     Starts from ``first`` (in a semi-naive variant the delta: the few tuples new in the last round)
@@ -311,6 +316,11 @@ def join_order(positives, first: int = -1, bound: Iterable[str] = ()) -> list[in
     then repeatedly takes the atom with most arguments already bound, ties broken by written order,
     so that each later atom is a look-up by index instead of a scan. Positive atoms only join, so
     their order never changes the answer, only the work.
+
+    ``small`` (an explanation's query over a case with some large relation) puts first the atoms
+    that are cheap whatever they bind: those over a small relation and those with every argument
+    bound (a membership test). Explaining why a member is disqualified then scans the case's one or
+    two parties and tests ``relative`` for each, instead of looking ``relative`` up by the member.
     """
     remaining = list(range(len(positives)))
     order: list[int] = []
@@ -322,6 +332,8 @@ def join_order(positives, first: int = -1, bound: Iterable[str] = ()) -> list[in
             best = max(
                 remaining,
                 key=lambda i: (
+                    small is not None
+                    and (small[i] or all(k == "const" or v in bound for k, v in positives[i][1])),
                     sum(1 for kind, v in positives[i][1] if kind == "const" or v in bound),
                     -i,
                 ),
@@ -649,15 +661,15 @@ _BODY_PIPELINES: Memo = Memo(4096)
 
 
 def body_pipeline(
-    plan, rule_index: int, bound: tuple[str, ...]
+    plan, rule_index: int, bound: tuple[str, ...], small: tuple[bool, ...] | None = None
 ) -> tuple[Pipeline, Callable | None]:
     """A body that keeps every column (explanations show all bindings), with ``bound`` given,
     and how to put its rows in the order of the rule's columns (None: they are in it)."""
-    key = (plan.fingerprint, rule_index, bound)
+    key = (plan.fingerprint, rule_index, bound, small)
     found = _BODY_PIPELINES.get(key)
     if found is None:
         rule = plan.rules[rule_index]
-        pipeline = compile_body(rule, bound=bound, keep=rule.columns)
+        pipeline = compile_body(rule, bound=bound, keep=rule.columns, small=small)
         where = tuple(pipeline.layout.index(c) for c in rule.columns)
         reorder = (
             None if where == tuple(range(len(pipeline.layout))) else _picker(where, bare=False)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .joins import Store, body_pipeline, run, unify_head
+from .joins import PARTIAL_MIN, Store, body_pipeline, run, unify_head
 from .plan import Plan
+
+SMALL = 64  # tuples: a relation an explanation scans first whatever it binds
 
 
 @dataclass
@@ -61,7 +63,11 @@ class Result:
                 return []
             start = found
         bound = tuple(start)
-        pipeline, reorder = body_pipeline(self.plan, rule_index, bound)
+        sizes = [len(self.relations.get(pred) or ()) for pred, _terms in rule.positives]
+        small = (
+            tuple(size <= SMALL for size in sizes) if sizes and max(sizes) >= PARTIAL_MIN else None
+        )
+        pipeline, reorder = body_pipeline(self.plan, rule_index, bound, small)
         if self.store is None:
             self.store = Store(self.relations)
         rows = run(pipeline, self.store, None, start=tuple(start.values()))

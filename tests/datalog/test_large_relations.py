@@ -147,3 +147,17 @@ def test_a_caller_that_turned_the_collector_off_finds_it_still_off():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_conclusion_over_a_large_relation_is_explained_by_the_facts_it_rests_on():
+    # the recusal shape: a member, the case's party, and a relation of the whole family between
+    # them; the explanation's bindings are those of the one row that derives the conclusion
+    compiled = program("barred(M) :- member(M), party(X), related(X, M).")
+    related = {(f"p{i}", f"p{i + 1}") for i in range(STAR)}
+    model = compiled.evaluate(
+        {"member": {("p7",), ("p9",)}, "party": {("p6",), ("p40",)}, "related": related}
+    )
+    assert model.tuples("barred") == {("p7",)}
+    tree = model.explain("barred", ("p7",)).to_dict()
+    assert tree["bindings"] == {"M": "p7", "X": "p6"}
+    assert [c["text"] for c in tree["conditions"]] == ["member(p7)", "party(p6)", "related(p6, p7)"]
