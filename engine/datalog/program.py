@@ -268,12 +268,25 @@ class Program:
                     yield outcome
 
 
+_SENT_AS_IS = (list, tuple, set, frozenset, str, bytes)
+
+
+def _sendable(rows):
+    """A relation as it can travel to a worker: an iterator made a list, anything else as it is
+    (so that the worker refuses what ``evaluate`` would, with the same words)."""
+    if type(rows) in _SENT_AS_IS or not isinstance(rows, Iterable):
+        return rows
+    return list(rows)
+
+
 def _chunks(cases, size: int, *, plain: bool) -> Iterator[list]:
-    """Lists of ``size`` cases; ``plain``: as lists of tuples, for sending to a process."""
+    """Lists of ``size`` cases; ``plain``: each relation as a list (or the list, set or tuple it
+    already is), for sending to a process. Rows are sent as given, so that a worker finds in them
+    what ``evaluate`` would (a text where a tuple belongs is refused, not taken apart)."""
     chunk: list = []
     for case in cases:
         if plain and isinstance(case, Mapping):
-            case = {name: [tuple(t) for t in rows] for name, rows in case.items()}
+            case = {name: _sendable(rows) for name, rows in case.items()}
         chunk.append(case)
         if len(chunk) == size:
             yield chunk

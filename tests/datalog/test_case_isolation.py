@@ -294,6 +294,32 @@ def test_a_case_with_invalid_facts_in_a_parallel_batch_fails_alone_and_the_rest_
     assert_matches(third, cases[2])
 
 
+def test_relations_sent_to_worker_processes_are_refused_or_answered_as_in_process():
+    compiled = program(*RULES)
+
+    def cases() -> list[dict]:
+        return [
+            {"node": iter([("a",), ("b",)]), "link": (row for row in [("a", "b")])},  # iterators
+            {"node": "ab"},  # a text where a list of rows belongs
+            {"node": ["a", "b"]},  # texts where rows belong
+            {"node": 7},
+        ]
+
+    def shown(outcome) -> object:
+        return str(outcome) if isinstance(outcome, InvalidFacts) else outcome.to_dict()
+
+    in_process = []
+    for case in cases():
+        try:
+            in_process.append(shown(compiled.evaluate(case)))
+        except InvalidFacts as error:
+            in_process.append(shown(error))
+    sent = compiled.evaluate_batch(cases(), workers=2, on_error="yield")
+    assert [shown(outcome) for outcome in sent] == in_process
+    assert in_process[0]["reach"] == [("a", "b")]
+    assert all(isinstance(outcome, str) for outcome in in_process[1:])
+
+
 def test_a_batch_refuses_bad_settings_and_an_unknown_output_before_any_work():
     compiled = program(*RULES)
     with pytest.raises(ValueError, match="on_error"):
