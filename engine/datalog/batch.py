@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import weakref
 from dataclasses import replace
 
 from .errors import EvaluationError, EvaluationTimeout
@@ -122,7 +123,7 @@ def _split(plan: Plan, big: Result, cases: list[dict[str, set[tuple]]]) -> list[
             dict.__setitem__(relations, name, facts.get(name) or set())
         result.relations = relations
         result.evaluated = set(big.evaluated)
-        splitter.parts.append(relations)
+        splitter.parts.append(weakref.ref(relations))
         results.append(result)
     for name, ranks in big.rank.items():
         split: list[dict[tuple, int]] = [{} for _ in cases]
@@ -135,12 +136,14 @@ def _split(plan: Plan, big: Result, cases: list[dict[str, set[tuple]]]) -> list[
 
 class _Splitter:
     """The derived relations of one joint evaluation, each split into the cases' relations the
-    first time any case reads it (and then dropped from the joint result)."""
+    first time any case reads it (and then dropped from the joint result). It holds the cases'
+    relations weakly: a case's model lets go of them (and, with the last, of this) as usual,
+    without a reference cycle for the collector to find."""
 
     def __init__(self, big: Result, count: int):
         self.joint = {name: big.relations[name] for name in big.evaluated}
         self.pending = set(self.joint)
-        self.parts: list[SplitRelations] = []
+        self.parts: list[weakref.ref] = []
         self.count = count
         self.lock = threading.Lock()
 
@@ -152,8 +155,10 @@ class _Splitter:
             adders = [part.add for part in parts]
             for t in self.joint.pop(name):
                 adders[t[0]](t[1:])
-            for relations, part in zip(self.parts, parts, strict=True):
-                dict.__setitem__(relations, name, part)
+            for ref, part in zip(self.parts, parts, strict=True):
+                relations = ref()
+                if relations is not None:
+                    dict.__setitem__(relations, name, part)
             self.pending.discard(name)
 
     def split_all(self) -> None:
@@ -167,7 +172,7 @@ class SplitRelations(dict):
     ``get``, ``in``) split only that relation; anything that lists the relations splits them all;
     a pickled copy is a plain dictionary of all of them."""
 
-    __slots__ = ("_splitter",)
+    __slots__ = ("_splitter", "__weakref__")
 
     def __init__(self, splitter: _Splitter):
         super().__init__()
@@ -230,7 +235,8 @@ class SplitRelations(dict):
         return dict.__eq__(self, other)
 
     def __ne__(self, other: object) -> bool:
-        return not self == other
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
 
     def __repr__(self) -> str:
         self._whole()

@@ -304,7 +304,7 @@ class Explainer:
         if "date" not in types:  # nothing to convert: most predicates
             if len(values) != len(types):
                 raise ValueError(f"{predicate}{values} does not have {len(types)} arguments")
-            return values
+            return tuple(values)  # the same tuple when it is one
         return tuple([to_external(v, t) for v, t in zip(values, types, strict=True)])
 
     def _external_bindings(self, rule: Rule, bindings: dict) -> dict:
