@@ -51,6 +51,7 @@ def case_plan(plan: Plan) -> Plan:
             plan.recursive_components,
             rules,
             hashlib.sha256(body.encode("utf-8")).hexdigest()[:16],
+            joint=True,
         )
         _PLANS.put(plan.fingerprint, found)
     return found

@@ -67,7 +67,9 @@ def evaluate(
     deadline = Deadline(program, time_limit)
     # the input sets are shared, not copied: evaluation never adds to an input relation
     relations = {name: facts.get(name) or set() for name in plan.inputs}
-    store = Store(relations)
+    # a joint evaluation indexes relations whole: a pass for the few cases one rule asks about
+    # would be work done again when the next rule asks about the others (measured)
+    store = Store(relations, partial=not plan.joint)
     result = Result(plan, relations, store=store)
     compiled = compiled_for(plan)
     recursive = plan.recursive_components

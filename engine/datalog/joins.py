@@ -93,8 +93,9 @@ class _Partial:
 class Store:
     """One case's relations (name → set of tuples) and the indexes built over them."""
 
-    def __init__(self, relations: dict[str, set[tuple]]):
+    def __init__(self, relations: dict[str, set[tuple]], *, partial: bool = True):
         self.relations = relations
+        self.partial = partial  # whether a large relation may be indexed for some keys only
         self._indexes: dict[IndexSpec, dict] = {}
         self._by_pred: dict[str, list[tuple[IndexSpec, dict]]] = {}
         self._partial: dict[IndexSpec, _Partial] = {}
@@ -121,7 +122,7 @@ class Store:
         if found is not None:
             return found
         relation = self.relations.get(spec[0], ())
-        if len(relation) < PARTIAL_MIN or len(rows) >= CHUNK or not spec[2]:
+        if not self.partial or len(relation) < PARTIAL_MIN or len(rows) >= CHUNK or not spec[2]:
             return self.index(spec)
         keys = _row_keys(rows, *key)
         partial = self._partial.get(spec)

@@ -42,6 +42,9 @@ class Plan:
     recursive_components: frozenset[int]
     rules: tuple[RulePlan, ...]
     fingerprint: str
+    # the cases of a batch evaluated together (``batch.case_plan``): every relation holds all the
+    # cases' tuples, and nearly every index over one is needed whole by some rule
+    joint: bool = False
 
     def rules_of(self, component: int) -> list[RulePlan]:
         return [r for r in self.rules if r.component == component]
