@@ -56,7 +56,9 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _report(title: str, stats: pstats.Stats, top: int, count: int) -> None:
-    rows = stats.stats  # (file, line, function) -> (calls, primitive, own, cumulative, callers)
+    rows = (
+        stats.stats
+    )  # (file, line, function) -> (primitive calls, calls, own, cumulative, callers)
     total = sum(own for _c, _p, own, _cum, _callers in rows.values()) or 1.0
     per_file: dict[str, float] = defaultdict(float)
     for (file, _line, _name), (_c, _p, own, _cum, _callers) in rows.items():
@@ -67,7 +69,7 @@ def _report(title: str, stats: pstats.Stats, top: int, count: int) -> None:
         print(f"  {own / total:6.1%}  {file}")
     print("functions with most own time:")
     ranked = sorted(rows.items(), key=lambda kv: -kv[1][2])[:top]
-    for (file, line, name), (calls, _p, own, _cum, _callers) in ranked:
+    for (file, line, name), (_primitive, calls, own, _cum, _callers) in ranked:
         print(
             f"  {own / total:6.1%}  {_short(file)}:{line} {name} ({calls / count:.0f} calls a case)"
         )

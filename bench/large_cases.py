@@ -16,6 +16,7 @@ CPU time of this process; nothing is asserted. Run from the repository root:
 
     .venv/bin/python bench/large_cases.py --acts 100 300 1000 2000
     .venv/bin/python bench/large_cases.py --family 10000 20000
+    .venv/bin/python bench/large_cases.py --acts 333 --sizes   # where the answer's bytes go
 
 Targets (docs/engine/performance.md): 1,000 acts <= 1 s with an answer <= 5 MB; a family of 20,000
 people <= 3 s.
@@ -115,8 +116,39 @@ def answer_once(policy, doc: dict, as_of: str) -> dict[str, float]:
     t2 = time.process_time()
     answer = build_answer(evaluation, False)
     t3 = time.process_time()
-    size = len(json.dumps(answer.to_dict(), ensure_ascii=False).encode())
-    return {"load": t1 - t0, "evaluate": t2 - t1, "answer": t3 - t2, "bytes": size}
+    data = answer.to_dict()
+    size = len(json.dumps(data, ensure_ascii=False).encode())
+    return {"load": t1 - t0, "evaluate": t2 - t1, "answer": t3 - t2, "bytes": size, "data": data}
+
+
+def _json_bytes(value) -> int:
+    return len(json.dumps(value, ensure_ascii=False).encode())
+
+
+def print_sizes(data: dict) -> None:
+    """Where an answer's bytes go: its sections, and the facts of the record and the readings
+    that its findings state (each finding states its own, in both languages)."""
+    total = _json_bytes(data)
+    sections = sorted(((_json_bytes(v), k) for k, v in data.items()), reverse=True)
+    print("  bytes per section: " + ", ".join(f"{k} {n / total:.0%}" for n, k in sections[:4]))
+    stated = {"facts": 0, "reading": 0}
+
+    def walk(value) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key in stated:
+                    stated[key] += _json_bytes(item)
+                else:
+                    walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(data)
+    print(
+        f"  of the {total / 1e6:.2f} MB: facts stated by findings {stated['facts'] / 1e6:.2f} MB, "
+        f"readings {stated['reading'] / 1e6:.2f} MB"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -125,6 +157,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--acts", type=int, nargs="*", default=[])
     parser.add_argument("--family", type=int, nargs="*", default=[])
+    parser.add_argument(
+        "--sizes", action="store_true", help="also say where each answer's bytes go"
+    )
     args = parser.parse_args(argv)
     if not args.acts and not args.family:
         args.acts, args.family = [100, 300, 1000], [20000]
@@ -145,6 +180,8 @@ def main(argv: list[str] | None = None) -> None:
                 f"acts x{n:>5}: load {t['load']:6.2f} s  evaluate {t['evaluate']:6.2f} s  "
                 f"answer {t['answer']:6.2f} s  total {total:6.2f} s  JSON {t['bytes'] / 1e6:6.2f} MB"
             )
+            if args.sizes:
+                print_sizes(t["data"])
         fit = [(math.log(n), math.log(t)) for n, t in points if n >= 100 and t > 0]
         if len(fit) >= 2:
             mx = sum(x for x, _ in fit) / len(fit)
