@@ -72,49 +72,45 @@ def evaluate(
     store = Store(relations, partial=not plan.joint)
     result = Result(plan, relations, store=store)
     compiled = compiled_for(plan)
-    recursive = plan.recursive_components
-    evaluated = result.evaluated
-    add = store.add
-    try:
-        for k, component in enumerate(plan.components):
-            if k not in needed:
-                continue
-            if k in recursive:
-                _recursive_component(plan, compiled, store, result, k, deadline)
-            else:
-                # no rule of the component reads it: every exit rule adds to the relation
-                # directly (inlined: most of a case's 150-odd components are one rule or two)
-                for name in component:
-                    relations[name] = set()
-                for rule, pipeline, reads in compiled.exits[k]:
-                    for pred in reads:
-                        if not relations[pred]:
-                            break
-                    else:
-                        deadline.where = rule.rule_id  # run() checks it before each chunk
-                        rows = run(pipeline, store, deadline)
-                        if rows:
-                            add(
-                                rule.head[0],
-                                rows
-                                if pipeline.head is identity
-                                else set(map(pipeline.head, rows)),
-                            )
-            evaluated.update(component)
-    except EvaluationError as error:
-        if error.program:
-            raise
-        raise EvaluationError(program, error.rule_id, error.message) from None
+    for k, component in enumerate(plan.components):
+        if k not in needed:
+            continue
+        try:
+            _component(plan, compiled, store, result, k, deadline)
+        except EvaluationError as error:
+            if error.program:
+                raise
+            raise EvaluationError(program, error.rule_id, error.message) from None
+        result.evaluated.update(component)
     return result
 
 
-def _recursive_component(
+def _component(
     plan: Plan, compiled: Compiled, store: Store, result: Result, k: int, deadline
 ) -> None:
     relations = store.relations
+    if k not in plan.recursive_components:
+        # no rule of the component reads it: every exit rule adds to the relation directly
+        for name in plan.components[k]:
+            relations[name] = set()
+        for rule, pipeline, reads in compiled.exits[k]:
+            for pred in reads:
+                if not relations[pred]:
+                    break
+            else:
+                deadline.where = rule.rule_id  # run() checks the deadline before each chunk
+                rows = run(pipeline, store, deadline)
+                if rows:
+                    store.add(
+                        rule.head[0],
+                        rows if pipeline.head is identity else set(map(pipeline.head, rows)),
+                    )
+        return
+    recursive_component = True
     for name in plan.components[k]:
-        relations[name] = set()
-        result.rank[name] = {}
+        store.relations[name] = set()
+        if recursive_component:
+            result.rank[name] = {}
     fresh: dict[str, set[tuple]] = {}
     for rule, pipeline, reads in compiled.exits[k]:
         for pred in reads:
