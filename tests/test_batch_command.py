@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import gc
 import json
+import re
 import shutil
 from functools import cache
 from pathlib import Path
@@ -101,14 +103,18 @@ def test_a_bad_case_among_good_ones_is_reported_in_its_line_and_the_others_are_a
     rows = list(csv.DictReader(summary.open(encoding="utf-8")))
     verdicts = sum(len(r["answer"]["verdicts"]) for r in found if "answer" in r)
     assert len(rows) == verdicts
+    faults = sum(f["fault"] for r in found if "answer" in r for f in r["answer"]["faults"])
+    assert re.search(rf"^faults +{faults:,} ", printed, re.MULTILINE)
     assert {r["verdict"] for r in rows} == {"responsible", "not_responsible"}
 
 
 def test_an_interrupted_run_resumed_gives_the_same_output_as_one_uninterrupted_run(
     cases, tmp_path, capsys
 ):
-    whole = tmp_path / "whole.jsonl"
-    assert main(["batch", str(cases), "--out", str(whole), "--as-of", AS_OF]) == 0
+    whole, whole_summary = tmp_path / "whole.jsonl", tmp_path / "whole.csv"
+    argv = ["batch", str(cases), "--out", str(whole), "--as-of", AS_OF]
+    assert main(argv + ["--summary", str(whole_summary)]) == 0
+    whole_table = capsys.readouterr().out.split("→")[0]
 
     class Interrupted(Exception):
         pass
@@ -137,7 +143,16 @@ def test_an_interrupted_run_resumed_gives_the_same_output_as_one_uninterrupted_r
     )
     assert code == 0
     assert cut.read_bytes() == whole.read_bytes()
-    assert " 7 " in capsys.readouterr().out.replace(",", "")  # the summary counts the whole file
+    # the totals and the spreadsheet count the whole file: the lines read back and those answered
+    assert capsys.readouterr().out.split("→")[0] == whole_table
+    assert " 7 " in whole_table.replace(",", "")
+    assert summary.read_bytes() == whole_summary.read_bytes()
+
+
+def test_a_batch_leaves_the_garbage_collector_of_its_process_as_it_found_it(cases, tmp_path):
+    before = gc.get_threshold(), gc.get_freeze_count(), gc.isenabled()
+    run_batch(_policy(), BatchRun([str(cases)], tmp_path / "a.jsonl", progress=False), as_of=AS_OF)
+    assert (gc.get_threshold(), gc.get_freeze_count(), gc.isenabled()) == before
 
 
 def test_worker_processes_give_the_same_output_as_one_process(cases, tmp_path):

@@ -16,6 +16,7 @@ from typing import Any
 from engine.answer import answer_cases
 from engine.bulk.inputs import CaseInput
 from engine.bulk.records import answer_record, line, problem_record, problems_of
+from engine.bulk.summary import Tally, tally
 from engine.case.load import checked_case
 from engine.files.safe_yaml import load_yaml_bytes
 from engine.policy.load import load_policy
@@ -109,6 +110,14 @@ def answer_one(policy: Policy, case: CaseInput, options: BatchOptions) -> dict[s
     return answer_records(policy, [case], options)[0]
 
 
-def answer_partition(cases: list[CaseInput], options: BatchOptions) -> list[str]:
-    """The output lines of a partition, in its order (what a worker process or Dask task runs)."""
-    return [line(record) for record in answer_records(policy_for(options), cases, options)]
+# a partition's output: each case's line, with what it adds to the totals
+Lines = list[tuple[str, Tally]]
+
+
+def answer_partition(cases: list[CaseInput], options: BatchOptions) -> Lines:
+    """The output lines of a partition, in its order, each with what it adds to the totals (what
+    a worker process or Dask task runs)."""
+    return [
+        (line(record), tally(record))
+        for record in answer_records(policy_for(options), cases, options)
+    ]

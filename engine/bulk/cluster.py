@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 
 from distributed import Client
 
-from engine.bulk.answers import BatchOptions, answer_partition
+from engine.bulk.answers import BatchOptions, Lines, answer_partition
 from engine.bulk.inputs import CaseInput
 from engine.bulk.runner import PARTITION_SIZE, ordered, partitions
 from engine.problems import ProblemsError
@@ -39,7 +39,7 @@ def run_on_cluster(
     options: BatchOptions,
     partition_size: int = PARTITION_SIZE,
     timeout: float = 30.0,
-) -> Iterator[list[str]]:
+) -> Iterator[Lines]:
     """The output lines, partition by partition, in input order, answered by the cluster's workers."""
     with Client(address, timeout=timeout, set_as_default=False) as client:
         threads = sum(client.nthreads().values()) or 1

@@ -4,7 +4,6 @@ show progress with rate and ETA on stderr (tqdm; no bar when stderr is not a ter
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
@@ -14,7 +13,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from engine.bulk.answers import BatchOptions, remember_policy
+from engine.bulk.answers import BatchOptions, Lines, remember_policy
 from engine.bulk.inputs import CaseInput, count_cases, read_cases
 from engine.bulk.output import (
     batch_output,
@@ -24,7 +23,7 @@ from engine.bulk.output import (
     summary_output,
 )
 from engine.bulk.runner import run_local
-from engine.bulk.summary import Totals, csv_rows, render_table
+from engine.bulk.summary import Tally, Totals, render_table, tally
 from engine.policy.model import Policy
 
 __all__ = ["BatchRun", "render_table", "run_batch"]
@@ -42,7 +41,7 @@ class BatchRun:
     progress: bool = True
     # answers partitions elsewhere (engine.bulk.cluster.run_on_cluster with its address bound);
     # default: run_local with ``workers`` processes
-    runner: Callable[[Iterator[CaseInput], BatchOptions], Iterator[list[str]]] | None = None
+    runner: Callable[[Iterator[CaseInput], BatchOptions], Iterator[Lines]] | None = None
 
 
 def run_batch(
@@ -73,12 +72,12 @@ def run_batch(
     with ExitStack() as stack:
         handle = stack.enter_context(batch_output(run.out, header, run.resume))
         table = stack.enter_context(summary_output(run.summary)) if run.summary else None
-        count: Callable[[dict], None] = _counter(totals, table)
+        count: Callable[[Tally], None] = _counter(totals, table)
         done: set[str] = set()
         if run.resume:
             for record in done_records(run.out):
                 done.add(record["case"])
-                count(record)
+                count(tally(record))
         pending = (case for case in read_cases(run.inputs) if case.key not in done)
         bar = stack.enter_context(
             tqdm(
@@ -96,18 +95,18 @@ def run_batch(
         else:
             parts = run_local(pending, options, run.workers)
         for lines in parts:
-            for text in lines:
+            for text, counts in lines:
                 handle.write(text)
-                count(json.loads(text))
+                count(counts)
             handle.flush()
             bar.update(len(lines))
     return totals
 
 
-def _counter(totals: Totals, table) -> Callable[[dict], None]:
-    def count(record: dict) -> None:
-        totals.add(record)
+def _counter(totals: Totals, table) -> Callable[[Tally], None]:
+    def count(counts: Tally) -> None:
+        totals.add(counts)
         if table is not None:
-            table.writerows(csv_rows(record))
+            table.writerows(counts.rows)
 
     return count

@@ -4,10 +4,40 @@ person and verdict for a spreadsheet (``--summary FILE.csv``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 LATE = {"overdue", "exceeded_normal_limit", "expired"}
 CSV_COLUMNS = ("case", "case_id", "act", "person", "name", "verdict", "degrees")
+
+
+class Tally(NamedTuple):
+    """What one output line adds to the totals and the spreadsheet: counted where the line is
+    written (a worker process or a cluster task), so that the process writing the output never
+    parses the answers again."""
+
+    refused: bool
+    faults: int = 0
+    responsible: int = 0
+    disqualified: int = 0
+    late_limits: int = 0
+    open_points: int = 0
+    rows: tuple[tuple[str, ...], ...] = ()
+
+
+def tally(record: dict[str, Any]) -> Tally:
+    """The counts of one record (an answer, or the problems that refused its case)."""
+    answer = record.get("answer")
+    if answer is None:
+        return Tally(refused=True)
+    return Tally(
+        refused=False,
+        faults=sum(1 for f in answer["faults"] if f["fault"]),
+        responsible=len({v["person"] for v in answer["verdicts"] if v["verdict"] == "responsible"}),
+        disqualified=sum(1 for r in answer["recusal"] if r["status"] == "disqualified"),
+        late_limits=sum(1 for t in answer["time_limits"] if t.get("status") in LATE),
+        open_points=len(answer["open_points"]),
+        rows=tuple(csv_rows(record)),
+    )
 
 
 @dataclass
@@ -21,20 +51,17 @@ class Totals:
     late_limits: int = 0
     open_points: int = 0
 
-    def add(self, record: dict[str, Any]) -> None:
+    def add(self, counts: Tally) -> None:
         self.cases += 1
-        answer = record.get("answer")
-        if answer is None:
+        if counts.refused:
             self.refused += 1
             return
         self.answered += 1
-        self.faults += sum(1 for f in answer["faults"] if f["fault"])
-        self.responsible += len(
-            {v["person"] for v in answer["verdicts"] if v["verdict"] == "responsible"}
-        )
-        self.disqualified += sum(1 for r in answer["recusal"] if r["status"] == "disqualified")
-        self.late_limits += sum(1 for t in answer["time_limits"] if t.get("status") in LATE)
-        self.open_points += len(answer["open_points"])
+        self.faults += counts.faults
+        self.responsible += counts.responsible
+        self.disqualified += counts.disqualified
+        self.late_limits += counts.late_limits
+        self.open_points += counts.open_points
 
     def rows(self) -> list[tuple[str, str, int]]:
         """(Chinese, English, count) for the table printed at the end of a run."""
