@@ -160,7 +160,6 @@ def test_a_part_of_a_json_case_locates_its_problems_in_the_whole_body():
     "text",
     [
         '{"a": 1, "a": 2}',  # a repeated key
-        '{"a": 1e5}',  # YAML reads this number as text
         '{"a": 1.5}',
         '{"a": "tab\\tinside"}',  # an escape
         '{"a": "\\ud83d\\ude00"}',  # a surrogate pair
@@ -184,6 +183,65 @@ def test_json_that_the_two_readings_could_take_differently_is_read_the_full_way(
 
     full = outcome(lambda: load_body(raw, media_type="application/yaml"))
     assert outcome(lambda: load_body(raw)) == full
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("1e5", 100000),  # YAML 1.1 alone would read these three as text
+        ("1E+2", 100),
+        ("2.5e1", 25),
+        ("2.0", 2),
+        ("-0.0", 0),
+        ("7", 7),
+        ("1.5", 1.5),
+        ("2.5e-1", 0.25),
+    ],
+)
+def test_a_number_in_json_is_the_number_json_reads_and_a_whole_one_is_an_integer(written, read):
+    # read by the JSON parser, and the full way (an escape sends a text there)
+    for s in ('"x"', '"\\u0078"'):
+        doc = load_body(('{"n": ' + written + ', "s": ' + s + "}").encode("utf-8"))
+        assert doc.data == {"n": read, "s": "x"}
+        assert type(doc.data["n"]) is type(read)
+    assert document_from_data({"n": float(read)}, "<case>").data["n"] == read
+
+
+def _answer_with_inspectors(written: str, suffix: str, tmp_path):
+    text = (EXAMPLES_DIR / "01-reviewer-overturned-correct-opinion.yaml").read_text("utf-8")
+    data = load_yaml_text(text, "01").data
+    assert data["acts"][0]["inspection"]["inspectors"] == 2
+    body = json.dumps(data, ensure_ascii=False, indent=1).replace(
+        '"inspectors": 2', f'"inspectors": {written}'
+    )
+    if suffix == ".yaml":  # the same number in a YAML file
+        body = text.replace("{inspectors: 2,", f"{{inspectors: {written},")
+        assert body != text or written == "2"
+    path = tmp_path / f"case{suffix}"
+    path.write_text(body, encoding="utf-8")
+    return answer_case(load_policy(), path, "2024-12-01").to_dict()
+
+
+@pytest.mark.parametrize(
+    ("written", "suffix"), [("2.0", ".yaml"), ("2.0", ".json"), ("2e0", ".json")]
+)
+def test_a_count_written_with_a_zero_fraction_gets_the_answer_of_the_integer(
+    written, suffix, tmp_path
+):
+    expected = _answer_with_inspectors("2", suffix, tmp_path)
+    got = _answer_with_inspectors(written, suffix, tmp_path)
+    assert {**got, "case": None} == {**expected, "case": None}
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".json"])
+def test_a_count_with_a_fraction_is_refused_at_its_place(suffix, tmp_path):
+    with pytest.raises(ProblemsError) as caught:
+        _answer_with_inspectors("1.5", suffix, tmp_path)
+    (problem,) = caught.value.problems
+    assert problem.line is not None
+    assert "$.acts[0].inspection.inspectors: 1.5 is of type number; expected type integer" in (
+        problem.format()
+    )
 
 
 def _family_case(extra_links: list[tuple[str, str]], people: list[str]) -> dict:

@@ -206,7 +206,7 @@ def load_yaml_bytes(
         # Valid JSON can hold a raw tab only as whitespace between tokens, which YAML forbids;
         # swapping each for a space keeps every line and column, so positions stay right.
         text = text.replace("\t", " ")
-    return load_yaml_text(text, name, limits)
+    return load_yaml_text(text, name, limits, json_numbers=json_syntax)
 
 
 class _NotPlain(Exception):
@@ -250,7 +250,7 @@ def _plain_json(text: str, name: str, limits: Limits) -> SourceDoc | None:
         return None
     text = text.replace("\t", " ")
     doc.lines = text.split("\n")
-    doc.reread = lambda: load_yaml_text(text, name, limits)
+    doc.reread = lambda: load_yaml_text(text, name, limits, json_numbers=True)
     return doc
 
 
@@ -289,7 +289,11 @@ def _check_json(text: str, name: str) -> None:
 _DISALLOWED = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
-def load_yaml_text(text: str, name: str, limits: Limits = DEFAULT_LIMITS) -> SourceDoc:
+def load_yaml_text(
+    text: str, name: str, limits: Limits = DEFAULT_LIMITS, *, json_numbers: bool = False
+) -> SourceDoc:
+    """Text → document with positions. ``json_numbers``: the text is JSON, whose numbers are read
+    by JSON's grammar (``1e5`` is a number there; YAML 1.1 reads it as text)."""
     bad = _DISALLOWED.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
@@ -312,7 +316,9 @@ def load_yaml_text(text: str, name: str, limits: Limits = DEFAULT_LIMITS) -> Sou
     refused: list[Problem] = []  # anchors and aliases: reported alone, before anything else
     loader = _NoDatesLoader(text)
     try:
-        doc.data, documents = _build_from_events(loader, doc, text, limits, problems, refused)
+        doc.data, documents = _build_from_events(
+            loader, doc, text, limits, problems, refused, json_numbers
+        )
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
@@ -389,6 +395,21 @@ _BAD_IN_VALUE = re.compile(
 )
 
 
+# a number as JSON writes it (RFC 8259, section 6); in JSON text every other plain scalar is
+# true, false or null
+_JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?\Z")
+
+
+def whole_number(value: Any) -> Any:
+    """A number written with a zero fraction (``2.0``, ``1e3``) as the integer it equals, anything
+    else as it is: JSON Schema counts such a number as an integer, and the engine's values hold
+    integers, never floats. A fraction (``1.5``) stays a float, which every schema refuses with its
+    place."""
+    if type(value) is float and value.is_integer():
+        return int(value)
+    return value
+
+
 def value_problem(value: Any, limits: Limits = DEFAULT_LIMITS) -> tuple[str, str] | None:
     """What is wrong with one scalar value (message, expected), or None. Shared by the YAML
     builder and by mappings handed over from Python."""
@@ -443,6 +464,7 @@ def _build_from_events(
     limits: Limits,
     problems: list[Problem],
     refused: list[Problem],
+    json_numbers: bool = False,
 ) -> tuple[Any, int]:
     """The first document's value and the number of documents, built in one pass over the
     parser's events, before anything is expanded: aliases could multiply a small file into
@@ -466,6 +488,8 @@ def _build_from_events(
     def resolve(value: str, implicit: tuple[bool, bool]) -> str:
         if not implicit[0]:
             return _STR_TAG
+        if json_numbers and _JSON_NUMBER.match(value):
+            return _INT_TAG if value.lstrip("-").isdigit() else _FLOAT_TAG
         for tag, regexp in resolvers.get(value[:1], []) + wildcard:
             if regexp.match(value):
                 return tag
@@ -502,6 +526,7 @@ def _build_from_events(
                     )
                 )
                 return None
+            value = whole_number(value)
             wrong = value_problem(value, limits)
         if wrong:
             problems.append(doc.problem(path, wrong[0], wrong[1], code="value"))
@@ -766,6 +791,7 @@ def document_from_data(data: Any, name: str, limits: Limits = DEFAULT_LIMITS) ->
             return None
         if isinstance(value, date):
             value = value.isoformat()
+        value = whole_number(value)
         wrong = value_problem(value, limits)
         if wrong:
             problems.append(doc.problem(path, wrong[0], wrong[1], code="value"))
