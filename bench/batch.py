@@ -3,10 +3,14 @@
 Writes N cases as JSON Lines (the worked examples in turn, each with its own case id), runs the
 batch command on them with ``--workers`` processes and prints the time, cases/s and the peak RSS
 of the command and of its largest worker; a second, smaller run shows whether memory stays flat as
-the number of cases grows. Prints figures, asserts nothing. Run from the repository root:
+the number of cases grows. ``--stages`` instead answers the cases in this process, partition by
+partition as a worker does, and prints what a line costs and where its time goes (from
+``cProfile``, which slows Python code more than C code: the shares are indicative). Prints figures,
+asserts nothing. Run from the repository root:
 
     .venv/bin/python bench/batch.py                 # 100,000 cases, 2 workers
     .venv/bin/python bench/batch.py --cases 2000    # a short run
+    .venv/bin/python bench/batch.py --cases 1280 --stages
 """
 
 from __future__ import annotations
@@ -34,12 +38,18 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--stages", action="store_true", help="where a line's time goes")
     args = parser.parse_args(argv)
     print(
         f"machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     )
     with tempfile.TemporaryDirectory(prefix="batch-bench-") as tmp:
         folder = Path(tmp)
+        if args.stages:
+            cases = folder / "cases.jsonl"
+            _write_cases(cases, args.cases)
+            _stages(cases, args.cases)
+            return
         for count in sorted({max(1, args.cases // 10), args.cases}):
             cases = folder / f"cases-{count}.jsonl"
             _write_cases(cases, count)
@@ -81,6 +91,74 @@ def _run(cases: Path, out: Path, count: int, workers: int) -> None:
     )
     if result.returncode:
         print(result.stderr[-2000:])
+
+
+# (stage, [(file, function)] whose cumulative time it is, [(file, function)] subtracted)
+STAGES = [
+    (
+        "reading and checking the case",
+        [("safe_yaml.py", "load_yaml_bytes"), ("load.py", "checked_case")],
+        [],
+    ),
+    ("its facts, periods and edition", [("query.py", "prepare_query")], []),
+    (
+        "evaluating the rules (jointly per partition)",
+        [("query.py", "run_queries")],
+        [("query.py", "prepare_query")],
+    ),
+    ("derivation trees of the findings", [("model.py", "explain")], []),
+    (
+        "their facts, clauses and readings in words",
+        [("context.py", "why")],
+        [("model.py", "explain")],
+    ),
+    ("why-not reasons", [("context.py", "why_not")], []),
+    (
+        "the sections' own work",
+        [("build.py", "build_answer")],
+        [("context.py", "why"), ("context.py", "why_not")],
+    ),
+    ("the JSON line", [("records.py", "line")], []),
+]
+
+
+def _stages(cases: Path, count: int) -> None:
+    """Answer ``cases`` here as a worker does: the time per line, then each stage's share."""
+    import cProfile
+    import pstats
+
+    sys.path.insert(0, str(ROOT))
+    from engine.bulk.answers import BatchOptions, answer_partition, remember_policy
+    from engine.bulk.inputs import read_cases
+    from engine.bulk.runner import PARTITION_SIZE, batch_collector, partitions
+    from engine.policy.load import load_policy
+
+    policy = load_policy()
+    options = BatchOptions(fingerprint=policy.fingerprint, as_of=AS_OF)
+    remember_policy(options, policy)
+    parts = list(partitions(read_cases([str(cases)]), PARTITION_SIZE))
+    with batch_collector():
+        answer_partition(parts[0], options)  # compiles the join pipelines
+        start = time.process_time()
+        for part in parts:
+            answer_partition(part, options)
+        per_line = (time.process_time() - start) / count
+        profile = cProfile.Profile()
+        profile.runcall(lambda: [answer_partition(part, options) for part in parts])
+    stats = pstats.Stats(profile).stats
+    total = sum(own for _c, _n, own, _cum, _callers in stats.values()) or 1.0
+
+    def cumulative(wanted: list[tuple[str, str]]) -> float:
+        return sum(
+            cum
+            for (file, _line, name), (_c, _n, _own, cum, _callers) in stats.items()
+            if (Path(file).name, name) in wanted
+        )
+
+    print(f"{count:,} cases answered in this process: {per_line * 1000:.2f} ms of CPU per line")
+    print("share of the profiled time (cumulative, cProfile):")
+    for label, of, minus in STAGES:
+        print(f"  {(cumulative(of) - cumulative(minus)) / total:6.1%}  {label}")
 
 
 if __name__ == "__main__":
