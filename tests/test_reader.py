@@ -207,6 +207,17 @@ def test_a_number_in_json_is_the_number_json_reads_and_a_whole_one_is_an_integer
     assert document_from_data({"n": float(read)}, "<case>").data["n"] == read
 
 
+@pytest.mark.parametrize("written", ["1e400", "-1e400", "1e-400", "2.5E-999"])
+def test_a_number_beyond_what_can_be_represented_is_refused_at_its_place(written):
+    for s in ('"x"', '"\\u0078"'):
+        with pytest.raises(ProblemsError) as caught:
+            load_body(('{"s": ' + s + ',\n "n": ' + written + "}").encode("utf-8"))
+        assert [p.format() for p in caught.value.problems] == [
+            f"<request body>:2:7: $.n: the number {written} is beyond what can be represented; "
+            "expected a number between -1e308 and 1e308, and not closer to zero than 1e-300"
+        ]
+
+
 def _answer_with_inspectors(written: str, suffix: str, tmp_path):
     text = (EXAMPLES_DIR / "01-reviewer-overturned-correct-opinion.yaml").read_text("utf-8")
     data = load_yaml_text(text, "01").data

@@ -400,6 +400,16 @@ _BAD_IN_VALUE = re.compile(
 _JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?\Z")
 
 
+def _out_of_range(written: str, value: Any) -> bool:
+    """A number written with digits that reads as infinite, or as zero though a digit is not."""
+    if not isinstance(value, float) or written.lstrip("+-").startswith("."):  # .inf, .nan
+        return False
+    if not math.isfinite(value):
+        return True
+    mantissa = written.lower().split("e", 1)[0]
+    return value == 0 and any(c in "123456789" for c in mantissa)
+
+
 def whole_number(value: Any) -> Any:
     """A number written with a zero fraction (``2.0``, ``1e3``) as the integer it equals, anything
     else as it is: JSON Schema counts such a number as an integer, and the engine's values hold
@@ -523,6 +533,16 @@ def _build_from_events(
                         f"cannot read value: {excerpt(reason, 120)}",
                         "a plain YAML scalar",
                         code="scalar",
+                    )
+                )
+                return None
+            if tag == _FLOAT_TAG and _out_of_range(event.value, value):
+                problems.append(
+                    doc.problem(
+                        path,
+                        f"the number {excerpt(event.value, 40)} is beyond what can be represented",
+                        "a number between -1e308 and 1e308, and not closer to zero than 1e-300",
+                        code="value",
                     )
                 )
                 return None
