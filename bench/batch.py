@@ -1,12 +1,12 @@
 """Throughput and memory of ``accountability batch`` on this machine.
 
 Writes N cases as JSON Lines (the worked examples in turn, each with its own case id), runs the
-batch command on them with ``--workers`` processes and prints the time, cases/s and the peak RSS
-of the command and of its largest worker; a second, smaller run shows whether memory stays flat as
-the number of cases grows. ``--stages`` instead answers the cases in this process, partition by
-partition as a worker does, and prints what a line costs and where its time goes (from
-``cProfile``, which slows Python code more than C code: the shares are indicative). Prints figures,
-asserts nothing. Run from the repository root:
+batch command on them with ``--workers`` processes and prints the time, cases/s, the peak RSS
+of the command and of its largest worker and the CPU time they took together per case; a second,
+smaller run shows whether memory stays flat as the number of cases grows. ``--stages`` instead
+answers the cases in this process, partition by partition as a worker does, and prints what a
+line costs and where its time goes (from ``cProfile``, which slows Python code more than C code:
+the shares are indicative). Prints figures, asserts nothing. Run from the repository root:
 
     .venv/bin/python bench/batch.py                 # 100,000 cases, 2 workers
     .venv/bin/python bench/batch.py --cases 2000    # a short run
@@ -29,7 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 AS_OF = "2024-12-01"
 MEASURE = (
     "import resource, subprocess, sys; code = subprocess.run(sys.argv[1:]).returncode; "
-    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); "
+    "usage = resource.getrusage(resource.RUSAGE_CHILDREN); "
+    "print(usage.ru_utime + usage.ru_stime, usage.ru_maxrss, file=sys.stderr); "
     "sys.exit(code)"
 )
 
@@ -82,12 +83,17 @@ def _run(cases: Path, out: Path, count: int, workers: int) -> None:
         text=True,
     )
     seconds = time.perf_counter() - start
-    peak = int(result.stderr.strip().splitlines()[-1]) if result.stderr.strip() else 0
+    cpu, peak = (
+        map(float, result.stderr.strip().splitlines()[-1].split())
+        if result.stderr.strip()
+        else (0.0, 0.0)
+    )
     lines = sum(1 for _ in out.open("rb")) - 1 if out.exists() else 0
     print(
         f"batch {count:,} cases, --workers {workers}: {seconds:.1f} s = {count / seconds:.0f} "
         f"cases/s, {lines:,} lines written, exit {result.returncode}; peak RSS of one process "
-        f"{peak / 1024:.0f} MiB"
+        f"{peak / 1024:.0f} MiB; CPU of the command and its workers {cpu / count * 1000:.2f} ms "
+        "per case"
     )
     if result.returncode:
         print(result.stderr[-2000:])
