@@ -10,7 +10,7 @@ the shares are indicative). Prints figures, asserts nothing. Run from the reposi
 
     .venv/bin/python bench/batch.py                 # 100,000 cases, 2 workers
     .venv/bin/python bench/batch.py --cases 2000    # a short run
-    .venv/bin/python bench/batch.py --cases 1280 --stages
+    .venv/bin/python bench/batch.py --cases 1280 --stages [--partition 64]
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--stages", action="store_true", help="where a line's time goes")
+    parser.add_argument("--partition", type=int, default=0, help="cases per partition (--stages)")
     args = parser.parse_args(argv)
     print(
         f"machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}"
@@ -49,7 +50,7 @@ def main(argv: list[str] | None = None) -> None:
         if args.stages:
             cases = folder / "cases.jsonl"
             _write_cases(cases, args.cases)
-            _stages(cases, args.cases)
+            _stages(cases, args.cases, args.partition)
             return
         for count in sorted({max(1, args.cases // 10), args.cases}):
             cases = folder / f"cases-{count}.jsonl"
@@ -128,7 +129,7 @@ STAGES = [
 ]
 
 
-def _stages(cases: Path, count: int) -> None:
+def _stages(cases: Path, count: int, size: int = 0) -> None:
     """Answer ``cases`` here as a worker does: the time per line, then each stage's share."""
     import cProfile
     import pstats
@@ -142,7 +143,8 @@ def _stages(cases: Path, count: int) -> None:
     policy = load_policy()
     options = BatchOptions(fingerprint=policy.fingerprint, as_of=AS_OF)
     remember_policy(options, policy)
-    parts = list(partitions(read_cases([str(cases)]), PARTITION_SIZE))
+    size = size or PARTITION_SIZE
+    parts = list(partitions(read_cases([str(cases)]), size))
     with batch_collector():
         answer_partition(parts[0], options)  # compiles the join pipelines
         start = time.process_time()
@@ -154,6 +156,13 @@ def _stages(cases: Path, count: int) -> None:
     stats = pstats.Stats(profile).stats
     total = sum(own for _c, _n, own, _cum, _callers in stats.values()) or 1.0
 
+    def calls(file: str, function: str) -> int:
+        return sum(
+            n
+            for (f, _line, name), (_c, n, *_rest) in stats.items()
+            if (Path(f).name, name) == (file, function)
+        )
+
     def cumulative(wanted: list[tuple[str, str]]) -> float:
         return sum(
             cum
@@ -161,7 +170,14 @@ def _stages(cases: Path, count: int) -> None:
             if (Path(file).name, name) in wanted
         )
 
-    print(f"{count:,} cases answered in this process: {per_line * 1000:.2f} ms of CPU per line")
+    print(
+        f"{count:,} cases answered in this process, partitions of {size}: "
+        f"{per_line * 1000:.2f} ms of CPU per line"
+    )
+    print(
+        f"per case: {calls('explain.py', '_build') / count:.1f} derivations built, "
+        f"{calls('result.py', 'body_rows') / count:.1f} rule bodies run for them"
+    )
     print("share of the profiled time (cumulative, cProfile):")
     for label, of, minus in STAGES:
         print(f"  {(cumulative(of) - cumulative(minus)) / total:6.1%}  {label}")
