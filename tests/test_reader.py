@@ -218,6 +218,16 @@ def test_a_number_beyond_what_can_be_represented_is_refused_at_its_place(written
         ]
 
 
+@pytest.mark.parametrize("written", ["1.0e+999", ".5e-999", "1_0.0e+999"])
+def test_a_yaml_number_beyond_what_can_be_represented_is_refused_at_its_place(written):
+    with pytest.raises(ProblemsError) as caught:
+        load_yaml_text(f"s: x\nn: {written}\n", "f.yaml")
+    assert [p.format() for p in caught.value.problems] == [
+        f"f.yaml:2:4: $.n: the number {written} is beyond what can be represented; "
+        "expected a number between -1e308 and 1e308, and not closer to zero than 1e-300"
+    ]
+
+
 def _answer_with_inspectors(written: str, suffix: str, tmp_path):
     text = (EXAMPLES_DIR / "01-reviewer-overturned-correct-opinion.yaml").read_text("utf-8")
     data = load_yaml_text(text, "01").data

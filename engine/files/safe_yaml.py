@@ -402,7 +402,7 @@ _JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?
 
 def _out_of_range(written: str, value: Any) -> bool:
     """A number written with digits that reads as infinite, or as zero though a digit is not."""
-    if not isinstance(value, float) or written.lstrip("+-").startswith("."):  # .inf, .nan
+    if not isinstance(value, float) or written.lstrip("+-").lower() in (".inf", ".nan"):
         return False
     if not math.isfinite(value):
         return True
