@@ -155,6 +155,16 @@ def test_a_batch_leaves_the_garbage_collector_of_its_process_as_it_found_it(case
     assert (gc.get_threshold(), gc.get_freeze_count(), gc.isenabled()) == before
 
 
+@pytest.mark.parametrize("workers", ["0", "100000"])
+def test_a_worker_count_the_machine_cannot_hold_is_refused_before_anything_starts(
+    cases, tmp_path, capsys, workers
+):
+    out = tmp_path / "answers.jsonl"
+    assert main(["batch", str(cases), "--out", str(out), "--workers", workers]) == 2
+    assert f"--workers: {workers} worker processes; expected 1 to " in capsys.readouterr().err
+    assert not out.exists()
+
+
 def test_worker_processes_give_the_same_output_as_one_process(cases, tmp_path):
     one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
     assert main(["batch", str(cases), "--out", str(one), "--as-of", AS_OF]) == 0

@@ -198,6 +198,12 @@ def test_binding_an_address_other_machines_can_reach_without_a_token_file_is_ref
     assert "--token-file" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("workers", ["0", "100000"])
+def test_a_worker_count_the_machine_cannot_hold_is_refused_before_binding(workers, capsys):
+    assert main(["serve", "--port", "1", "--workers", workers]) == 2
+    assert f"--workers: {workers} worker processes; expected 1 to " in capsys.readouterr().err
+
+
 def _listening_sockets(port: int) -> int:
     """How many sockets listen on ``port`` (IPv4 loopback), from the kernel's table."""
     rows = Path("/proc/net/tcp").read_text().splitlines()[1:]

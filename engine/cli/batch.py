@@ -51,12 +51,13 @@ def cmd_batch(args: argparse.Namespace) -> int:
     # lazy: keeps CLI start-up fast
     from engine.answer.query import as_of_day
     from engine.bulk.run import BatchRun, render_table, run_batch
+    from engine.datalog.program import workers_problem
     from engine.policy.load import load_policy
     from engine.policy.parameters import parse_override
     from engine.problems import ProblemsError
 
-    if args.workers < 1:
-        print("--workers: at least 1", file=sys.stderr)
+    if wrong := workers_problem(args.workers):
+        print(f"--workers: {wrong}", file=sys.stderr)
         return 2
     try:
         runner = None

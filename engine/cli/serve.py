@@ -37,12 +37,16 @@ def add_serve_command(sub: argparse._SubParsersAction) -> None:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     # lazy: keeps CLI start-up fast
+    from engine.datalog.program import workers_problem
     from engine.problems import ProblemsError
     from engine.service.server import is_loopback, serve
     from engine.service.settings import Settings
 
-    if args.workers < 1 or args.max_concurrent < 1 or args.deadline <= 0:
-        print("--workers, --max-concurrent and --deadline must be positive", file=sys.stderr)
+    if args.max_concurrent < 1 or args.deadline <= 0:
+        print("--max-concurrent and --deadline must be positive", file=sys.stderr)
+        return 2
+    if wrong := workers_problem(args.workers):
+        print(f"--workers: {wrong}", file=sys.stderr)
         return 2
     if not is_loopback(args.host) and not args.token_file:
         print(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
@@ -32,6 +33,18 @@ def _pydatalog_evaluate(*args, **kwargs):
 BACKENDS = {"native": fixpoint.evaluate, "pydatalog": _pydatalog_evaluate}
 DEFAULT_BACKEND = "native"
 BATCH_SIZE = 100  # cases per joint evaluation in evaluate_batch (docs/engine/performance.md)
+# worker processes allowed per core: more only take turns on the cores, each holding a copy of
+# the program, and a mistyped count (100000) would start processes until the machine gives out
+WORKERS_PER_CORE = 4
+
+
+def workers_problem(workers: int) -> str | None:
+    """What is wrong with a number of worker processes (for a batch or the service), or None."""
+    most = max(8, WORKERS_PER_CORE * (os.cpu_count() or 1))
+    if 1 <= workers <= most:
+        return None
+    return f"{workers} worker processes; expected 1 to {most} on this machine ({WORKERS_PER_CORE} per core)"
+
 
 # codes whose findings may be mere echoes of a clause that failed to parse
 _CASCADING = {"undefined-derived", "unused-input"}
@@ -226,6 +239,8 @@ class Program:
         _backend(name)
         if batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, not {batch_size}")
+        if workers > 1 and (wrong := workers_problem(workers)):
+            raise ValueError(wrong)
         if workers <= 1:
             yield from self._models(
                 (

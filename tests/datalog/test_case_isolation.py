@@ -328,6 +328,8 @@ def test_a_batch_refuses_bad_settings_and_an_unknown_output_before_any_work():
         next(compiled.evaluate_batch([{}], batch_size=0))
     with pytest.raises(KeyError, match="nowhere"):
         next(compiled.evaluate_batch([{}], outputs=["nowhere"]))
+    with pytest.raises(ValueError, match="100000 worker processes; expected 1 to"):
+        next(compiled.evaluate_batch([{}], workers=100_000))
 
 
 def test_a_model_sent_to_another_process_still_explains_its_tuples():
