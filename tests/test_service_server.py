@@ -198,10 +198,23 @@ def test_binding_an_address_other_machines_can_reach_without_a_token_file_is_ref
     assert "--token-file" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("workers", ["0", "100000"])
-def test_a_worker_count_the_machine_cannot_hold_is_refused_before_binding(workers, capsys):
-    assert main(["serve", "--port", "1", "--workers", workers]) == 2
-    assert f"--workers: {workers} worker processes; expected 1 to " in capsys.readouterr().err
+@pytest.mark.parametrize(
+    ("option", "value", "said"),
+    [
+        ("--workers", "0", "--workers: 0 worker processes; expected 1 to "),
+        ("--workers", "100000", "--workers: 100000 worker processes; expected 1 to "),
+        ("--port", "70000", "--port: 70000; expected a port from 1 to 65535"),
+        ("--port", "-5", "--port: -5; expected a port from 1 to 65535"),
+        ("--deadline", "nan", "--deadline: nan; expected seconds above 0, at most 3600"),
+        ("--deadline", "inf", "--deadline: inf; expected seconds above 0"),
+        ("--deadline", "0", "--deadline: 0.0; expected seconds above 0"),
+        ("--max-concurrent", "0", "--max-concurrent: 0; expected 1 to 10,000"),
+        ("--max-concurrent", "1000000000", "--max-concurrent: 1000000000; expected 1 to 10,000"),
+    ],
+)
+def test_an_option_the_service_cannot_honour_is_refused_before_binding(option, value, said, capsys):
+    assert main(["serve", option, value]) == 2
+    assert said in capsys.readouterr().err
 
 
 def _listening_sockets(port: int) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 
 from engine.cli.common import add_policy_option, print_problems
@@ -35,6 +36,21 @@ def add_serve_command(sub: argparse._SubParsersAction) -> None:
     serve.set_defaults(handler=cmd_serve)
 
 
+MAX_DEADLINE = 3600.0  # seconds: a request waited on longer than an hour is not an answer
+MAX_CONCURRENT = 10_000  # requests admitted per process; each may hold a body of the size limit
+
+
+def _option_problem(args: argparse.Namespace) -> str | None:
+    """What is wrong with the port, deadline or admission count, or None."""
+    if not 1 <= args.port <= 65535:
+        return f"--port: {args.port}; expected a port from 1 to 65535"
+    if not (math.isfinite(args.deadline) and 0 < args.deadline <= MAX_DEADLINE):
+        return f"--deadline: {args.deadline}; expected seconds above 0, at most {MAX_DEADLINE:g}"
+    if not 1 <= args.max_concurrent <= MAX_CONCURRENT:
+        return f"--max-concurrent: {args.max_concurrent}; expected 1 to {MAX_CONCURRENT:,}"
+    return None
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     # lazy: keeps CLI start-up fast
     from engine.datalog.program import workers_problem
@@ -42,11 +58,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from engine.service.server import is_loopback, serve
     from engine.service.settings import Settings
 
-    if args.max_concurrent < 1 or args.deadline <= 0:
-        print("--max-concurrent and --deadline must be positive", file=sys.stderr)
-        return 2
-    if wrong := workers_problem(args.workers):
-        print(f"--workers: {wrong}", file=sys.stderr)
+    wrong = _option_problem(args) or (
+        f"--workers: {w}" if (w := workers_problem(args.workers)) else None
+    )
+    if wrong:
+        print(wrong, file=sys.stderr)
         return 2
     if not is_loopback(args.host) and not args.token_file:
         print(
