@@ -155,6 +155,20 @@ def test_a_batch_leaves_the_garbage_collector_of_its_process_as_it_found_it(case
     assert (gc.get_threshold(), gc.get_freeze_count(), gc.isenabled()) == before
 
 
+def test_resuming_a_file_with_complete_lines_a_batch_did_not_write_is_refused_and_cuts_nothing(
+    cases, tmp_path, capsys
+):
+    out = tmp_path / "answers.jsonl"
+    assert main(["batch", str(cases), "--out", str(out), "--as-of", AS_OF]) == 0
+    with out.open("a", encoding="utf-8") as handle:
+        handle.write("notes of my own\nmore notes\n")
+    before = out.read_bytes()
+    argv = ["batch", str(cases), "--out", str(out), "--as-of", AS_OF, "--resume"]
+    assert main(argv) == 1
+    assert "line 9 is not a line a batch writes" in capsys.readouterr().err
+    assert out.read_bytes() == before
+
+
 @pytest.mark.parametrize("workers", ["0", "100000"])
 def test_a_worker_count_the_machine_cannot_hold_is_refused_before_anything_starts(
     cases, tmp_path, capsys, workers

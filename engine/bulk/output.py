@@ -76,23 +76,36 @@ def check_summary(path: Path) -> None:
 
 
 def done_records(path: Path) -> Iterator[dict[str, Any]]:
-    """The records already in an output file, after cutting off a half-written last line."""
+    """The records already in an output file, after cutting off a half-written last line (one
+    without its line break: what an interrupted run leaves). A complete line that is not a record
+    was not written by a batch: the file is then refused as it is, before anything is cut. Read
+    twice, checked then yielded, so that no more than one record is held at a time."""
     if not path.exists():
         return
     with path.open("r+b") as handle:
         handle.readline()  # the header
         good = handle.tell()
-        while True:
-            raw = handle.readline()
+        for number, raw in enumerate(iter(handle.readline, b""), start=2):
             if not raw.endswith(b"\n"):
                 break
-            try:
-                record = json.loads(raw)
-            except ValueError:
-                break
+            if _record(raw) is None:
+                raise _not_ours(path, f"line {number} is not a line a batch writes")
             good = handle.tell()
-            yield record
         handle.truncate(good)
+        handle.seek(0)
+        handle.readline()
+        for raw in iter(handle.readline, b""):
+            record = _record(raw)
+            assert record is not None  # checked above
+            yield record
+
+
+def _record(raw: bytes) -> dict[str, Any] | None:
+    try:
+        record = json.loads(raw)
+    except ValueError:
+        return None
+    return record if isinstance(record, dict) and isinstance(record.get("case"), str) else None
 
 
 @contextmanager
