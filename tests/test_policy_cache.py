@@ -166,3 +166,16 @@ def test_the_cache_keeps_only_the_newest_entries(monkeypatch, tmp_path, loaded):
     assert len(kept) == cache_module.KEEP
     assert folder / f"policy-{0:032d}.json" not in kept  # the oldest went first
     assert load_cached(POLICY_DIR) is not None
+
+
+def test_a_folder_that_is_not_a_policy_is_never_hashed_for_a_cache_entry(tmp_path):
+    (tmp_path / "a.txt").write_text("x", encoding="utf-8")
+    with pytest.raises(OSError, match="not a policy folder"):
+        entry_key(tmp_path)
+    crowded = tmp_path / "crowded"
+    shutil.copytree(POLICY_DIR, crowded)
+    for i in range(cache_module.MAX_KEYED_FILES + 1):
+        (crowded / f"extra-{i}.txt").write_bytes(b"")
+    with pytest.raises(OSError, match="more than"):
+        entry_key(crowded)
+    assert load_cached(crowded) is None

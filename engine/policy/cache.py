@@ -64,12 +64,24 @@ def engine_digest() -> str:
     return digest.hexdigest()
 
 
+# files under a policy folder (or the schemas) worth keying an entry on: a policy has a few dozen;
+# a folder named by mistake (``--policy /``) is not hashed file by file before it is refused
+MAX_KEYED_FILES = 2000
+
+
 def entry_key(root: Path) -> str:
     """The key of the entry for the policy folder ``root`` as it is now."""
     digest = hashlib.sha256()
     digest.update(f"{FORMAT}\0{engine_digest()}\0{display_path(root)}\0".encode())
+    if not (root / "instrument.yaml").is_file():
+        raise OSError("not a policy folder: no entry")
     for label, folder in (("policy", root), ("schema", schema_dir())):
-        for path in sorted(folder.rglob("*")):
+        paths = []
+        for path in folder.rglob("*"):
+            paths.append(path)
+            if len(paths) > MAX_KEYED_FILES:  # not a policy: read (and refused) without a key
+                raise OSError(f"more than {MAX_KEYED_FILES} files under {folder}")
+        for path in sorted(paths):
             if path.is_file() and not path.is_symlink():
                 data = path.read_bytes()
                 rel = path.relative_to(folder).as_posix()
