@@ -20,6 +20,8 @@ from pathlib import Path
 import pytest
 from paths import EXAMPLES_DIR, ROOT
 
+from engine.cli.app import main
+
 EXAMPLE = EXAMPLES_DIR / "01-reviewer-overturned-correct-opinion.yaml"
 
 
@@ -127,3 +129,19 @@ def test_commands_that_write_refuse_to_run_outside_a_project_checkout(installed,
     assert done.returncode == 1
     assert "not inside a checkout" in done.stderr
     assert not any(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["docs", "build", "--out"], ["docs", "generate", "--staging"], ["validate"]],
+    ids=["docs build", "docs generate", "validate"],
+)
+def test_a_path_that_runs_into_a_loop_of_links_is_named_not_an_internal_error(
+    argv, tmp_path, capsys
+):
+    (tmp_path / "loop1").symlink_to(tmp_path / "loop2")
+    (tmp_path / "loop2").symlink_to(tmp_path / "loop1")
+    assert main([*argv, str(tmp_path / "loop1")]) != 0
+    err = capsys.readouterr().err
+    assert "internal error" not in err
+    assert "loop1" in err

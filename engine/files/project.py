@@ -147,9 +147,13 @@ def default_policy_dir(start: Path | None = None) -> Path:
 def display_path(path: Path) -> str:
     """A path relative to the working directory when it is inside it: short and machine-neutral."""
     here = Path.cwd().resolve()
-    if here == Path(here.anchor):
-        return str(Path(path).resolve())  # relative to the root of the file system reads oddly
     try:
-        return Path(path).resolve().relative_to(here).as_posix()
+        resolved = Path(path).resolve()
+    except (OSError, RuntimeError):  # a link loop: the path as given names it well enough
+        return str(path)
+    if here == Path(here.anchor):
+        return str(resolved)  # relative to the root of the file system reads oddly
+    try:
+        return resolved.relative_to(here).as_posix()
     except ValueError:
         return str(path)

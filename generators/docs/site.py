@@ -36,6 +36,7 @@ from engine.files.output import (
 )
 from engine.files.project import Project
 from engine.policy.load import load_policy
+from engine.problems import ProblemsError
 from generators.docs.articles import article_pages, short_title
 from generators.docs.context import (
     ANOMALIES,
@@ -408,12 +409,26 @@ def _staging(
         yield Staged(folder, files, changed, generated, site_nav(policy, files)), worker
 
 
+def _resolved(path: Path) -> Path:
+    """The path with its links followed; a link loop is the caller's mistake, named as such."""
+    try:
+        return Path(path).resolve()
+    except (OSError, RuntimeError):
+        raise ProblemsError.one(
+            str(path),
+            "",
+            "the path runs into a loop of symbolic links",
+            "a folder path without a link loop",
+            code="not-ours",
+        ) from None
+
+
 def _same(a: Path, b: Path) -> bool:
-    return Path(a).resolve() == Path(b).resolve()
+    return _resolved(a) == _resolved(b)
 
 
 def _overlap(a: Path, b: Path) -> bool:
-    a, b = Path(a).resolve(), Path(b).resolve()
+    a, b = _resolved(a), _resolved(b)
     return a == b or a.is_relative_to(b) or b.is_relative_to(a)
 
 
