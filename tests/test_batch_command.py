@@ -169,6 +169,25 @@ def test_resuming_a_file_with_complete_lines_a_batch_did_not_write_is_refused_an
     assert out.read_bytes() == before
 
 
+@pytest.mark.parametrize(
+    ("options", "said"),
+    [
+        (["--param", "fault_notion=x"], "'x' is not an option of fault_notion"),
+        (["--param", "art7_point3_min_inspectors=-1"], "-1 is out of range"),
+        (["--calendar", "."], "not a regular file"),
+        (["--summary", "OUT"], "the summary would be written over the answers"),
+    ],
+)
+def test_an_option_that_would_refuse_every_case_is_refused_before_any_file_is_written(
+    cases, tmp_path, capsys, options, said
+):
+    out = tmp_path / "answers.jsonl"
+    options = [str(out) if o == "OUT" else o for o in options]
+    assert main(["batch", str(cases), "--out", str(out), *options]) == 1
+    assert said in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == [cases]
+
+
 @pytest.mark.parametrize("workers", ["0", "100000"])
 def test_a_worker_count_the_machine_cannot_hold_is_refused_before_anything_starts(
     cases, tmp_path, capsys, workers

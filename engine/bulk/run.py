@@ -13,6 +13,7 @@ from typing import Any
 
 from tqdm import tqdm
 
+from engine.answer.query import as_of_day, check_arguments
 from engine.bulk.answers import BatchOptions, Lines, remember_policy
 from engine.bulk.inputs import CaseInput, count_cases, read_cases
 from engine.bulk.output import (
@@ -24,7 +25,10 @@ from engine.bulk.output import (
 )
 from engine.bulk.runner import run_local
 from engine.bulk.summary import Tally, Totals, render_table, tally
+from engine.dates.calendar import load_calendar_file
 from engine.policy.model import Policy
+from engine.policy.parameters import resolve_parameters
+from engine.problems import ProblemsError
 
 __all__ = ["BatchRun", "render_table", "run_batch"]
 
@@ -65,9 +69,18 @@ def run_batch(
     )
     remember_policy(options, policy)
     header = options.header()
+    _check_options(policy, options)
     check_output(run.out, header, run.resume)  # refuse before reading a single case
     if run.summary is not None:
         check_summary(run.summary)
+        if _same_file(run.summary, run.out):
+            raise ProblemsError.one(
+                str(run.summary),
+                "--summary",
+                "the summary would be written over the answers",
+                "a summary file other than --out",
+                code="argument",
+            )
     totals = Totals()
     with ExitStack() as stack:
         handle = stack.enter_context(batch_output(run.out, header, run.resume))
@@ -101,6 +114,24 @@ def run_batch(
             handle.flush()
             bar.update(len(lines))
     return totals
+
+
+def _check_options(policy: Policy, options: BatchOptions) -> None:
+    """Refuse, before any case is read, what would refuse every case alike: the date, the
+    readings overridden and the calendar file are the same for the whole batch."""
+    check_arguments(policy, options.parameters, options.calendar_file, None)
+    if options.as_of is not None:
+        as_of_day(options.as_of)
+    resolve_parameters(policy.parameter_index, dict(options.parameters))
+    if options.calendar_file is not None:
+        load_calendar_file(options.calendar_file)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except (OSError, RuntimeError):
+        return False
 
 
 def _counter(totals: Totals, table) -> Callable[[Tally], None]:
