@@ -203,6 +203,9 @@ def test_binding_an_address_other_machines_can_reach_without_a_token_file_is_ref
     [
         ("--workers", "0", "--workers: 0 worker processes; expected 1 to "),
         ("--workers", "100000", "--workers: 100000 worker processes; expected 1 to "),
+        ("--host", "", "--host: ''; expected an IP address or a host name"),
+        ("--host", "a" * 3000, "expected an IP address or a host name"),
+        ("--host", "bad host", "--host: 'bad host'; expected an IP address or a host name"),
         ("--port", "70000", "--port: 70000; expected a port from 1 to 65535"),
         ("--port", "-5", "--port: -5; expected a port from 1 to 65535"),
         ("--deadline", "nan", "--deadline: nan; expected seconds above 0, at most 3600"),

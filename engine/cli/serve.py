@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import re
 import sys
 
 from engine.cli.common import add_policy_option, print_problems
@@ -36,12 +37,19 @@ def add_serve_command(sub: argparse._SubParsersAction) -> None:
     serve.set_defaults(handler=cmd_serve)
 
 
+# an IPv4 or IPv6 address, or a host name; never empty (which would bind every interface)
+_HOST = re.compile(r"[0-9A-Fa-f:.]{2,45}|(?=.{1,253}\Z)[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
 MAX_DEADLINE = 3600.0  # seconds: a request waited on longer than an hour is not an answer
 MAX_CONCURRENT = 10_000  # requests admitted per process; each may hold a body of the size limit
 
 
 def _option_problem(args: argparse.Namespace) -> str | None:
     """What is wrong with the port, deadline or admission count, or None."""
+    if not _HOST.fullmatch(args.host) or any(len(label) > 63 for label in args.host.split(".")):
+        return (
+            f"--host: {args.host[:60]!r}; expected an IP address or a host name "
+            "(letters, digits, '-' and '.', at most 253 characters)"
+        )
     if not 1 <= args.port <= 65535:
         return f"--port: {args.port}; expected a port from 1 to 65535"
     if not (math.isfinite(args.deadline) and 0 < args.deadline <= MAX_DEADLINE):
