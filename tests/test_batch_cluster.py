@@ -70,3 +70,18 @@ def test_answering_one_case_on_the_command_line_loads_neither_the_web_framework_
         [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["dask://host:port", "dask://[::1", "dask://127.0.0.1:99999", "dask://127.0.0.1:-1", "dask://"]
+    + ["dask://" + "a" * 3000 + ":1", "tcp://127.0.0.1:8786"],
+)
+def test_an_address_that_is_no_scheduler_address_is_refused_before_any_file_is_written(
+    address, tmp_path, capsys
+):
+    out = tmp_path / "out.jsonl"
+    case = str(EXAMPLES_DIR / NAMES[0])
+    assert main(["batch", case, "--out", str(out), "--cluster", address]) == 1
+    assert "is not a cluster address" in capsys.readouterr().err
+    assert not out.exists()

@@ -8,6 +8,7 @@ needs this engine (the same encoding: its policy's fingerprint is checked) insta
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 from distributed import Client
@@ -18,16 +19,22 @@ from engine.bulk.runner import PARTITION_SIZE, ordered, partitions
 from engine.problems import ProblemsError
 
 SCHEME = "dask://"
+# dask://HOST:PORT, HOST a name or IPv4 address of at most 253 characters, or [IPv6]
+_ADDRESS = re.compile(
+    r"dask://(?:(?=[A-Za-z0-9.-]{1,253}:)[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?"
+    r"|\[[0-9A-Fa-f:.]{2,45}\]):(?P<port>[0-9]{1,5})"
+)
 
 
 def scheduler_address(url: str) -> str:
     """``dask://HOST:PORT`` → the scheduler's ``tcp://HOST:PORT``; other forms are refused."""
-    if not url.startswith(SCHEME) or not url[len(SCHEME) :]:
+    found = _ADDRESS.fullmatch(url)
+    if found is None or not 1 <= int(found["port"]) <= 65535:
         raise ProblemsError.one(
             "<command>",
             "--cluster",
-            f"{url!r} is not a cluster address",
-            "dask://HOST:PORT (the scheduler of a running Dask cluster)",
+            f"{url[:80]!r} is not a cluster address",
+            "dask://HOST:PORT (the scheduler of a running Dask cluster; a port from 1 to 65535)",
             code="argument",
         )
     return "tcp://" + url[len(SCHEME) :]
