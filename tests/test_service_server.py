@@ -220,6 +220,17 @@ def test_an_option_the_service_cannot_honour_is_refused_before_binding(option, v
     assert said in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("token", ["x", "short-token", "nul\x00in-the-middle-of-it", "é" * 20])
+def test_a_token_too_short_to_protect_or_that_no_client_can_send_is_refused(
+    token, tmp_path, capsys
+):
+    token_file = tmp_path / "token"
+    token_file.write_bytes(token.encode("utf-8") + b"\n")
+    argv = ["serve", "--host", "0.0.0.0", "--port", "1", "--token-file", str(token_file)]
+    assert main(argv) == 1
+    assert "at least 16 characters of A-Z a-z 0-9" in capsys.readouterr().err
+
+
 def _listening_sockets(port: int) -> int:
     """How many sockets listen on ``port`` (IPv4 loopback), from the kernel's table."""
     rows = Path("/proc/net/tcp").read_text().splitlines()[1:]

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from engine.files.reader import DEFAULT_LIMITS, read_input_bytes
 from engine.problems import ProblemsError
 
-ENVIRONMENT = "ACCOUNTABILITY_SERVICE"  # how ``serve --workers N`` hands settings to its processes
+ENVIRONMENT = "ACCOUNTABILITY_SERVICE"
+# a bearer token is guessed by trying: a short one is not a protection (RFC 6750 token68 characters)
+MIN_TOKEN_LENGTH = 16
+_TOKEN = re.compile(
+    r"[A-Za-z0-9._~+/=-]+"
+)  # how ``serve --workers N`` hands settings to its processes
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,15 @@ class Settings:
                 "--token-file",
                 "the token file holds no token (or a token with spaces)",
                 "one line: the bearer token",
+                code="token",
+            )
+        if len(token) < MIN_TOKEN_LENGTH or not _TOKEN.fullmatch(token):
+            raise ProblemsError.one(
+                self.token_file,
+                "--token-file",
+                f"the token has {len(token)} characters, or characters an HTTP client cannot send",
+                f"at least {MIN_TOKEN_LENGTH} characters of A-Z a-z 0-9 - . _ ~ + / = "
+                "(e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(32))')",
                 code="token",
             )
         return token
