@@ -26,6 +26,7 @@ from engine.bulk.output import (
 from engine.bulk.runner import run_local
 from engine.bulk.summary import Tally, Totals, render_table, tally
 from engine.dates.calendar import load_calendar_file
+from engine.files.output import same_path
 from engine.policy.model import Policy
 from engine.policy.parameters import resolve_parameters
 from engine.problems import ProblemsError
@@ -73,7 +74,7 @@ def run_batch(
     check_output(run.out, header, run.resume)  # refuse before reading a single case
     if run.summary is not None:
         check_summary(run.summary)
-        if _same_file(run.summary, run.out):
+        if same_path(run.summary, run.out):
             raise ProblemsError.one(
                 str(run.summary),
                 "--summary",
@@ -125,13 +126,6 @@ def _check_options(policy: Policy, options: BatchOptions) -> None:
     resolve_parameters(policy.parameter_index, dict(options.parameters))
     if options.calendar_file is not None:
         load_calendar_file(options.calendar_file)
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.resolve() == b.resolve()
-    except (OSError, RuntimeError):
-        return False
 
 
 def _counter(totals: Totals, table) -> Callable[[Tally], None]:

@@ -49,7 +49,6 @@ def add_batch_command(sub: argparse._SubParsersAction) -> None:
 
 def cmd_batch(args: argparse.Namespace) -> int:
     # lazy: keeps CLI start-up fast
-    from engine.answer.query import as_of_day
     from engine.bulk.run import BatchRun, render_table, run_batch
     from engine.datalog.program import workers_problem
     from engine.policy.load import load_policy
@@ -63,9 +62,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         runner = None
         if args.cluster:
             runner = _cluster_runner(args.cluster)
-        if args.as_of is not None:
-            as_of_day(args.as_of)
-        policy = load_policy(args.policy)
+        policy = load_policy(args.policy)  # run_batch checks the date and readings given
         overrides = dict(parse_override(p, policy.parameter_index) for p in args.param)
         run = BatchRun(
             inputs=args.inputs,

@@ -44,7 +44,9 @@ MAX_CONCURRENT = 10_000  # requests admitted per process; each may hold a body o
 
 
 def _option_problem(args: argparse.Namespace) -> str | None:
-    """What is wrong with the port, deadline or admission count, or None."""
+    """What is wrong with the host, port, deadline, admission count or processes, or None."""
+    from engine.datalog.program import workers_problem  # lazy: keeps CLI start-up fast
+
     if not _HOST.fullmatch(args.host) or any(len(label) > 63 for label in args.host.split(".")):
         return (
             f"--host: {args.host[:60]!r}; expected an IP address or a host name "
@@ -56,20 +58,18 @@ def _option_problem(args: argparse.Namespace) -> str | None:
         return f"--deadline: {args.deadline}; expected seconds above 0, at most {MAX_DEADLINE:g}"
     if not 1 <= args.max_concurrent <= MAX_CONCURRENT:
         return f"--max-concurrent: {args.max_concurrent}; expected 1 to {MAX_CONCURRENT:,}"
+    if wrong := workers_problem(args.workers):
+        return f"--workers: {wrong}"
     return None
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     # lazy: keeps CLI start-up fast
-    from engine.datalog.program import workers_problem
     from engine.problems import ProblemsError
     from engine.service.server import is_loopback, serve
     from engine.service.settings import Settings
 
-    wrong = _option_problem(args) or (
-        f"--workers: {w}" if (w := workers_problem(args.workers)) else None
-    )
-    if wrong:
+    if wrong := _option_problem(args):
         print(wrong, file=sys.stderr)
         return 2
     if not is_loopback(args.host) and not args.token_file:

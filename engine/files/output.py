@@ -39,6 +39,25 @@ TEMP_SUFFIX = ".part"  # and no reader's suffix (.yaml, .json, .md)
 _MARKER_LIMITS = Limits(max_bytes=4096)
 
 
+def resolved(path: Path) -> Path:
+    """The path with its links followed; a link loop is the caller's mistake, named as such."""
+    try:
+        return Path(path).resolve()
+    except (OSError, RuntimeError):
+        raise ProblemsError.one(
+            str(path),
+            "",
+            "the path runs into a loop of symbolic links",
+            "a path without a link loop",
+            code="not-ours",
+        ) from None
+
+
+def same_path(a: Path, b: Path) -> bool:
+    """Whether two paths name the same place once their links are followed."""
+    return resolved(a) == resolved(b)
+
+
 def check_folder(folder: Path, kind: str, command: str, *, reserved: bool = False) -> Path:
     """Refuse ``folder`` unless it is ours to write (see the module notes); touches nothing.
 

@@ -11,12 +11,10 @@ from pathlib import Path
 from engine.files.reader import DEFAULT_LIMITS, read_input_bytes
 from engine.problems import ProblemsError
 
-ENVIRONMENT = "ACCOUNTABILITY_SERVICE"
+ENVIRONMENT = "ACCOUNTABILITY_SERVICE"  # how ``serve --workers N`` hands settings to its processes
 # a bearer token is guessed by trying: a short one is not a protection (RFC 6750 token68 characters)
 MIN_TOKEN_LENGTH = 16
-_TOKEN = re.compile(
-    r"[A-Za-z0-9._~+/=-]+"
-)  # how ``serve --workers N`` hands settings to its processes
+_TOKEN = re.compile(r"[A-Za-z0-9._~+/=-]+")
 
 
 @dataclass(frozen=True)

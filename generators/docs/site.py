@@ -32,11 +32,12 @@ from engine.files.output import (
     output_folder,
     remove_temporaries,
     replacement_folder,
+    resolved,
+    same_path,
     write_atomically,
 )
 from engine.files.project import Project
 from engine.policy.load import load_policy
-from engine.problems import ProblemsError
 from generators.docs.articles import article_pages, short_title
 from generators.docs.context import (
     ANOMALIES,
@@ -384,7 +385,7 @@ def _staging(
 ) -> Iterator[tuple[Staged, EarlyWorker | None]]:
     """The staged site, with the staging folder locked until the block ends (mkdocs reads it),
     and the build's early worker, which answered the examples and is kept for the search."""
-    reserved = staging_dir is None or _same(staging_dir, project.staging_dir)
+    reserved = staging_dir is None or same_path(staging_dir, project.staging_dir)
     staging_dir = project.staging_dir if staging_dir is None else staging_dir
     with (
         output_folder(staging_dir, "staging", STAGE_COMMAND, reserved=reserved) as folder,
@@ -409,26 +410,8 @@ def _staging(
         yield Staged(folder, files, changed, generated, site_nav(policy, files)), worker
 
 
-def _resolved(path: Path) -> Path:
-    """The path with its links followed; a link loop is the caller's mistake, named as such."""
-    try:
-        return Path(path).resolve()
-    except (OSError, RuntimeError):
-        raise ProblemsError.one(
-            str(path),
-            "",
-            "the path runs into a loop of symbolic links",
-            "a folder path without a link loop",
-            code="not-ours",
-        ) from None
-
-
-def _same(a: Path, b: Path) -> bool:
-    return _resolved(a) == _resolved(b)
-
-
 def _overlap(a: Path, b: Path) -> bool:
-    a, b = _resolved(a), _resolved(b)
+    a, b = resolved(a), resolved(b)
     return a == b or a.is_relative_to(b) or b.is_relative_to(a)
 
 
@@ -468,7 +451,7 @@ def build_site(
 
     The site is built beside ``site_dir`` and swapped in only when the build succeeded: a failed
     or interrupted build leaves the previous site as it was."""
-    reserved = site_dir is None or _same(site_dir, project.site_dir)
+    reserved = site_dir is None or same_path(site_dir, project.site_dir)
     site_dir = project.site_dir if site_dir is None else site_dir
     staging = project.staging_dir if staging_dir is None else staging_dir
     # both folders checked before either is touched
@@ -477,7 +460,7 @@ def build_site(
         staging,
         "staging",
         STAGE_COMMAND,
-        reserved=staging_dir is None or _same(staging, project.staging_dir),
+        reserved=staging_dir is None or same_path(staging, project.staging_dir),
     )
     if _overlap(site_dir, staging):
         raise SiteBuildError(
