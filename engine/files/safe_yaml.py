@@ -410,7 +410,7 @@ def _out_of_range(written: str, value: Any) -> bool:
     return value == 0 and any(c in "123456789" for c in mantissa)
 
 
-def whole_number(value: Any) -> Any:
+def _whole_number(value: Any) -> Any:
     """A number written with a zero fraction (``2.0``, ``1e3``) as the integer it equals, anything
     else as it is: JSON Schema counts such a number as an integer, and the engine's values hold
     integers, never floats. A fraction (``1.5``) stays a float, which every schema refuses with its
@@ -546,7 +546,7 @@ def _build_from_events(
                     )
                 )
                 return None
-            value = whole_number(value)
+            value = _whole_number(value)
             wrong = value_problem(value, limits)
         if wrong:
             problems.append(doc.problem(path, wrong[0], wrong[1], code="value"))
@@ -811,7 +811,7 @@ def document_from_data(data: Any, name: str, limits: Limits = DEFAULT_LIMITS) ->
             return None
         if isinstance(value, date):
             value = value.isoformat()
-        value = whole_number(value)
+        value = _whole_number(value)
         wrong = value_problem(value, limits)
         if wrong:
             problems.append(doc.problem(path, wrong[0], wrong[1], code="value"))
