@@ -70,9 +70,23 @@ def add_policy_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def _policy_dir(given: str | None) -> Path:
-    from engine.files.project import default_policy_dir  # lazy: keeps CLI start-up fast
+    # lazy: keeps CLI start-up fast
+    from engine.files.project import default_policy_dir
+    from engine.files.reader import path_kind
+    from engine.problems import ProblemsError
 
-    return Path(given) if given else default_policy_dir()
+    if not given:
+        return default_policy_dir()
+    kind = path_kind(Path(given))
+    if kind != "folder":
+        raise ProblemsError.one(
+            given,
+            "POLICY_DIR",
+            f"a {kind}, not a policy folder" if kind else "no such folder",
+            "a policy folder (with instrument.yaml)",
+            code="unreadable",
+        )
+    return Path(given)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

@@ -30,7 +30,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from engine.files.project import find_project
-from engine.files.reader import Limits, read_input_bytes
+from engine.files.reader import Limits, read_input_bytes, unresolvable_reason
 from engine.problems import ProblemsError
 
 MARKER = ".accountability-output"
@@ -40,15 +40,16 @@ _MARKER_LIMITS = Limits(max_bytes=4096)
 
 
 def resolved(path: Path) -> Path:
-    """The path with its links followed; a link loop is the caller's mistake, named as such."""
+    """The path with its links followed; a link loop (or a name too long) is the caller's
+    mistake, named as such."""
     try:
         return Path(path).resolve()
-    except (OSError, RuntimeError):
+    except (OSError, RuntimeError) as exc:
         raise ProblemsError.one(
             str(path),
             "",
-            "the path runs into a loop of symbolic links",
-            "a path without a link loop",
+            f"the path cannot be resolved ({unresolvable_reason(exc)})",
+            "a path that names a place: no link loop, no over-long name",
             code="not-ours",
         ) from None
 

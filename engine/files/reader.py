@@ -61,7 +61,7 @@ def read_input_bytes(
             raise ProblemsError.one(
                 name,
                 "",
-                f"not a regular file (a {_kind(mode)})",
+                f"not a regular file (a {mode_kind(mode)})",
                 "a regular file",
                 code="not-a-file",
             )
@@ -113,10 +113,19 @@ def _resolve(path: Path, name: str) -> Path:
         raise ProblemsError.one(
             name,
             "",
-            "cannot read file: the path cannot be resolved (a symbolic link loop?)",
+            f"cannot read file: the path cannot be resolved ({unresolvable_reason(exc)})",
             "a readable file",
             code="unreadable",
         ) from exc
+
+
+def unresolvable_reason(exc: Exception) -> str:
+    """Why a path could not be resolved, in the system's words when it gave any (a name too long,
+    a permission refused); a loop of symbolic links otherwise (Python before 3.13 raises a bare
+    RuntimeError for one)."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror.lower() if exc.strerror[:1].isupper() else exc.strerror
+    return "a loop of symbolic links"
 
 
 def _check_link(path: Path, real: Path, name: str) -> None:
@@ -151,7 +160,18 @@ def _unreadable(name: str, exc: OSError) -> ProblemsError:
     )
 
 
-def _kind(mode: int) -> str:
+def path_kind(path: Path) -> str | None:
+    """What a path names, in words ("folder", "named pipe", "file" …), None when nothing is
+    there: a refusal that says "a named pipe" tells more than "no such file"."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return None
+    return "file" if stat.S_ISREG(mode) else mode_kind(mode)
+
+
+def mode_kind(mode: int) -> str:
+    """What a file that is not a regular one is, in words (for a refusal)."""
     if stat.S_ISDIR(mode):
         return "folder"
     if stat.S_ISFIFO(mode):

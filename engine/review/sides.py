@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from engine.files.reader import path_kind
 from engine.files.safe_yaml import load_yaml_file
 from engine.policy.load import read_policy
 from engine.policy.model import Policy
@@ -350,9 +351,16 @@ def _cases_under(roots: list[tuple[Path, Path | None]], *, strict: bool) -> dict
 def _check_explicit(roots: list[tuple[Path, Path | None]]) -> None:
     """Every path given with --cases exists: a mistyped one must not shrink the case set."""
     missing = [
-        Problem(str(path), None, None, "--cases", "no such file or folder", "a case file or folder")
+        Problem(
+            str(path),
+            None,
+            None,
+            "--cases",
+            f"a {kind}, not a case file or folder" if kind else "no such file or folder",
+            "a case file or folder",
+        )
         for path, _ in roots
-        if not path.is_file() and not path.is_dir()
+        if (kind := path_kind(path)) not in ("file", "folder")
     ]
     if missing:
         raise ProblemsError(missing)
