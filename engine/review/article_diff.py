@@ -61,6 +61,7 @@ def article_diff(
             "the policy folder is not in a git checkout, so no revision can be compared with",
             "a policy folder inside a git checkout",
         )
+    policy_path = _policy_path_in(repo, policy_dir)
     with tempfile.TemporaryDirectory(prefix="accountability-review-diff-") as workdir:
         new = open_side(display_path(policy_dir), Path(workdir), repo)
         eid = resolve_articles(new.policy, [name])[0]
@@ -74,7 +75,6 @@ def article_diff(
                 f"{eid} has no recorded revision (a draft, or signed outside a git checkout)",
                 "a sign-off made in a git checkout, or --since REVISION",
             )
-        policy_path = relative_to_repo(repo, policy_dir)
         old = open_side(baseline, Path(workdir), repo, policy_path)
         report = diff_sides(
             old, new, cases=cases, as_of=as_of, repo=repo, select=_about(eid, article)
@@ -175,6 +175,23 @@ def render_review_header(report: dict[str, Any], lang: str, markdown: bool = Fal
 
 
 # --- internals ---------------------------------------------------------------------------------
+
+
+def _policy_path_in(repo: Path, policy_dir: Path) -> str:
+    """Where the policy folder is inside the repository, as git names it. A ``--repo`` that does
+    not hold the policy folder has no revision of it to compare with: refused before anything is
+    read, naming both folders."""
+    try:
+        return relative_to_repo(repo, policy_dir)
+    except ValueError:
+        raise ProblemsError.one(
+            display_path(repo),
+            "--repo",
+            f"the repository does not hold the policy folder {display_path(policy_dir)}",
+            "a git repository with the policy folder inside it (without --repo, the one holding "
+            "the policy folder is used)",
+            code="outside",
+        ) from None
 
 
 def _about(eid: str, article: dict[str, Any]):

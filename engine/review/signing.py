@@ -9,24 +9,48 @@ folder (OpenSSH's format: ``PRINCIPAL KEYTYPE BASE64KEY`` per line, the principa
 reviewer's name as recorded).
 
 ``ssh-keygen`` is always run with an argument list, never through a shell, and option-looking
-values (a key file or name starting with ``-``) are refused before they reach it.
+values (a key file or name starting with ``-``) are refused before they reach it. A key file that
+is not a regular file of a key's size is refused before ssh-keygen reads it, and every ssh-keygen
+run has a time limit, so that no input makes ``review sign`` or ``review verify`` hang.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+import stat
 import subprocess
 import tempfile
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from engine.problems import ProblemsError
+from engine.files.reader import mode_kind
+from engine.problems import ProblemsError, excerpt
 
 NAMESPACE = "wenshui-accountability-review"
 ALLOWED_SIGNERS = "allowed_signers"  # in the policy folder
 MESSAGE_HEADER = "wenshui-accountability review sign-off"
 SSH_KEYGEN = "ssh-keygen"
+# An SSH private key file is a few kB (an ed25519 key about 400 bytes, even a 16384-bit RSA key, the
+# largest ssh-keygen makes, well under 16 kB); a larger file is not a key, and megabytes of armored
+# garbage keep ssh-keygen busy for minutes.
+MAX_KEY_BYTES = 64 * 1024
+# Signing or checking a few-line message takes ssh-keygen milliseconds; the limit is generous so
+# that a passphrase typed at ssh-keygen's prompt still fits, and short enough that nothing hangs.
+SSH_KEYGEN_SECONDS = 60
+# A reviewer's name is written into every article file they sign, printed by `review status` and
+# shown on the site: a person's name, however long, fits in far fewer characters.
+MAX_REVIEWER_CHARS = 200
+# characters a reviewer's name cannot hold: controls (line breaks, escapes), invisible formatting
+# characters (bidi overrides, zero-width spaces) and line and paragraph separators
+_NAME_FORBIDDEN_CATEGORIES = {
+    "Cc": "a control character",
+    "Cf": "an invisible formatting character",
+    "Zl": "a line separator",
+    "Zp": "a paragraph separator",
+}
 # characters a principal in allowed_signers cannot hold unquoted (pattern lists, options, comments)
 _PRINCIPAL_FORBIDDEN = set(' \t,"*?!#\\')
 
@@ -69,12 +93,67 @@ def check_name(value: str, what: str, *, principal: bool = False) -> None:
         )
 
 
+def check_reviewer(name: str, *, principal: bool = False) -> None:
+    """Refuse a reviewer's name that is too long, holds a control, formatting or line-breaking
+    character, or that ``check_name`` refuses: the name is written into the article files and
+    printed on terminals and pages, where such characters would break lines or hide text."""
+    if len(name) > MAX_REVIEWER_CHARS:
+        raise ProblemsError.one(
+            "<command line>",
+            "--reviewer",
+            f"the name is {len(name)} characters long: {excerpt(name)}",
+            f"a person's name of at most {MAX_REVIEWER_CHARS} characters",
+        )
+    for ch in name:
+        kind = _NAME_FORBIDDEN_CATEGORIES.get(unicodedata.category(ch))
+        if kind is not None:
+            raise ProblemsError.one(
+                "<command line>",
+                "--reviewer",
+                f"{excerpt(name)} holds U+{ord(ch):04X}, {kind}",
+                "a name in visible characters, on one line",
+            )
+    check_name(name, "--reviewer", principal=principal)
+
+
+def check_key_file(key: str) -> None:
+    """Refuse a key file ssh-keygen should not be given: missing, not a regular file (a folder, a
+    FIFO, a device) or larger than any SSH private key.
+
+    The file is only looked at with ``os.stat``, never opened: opening a FIFO for reading blocks
+    until something writes to it."""
+    try:
+        info = os.stat(key)
+    except FileNotFoundError:
+        raise ProblemsError.one(
+            key, "--key", "no such key file", "an SSH private key file"
+        ) from None
+    except (OSError, ValueError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise ProblemsError.one(
+            key, "--key", f"the key file cannot be read: {why}", "an SSH private key file"
+        ) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise ProblemsError.one(
+            key,
+            "--key",
+            f"not a regular file but a {mode_kind(info.st_mode)}",
+            "an SSH private key file",
+        )
+    if info.st_size > MAX_KEY_BYTES:
+        raise ProblemsError.one(
+            key,
+            "--key",
+            f"the file holds {info.st_size} bytes, more than any SSH private key",
+            f"an SSH private key file (a few kB; at most {MAX_KEY_BYTES} bytes)",
+        )
+
+
 def sign(message: bytes, key: str) -> str:
     """An armored SSH signature of ``message`` made with the private key file ``key``."""
     check_name(key, "--key")
-    if not Path(key).is_file():
-        raise ProblemsError.one(key, "--key", "no such key file", "an SSH private key file")
-    done = _run(["-Y", "sign", "-f", key, "-n", NAMESPACE], message)
+    check_key_file(key)
+    done = _run(["-Y", "sign", "-f", key, "-n", NAMESPACE], message, key)
     signature = done.stdout.decode("ascii", errors="replace")
     if done.returncode != 0 or "-----BEGIN SSH SIGNATURE-----" not in signature:
         raise ProblemsError.one(
@@ -104,11 +183,19 @@ def verify(message: bytes, signature: str, allowed_signers: Path, reviewer: str)
     with tempfile.TemporaryDirectory(prefix="accountability-verify-") as work:
         sig = Path(work) / "review.sig"
         sig.write_text(signature, encoding="ascii", errors="replace")
-        own = _run(["-Y", "check-novalidate", "-n", NAMESPACE, "-s", str(sig)], message)
+        own = _run(
+            ["-Y", "check-novalidate", "-n", NAMESPACE, "-s", str(sig)],
+            message,
+            str(allowed_signers),
+        )
         if own.returncode != 0:
             return Verdict(False, [], "bad signature: it is not over this record " + _why(own))
         key = _key_of(own)
-        found = _run(["-Y", "find-principals", "-s", str(sig), "-f", str(allowed_signers)], b"")
+        found = _run(
+            ["-Y", "find-principals", "-s", str(sig), "-f", str(allowed_signers)],
+            b"",
+            str(allowed_signers),
+        )
         principals = [p for p in found.stdout.decode().splitlines() if p.strip()]
         if found.returncode != 0 or not principals:
             return Verdict(
@@ -136,6 +223,7 @@ def verify(message: bytes, signature: str, allowed_signers: Path, reviewer: str)
                 str(sig),
             ],
             message,
+            str(allowed_signers),
         )
         if done.returncode != 0:
             return Verdict(False, principals, "bad signature " + _why(done), key)
@@ -149,7 +237,9 @@ def have_ssh_keygen() -> bool:
 # --- internals ---------------------------------------------------------------------------------
 
 
-def _run(args: list[str], stdin: bytes) -> subprocess.CompletedProcess:
+def _run(args: list[str], stdin: bytes, file: str) -> subprocess.CompletedProcess:
+    """ssh-keygen with ``args``; a refusal naming ``file`` (what it was given) if it does not finish
+    within SSH_KEYGEN_SECONDS (it is stopped then)."""
     if not have_ssh_keygen():
         raise ProblemsError.one(
             SSH_KEYGEN,
@@ -157,9 +247,22 @@ def _run(args: list[str], stdin: bytes) -> subprocess.CompletedProcess:
             "ssh-keygen is not installed",
             "OpenSSH's ssh-keygen on PATH (Debian: apt-get install openssh-client)",
         )
-    return subprocess.run(
-        [SSH_KEYGEN, *args], input=stdin, capture_output=True, check=False, timeout=120
-    )
+    try:
+        return subprocess.run(
+            [SSH_KEYGEN, *args],
+            input=stdin,
+            capture_output=True,
+            check=False,
+            timeout=SSH_KEYGEN_SECONDS,
+        )
+    except subprocess.TimeoutExpired:
+        raise ProblemsError.one(
+            file,
+            f"ssh-keygen {' '.join(args[:2])}",
+            f"ssh-keygen did not finish within {SSH_KEYGEN_SECONDS} s and was stopped",
+            "an SSH key and signature ssh-keygen reads at once (an unencrypted key, or a "
+            "passphrase typed promptly)",
+        ) from None
 
 
 def _stderr(done: subprocess.CompletedProcess) -> str:

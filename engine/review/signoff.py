@@ -29,7 +29,16 @@ from engine.policy.source_text import element_texts_sha256
 from engine.problems import Problem, ProblemsError, errors
 from engine.review.records import write_review
 from engine.review.revision import file_at, head_commit, relative_to_repo, repository_of
-from engine.review.signing import ALLOWED_SIGNERS, Verdict, check_name, sign, signed_message, verify
+from engine.review.signing import (
+    ALLOWED_SIGNERS,
+    Verdict,
+    check_key_file,
+    check_name,
+    check_reviewer,
+    sign,
+    signed_message,
+    verify,
+)
 from engine.review.status import article_review, resolve_articles
 
 
@@ -56,9 +65,10 @@ def sign_off(
 ) -> list[Signed]:
     """Record (and with ``key`` sign) a review of each named article; nothing is written unless
     every article can be signed."""
-    check_name(reviewer, "--reviewer", principal=key is not None)
-    if key is not None:
+    check_reviewer(reviewer, principal=key is not None)
+    if key is not None:  # before the policy is loaded: a bad key file is refused at once
         check_name(key, "--key")
+        check_key_file(key)
     policy = load_for_signing(policy_dir)
     eids = resolve_articles(policy, names)
     repo = repository_of(policy_dir)
