@@ -407,7 +407,8 @@ def _file_entries() -> list[Hostile]:
             "an empty path",
             "file",
             lambda f: ["query", ""],
-            r"<case>: case: .*expected a case file path",
+            r"argument CASE: an empty value; expected a non-empty value",
+            code=2,
         ),
         Hostile(
             "a link to /etc/passwd", "file", _link("/etc/passwd"), r"case\.yaml: " + refused_link
@@ -514,7 +515,6 @@ def _argument_entries() -> list[Hostile]:
         ("0001-01-01", r"as_of: 0001-01-01 is outside the years 1900–2200"),
         ("20241201", r"as_of: '20241201' is not a date"),
         ("2024-W48-7", r"as_of: '2024-W48-7' is not a date"),
-        ("", r"as_of: '' is not a date"),
         ("9" * 5000, r"as_of: '9{10,60}…' is not a date"),
         ("2024-12-01\x1b[2J", r"as_of: '2024-12-01\\x1b\[2J' is not a date"),
     ):
@@ -554,6 +554,13 @@ def _argument_entries() -> list[Hostile]:
             r"'\\x1b\]0;title\\x07' is not an option of art10_tail_reading",
         ),
         ("novalue", r"--param: 'novalue' is not NAME=VALUE"),
+        # int() alone would take these as 12 and 1000
+        ("art9_point3_window_months=１２", r"'１２' is not an integer"),
+        ("art9_point3_window_months=1_000", r"'1_000' is not an integer"),
+        (
+            "art7_art8_computed_items=art_7__point_2,",
+            r"--param art7_art8_computed_items: 'art_7__point_2,' has an empty item",
+        ),
     ):
         out.append(
             Hostile(
@@ -570,6 +577,30 @@ def _argument_entries() -> list[Hostile]:
                 message,
             )
         )
+    out.append(
+        Hostile(
+            "--as-of ''",
+            "argument",
+            lambda f: ["query", _write(f, "case.yaml", BASE_CASE), "--as-of", ""],
+            r"argument --as-of: an empty value; expected a non-empty value",
+            code=2,
+        )
+    )
+    out.append(
+        Hostile(
+            "a parameter given twice",
+            "argument",
+            lambda f: [
+                "query",
+                _write(f, "case.yaml", BASE_CASE),
+                "--param",
+                "art9_point3_window_months=12",
+                "--param",
+                "art9_point3_window_months=6",
+            ],
+            r"--param art9_point3_window_months: art9_point3_window_months is given more than once",
+        )
+    )
     return out
 
 

@@ -85,3 +85,44 @@ def test_an_address_that_is_no_scheduler_address_is_refused_before_any_file_is_w
     assert main(["batch", case, "--out", str(out), "--cluster", address]) == 1
     assert "is not a cluster address" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_a_server_that_is_no_dask_scheduler_is_refused_in_bounded_time_and_nothing_is_written(
+    tmp_path, capsys, monkeypatch
+):
+    """A web server on the address answers Dask's handshake with text; Dask's own timeout does
+    not cover the handshake, the command's deadline does."""
+    import socket
+    import threading
+
+    import engine.bulk.cluster
+
+    monkeypatch.setattr(engine.bulk.cluster, "CONNECT_SECONDS", 1.0)
+    monkeypatch.setattr(engine.bulk.cluster, "HANDSHAKE_GRACE_SECONDS", 1.0)
+    server = socket.create_server(("127.0.0.1", 0))
+    held: list[socket.socket] = []
+
+    def serve() -> None:
+        while True:
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                return
+            conn.sendall(b"HTTP/1.0 400 Bad Request\r\nContent-Type: text/html\r\n\r\n")
+            held.append(conn)  # the connection stays open, as a slow web server's does
+
+    threading.Thread(target=serve, daemon=True).start()
+    out = tmp_path / "out.jsonl"
+    port = server.getsockname()[1]
+    try:
+        code = main(
+            ["batch", str(EXAMPLES_DIR / NAMES[0]), "--out", str(out)]
+            + ["--cluster", f"dask://127.0.0.1:{port}"]
+        )
+    finally:
+        server.close()
+        for conn in held:
+            conn.close()
+    assert code == 1
+    assert f"no Dask scheduler answered at 127.0.0.1:{port}" in capsys.readouterr().err
+    assert not out.exists()

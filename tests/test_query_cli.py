@@ -399,3 +399,32 @@ def test_parameters_are_listed_in_words_or_as_json_valid_against_their_schema(ca
     data = json.loads(capsys.readouterr().out)
     assert not list(validator("parameters").iter_errors(data))
     assert data["parameters"][0]["id"] == "fault_notion"
+
+
+@pytest.mark.parametrize(
+    ("argv", "named"),
+    [
+        (["query", ""], "CASE"),
+        (["query", EXAMPLE, "--policy", ""], "--policy"),
+        (["query", EXAMPLE, "--calendar", ""], "--calendar"),
+        (["validate", ""], "POLICY_DIR"),
+        (["batch", "", "--out", "answers.jsonl"], "INPUT"),
+        (["batch", EXAMPLE, "--out", "answers.jsonl", "--summary", ""], "--summary"),
+        (["batch", EXAMPLE, "--out", "answers.jsonl", "--cluster", ""], "--cluster"),
+    ],
+)
+def test_an_empty_argument_is_refused_instead_of_read_as_the_current_folder_or_the_default(
+    argv, named, capsys, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == 2
+    assert (
+        f"argument {named}: an empty value; expected a non-empty value" in capsys.readouterr().err
+    )
+    assert list(tmp_path.iterdir()) == []  # nothing answered, nothing written
+
+
+def test_a_parameter_given_twice_is_refused_rather_than_the_last_one_taken(capsys):
+    argv = ["query", EXAMPLE, *AS_OF, "--param", "art9_point3_window_months=6"]
+    assert main([*argv, "--param", "art9_point3_window_months=12"]) == 1
+    assert "art9_point3_window_months is given more than once" in capsys.readouterr().err

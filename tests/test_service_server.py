@@ -203,7 +203,7 @@ def test_binding_an_address_other_machines_can_reach_without_a_token_file_is_ref
     [
         ("--workers", "0", "--workers: 0 worker processes; expected 1 to "),
         ("--workers", "100000", "--workers: 100000 worker processes; expected 1 to "),
-        ("--host", "", "--host: ''; expected an IP address or a host name"),
+        ("--host", "", "argument --host: an empty value; expected a non-empty value"),
         ("--host", "a" * 3000, "expected an IP address or a host name"),
         ("--host", "bad host", "--host: 'bad host'; expected an IP address or a host name"),
         ("--port", "70000", "--port: 70000; expected a port from 1 to 65535"),

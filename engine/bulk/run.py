@@ -44,7 +44,7 @@ class BatchRun:
     resume: bool = False
     workers: int = 1
     progress: bool = True
-    # answers partitions elsewhere (engine.bulk.cluster.run_on_cluster with its address bound);
+    # answers partitions elsewhere (engine.bulk.cluster.run_on_cluster with its client bound);
     # default: run_local with ``workers`` processes
     runner: Callable[[Iterator[CaseInput], BatchOptions], Iterator[Lines]] | None = None
 

@@ -32,6 +32,13 @@ def main(argv: list[str] | None = None) -> int:
         if not getattr(args, "command", None):
             parser.print_help()
             return 2
+        if empty := _empty_argument(parser, args):
+            print(
+                f"accountability {args.command}: argument {empty}: an empty value; "
+                "expected a non-empty value",
+                file=sys.stderr,
+            )
+            return 2
         return args.handler(args)
     except KeyboardInterrupt:
         print(INTERRUPTED, file=sys.stderr)
@@ -41,6 +48,31 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except Exception as exc:
         return report_failure(exc)
+
+
+def _empty_argument(parser: argparse.ArgumentParser, args: argparse.Namespace) -> str | None:
+    """The first argument given as an empty string, by its option (or its name). No option takes
+    an empty text: for a path, "" reads as the current folder or is taken as not given at all,
+    which runs on something other than what was named."""
+    names = _argument_names(parser)
+    for dest, value in vars(args).items():
+        if value == "" or (isinstance(value, list) and "" in value):
+            return names.get(dest, dest)
+    return None
+
+
+def _argument_names(parser: argparse.ArgumentParser) -> dict[str, str]:
+    """Each argument's destination → how the command line spells it, in every subcommand."""
+    names: dict[str, str] = {}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                names.update(_argument_names(sub))
+        elif action.option_strings:
+            names.setdefault(action.dest, "/".join(action.option_strings))
+        else:
+            names.setdefault(action.dest, action.metavar or action.dest.upper())
+    return names
 
 
 def build_parser() -> argparse.ArgumentParser:

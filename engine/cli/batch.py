@@ -52,18 +52,19 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from engine.bulk.run import BatchRun, render_table, run_batch
     from engine.datalog.program import workers_problem
     from engine.policy.load import load_policy
-    from engine.policy.parameters import parse_override
+    from engine.policy.parameters import parse_overrides
     from engine.problems import ProblemsError
 
     if wrong := workers_problem(args.workers):
         print(f"--workers: {wrong}", file=sys.stderr)
         return 2
+    client = None
     try:
         runner = None
         if args.cluster:
-            runner = _cluster_runner(args.cluster)
+            client, runner = _cluster_runner(args.cluster)
         policy = load_policy(args.policy)  # run_batch checks the date and readings given
-        overrides = dict(parse_override(p, policy.parameter_index) for p in args.param)
+        overrides = parse_overrides(args.param, policy.parameter_index)
         run = BatchRun(
             inputs=args.inputs,
             out=Path(args.out),
@@ -86,21 +87,24 @@ def cmd_batch(args: argparse.Namespace) -> int:
         print_problems(exc.problems)
         print(f"✗ {len(exc.problems)} problem(s)", file=sys.stderr)
         return 1
+    finally:
+        if client is not None:
+            client.close()
     print(render_table(totals), end="")
     print(f"→ {args.out}" + (f", {args.summary}" if args.summary else ""))
     return 0
 
 
 def _cluster_runner(url: str):
-    """``run_on_cluster`` bound to the scheduler of ``dask://HOST:PORT`` (needs the 'cluster'
-    extra: dask.distributed)."""
+    """A client of the scheduler at ``dask://HOST:PORT``, connected now (before any file is
+    written), and ``run_on_cluster`` bound to it (needs the 'cluster' extra: dask.distributed)."""
     # lazy: keeps CLI start-up fast
     from functools import partial
 
     from engine.problems import ProblemsError
 
     try:
-        from engine.bulk.cluster import run_on_cluster, scheduler_address  # lazy: needs dask
+        from engine.bulk.cluster import connect, run_on_cluster, scheduler_address  # lazy: dask
     except ImportError as exc:
         raise ProblemsError.one(
             "<command>",
@@ -109,4 +113,5 @@ def _cluster_runner(url: str):
             "the 'cluster' extra: pip install -e '.[cluster]' (dask[distributed])",
             code="missing-extra",
         ) from None
-    return partial(run_on_cluster, scheduler_address(url))
+    client = connect(scheduler_address(url))
+    return client, partial(run_on_cluster, client)

@@ -80,14 +80,14 @@ def cmd_query(args: argparse.Namespace) -> int:
     from engine.answer.query import as_of_day
     from engine.case.load import load_case
     from engine.policy.load import load_policy
-    from engine.policy.parameters import parse_override
+    from engine.policy.parameters import parse_overrides
 
     try:
         if args.as_of is not None:
             as_of_day(args.as_of)  # first: a refused date or case costs no policy load
         case = load_case(args.case)
         policy = load_policy(args.policy)
-        overrides = dict(parse_override(p, policy.parameter_index) for p in args.param)
+        overrides = parse_overrides(args.param, policy.parameter_index)
         answer = answer_case(
             policy,
             case,

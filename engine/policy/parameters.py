@@ -7,6 +7,7 @@ silently ignored, because a misspelt override would otherwise give an answer und
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from engine.files.reader import DEFAULT_LIMITS
@@ -42,8 +43,27 @@ def resolve_parameters(
     return values
 
 
+def parse_overrides(texts: list[str], definitions: dict[str, dict]) -> dict[str, Any]:
+    """``NAME=VALUE`` overrides from the command line or a query string, by name. A name given
+    twice is refused: which of two readings was meant cannot be told."""
+    overrides: dict[str, Any] = {}
+    for text in texts:
+        name, value = parse_override(text, definitions)
+        if name in overrides:
+            raise ProblemsError.one(
+                "<command line>",
+                f"--param {excerpt(name)}",
+                f"{excerpt(name)} is given more than once",
+                "each parameter at most once",
+            )
+        overrides[name] = value
+    return overrides
+
+
 def parse_override(text: str, definitions: dict[str, dict]) -> tuple[str, Any]:
-    """``NAME=VALUE`` from the command line, typed by the parameter's declared type."""
+    """``NAME=VALUE`` from the command line, typed by the parameter's declared type. An integer is
+    ASCII digits with an optional sign (``int()`` alone would also take ``1_000`` and other
+    scripts' digits); a list item may not be empty (``a,,b`` or a trailing comma is a slip)."""
     if "=" not in text:
         raise ProblemsError.one(
             "<command line>", "--param", f"'{excerpt(text)}' is not NAME=VALUE", "NAME=VALUE"
@@ -56,17 +76,23 @@ def parse_override(text: str, definitions: dict[str, dict]) -> tuple[str, Any]:
     elif kind == "integer":
         value = None if raw.lower() in ("null", "none", "") else _int_or_raw(raw)
     elif kind == "list":
-        value = [item.strip() for item in raw.split(",") if item.strip()]
+        items = [item.strip() for item in raw.split(",")] if raw else []
+        if "" in items:
+            raise ProblemsError.one(
+                "<command line>",
+                f"--param {excerpt(name)}",
+                f"'{excerpt(raw)}' has an empty item",
+                "items separated by single commas, e.g. a,b (nothing after the = for no items)",
+            )
+        value = items
     return name, value
 
 
+_INTEGER = re.compile(r"[+-]?[0-9]{1,40}")  # 40 digits: far beyond any integer a parameter allows
+
+
 def _int_or_raw(raw: str) -> Any:
-    if len(raw) > 40:  # far beyond any integer a parameter allows; int() of it is slow or refused
-        return raw
-    try:
-        return int(raw)
-    except ValueError:
-        return raw
+    return int(raw) if _INTEGER.fullmatch(raw) else raw
 
 
 class _Where:

@@ -31,7 +31,7 @@ from engine.bulk.records import line, problems_of
 from engine.case.load import load_case_body
 from engine.policy.load import load_policy
 from engine.policy.model import Policy
-from engine.policy.parameters import parse_override
+from engine.policy.parameters import parse_overrides
 from engine.policy.review_fingerprint import review_parameters
 from engine.problems import ProblemsError
 from engine.service.openapi import HTML, JSON_LINES, openapi_document
@@ -328,7 +328,7 @@ def _options(request: Request, policy: Policy) -> tuple[BatchOptions, str]:
         as_of = query.get("as_of")
         if as_of is not None:
             as_of = as_of_day(as_of)
-        overrides = dict(parse_override(p, policy.parameter_index) for p in query.getlist("param"))
+        overrides = parse_overrides(query.getlist("param"), policy.parameter_index)
     except ProblemsError as exc:
         raise ServiceProblem(422, "an option was refused / 选项无效", exc.problems) from None
     lang = query.get("lang", "zh")
