@@ -8,6 +8,9 @@ guide, so that the generators never import this layer.
 from __future__ import annotations
 
 import argparse
+import errno
+import os
+import re
 import sys
 from pathlib import Path
 
@@ -139,19 +142,103 @@ def cmd_docs_generate(args: argparse.Namespace) -> int:
     return 0
 
 
+# what ``mkdocs serve`` takes for --addr: HOST:PORT, HOST an IP address (IPv6 in brackets or
+# not) or ``localhost``; a host name would end in mkdocs's configuration error
+_PORT = re.compile(r"[0-9]{1,5}")
+_EXPECTED_ADDR = (
+    "HOST:PORT: an IP address of this machine or localhost, and a port from 1 to 65535 "
+    "(e.g. 127.0.0.1:8000)"
+)
+# errors of binding a socket only: nothing else raises them, so they name --addr for certain
+_CANNOT_BIND = (errno.EADDRINUSE, errno.EADDRNOTAVAIL)
+
+
+def _addr_problem(message: str, expected: str = _EXPECTED_ADDR):
+    from engine.problems import ProblemsError  # lazy: keeps CLI start-up fast
+
+    return ProblemsError.one("<command>", "--addr", message, expected, code="argument")
+
+
+def serve_address(value: str) -> tuple[str, int]:
+    """``--addr`` as (host, port), or ProblemsError saying what is wrong with it."""
+    import ipaddress  # lazy: keeps CLI start-up fast
+
+    from engine.problems import excerpt  # lazy: keeps CLI start-up fast
+
+    shown = f"'{excerpt(value)}'"
+    if ":" not in value:
+        raise _addr_problem(f"{shown} has no ':PORT'" if value else "an empty value")
+    host, port = value.rsplit(":", 1)
+    bare = host[1:-1] if host.startswith("[") and host.endswith("]") else host
+    if bare != "localhost":
+        try:
+            bare = str(ipaddress.ip_address(bare))
+        except ValueError:
+            what = f"the host '{excerpt(host)}' is not an IP address or localhost"
+            raise _addr_problem(f"{shown}: {what if host else 'the host is missing'}") from None
+    if not _PORT.fullmatch(port) or not 1 <= int(port) <= 65535:
+        what = f"the port '{excerpt(port)}' is not a number from 1 to 65535"
+        raise _addr_problem(f"{shown}: {what if port else 'the port is missing'}")
+    return bare, int(port)
+
+
+def check_can_listen(value: str, host: str, port: int) -> None:
+    """Refuse ``--addr`` when this machine cannot listen there (the port is in use, the address
+    is not one of this machine's, a port below 1024 needs privileges), before anything is made;
+    the socket is closed again at once."""
+    import socket  # lazy: keeps CLI start-up fast
+
+    from engine.problems import excerpt  # lazy: keeps CLI start-up fast
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            # as the server binds: a port left in TIME_WAIT by the previous run is free
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as exc:
+        raise _cannot_listen(value, excerpt(exc.strerror or str(exc), 200)) from None
+
+
+def _cannot_listen(value: str, reason: str):
+    from engine.problems import excerpt  # lazy: keeps CLI start-up fast
+
+    return _addr_problem(
+        f"cannot listen on '{excerpt(value)}': {reason}",
+        "an address of this machine and a port no other program is using "
+        "(stop the other server, or choose another port)",
+    )
+
+
 def cmd_docs_serve(args: argparse.Namespace) -> int:
     # lazy: keeps CLI start-up fast
     from engine.problems import ProblemsError
     from generators.docs.site import serve_site
 
-    _log_mkdocs(quiet=False)
     try:
+        # the address is checked before anything is generated: mkdocs reads it only after
+        host, port = serve_address(args.addr)
+        check_can_listen(args.addr, host, port)
+        _log_mkdocs(quiet=False)
         project, policy = _project_and_policy(args, "accountability docs serve")
-        serve_site(
-            policy, project, _optional(args.staging), address=args.addr, cli_help=args.help_text()
-        )
+        try:
+            serve_site(
+                policy,
+                project,
+                _optional(args.staging),
+                address=args.addr,
+                cli_help=args.help_text(),
+            )
+        except OSError as exc:
+            if exc.errno not in _CANNOT_BIND:
+                raise
+            # taken by another program while the pages were generated
+            raise _cannot_listen(args.addr, os.strerror(exc.errno)) from None
     except ProblemsError as exc:
         print_problems(exc.problems)
+        print(
+            f"✗ 文档站点未启动 / docs not served: {len(exc.problems)} problem(s)", file=sys.stderr
+        )
         return 1
     except KeyboardInterrupt:
         return 0

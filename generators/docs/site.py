@@ -8,6 +8,11 @@ are removed, new ones are written atomically, so ``mkdocs serve`` reloads only w
 interrupted build leaves no half file. The site is built into a temporary folder and swapped in
 whole. Both folders are written only when they are new, empty, marked by an earlier run, or the
 project's own locations, and one writer at a time (engine.files.output).
+
+Neither folder loses a file the command did not write: each run records what it wrote in a
+manifest beside the marker (``MANIFEST``, see ``read_manifest``), and the next run refuses the
+folder, naming the file, when it holds anything else (a note a user saved there, say) instead of
+deleting it with the stale pages or the previous site.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +33,8 @@ from mkdocs.exceptions import Abort, MkDocsException
 
 from engine.files.output import (
     MARKER,
+    TEMP_PREFIX,
+    TEMP_SUFFIX,
     check_folder,
     output_folder,
     remove_temporaries,
@@ -37,7 +44,9 @@ from engine.files.output import (
     write_atomically,
 )
 from engine.files.project import Project
+from engine.files.reader import MIB, Limits, read_input_bytes
 from engine.policy.load import load_policy
+from engine.problems import Problem, ProblemsError
 from generators.docs.articles import article_pages, short_title
 from generators.docs.context import (
     ANOMALIES,
@@ -86,6 +95,9 @@ if TYPE_CHECKING:
 
 # hand-written folders that are working notes for developers, not part of the published site
 NOT_PUBLISHED = ("dev/",)
+
+STAGE_COMMAND = "accountability docs generate"
+BUILD_COMMAND = "accountability docs build"
 
 
 class SiteBuildError(Exception):
@@ -252,10 +264,190 @@ def hand_written_files(docs_dir: Path) -> dict[str, bytes]:
     return files
 
 
-def stage(
-    generated: dict[str, str], hand_written: dict[str, bytes], staging_dir: Path
+MANIFEST = ".accountability-manifest.json"  # beside the marker: what the last run wrote
+MANIFEST_FORMAT = 1
+_MANIFEST_LIMITS = Limits(max_bytes=16 * MIB)  # a site of 100,000 files lists in ~6 MiB
+MAX_FOREIGN_SHOWN = 10  # foreign entries named one by one; the rest are counted
+
+
+def manifest_entries(files: Iterable[str]) -> list[str]:
+    """The manifest's entries for these folder-relative files: each file, and each folder that
+    holds one as its path with a trailing ``/``; sorted."""
+    entries = set()
+    for rel in files:
+        entries.add(rel)
+        parts = rel.split("/")
+        entries.update("/".join(parts[:i]) + "/" for i in range(1, len(parts)))
+    return sorted(entries)
+
+
+def folder_entries(
+    folder: Path, kept: tuple[str, ...] = (), known: set[str] | None = None
 ) -> list[str]:
-    """Make ``staging_dir`` hold exactly these files; return what was written or removed."""
+    """The files and folders inside ``folder`` in the manifest's form (folders end in ``/``),
+    sorted, leaving out the marker, the manifest, the top-level names ``kept`` and temporaries.
+    With ``known`` (a manifest's entries), only those not in it, outermost first: a folder that is
+    not known is one entry, not looked into. A symbolic link is an entry of its own, never
+    followed."""
+    found: list[str] = []
+    skip = {MARKER, MANIFEST, *kept}
+
+    def walk(directory: Path, prefix: str) -> None:
+        with os.scandir(directory) as listing:
+            for entry in sorted(listing, key=lambda e: e.name):
+                rel = prefix + entry.name
+                if rel in skip or _temporary(entry.name):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    listed = known is None
+                    if listed or rel + "/" not in known:
+                        found.append(rel + "/")
+                    if listed or rel + "/" in known:
+                        walk(Path(entry.path), rel + "/")
+                elif known is None or rel not in known:
+                    found.append(rel)
+
+    walk(folder, "")
+    return found
+
+
+def _temporary(name: str) -> bool:
+    """A file being written atomically (engine.files.output), which a killed run may leave."""
+    return name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX)
+
+
+def write_manifest(folder: Path, entries: Iterable[str], command: str) -> None:
+    """Record ``entries`` as what ``command`` wrote in ``folder`` (see ``read_manifest``)."""
+    text = json.dumps(
+        {
+            "entries": sorted(set(entries)),
+            "format": MANIFEST_FORMAT,
+            "note": "what the command wrote here; it refuses to replace anything else",
+            "written_by": command,
+        },
+        ensure_ascii=False,
+        indent=1,
+        sort_keys=True,
+    )
+    data = (text + "\n").encode("utf-8")
+    target = folder / MANIFEST
+    if target.is_symlink() or not target.is_file() or target.read_bytes() != data:
+        write_atomically(target, data)
+
+
+def read_manifest(folder: Path, command: str) -> set[str] | None:
+    """What the previous run recorded having written in ``folder``; None when it left no manifest.
+
+    The manifest, ``.accountability-manifest.json`` beside the marker, is UTF-8 JSON with sorted
+    keys and one entry a line, so that the same files always give the same bytes::
+
+        {
+         "entries": ["articles/", "articles/art_1.md", "index.md"],
+         "format": 1,
+         "note": "...",
+         "written_by": "accountability docs generate"
+        }
+
+    ``entries`` are paths relative to the folder with ``/`` between parts; a folder is listed
+    with a trailing ``/``. The marker, the manifest itself, temporaries and (in the staging
+    folder) the build cache ``.cache/`` are never listed. A folder without a manifest was written
+    before manifests were kept (or is new or empty): its content is taken as the command's once,
+    as before, and the manifest written from then on. A manifest that cannot be read is refused:
+    nobody can then say what in the folder is the command's."""
+    path = folder / MANIFEST
+    if not path.exists() and not path.is_symlink():
+        return None
+
+    def refused(found: str) -> ProblemsError:
+        return ProblemsError.one(
+            str(path),
+            command,
+            f"the manifest of the folder {found}: what the previous run wrote is not known, "
+            "so nothing in the folder is replaced",
+            f"the JSON manifest the previous run wrote (or move what you keep out of {folder} "
+            "and delete the folder)",
+            code="not-ours",
+        )
+
+    if path.is_symlink():
+        raise refused("is a symbolic link")
+    try:
+        data = json.loads(read_input_bytes(path, str(path), _MANIFEST_LIMITS))
+    except (ValueError, RecursionError):
+        raise refused("is not JSON") from None
+    if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
+        raise refused(f"is not a manifest of format {MANIFEST_FORMAT}")
+    entries = data.get("entries")
+    if not isinstance(entries, list) or not all(isinstance(e, str) for e in entries):
+        raise refused("has no list of entries")
+    return set(entries)
+
+
+def refuse_foreign(folder: Path, known: set[str], command: str, kept: tuple[str, ...] = ()) -> None:
+    """ProblemsError naming every entry of ``folder`` that is not in ``known`` (the previous run's
+    manifest) and would be deleted or overwritten by replacing the folder; nothing when none."""
+    foreign = folder_entries(folder, kept, known)
+    if not foreign:
+        return
+    expected = (
+        f"only what the previous run of this command wrote (listed in {MANIFEST}): move it out "
+        "of the folder, or delete it yourself"
+    )
+    problems = [
+        Problem(
+            str(folder / rel.rstrip("/")),
+            None,
+            None,
+            command,
+            f"{'a folder' if rel.endswith('/') else 'a file'} this command did not write: "
+            "it is left untouched, and so is the folder",
+            expected,
+            code="not-ours",
+        )
+        for rel in foreign[:MAX_FOREIGN_SHOWN]
+    ]
+    if len(foreign) > MAX_FOREIGN_SHOWN:
+        problems.append(
+            Problem(
+                str(folder),
+                None,
+                None,
+                command,
+                f"{len(foreign) - MAX_FOREIGN_SHOWN} more entries this command did not write",
+                expected,
+                code="not-ours",
+            )
+        )
+    raise ProblemsError(problems)
+
+
+def check_own_files(folder: Path, command: str, kept: tuple[str, ...] = ()) -> set[str] | None:
+    """Refuse ``folder`` when it holds anything its manifest does not list (``refuse_foreign``);
+    the manifest's entries, or None when the folder has no manifest (``read_manifest``)."""
+    folder = Path(folder)
+    if folder.is_symlink() or not folder.is_dir():
+        return None  # nothing of anyone's to lose; check_folder refuses a link or a file
+    known = read_manifest(folder, command)
+    if known is not None:
+        refuse_foreign(folder, known, command, kept)
+    return known
+
+
+STAGING_KEPT = (CACHE_DIR,)  # the build cache: the command's own, kept between runs
+
+
+def stage(
+    generated: dict[str, str],
+    hand_written: dict[str, bytes],
+    staging_dir: Path,
+    command: str = STAGE_COMMAND,
+) -> list[str]:
+    """Make ``staging_dir`` hold exactly these files; return what was written or removed.
+
+    Only what the previous run wrote (its manifest, ``read_manifest``) is ever removed or
+    overwritten: a folder holding anything else is refused before anything is written. The
+    manifest is updated before the first write to list what this run may write, and after the
+    last to list what it wrote, so that an interrupted run leaves no file of its own unlisted."""
     clash = sorted(set(generated) & set(hand_written))
     if clash:
         raise SiteBuildError(
@@ -265,7 +457,12 @@ def stage(
     wanted = {rel: text.encode("utf-8") for rel, text in generated.items()}
     wanted.update(hand_written)
     staging_dir.mkdir(parents=True, exist_ok=True)
+    known = check_own_files(staging_dir, command, STAGING_KEPT)
+    if known is None:  # no manifest: written before manifests were kept, or new (see above)
+        known = set(folder_entries(staging_dir, STAGING_KEPT))
     remove_temporaries(staging_dir)
+    entries = manifest_entries(wanted)
+    write_manifest(staging_dir, known | set(entries), command)
     changed = []
     for rel, data in sorted(wanted.items()):
         target = staging_dir / rel
@@ -277,11 +474,13 @@ def stage(
         rel = path.relative_to(staging_dir).as_posix()
         if rel == CACHE_DIR or rel.startswith(CACHE_DIR + "/"):
             continue  # the build cache (generate_pages)
-        if path.is_file() and rel not in wanted and rel != MARKER:
-            path.unlink()
+        if path.is_dir() and not path.is_symlink():
+            if rel + "/" in known and not any(path.iterdir()):
+                path.rmdir()
+        elif rel in known and rel not in wanted:
+            path.unlink()  # a page of the previous run that this one does not make
             changed.append(rel)
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
+    write_manifest(staging_dir, entries, command)
     return sorted(changed)
 
 
@@ -345,10 +544,6 @@ def site_nav(policy: Policy, files: list[str]) -> list[Any]:
     return nav
 
 
-STAGE_COMMAND = "accountability docs generate"
-BUILD_COMMAND = "accountability docs build"
-
-
 def stage_site(
     policy: Policy,
     project: Project,
@@ -387,6 +582,10 @@ def _staging(
     and the build's early worker, which answered the examples and is kept for the search."""
     reserved = staging_dir is None or same_path(staging_dir, project.staging_dir)
     staging_dir = project.staging_dir if staging_dir is None else staging_dir
+    # refused before anything is generated or written: a folder that is not ours, or one that
+    # holds a file the previous run did not write (``stage`` checks again under the lock)
+    check_folder(staging_dir, "staging", STAGE_COMMAND, reserved=reserved)
+    check_own_files(staging_dir, STAGE_COMMAND, STAGING_KEPT)
     with (
         output_folder(staging_dir, "staging", STAGE_COMMAND, reserved=reserved) as folder,
         _early_worker(policy) as worker,
@@ -467,6 +666,9 @@ def build_site(
             f"the site folder {site_dir} and the staging folder {staging} overlap",
             ["give --out and --staging two separate folders"],
         )
+    # nor does either hold anything the previous run did not write (see ``read_manifest``)
+    check_own_files(site_dir, BUILD_COMMAND)
+    check_own_files(staging, STAGE_COMMAND, STAGING_KEPT)
     with (
         output_folder(site_dir, "site", BUILD_COMMAND, reserved=reserved) as site,
         _staging(
@@ -496,6 +698,10 @@ def build_site(
             collect.messages
         ):  # strict mode aborts on these; belt and braces for warnings logged late
             raise SiteBuildError("mkdocs reported warnings", collect.messages)
+        # the new site lists what it holds; the old one is checked again, under the lock, just
+        # before the swap deletes it (a refusal here keeps it as it is)
+        write_manifest(building, folder_entries(building), BUILD_COMMAND)
+        check_own_files(site, BUILD_COMMAND)
     return staged
 
 
@@ -540,8 +746,10 @@ __all__ = [
     "SiteBuildError",
     "Staged",
     "build_site",
+    "check_own_files",
     "example_page",
     "generate_pages",
+    "read_manifest",
     "serve_site",
     "site_nav",
     "stage",
