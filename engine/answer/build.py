@@ -8,6 +8,8 @@ decide. Every finding carries the eIds it rests on and its derivation down to th
 
 from __future__ import annotations
 
+import functools
+import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -234,7 +236,7 @@ def build_answer(ev: Evaluation, explain: bool = False) -> Answer:
             "edition_effective_from": ev.edition["effective_from"],
             "edition_uncertain": ev.edition_uncertain,
             "encoding_version": ev.policy.version,
-            "path": display_path(ev.policy.root),
+            "path": _policy_path(ev.policy.root),
             "fingerprint": ev.policy.fingerprint,
         },
         "faults": faults(b),
@@ -283,6 +285,17 @@ def build_answer(ev: Evaluation, explain: bool = False) -> Answer:
         if pid in definitions
     ]
     return Answer(data, ev, explain)
+
+
+def _policy_path(root: Path) -> str:
+    """The policy folder as an answer shows it, worked out once per folder and working directory
+    (following the path's links costs a system call per part, for every case of a batch)."""
+    return _shown_path(os.getcwd(), root)
+
+
+@functools.lru_cache(maxsize=16)
+def _shown_path(cwd: str, root: Path) -> str:  # cwd: part of the key (display_path reads it)
+    return display_path(root)
 
 
 def answer_case(

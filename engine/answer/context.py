@@ -272,8 +272,11 @@ class AnswerContext:
         """The derivation as a list of readable steps, deepest facts last, each step once."""
         steps: list[dict[str, Any]] = []
         seen: set = set()
-
-        def walk(node: dict, depth: int) -> None:
+        # depth first, each node before its conditions, in their order (an explicit stack: a
+        # recursive closure would refer to itself, a cycle only the cyclic collector frees)
+        pending: list[tuple[dict, int]] = [(tree, 0)]
+        while pending:
+            node, depth = pending.pop()
             if node.get("source") == "input":
                 if node["predicate"] in PARAM_PREDICATES:
                     pid, value = node["args"][0], node["args"][1]
@@ -288,9 +291,9 @@ class AnswerContext:
                                 "depth": depth,
                             }
                         )
-                return
+                continue
             if node.get("source") != "rule":
-                return
+                continue
             rule_id = node["rule"]["id"].split("#")[0]
             conditions = node.get("conditions", [])
             key = (rule_id, tuple(sorted((k, str(v)) for k, v in node["bindings"].items())))
@@ -306,11 +309,11 @@ class AnswerContext:
                         "depth": depth,
                     }
                 )
-            for cond in conditions:
-                if cond.get("derivation"):
-                    walk(cond["derivation"], depth + 1)
-
-        walk(tree, 0)
+            pending.extend(
+                (cond["derivation"], depth + 1)
+                for cond in reversed(conditions)
+                if cond.get("derivation")
+            )
         return steps
 
     def holds(self, predicate: str, args: tuple) -> bool:

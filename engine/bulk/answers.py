@@ -10,6 +10,9 @@ otherwise answer under other rules).
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -117,7 +120,28 @@ Lines = list[tuple[str, Tally]]
 def answer_partition(cases: list[CaseInput], options: BatchOptions) -> Lines:
     """The output lines of a partition, in its order, each with what it adds to the totals (what
     a worker process or Dask task runs)."""
-    return [
-        (line(record), tally(record))
-        for record in answer_records(policy_for(options), cases, options)
-    ]
+    with partition_collector():
+        return [
+            (line(record), tally(record))
+            for record in answer_records(policy_for(options), cases, options)
+        ]
+
+
+@contextmanager
+def partition_collector() -> Iterator[None]:
+    """The cyclic garbage collector off while a partition is answered, and its youngest
+    generation collected once afterwards, when the partition's models and answers are gone.
+
+    Answering allocates far more containers than it keeps, and reference counting frees them;
+    with the collector on, each pass examined whatever happened to be alive at that moment, the
+    joint evaluation's relations included (measured: 5–6 % of a line). Memory stays bounded: the
+    rare cycle an answer leaves lives until the end of its partition only."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.collect(0)

@@ -24,8 +24,10 @@ import hashlib
 import threading
 import weakref
 from dataclasses import replace
+from functools import partial
 
 from .errors import EvaluationError, EvaluationTimeout
+from .joins import Store, body_pipeline, run
 from .memo import Memo
 from .plan import Plan, PlanAtom, RulePlan
 from .result import Result
@@ -116,9 +118,11 @@ def _single(evaluate, plan, facts, needed, program, time_limit) -> Result | Exce
 
 def _split(plan: Plan, big: Result, cases: list[dict[str, set[tuple]]]) -> list[Result]:
     splitter = _Splitter(big, len(cases))
+    bodies = _JointBodies(big)
     results = []
-    for facts in cases:
+    for i, facts in enumerate(cases):
         result = Result(plan)
+        result.bodies = partial(bodies.rows, i)
         relations = SplitRelations(splitter)
         for name in plan.inputs:  # the case's converted facts, shared: never added to
             dict.__setitem__(relations, name, facts.get(name) or set())
@@ -133,6 +137,52 @@ def _split(plan: Plan, big: Result, cases: list[dict[str, set[tuple]]]) -> list[
         for result, part in zip(results, split, strict=True):
             result.rank[name] = part
     return results
+
+
+class _JointBodies:
+    """The body bindings of the batch's rules, for the explanations of all its cases at once.
+
+    An explanation asks for the bindings of a rule's body that produce one head tuple of one
+    case (``Result.body_rows``); asked case by case, each rule's body would run once per case and
+    head, which costs more than evaluating the cases did. Here a rule's body runs once over the
+    joint relations, on the first question about it from any case of the batch, and its rows
+    are kept by case and head tuple: the rows of case ``i`` are exactly those the case's own
+    body would give, since every atom of a joint body shares the case argument."""
+
+    def __init__(self, big: Result):
+        self.big = big
+        self.rules: dict[int, dict[tuple, list[tuple]]] = {}
+        self.lock = threading.Lock()
+
+    def rows(self, case: int, rule_index: int, head: tuple) -> list[tuple]:
+        """The bindings (in the original rule's column order) that give ``head`` in ``case``;
+        a new list, which the caller may sort."""
+        by_head = self.rules.get(rule_index)
+        if by_head is None:
+            with self.lock:
+                by_head = self.rules.get(rule_index)
+                if by_head is None:
+                    by_head = self.rules[rule_index] = self._run(rule_index)
+        return list(by_head.get((case, *head), ()))
+
+    def _run(self, rule_index: int) -> dict[tuple, list[tuple]]:
+        big = self.big
+        rule = big.plan.rules[rule_index]
+        pipeline, reorder = body_pipeline(big.plan, rule_index, ())
+        if big.store is None:
+            big.store = Store(big.relations, partial=False)
+        found = run(pipeline, big.store, None)
+        rows = found if reorder is None else map(reorder, found)
+        # the joint head is (case, *head): each of its terms read off a row of the joint columns
+        where = [
+            (False, value) if kind == "const" else (True, rule.columns.index(value))
+            for kind, value in rule.head[1]
+        ]
+        by_head: dict[tuple, list[tuple]] = {}
+        for row in rows:
+            key = tuple([row[v] if is_slot else v for is_slot, v in where])
+            by_head.setdefault(key, []).append(row[1:])
+        return by_head
 
 
 class _Splitter:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .joins import PARTIAL_MIN, Store, body_pipeline, run, unify_head
@@ -27,6 +28,11 @@ class Result:
     # derived predicates computed (all, unless ``outputs`` limited the evaluation)
     evaluated: set[str] = field(default_factory=set)
     store: Store | None = None  # indexes built while evaluating, reused by explanations
+    # (rule index, head) → the body rows producing that head, when another evaluation holds
+    # them (a joint evaluation of many cases: engine.datalog.batch); None: computed here
+    bodies: Callable[[int, tuple], list[tuple]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     def __getstate__(self) -> dict:
         # Between processes only the relations travel: the receiver holds the same program and
@@ -34,6 +40,7 @@ class Result:
         state = dict(self.__dict__)
         state["store"] = None
         state["plan"] = None
+        state["bodies"] = None
         return state
 
     def attach(self, plan: Plan) -> Result:
@@ -61,6 +68,8 @@ class Result:
             found = unify_head(rule.head[1], head)
             if found is None:
                 return []
+            if self.bodies is not None:
+                return self.bodies(rule_index, head)
             start = found
         bound = tuple(start)
         sizes = [len(self.relations.get(pred) or ()) for pred, _terms in rule.positives]

@@ -749,16 +749,32 @@ def document_from_data(data: Any, name: str, limits: Limits = DEFAULT_LIMITS) ->
     """A document from values handed over in Python (a case given as a mapping), held to the same
     limits as a file. ``datetime.date`` values, which ``yaml.safe_load`` gives for unquoted dates,
     become ISO strings; a date with a time, and any type a file cannot hold, is refused."""
-    doc = SourceDoc(name, None)
-    problems: list[Problem] = []
-    count = 0
+    reading = _FromData(SourceDoc(name, None), limits)
+    reading.doc.data = reading.convert(data, (), 0)
+    if reading.problems:
+        raise ProblemsError(reading.problems)
+    return reading.doc
 
-    def convert(value: Any, path: PathKey, depth: int) -> Any:
-        nonlocal count
-        count += 1
-        if count > limits.max_nodes:
+
+class _FromData:
+    """One document's values converted and checked (``document_from_data``): the count of values
+    so far and the problems found are the state. (A recursive closure would refer to itself, a
+    cycle only the cyclic collector frees, for every case a batch reads.)"""
+
+    __slots__ = ("doc", "limits", "problems", "count")
+
+    def __init__(self, doc: SourceDoc, limits: Limits):
+        self.doc = doc
+        self.limits = limits
+        self.problems: list[Problem] = []
+        self.count = 0
+
+    def convert(self, value: Any, path: PathKey, depth: int) -> Any:
+        limits, doc, problems = self.limits, self.doc, self.problems
+        self.count += 1
+        if self.count > limits.max_nodes:
             raise ProblemsError.one(
-                name,
+                doc.file,
                 json_path(path),
                 f"more than {limits.max_nodes} values",
                 f"at most {limits.max_nodes} values in one document",
@@ -766,7 +782,7 @@ def document_from_data(data: Any, name: str, limits: Limits = DEFAULT_LIMITS) ->
             )
         if isinstance(value, dict | list | tuple) and depth >= limits.max_depth:
             raise ProblemsError.one(
-                name,
+                doc.file,
                 json_path(path),
                 "nested too deeply",
                 f"at most {limits.max_depth} levels of nesting",
@@ -790,15 +806,15 @@ def document_from_data(data: Any, name: str, limits: Limits = DEFAULT_LIMITS) ->
                     if wrong:
                         problems.append(doc.problem(path, f"mapping key: {wrong[0]}", wrong[1]))
                         continue
-                if type(item) is str and count < limits.max_nodes and _plain_text(item):
+                if type(item) is str and self.count < limits.max_nodes and _plain_text(item):
                     # most values: plain text, taken as it is without a path built for it
-                    count += 1
+                    self.count += 1
                     out[key] = item
                     continue
-                out[key] = convert(item, path + (key,), depth + 1)
+                out[key] = self.convert(item, path + (key,), depth + 1)
             return out
         if isinstance(value, list | tuple):
-            return [convert(item, path + (i,), depth + 1) for i, item in enumerate(value)]
+            return [self.convert(item, path + (i,), depth + 1) for i, item in enumerate(value)]
         if isinstance(value, datetime):
             problems.append(
                 doc.problem(
@@ -817,8 +833,3 @@ def document_from_data(data: Any, name: str, limits: Limits = DEFAULT_LIMITS) ->
             problems.append(doc.problem(path, wrong[0], wrong[1], code="value"))
             return None
         return value
-
-    doc.data = convert(data, (), 0)
-    if problems:
-        raise ProblemsError(problems)
-    return doc
