@@ -38,14 +38,11 @@ class AnswerContext:
         self.explain = explain  # keep the derivation trees and every step of the reasons
         self.m = ev.model
         self.namer = Namer.for_policy(ev.case, ev.policy)
-        self.open_point_definitions = {
-            d["predicate"]: d for d in ev.policy.open_point_definitions if "predicate" in d
-        }
+        # the policy's, worked out once for all the cases it answers
+        self.open_point_definitions = ev.policy.open_points_by_predicate
         self.program = ev.policy.program_for(ev.edition["id"])
-        self.descriptions = {
-            name: p["description"] for name, p in ev.policy.predicate_index.items()
-        }
-        self.not_stated = {p["fact"] for p in ev.policy.computed_facts} | NOT_STATED
+        self.descriptions = ev.policy.predicate_descriptions
+        self.not_stated = ev.policy.computed_fact_names | NOT_STATED
         self.rules = ev.policy.rule_index
         self.used_params: set[str] = set(ev.used_parameters)
         self.scope_params: set[str] = (

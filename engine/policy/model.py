@@ -126,6 +126,21 @@ class Policy:
         return [{**o, "article": a["eid"]} for a in self.articles for o in a.get("open_points", [])]
 
     @cached_property
+    def open_points_by_predicate(self) -> dict[str, dict[str, Any]]:
+        """The open points raised per tuple of a predicate, by that predicate."""
+        return {d["predicate"]: d for d in self.open_point_definitions if "predicate" in d}
+
+    @cached_property
+    def predicate_descriptions(self) -> dict[str, dict[str, str]]:
+        """Each predicate's description in both languages, by name."""
+        return {name: p["description"] for name, p in self.predicate_index.items()}
+
+    @cached_property
+    def computed_fact_names(self) -> frozenset[str]:
+        """The facts the engine computes for a case (windows and the like), not the record's."""
+        return frozenset(f["fact"] for f in self.computed_facts)
+
+    @cached_property
     def answer_config(self) -> dict[str, dict[str, Any]]:
         """Answer section → how it reads the parameters (each section set by one article)."""
         return {k: v for a in self.articles for k, v in a.get("answer", {}).items()}
