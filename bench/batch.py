@@ -176,7 +176,9 @@ def _stages(cases: Path, count: int, size: int = 0) -> None:
     )
     print(
         f"per case: {calls('explain.py', '_build') / count:.1f} derivations built, "
-        f"{calls('result.py', 'body_rows') / count:.1f} rule bodies run for them"
+        f"{calls('result.py', 'body_rows') / count:.1f} body bindings asked for them; "
+        f"per partition: {calls('batch.py', '_run') / len(parts):.1f} rule bodies run jointly "
+        "for those bindings"
     )
     print("share of the profiled time (cumulative, cProfile):")
     for label, of, minus in STAGES:
