@@ -113,12 +113,21 @@ class AnswerContext:
             facts: dict[tuple, None] = {}
             cites = set(derivation.rule.cites)
             params: dict[tuple, None] = {}
+            not_stated = self.not_stated
             for condition in derivation.conditions:
-                if condition.derivation is not None:
-                    f, c, p = self._summary(condition.derivation)
-                    facts.update(dict.fromkeys(f))
-                    cites |= c
-                    params.update(dict.fromkeys(p))
+                sub = condition.derivation
+                if sub is None:
+                    continue
+                if sub.rule is None:  # a fact: as above, without remembering it on its own
+                    if sub.predicate in PARAM_PREDICATES:
+                        params[(sub.args[0], sub.args[1])] = None
+                    elif sub.predicate not in not_stated:
+                        facts[(sub.predicate, tuple(sub.args))] = None
+                    continue
+                f, c, p = self._summary(sub)
+                facts.update(dict.fromkeys(f))
+                cites |= c
+                params.update(dict.fromkeys(p))
             summary = (tuple(facts), frozenset(cites), tuple(params))
         self._summaries[id(derivation)] = (derivation, summary)
         return summary
@@ -322,7 +331,7 @@ class AnswerContext:
         rows = self._sorted.get(predicate)
         if rows is None:
             rows = self._sorted[predicate] = (
-                sorted(self.m.tuples(predicate), key=lambda t: tuple(str(x) for x in t))
+                sorted(self.m.tuples(predicate), key=lambda t: tuple(map(str, t)))
                 if predicate in self.ev.model_predicates
                 else []
             )
@@ -354,11 +363,14 @@ class AnswerContext:
         definition = self.open_point_definitions.get(predicate)
         if definition is None:
             return
+        rows = self.matching(predicate, *prefix) if prefix else self.tuples(predicate)
+        if not rows:  # most predicates in most cases
+            return
         names = definition["args"]
         domains = self.ev.policy.argument_domains.get(predicate, ())
         named = {n: domains[i] if i < len(domains) else None for i, n in enumerate(names)}
         seen: set[tuple] = set()
-        for row in self.matching(predicate, *prefix) if prefix else self.tuples(predicate):
+        for row in rows:
             bindings = {n: row[i] for i, n in enumerate(names) if n != "_"}
             key = tuple(bindings.values())
             if key in seen:

@@ -63,6 +63,9 @@ class Namer:
         self.labels = labels
         self.whole_article = whole_article
         self.focus: str | None = None  # the act a block of text is about, named "the act" in it
+        # (value, language) → its name, for the values whose name does not depend on ``focus``:
+        # an answer names the same people and clauses hundreds of times
+        self._named: dict[tuple[str, str], str] = {}
 
     @classmethod
     def for_policy(cls, case: dict, policy) -> Namer:
@@ -74,19 +77,25 @@ class Namer:
         if isinstance(value, int):
             return str(value)
         text = str(value)
+        named = self._named.get((text, lang))
+        if named is not None:
+            return named
         if text in self.people:
-            return self.people[text]
-        if text in self.posts:
-            return self.posts[text]
-        if text in self.acts:
-            return self.act(text, lang)
-        if text in self.decisions:
-            return self.decision(text, lang)
-        if text in self.earlier:
-            return self.earlier_fault(text, lang)
-        if EID_PATTERN.match(text):
-            return self.cite(text, lang)
-        return self.label(text, lang)
+            named = self.people[text]
+        elif text in self.posts:
+            named = self.posts[text]
+        elif text in self.acts:
+            return self.act(text, lang)  # reads "the act" in a block about it: not remembered
+        elif text in self.decisions:
+            return self.decision(text, lang)  # names its act: the same
+        elif text in self.earlier:
+            named = self.earlier_fault(text, lang)
+        elif EID_PATTERN.match(text):
+            named = self.cite(text, lang)
+        else:
+            named = self.label(text, lang)
+        self._named[(text, lang)] = named
+        return named
 
     def cite(self, eid: str, lang: str) -> str:
         return eid_label(eid, lang, whole_article=eid in self.whole_article)

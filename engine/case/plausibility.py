@@ -126,7 +126,12 @@ def _dates_after(case: dict[str, Any], as_of: str) -> list[str]:
             # thousands of names and ids)
             if isinstance(item, dict | list):
                 stack.append((path + (key,), item))
-            elif isinstance(item, str) and _ISO_DATE.fullmatch(item) and item > as_of:
+            elif (
+                isinstance(item, str)
+                and len(item) == 10
+                and item > as_of
+                and _ISO_DATE.fullmatch(item)
+            ):
                 if isinstance(key, str) and (key == "as_of" or key.endswith("_due")):
                     continue
                 found.append(json_path(path + (key,)))

@@ -83,7 +83,7 @@ def _rule_label(rule: Rule, lang: str) -> str:
 # --- derivations -------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Condition:
     """One body condition of a derivation, with the values it was checked with."""
 
@@ -128,7 +128,7 @@ class Condition:
         return [pad + (f"{self.text} 成立" if lang == "zh" else f"{self.text} is true")]
 
 
-@dataclass
+@dataclass(slots=True)
 class Derivation:
     """Why one tuple holds: an input fact, or a rule with bindings and its satisfied conditions."""
 
@@ -287,7 +287,6 @@ class Explainer:
         self.var_types = program.var_types
         self.sigs = program.predicates
         self.heads: dict[str, list[int]] = program.rules_by_head
-        self._by_head: dict[int, dict[tuple, list[tuple]]] = {}
         self._memo: dict[tuple[str, tuple], Derivation] = {}
         self._sorted: dict[str, list[tuple]] = {}
 
@@ -309,6 +308,8 @@ class Explainer:
 
     def _external_bindings(self, rule: Rule, bindings: dict) -> dict:
         types = self.var_types.get(rule.id, {})
+        if "date" not in types.values():  # nothing to convert: most rules
+            return {name: value for name, value in bindings.items() if not name.startswith("_#")}
         return {
             name: to_external(value, types.get(name))
             for name, value in bindings.items()
@@ -337,15 +338,11 @@ class Explainer:
         return found
 
     def _rows_for(self, rule_index: int, head: tuple) -> list[tuple]:
-        index = self._by_head.get(rule_index)
-        if index is None:
-            index = self._by_head[rule_index] = {}
-        rows = index.get(head)
-        if rows is None:
-            rows = self.result.body_rows(rule_index, head)
-            if len(rows) > 1:
-                rows.sort(key=tuple_key)
-            index[head] = rows
+        """The body bindings giving ``head``, in sorted order (asked once per rule and head:
+        ``explain`` remembers the derivation it picks)."""
+        rows = self.result.body_rows(rule_index, head)
+        if len(rows) > 1:
+            rows.sort(key=tuple_key)
         return rows
 
     def _derive(self, predicate: str, values: tuple) -> Derivation:

@@ -5,6 +5,9 @@ from __future__ import annotations
 from .explain import Derivation, Explainer, WhyNot
 from .values import check_value, to_external, to_internal, tuple_key
 
+# argument types whose values are text inside the engine as at the API
+_TEXT_TYPES = frozenset({None, "symbol", "string"})
+
 
 class Model:
     """Everything that holds for one case. Explanations are computed lazily and memoised."""
@@ -46,6 +49,8 @@ class Model:
                 f"{predicate} takes {sig.arity} argument(s), got {len(args)}: {args!r}"
             )
         types = self._types(predicate)
+        if all(type(v) is str for v in args) and _TEXT_TYPES.issuperset(types):
+            return args  # text for text arguments: nothing to check or convert (most questions)
         for value, t in zip(args, types, strict=True):
             why = check_value(value, t)
             if why:
@@ -57,10 +62,14 @@ class Model:
         found = self._external.get(predicate)
         if found is None:
             types = self._types(predicate) if predicate in self.program.predicates else ()
-            found = frozenset(
-                tuple(to_external(v, t) for v, t in zip(row, types, strict=True))
-                for row in self._relation(predicate)
-            )
+            relation = self._relation(predicate)
+            if "date" not in types:  # no argument to convert: the tuples as they are
+                found = frozenset(relation)
+            else:
+                found = frozenset(
+                    tuple(to_external(v, t) for v, t in zip(row, types, strict=True))
+                    for row in relation
+                )
             self._external[predicate] = found
         return found
 
