@@ -113,8 +113,8 @@ def answer_one(policy: Policy, case: CaseInput, options: BatchOptions) -> dict[s
     return answer_records(policy, [case], options)[0]
 
 
-# a partition's output: each case's line, with what it adds to the totals
-Lines = list[tuple[str, Tally]]
+# a partition's output: each case's line (UTF-8), with what it adds to the totals
+Lines = list[tuple[bytes, Tally]]
 
 
 def answer_partition(cases: list[CaseInput], options: BatchOptions) -> Lines:

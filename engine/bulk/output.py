@@ -109,15 +109,15 @@ def _record(raw: bytes) -> dict[str, Any] | None:
 
 
 @contextmanager
-def batch_output(path: Path, header: dict[str, Any], resume: bool) -> Iterator[IO[str]]:
+def batch_output(path: Path, header: dict[str, Any], resume: bool) -> Iterator[IO[bytes]]:
     """The output file to append lines to, held under its lock: continued (``resume``) or new."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with folder_lock(path, COMMAND):
         check_output(path, header, resume)
         if resume and path.exists():
-            handle = path.open("a", encoding="utf-8")
+            handle = path.open("ab")
         else:
-            handle = path.open("w", encoding="utf-8")
+            handle = path.open("wb")
             handle.write(line(header_record(header)))
         with handle:
             yield handle

@@ -286,13 +286,13 @@ def create_app(settings: Settings | None = None, policy: Policy | None = None) -
 
 async def _batch_lines(
     body: bytes, options: BatchOptions, policy: Policy, gate: Gate
-) -> AsyncIterator[str]:
+) -> AsyncIterator[bytes]:
     """An answer line per line of the body, each sent as soon as it is answered, in the batch's
     slot. (The body is read whole first: while a response streams, the server listens on the
     request for the client going away.)"""
     name = "<request body>"
 
-    def answer(raw: bytes, number: int) -> str | None:
+    def answer(raw: bytes, number: int) -> bytes | None:
         case = case_from_line(raw, name, number)
         return None if case is None else line(answer_one(policy, case, options))
 
@@ -311,7 +311,7 @@ class _HoldingSlot(StreamingResponse):
     """A streamed response that gives its evaluation slot back when it ends, however it ends
     (finished, failed, or the client gone before the first line)."""
 
-    def __init__(self, content: AsyncIterator[str], gate: Gate, **kwargs: Any):
+    def __init__(self, content: AsyncIterator[bytes], gate: Gate, **kwargs: Any):
         super().__init__(content, **kwargs)
         self.gate = gate
 
