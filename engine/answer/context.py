@@ -13,6 +13,7 @@ from typing import Any
 
 from engine.answer.names import PLACEHOLDER, Namer, fact_text
 from engine.answer.query import Evaluation
+from engine.datalog import Derivation
 from engine.policy.citation import eid_order
 from engine.policy.parameter_scope import parameters_read, required_values
 
@@ -89,7 +90,7 @@ class AnswerContext:
         }
         if self.explain:
             tree = derivation.to_dict()
-            out["reasons"] = self.reasons(tree)
+            out["reasons"] = self.reasons(derivation)
             out["derivation"] = tree
         return out
 
@@ -148,17 +149,19 @@ class AnswerContext:
         return {"fact": predicate, "args": list(args), **words}
 
     def why_not(self, predicate: str, args: tuple, depth: int = 0) -> dict[str, Any]:
-        trees = [w.to_dict() for w in self.m.why_not(predicate, args)]
+        found = self.m.why_not(predicate, args)
+        # the whole trees (each rule's text and readings filled in) only when they are shown
+        trees = [w.to_dict() if self.explain else _why_not_summary(w) for w in found]
         reasons = []
-        for t in trees:
+        for w, t in zip(found, trees, strict=True):
             rule = self.rules.get(t["rule"]["id"].split("#")[0])
             compiled = self.program.rule(t["rule"]["id"])
             self.scope_params |= parameters_read(compiled)
             if not self._in_force(compiled):
                 continue  # a rule for another reading says nothing about this answer
-            blocked = t.get("blocked_by")
-            if blocked:
-                reasons.extend({**r, "depth": r["depth"] + 1} for r in self.reasons(blocked))
+            if w.blocked_by is not None:
+                blocked = self.reasons(w.blocked_by)
+                reasons.extend({**r, "depth": r["depth"] + 1} for r in blocked)
             failed = t["failed"]
             what = {lang: self._condition(failed, lang) for lang in ("zh", "en")}
             negated = failed["kind"] == "negation"
@@ -274,18 +277,18 @@ class AnswerContext:
         """Variable → the domain of the first argument position it appears in (head or body)."""
         return self.ev.policy.rule_variable_domains.get(rule_id, {})
 
-    def reasons(self, tree: dict) -> list[dict[str, Any]]:
+    def reasons(self, derivation: Derivation) -> list[dict[str, Any]]:
         """The derivation as a list of readable steps, deepest facts last, each step once."""
         steps: list[dict[str, Any]] = []
         seen: set = set()
         # depth first, each node before its conditions, in their order (an explicit stack: a
         # recursive closure would refer to itself, a cycle only the cyclic collector frees)
-        pending: list[tuple[dict, int]] = [(tree, 0)]
+        pending: list[tuple[Derivation, int]] = [(derivation, 0)]
         while pending:
             node, depth = pending.pop()
-            if node.get("source") == "input":
-                if node["predicate"] in PARAM_PREDICATES:
-                    pid, value = node["args"][0], node["args"][1]
+            if node.rule is None:  # a fact of the case, or a reading
+                if node.predicate in PARAM_PREDICATES:
+                    pid, value = node.args[0], node.args[1]
                     self.used_params.add(pid)
                     self.relied_readings.setdefault(pid, self.ev.parameters.get(pid, value))
                     key = ("param", pid, value)
@@ -298,11 +301,9 @@ class AnswerContext:
                             }
                         )
                 continue
-            if node.get("source") != "rule":
-                continue
-            rule_id = node["rule"]["id"].split("#")[0]
-            conditions = node.get("conditions", [])
-            key = (rule_id, tuple(sorted((k, str(v)) for k, v in node["bindings"].items())))
+            rule_id = node.rule.id.split("#")[0]
+            conditions = node.conditions
+            key = (rule_id, tuple(sorted((k, str(v)) for k, v in node.bindings.items())))
             if key not in seen and (depth == 0 or conditions):
                 seen.add(key)
                 rule = self.rules[rule_id]
@@ -310,15 +311,15 @@ class AnswerContext:
                     {
                         "rule": rule_id,
                         "cites": list(rule["cites"]),
-                        "zh": self._reading(rule, node["bindings"], "zh"),
-                        "en": self._reading(rule, node["bindings"], "en"),
+                        "zh": self._reading(rule, node.bindings, "zh"),
+                        "en": self._reading(rule, node.bindings, "en"),
                         "depth": depth,
                     }
                 )
             pending.extend(
-                (cond["derivation"], depth + 1)
+                (cond.derivation, depth + 1)
                 for cond in reversed(conditions)
-                if cond.get("derivation")
+                if cond.derivation is not None
             )
         return steps
 
@@ -449,6 +450,21 @@ def option_label(param: dict, value: Any) -> dict[str, str]:
     if value is None:
         return {"zh": "无", "en": "none"}
     return {"zh": str(value), "en": str(value)}
+
+
+def _why_not_summary(w) -> dict[str, Any]:
+    """What ``why_not`` reads of a rule that did not apply, when the trees are not shown: the
+    parts of ``WhyNot.to_dict`` it uses, without the rule's text and readings."""
+    return {
+        "rule": {"id": w.rule.id, "cites": list(w.rule.cites)},
+        "failed": {
+            "kind": w.failed_kind,
+            "index": w.failed_index,
+            "condition": w.failed_condition,
+            "text": w.failed_text,
+        },
+        "bindings": dict(w.bindings),
+    }
 
 
 def _param_step(param: dict, value: Any) -> dict[str, Any]:
