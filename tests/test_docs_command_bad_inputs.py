@@ -10,32 +10,20 @@ folder is replaced, not the site.
 
 from __future__ import annotations
 
-import contextlib
 import errno
-import io
 import json
 import re
 import socket
 from pathlib import Path
 
 import pytest
+from command_runs import run
 from paths import ROOT
 
 import generators.docs.site as site
-from engine.cli.app import main
 
 MANIFEST = ".accountability-manifest.json"
 MARKER = ".accountability-output"
-
-
-def run(argv: list[str]) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = main(argv)
-        except SystemExit as exc:  # argparse's usage errors
-            code = exc.code if isinstance(exc.code, int) else 2
-    return code, out.getvalue(), err.getvalue()
 
 
 def assert_refused(code: int, err: str, codes: tuple[int, ...] = (1,)) -> None:

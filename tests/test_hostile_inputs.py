@@ -8,8 +8,6 @@ subprocess, where only a real signal can reach it.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 import re
 import shutil
@@ -23,11 +21,11 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from command_runs import run
 from hostile_inputs import BASE_CASE, Hostile, corpus
 from paths import POLICY_DIR, ROOT
 
 import engine.policy.load
-from engine.cli.app import main
 from engine.datalog.errors import EvaluationError, EvaluationTimeout
 from engine.files.output import folder_lock
 from engine.policy.load import load_policy
@@ -95,16 +93,6 @@ def the_checkout_is_never_written():
     after = _tree(ROOT, SKIPPED_IN_REPO)
     changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
     assert not changed, f"the corpus wrote into the checkout: {changed[:10]}"
-
-
-def run(argv: list[str]) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = main(argv)
-        except SystemExit as exc:  # argparse's usage errors
-            code = exc.code if isinstance(exc.code, int) else 2
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.mark.timeout(30)

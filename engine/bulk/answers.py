@@ -10,9 +10,6 @@ otherwise answer under other rules).
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -21,6 +18,7 @@ from engine.bulk.inputs import CaseInput
 from engine.bulk.records import answer_record, line, problem_record, problems_of
 from engine.bulk.summary import Tally, tally
 from engine.case.load import checked_case
+from engine.datalog.collector import collector_paused
 from engine.files.safe_yaml import load_yaml_bytes
 from engine.policy.load import load_policy
 from engine.policy.model import Policy
@@ -120,28 +118,12 @@ Lines = list[tuple[bytes, Tally]]
 def answer_partition(cases: list[CaseInput], options: BatchOptions) -> Lines:
     """The output lines of a partition, in its order, each with what it adds to the totals (what
     a worker process or Dask task runs)."""
-    with partition_collector():
+    # The cyclic collector is off while the partition is answered: answering allocates far more
+    # containers than it keeps, reference counting frees them (an answer holds no reference
+    # cycle: tests/test_batch_command.py checks it), and each pass of the collector examined
+    # whatever happened to be alive, the joint evaluation's relations included (5-6 % of a line).
+    with collector_paused():
         return [
             (line(record), tally(record))
             for record in answer_records(policy_for(options), cases, options)
         ]
-
-
-@contextmanager
-def partition_collector() -> Iterator[None]:
-    """The cyclic garbage collector off while a partition is answered, and its youngest
-    generation collected once afterwards, when the partition's models and answers are gone.
-
-    Answering allocates far more containers than it keeps, and reference counting frees them;
-    with the collector on, each pass examined whatever happened to be alive at that moment, the
-    joint evaluation's relations included (measured: 5–6 % of a line). Memory stays bounded: the
-    rare cycle an answer leaves lives until the end of its partition only."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-        gc.collect(0)
