@@ -81,7 +81,13 @@ def rule(article: dict, rule_id: str) -> dict:
 
 
 @pytest.fixture(scope="module")
-def real_change(tmp_path_factory) -> dict:
+def real_change(changed_policy) -> dict:
+    old, new = changed_policy
+    return diff(str(old), str(new), cases=[EXAMPLE], as_of="2024-12-01")
+
+
+@pytest.fixture(scope="module")
+def changed_policy(tmp_path_factory) -> tuple[Path, Path]:
     base = tmp_path_factory.mktemp("real")
     old, new = base / "old", base / "new"
     shutil.copytree(DEFAULT_POLICY_DIR, old)
@@ -107,7 +113,18 @@ def real_change(tmp_path_factory) -> dict:
     edit_yaml(new / "parameters.yaml", working_days)
     receive_text_again(new)
     bump(new, ["art_11__point_3", "art_19__para_1"])
-    return diff(str(old), str(new), cases=[EXAMPLE], as_of="2024-12-01")
+    return old, new
+
+
+def test_a_date_on_which_no_case_can_be_answered_on_either_side_fails_the_diff(
+    changed_policy, capsys
+):
+    old, new = changed_policy
+    argv = ["diff", str(old), str(new), "--cases", str(EXAMPLE), "--as-of", "1900-01-01"]
+    assert main(argv) == 1
+    captured = capsys.readouterr()
+    assert "none of the 1 case(s) could be answered on either side" in captured.err
+    assert captured.out  # the report still lists why each case was refused
 
 
 def test_the_diff_shows_a_chinese_text_change_word_by_word(real_change):

@@ -105,6 +105,16 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
             text += render_rule_witnesses(report["witnesses"], args.lang)
         emit(text, end="")
+    outcomes = report.get("outcomes") or {}
+    run = outcomes.get("cases_run", 0)
+    if args.as_of and run and len(outcomes.get("not_answered", [])) == run:
+        # the report lists each refusal; but a diff that answered nothing has compared nothing
+        print(
+            f"✗ 无法比较 / cannot diff: on {args.as_of} none of the {run} case(s) could be "
+            "answered on either side; expected a date on which an edition is in force",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 
