@@ -150,29 +150,27 @@ class AnswerContext:
 
     def why_not(self, predicate: str, args: tuple, depth: int = 0) -> dict[str, Any]:
         found = self.m.why_not(predicate, args)
-        # the whole trees (each rule's text and readings filled in) only when they are shown
-        trees = [w.to_dict() if self.explain else _why_not_summary(w) for w in found]
         reasons = []
-        for w, t in zip(found, trees, strict=True):
-            rule = self.rules.get(t["rule"]["id"].split("#")[0])
-            compiled = self.program.rule(t["rule"]["id"])
+        for w in found:
+            rule = self.rules.get(w.rule.id.split("#")[0])
+            compiled = self.program.rule(w.rule.id)
             self.scope_params |= parameters_read(compiled)
             if not self._in_force(compiled):
                 continue  # a rule for another reading says nothing about this answer
             if w.blocked_by is not None:
                 blocked = self.reasons(w.blocked_by)
                 reasons.extend({**r, "depth": r["depth"] + 1} for r in blocked)
-            failed = t["failed"]
+            failed = w.failed
             what = {lang: self._condition(failed, lang) for lang in ("zh", "en")}
             negated = failed["kind"] == "negation"
             reasons.append(
                 {
-                    "rule": t["rule"]["id"],
-                    "cites": t["rule"]["cites"],
-                    "zh": f"不适用“{self._reading(rule, t['bindings'], 'zh')}”：因为"
+                    "rule": w.rule.id,
+                    "cites": list(w.rule.cites),
+                    "zh": f"不适用“{self._reading(rule, w.bindings, 'zh')}”：因为"
                     + ("" if negated else self._not_established(failed, "zh"))
                     + what["zh"],
-                    "en": f"“{self._reading(rule, t['bindings'], 'en')}” does not apply because "
+                    "en": f"“{self._reading(rule, w.bindings, 'en')}” does not apply because "
                     + ("" if negated else self._not_established(failed, "en"))
                     + what["en"],
                     "depth": depth,
@@ -181,10 +179,10 @@ class AnswerContext:
             nested = self._failed_atom(failed)
             if nested and depth < 3:
                 reasons.extend(self.why_not(*nested, depth=depth + 1)["reasons"])
-        cites = sorted({c for t in trees for c in t["rule"]["cites"]}, key=eid_order)
+        cites = sorted({c for w in found for c in w.rule.cites}, key=eid_order)
         out: dict[str, Any] = {"cites": cites, "reasons": _dedupe(reasons)}
-        if self.explain:
-            out["why_not_trees"] = trees
+        if self.explain:  # the whole trees, each rule's text and readings filled in
+            out["why_not_trees"] = [w.to_dict() for w in found]
         else:  # the rules that did not apply and the condition each lacked; deeper steps on request
             out["reasons"] = [r for r in out["reasons"] if r["depth"] <= depth + 1]
         return out
@@ -450,21 +448,6 @@ def option_label(param: dict, value: Any) -> dict[str, str]:
     if value is None:
         return {"zh": "无", "en": "none"}
     return {"zh": str(value), "en": str(value)}
-
-
-def _why_not_summary(w) -> dict[str, Any]:
-    """What ``why_not`` reads of a rule that did not apply, when the trees are not shown: the
-    parts of ``WhyNot.to_dict`` it uses, without the rule's text and readings."""
-    return {
-        "rule": {"id": w.rule.id, "cites": list(w.rule.cites)},
-        "failed": {
-            "kind": w.failed_kind,
-            "index": w.failed_index,
-            "condition": w.failed_condition,
-            "text": w.failed_text,
-        },
-        "bindings": dict(w.bindings),
-    }
 
 
 def _param_step(param: dict, value: Any) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 
 from engine.policy.citation import EID_PATTERN, eid_label
 
@@ -21,6 +22,19 @@ def _template_pieces(template: str) -> tuple[str, ...]:
     """A template split once into text and placeholder names, alternating (text first): an answer
     fills the same few hundred readings thousands of times."""
     return tuple(PLACEHOLDER.split(template))
+
+
+def fill_template(template: str, word: Callable[[str], str | None]) -> str:
+    """``template`` with each ``{Name}`` replaced by ``word(Name)``, kept as written where that is
+    None."""
+    pieces = _template_pieces(template)
+    out = [pieces[0]]
+    for k in range(1, len(pieces), 2):
+        name = pieces[k]
+        text = word(name)
+        out.append(f"{{{name}}}" if text is None else text)
+        out.append(pieces[k + 1])
+    return "".join(out)
 
 
 class Namer:
@@ -140,33 +154,23 @@ class Namer:
         return self.value(value, lang)
 
     def fill(self, template: str, bindings: dict, lang: str) -> str:
-        """A rule's reading with its {Name}s replaced by display names (a name the bindings do not
-        hold is kept as written)."""
-        pieces = _template_pieces(template)
-        out = [pieces[0]]
-        value = self.value
-        for k in range(1, len(pieces), 2):
-            name = pieces[k]
-            out.append(value(bindings[name], lang) if name in bindings else f"{{{name}}}")
-            out.append(pieces[k + 1])
-        return "".join(out)
+        """A rule's reading with its variables replaced by display names."""
+
+        return fill_template(
+            template, lambda name: self.value(bindings[name], lang) if name in bindings else None
+        )
 
     def fill_arguments(
         self, template: str, bindings: dict, domains: dict[str, str | None], lang: str
     ) -> str:
-        """A text with its {Name}s replaced by arguments named by their domains (as ``fill``)."""
-        pieces = _template_pieces(template)
-        out = [pieces[0]]
-        argument = self.argument
-        for k in range(1, len(pieces), 2):
-            name = pieces[k]
-            out.append(
-                argument(bindings[name], domains.get(name), lang)
-                if name in bindings
-                else f"{{{name}}}"
-            )
-            out.append(pieces[k + 1])
-        return "".join(out)
+        """A text with its {Name}s replaced by arguments named by their domains."""
+
+        return fill_template(
+            template,
+            lambda name: (
+                self.argument(bindings[name], domains.get(name), lang) if name in bindings else None
+            ),
+        )
 
 
 def parameter_value_words(param: dict, value: object, lang: str, namer: Namer) -> str:

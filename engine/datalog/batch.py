@@ -21,7 +21,6 @@ model (``evaluate_batch(apply=…)``) does not pay for splitting the other hundr
 from __future__ import annotations
 
 import hashlib
-import operator
 import threading
 import weakref
 from dataclasses import replace
@@ -175,17 +174,11 @@ class _JointBodies:
         found = run(pipeline, big.store, None)
         rows = found if reorder is None else map(reorder, found)
         # the joint head is (case, *head): each of its terms read off a row of the joint columns
-        by_head: dict[tuple, list[tuple]] = {}
-        terms = rule.head[1]
-        if len(terms) > 1 and all(kind != "const" for kind, _ in terms):
-            key_of = operator.itemgetter(*[rule.columns.index(v) for _, v in terms])
-            for row in rows:
-                by_head.setdefault(key_of(row), []).append(row[1:])
-            return by_head
         where = [
             (False, value) if kind == "const" else (True, rule.columns.index(value))
-            for kind, value in terms
+            for kind, value in rule.head[1]
         ]
+        by_head: dict[tuple, list[tuple]] = {}
         for row in rows:
             key = tuple([row[v] if is_slot else v for is_slot, v in where])
             by_head.setdefault(key, []).append(row[1:])

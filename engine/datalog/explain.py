@@ -223,18 +223,23 @@ class WhyNot:
     def atom(self) -> str:
         return _atom_text(self.predicate, self.args)
 
+    @property
+    def failed(self) -> dict:
+        """The condition no binding satisfied: kind, index, condition as written, text."""
+        return {
+            "kind": self.failed_kind,
+            "index": self.failed_index,
+            "condition": self.failed_condition,
+            "text": self.failed_text,
+        }
+
     def to_dict(self) -> dict:
         return {
             "predicate": self.predicate,
             "args": list(self.args),
             "atom": self.atom,
             "rule": _rule_dict(self.rule, self.bindings),
-            "failed": {
-                "kind": self.failed_kind,
-                "index": self.failed_index,
-                "condition": self.failed_condition,
-                "text": self.failed_text,
-            },
+            "failed": self.failed,
             "bindings": dict(self.bindings),
             "blocked_by": self.blocked_by.to_dict() if self.blocked_by else None,
             "displaced_by": self.displaced_by,
