@@ -12,12 +12,16 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 
 from engine.bulk.answers import BatchOptions, Lines, answer_partition
 from engine.bulk.inputs import CaseInput
+from engine.problems import ProblemsError
 
 PARTITION_SIZE = 32  # cases per task: large enough to amortise sending, small for a smooth ETA
 # allocations between two collections of the youngest generation while a batch runs (Python's
@@ -72,13 +76,34 @@ def run_local(
             return
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-        with context.Pool(workers, initializer=_young_threshold) as pool:
+        # concurrent.futures rather than multiprocessing.Pool: the pool's worker-handling thread
+        # wakes whenever a result is waiting to be read and spins until it has been, which cost
+        # the process writing the output more CPU than reading and writing the lines did
+        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start)
+        try:
             yield from ordered(
-                lambda part: pool.apply_async(answer_partition, (part, options)),
-                lambda handle: handle.get(),
+                lambda part: pool.submit(answer_partition, part, options),
+                _result,
                 parts,
                 2 * workers,
             )
+        finally:  # after an error or an interruption, the partitions not started are dropped
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _result(future: Future) -> Lines:
+    """A worker's lines; a worker that died (killed, out of memory) ends the run with a problem
+    that says so (the lines written before it are complete: ``--resume`` continues them)."""
+    try:
+        return future.result()
+    except BrokenProcessPool as exc:
+        raise ProblemsError.one(
+            "<batch>",
+            "--workers",
+            "a worker process ended before answering its cases (killed, or out of memory)",
+            "workers that finish; --resume continues the lines written so far",
+            code="run-time",
+        ) from exc
 
 
 @contextmanager
@@ -101,6 +126,14 @@ def batch_collector() -> Iterator[None]:
         gc.set_threshold(*before)
         if frozen:
             gc.unfreeze()
+
+
+def _worker_start() -> None:
+    """A worker process's settings: the batch's collector thresholds, and Ctrl-C left to the
+    process that started it (which stops the run, drops the partitions not started and lets each
+    worker finish the one it holds: no worker dies half-way through sending its lines)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _young_threshold()
 
 
 def _young_threshold() -> None:

@@ -25,6 +25,7 @@ import threading
 import weakref
 from dataclasses import replace
 from functools import partial
+from operator import itemgetter
 
 from .errors import EvaluationError, EvaluationTimeout
 from .joins import Store, body_pipeline, run
@@ -179,6 +180,12 @@ class _JointBodies:
             for kind, value in rule.head[1]
         ]
         by_head: dict[tuple, list[tuple]] = {}
+        if len(where) > 1 and all(is_slot for is_slot, _ in where):
+            # most heads: variables only, read off in C (a tuple: the case and at least one more)
+            key_of = itemgetter(*[v for _, v in where])
+            for row in rows:
+                by_head.setdefault(key_of(row), []).append(row[1:])
+            return by_head
         for row in rows:
             key = tuple([row[v] if is_slot else v for is_slot, v in where])
             by_head.setdefault(key, []).append(row[1:])

@@ -292,6 +292,7 @@ class Explainer:
         self.var_types = program.var_types
         self.sigs = program.predicates
         self.heads: dict[str, list[int]] = program.rules_by_head
+        self.steps: ExplainSteps = program.explain_steps
         self._memo: dict[tuple[str, tuple], Derivation] = {}
         self._sorted: dict[str, list[tuple]] = {}
 
@@ -304,10 +305,11 @@ class Explainer:
         return sig.arg_types
 
     def external_args(self, predicate: str, values: tuple) -> tuple:
-        types = self._arg_types(predicate)
-        if "date" not in types:  # nothing to convert: most predicates
-            if len(values) != len(types):
-                raise ValueError(f"{predicate}{values} does not have {len(types)} arguments")
+        types = self.steps.dated.get(predicate)
+        if types is None:  # nothing to convert: most predicates
+            arity = self.sigs[predicate].arity
+            if len(values) != arity:
+                raise ValueError(f"{predicate}{values} does not have {arity} arguments")
             return tuple(values)  # the same tuple when it is one
         return tuple([to_external(v, t) for v, t in zip(values, types, strict=True)])
 
@@ -353,55 +355,45 @@ class Explainer:
     def _derive(self, predicate: str, values: tuple) -> Derivation:
         rank = self.result.rank.get(predicate, {}).get(values, 0)
         for rule_index in self.heads.get(predicate, ()):
-            rp = self.plan.rules[rule_index]
+            steps = self.steps.rules[rule_index]
             for row in self._rows_for(rule_index, values):
-                bindings = dict(zip(rp.columns, row, strict=True))
-                if self._well_founded(rp, bindings, rank):
-                    return self._build(rule_index, predicate, values, bindings)
+                if not steps.recursive or self._well_founded(steps, row, rank):
+                    return self._build(rule_index, predicate, values, row)
         raise AssertionError(f"no derivation found for {predicate}{values}")  # pragma: no cover
 
-    def _well_founded(self, rp, bindings: dict, rank: int) -> bool:
-        for position in rp.recursive_positions:
-            pred, terms = rp.positives[position]
-            values = _ground(terms, bindings)
-            if self.result.rank[pred][values] >= rank:
-                return False
-        return True
+    def _well_founded(self, steps: RuleSteps, row: tuple, rank: int) -> bool:
+        ranks = self.result.rank
+        return all(ranks[pred][_take(places, row)] < rank for pred, places in steps.recursive)
 
-    def _build(self, rule_index: int, predicate: str, values: tuple, bindings: dict) -> Derivation:
-        rule = self.rules[rule_index]
-        rp = self.plan.rules[rule_index]
+    def _build(self, rule_index: int, predicate: str, values: tuple, row: tuple) -> Derivation:
+        steps = self.steps.rules[rule_index]
         conditions: list[Condition] = []
-        positives = iter(rp.positives)
-        comparisons = iter(rp.comparisons)
-        negations = iter(rp.negations)
-        for cond in rule.ordered_body:
-            if isinstance(cond, Positive):
-                pred, terms = next(positives)
-                ground = _ground(terms, bindings)
-                sub = self.explain(pred, ground)
-                conditions.append(Condition("atom", "", pred, sub.args, sub))
-            elif isinstance(cond, Comparison):
-                op, left, right = next(comparisons)
-                types = self.var_types.get(rule.id, {})
-                shown = [
-                    format_value(
-                        to_external(bindings[v], types.get(v))
-                        if k != "const"
-                        else _const_external(cond, side)
-                    )
-                    for (k, v), side in ((left, "left"), (right, "right"))
-                ]
-                conditions.append(Condition("comparison", f"{shown[0]} {op} {shown[1]}"))
-            elif isinstance(cond, Negated):
-                pred, terms = next(negations)
-                args = self._partial_external(pred, terms, bindings, anon_as_none=True)
-                conditions.append(Condition("negation", "", pred, tuple(args)))
+        add = conditions.append
+        explain = self.explain
+        for kind, pred, places in steps.body:
+            if kind == "atom":
+                sub = explain(pred, tuple([row[p] if k == "var" else p for k, p, _t in places]))
+                add(Condition("atom", "", pred, sub.args, sub))
+            elif kind == "negation":  # no date to convert, no free variable: values as they are
+                args = tuple(
+                    [None if q is None else row[q[1]] if q[0] == "var" else q[1] for q in places]
+                )
+                add(Condition("negation", "", pred, args))
+            elif kind == "comparison":
+                left, right = places
+                add(Condition("comparison", f"{_shown(left, row)} {pred} {_shown(right, row)}"))
+            else:
+                args = tuple([None if q is None else _external(q, row) for q in places])
+                add(Condition("negation", "", pred, args))
+        if steps.dated_bindings:
+            bindings = {name: to_external(row[i], t) for name, i, t in steps.named}
+        else:
+            bindings = {name: row[i] for name, i, _t in steps.named}
         return Derivation(
             predicate,
             self.external_args(predicate, values),
-            rule,
-            self._external_bindings(rule, bindings),
+            self.rules[rule_index],
+            bindings,
             conditions,
         )
 
@@ -510,13 +502,127 @@ class Explainer:
         )
 
 
+# --- a program's rules as the explainer walks them ----------------------------------------------
+
+# where an argument's value is found: ("var", column index of a body row, argument type),
+# ("const", internal value, type) or ("free", variable name, type) for a variable no atom binds
+Place = tuple[str, object, str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSteps:
+    """One rule's body in evaluation order, with each term resolved to its place in a body row
+    (``RulePlan.columns``): a derivation is built from the row alone, without a dictionary of
+    bindings per candidate row."""
+
+    # ("atom", predicate, places) | ("comparison", operator, (left, right)) |
+    # ("negation", predicate, places, None standing for ``_``) | ("negation_converted", …): one
+    # with a date or a variable no atom binds, whose values are converted for the API
+    body: tuple[tuple[str, str, tuple], ...]
+    # the named variables (``_#`` ones left out): (name, column index, argument type)
+    named: tuple[tuple[str, int, str | None], ...]
+    dated_bindings: bool  # whether some named variable is a date (converted for the API)
+    # the positive atoms of the rule's own recursive component: (predicate, places)
+    recursive: tuple[tuple[str, tuple[Place, ...]], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ExplainSteps:
+    """What the explainer reads of a program, worked out once per program (``Program.explain_steps``)
+    rather than once per case: each rule's steps, and the argument types of the predicates with a
+    date argument (the others need no conversion)."""
+
+    rules: tuple[RuleSteps, ...]
+    dated: dict[str, tuple]
+
+
+def explain_steps(program) -> ExplainSteps:
+    """The explainer's view of ``program`` (see ``ExplainSteps``)."""
+    sigs = program.predicates
+
+    def arg_types(pred: str) -> tuple:
+        sig = sigs.get(pred)
+        if sig is None or len(sig.arg_types) != sig.arity:
+            return (None,) * (sig.arity if sig else 0)
+        return sig.arg_types
+
+    rules = []
+    for rule, rp in zip(program.rules, program.plan.rules, strict=True):
+        column = {name: i for i, name in enumerate(rp.columns)}
+        types = program.var_types.get(rule.id, {})
+
+        def places(terms, pred: str, negated: bool, _column=column) -> tuple:
+            out: list = []
+            for (kind, v), t in zip(terms, arg_types(pred), strict=True):
+                if kind == "const":
+                    out.append(("const", v, t))
+                elif negated and kind == "anon":
+                    out.append(None)  # printed ``_``
+                elif v in _column:
+                    out.append(("var", _column[v], t))
+                else:  # not bound by the atoms (printed by name)
+                    out.append(("free", v, t))
+            return tuple(out)
+
+        body: list[tuple[str, str, tuple]] = []
+        positives, comparisons, negations = (
+            iter(rp.positives),
+            iter(rp.comparisons),
+            iter(rp.negations),
+        )
+        for cond in rule.ordered_body:
+            if isinstance(cond, Positive):
+                pred, terms = next(positives)
+                body.append(("atom", pred, places(terms, pred, False)))
+            elif isinstance(cond, Comparison):
+                op, left, right = next(comparisons)
+                sides = tuple(
+                    ("const", _const_external(cond, side), None)
+                    if kind == "const"
+                    else ("var", column[v], types.get(v))
+                    for (kind, v), side in ((left, "left"), (right, "right"))
+                )
+                body.append(("comparison", op, sides))
+            elif isinstance(cond, Negated):
+                pred, terms = next(negations)
+                shown = places(terms, pred, True)
+                plain = all(q is None or (q[0] != "free" and q[2] != "date") for q in shown)
+                body.append(("negation" if plain else "negation_converted", pred, shown))
+        named = tuple(
+            (name, i, types.get(name)) for i, name in enumerate(rp.columns) if name[:2] != "_#"
+        )
+        recursive = tuple(
+            (rp.positives[k][0], places(rp.positives[k][1], rp.positives[k][0], False))
+            for k in rp.recursive_positions
+        )
+        rules.append(
+            RuleSteps(tuple(body), named, any(t == "date" for _n, _i, t in named), recursive)
+        )
+    dated = {name: arg_types(name) for name in sigs if "date" in arg_types(name)}
+    return ExplainSteps(tuple(rules), dated)
+
+
+def _take(places: tuple, row: tuple) -> tuple:
+    """The internal values of an atom's arguments, read off a body row."""
+    return tuple([row[p] if kind == "var" else p for kind, p, _t in places])
+
+
+def _external(place: Place, row: tuple):
+    kind, p, t = place
+    if kind == "free":
+        return _Var(p)
+    return to_external(row[p] if kind == "var" else p, t)
+
+
+def _shown(place: Place, row: tuple) -> str:
+    """One side of a comparison as a derivation prints it (a constant as the author wrote it)."""
+    kind, p, t = place
+    return format_value(to_external(row[p], t) if kind == "var" else p)
+
+
 def _const_external(condition: Comparison, side: str):
     """The constant of a comparison as the author wrote it (a date stays its ISO spelling)."""
     return getattr(condition, side).value
-
-
-def _ground(terms, bindings: dict) -> tuple:
-    return tuple([bindings[v] if kind != "const" else v for kind, v in terms])
 
 
 def _value(term, bindings: dict):

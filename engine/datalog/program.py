@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
@@ -14,6 +15,7 @@ from .checks import analyse
 from .collector import collector_paused
 from .declarations import PredicateSig, RuleSource
 from .errors import InvalidFacts
+from .explain import ExplainSteps, explain_steps
 from .facts import internal_facts
 from .model import Model
 from .plan import build_plan
@@ -158,6 +160,11 @@ class Program:
     @property
     def fingerprint(self) -> str:
         return self.plan.fingerprint
+
+    @functools.cached_property
+    def explain_steps(self) -> ExplainSteps:
+        """The rules as explanations walk them, worked out on the first explanation."""
+        return explain_steps(self)
 
     def rule(self, rule_id: str) -> Rule:
         for rule in self.rules:

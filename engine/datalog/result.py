@@ -62,14 +62,14 @@ class Result:
     def body_rows(self, rule_index: int, head: tuple | None = None) -> list[tuple]:
         """Every binding of the rule's body columns (``RulePlan.columns``) that holds in the model,
         or only those that produce ``head``; unordered."""
+        if head is not None and self.bodies is not None:
+            return self.bodies(rule_index, head)  # keyed by head: a head no row gives has none
         rule = self.plan.rules[rule_index]
         start: dict = {}
         if head is not None:
             found = unify_head(rule.head[1], head)
             if found is None:
                 return []
-            if self.bodies is not None:
-                return self.bodies(rule_index, head)
             start = found
         bound = tuple(start)
         sizes = [len(self.relations.get(pred) or ()) for pred, _terms in rule.positives]

@@ -16,6 +16,7 @@ never write into the install location.
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -123,8 +124,9 @@ def _schema_dir_for(cwd: str) -> Path:
 
 
 def schema_dir() -> Path:
-    """The JSON Schemas that go with the policy being read (the project's own, when in one)."""
-    return _schema_dir_for(str(Path.cwd()))
+    """The JSON Schemas that go with the policy being read (the project's own, when in one).
+    Worked out once per working directory (asked for every case a batch reads)."""
+    return _schema_dir_for(os.getcwd())
 
 
 def default_policy_dir(start: Path | None = None) -> Path:
