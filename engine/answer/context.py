@@ -329,11 +329,12 @@ class AnswerContext:
         Sorted once per answer: the model does not change while the answer is built."""
         rows = self._sorted.get(predicate)
         if rows is None:
-            rows = self._sorted[predicate] = (
-                sorted(self.m.tuples(predicate), key=lambda t: tuple(map(str, t)))
-                if predicate in self.ev.model_predicates
-                else []
-            )
+            found = self.m.tuples(predicate) if predicate in self.ev.model_predicates else ()
+            if all(type(v) is str for t in found for v in t):  # most: text only, its own order
+                rows = sorted(found)
+            else:
+                rows = sorted(found, key=lambda t: tuple(map(str, t)))
+            self._sorted[predicate] = rows
         return rows
 
     def matching(self, predicate: str, *prefix: Any) -> list[tuple]:

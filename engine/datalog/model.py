@@ -26,6 +26,9 @@ class Model:
         self.__init__(state["program"], state["result"])
 
     def _relation(self, predicate: str) -> set[tuple]:
+        found = self._result.relations.get(predicate)
+        if found is not None:  # a predicate of the program, evaluated (asked for every answer)
+            return found
         sig = self.program.predicates.get(predicate)
         if sig is None:
             raise KeyError(f"unknown predicate {predicate!r}")
