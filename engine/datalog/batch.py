@@ -28,7 +28,7 @@ from functools import partial
 from operator import itemgetter
 
 from .errors import EvaluationError, EvaluationTimeout
-from .joins import Store, body_pipeline, run
+from .joins import Store, body_pipeline, run, unify_head
 from .memo import Memo
 from .plan import Plan, PlanAtom, RulePlan
 from .result import Result
@@ -160,6 +160,8 @@ class _JointBodies:
         a new list, which the caller may sort."""
         by_head = self.rules.get(rule_index)
         if by_head is None:
+            if unify_head(self.big.plan.rules[rule_index].head[1], (case, *head)) is None:
+                return []  # no row gives it: not worth running the body for (yet)
             with self.lock:
                 by_head = self.rules.get(rule_index)
                 if by_head is None:
