@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 from paths import EXAMPLES_DIR, ROOT
+from processes import children
 
 AS_OF = "2024-12-01"
 CASES = 2000  # enough that the run is still answering when it is stopped
@@ -79,17 +80,6 @@ def _complete_lines(out: Path) -> list[dict]:
     return [json.loads(line) for line in raw.splitlines()]
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(stat.parent.name))
-        except (OSError, ValueError, IndexError):
-            continue
-    return found
-
-
 def test_ctrl_c_stops_a_batch_with_workers_cleanly_and_resume_completes_it_identically(
     cases, tmp_path
 ):
@@ -124,7 +114,7 @@ def test_a_worker_killed_mid_batch_ends_the_run_with_a_problem_not_a_hang_or_a_t
     out = tmp_path / "answers.jsonl"
     process = _start(cases, out)
     _when_answering(process, out)
-    workers = _children(process.pid)
+    workers = children(process.pid)
     assert workers, "no worker process found"
     os.kill(workers[0], signal.SIGKILL)
     _stdout, stderr = process.communicate(timeout=60)

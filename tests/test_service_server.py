@@ -20,6 +20,7 @@ import httpx
 import pytest
 import yaml
 from paths import EXAMPLES_DIR, ROOT
+from processes import children
 
 from engine.cli.app import main
 
@@ -248,17 +249,6 @@ def _server_side_inodes(port: int, client_ports: set[int]) -> set[str]:
     return inodes
 
 
-def _children(pid: int) -> list[int]:
-    out = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                out.append(int(stat.parent.name))
-        except (OSError, ValueError, IndexError):
-            continue
-    return out
-
-
 def _holders(pids: list[int], inodes: set[str]) -> set[int]:
     held = set()
     for pid in pids:
@@ -290,14 +280,14 @@ def test_several_processes_share_the_port_and_the_connections_and_all_stop_on_si
             ports = {c.sock.getsockname()[1] for c in connections}
             inodes = _server_side_inodes(port, ports)
             assert len(inodes) == 16
-            holders = _holders(_children(process.pid), inodes)
+            holders = _holders(children(process.pid), inodes)
             # the kernel spreads connections by their addresses: all 16 on one of two processes
             # would happen once in 30,000 runs; with one shared socket it happened in half
             assert len(holders) == 2, holders
         finally:
             for connection in connections:
                 connection.close()
-        workers = _children(process.pid)
+        workers = children(process.pid)
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=30) == 0
         deadline = time.monotonic() + 10
