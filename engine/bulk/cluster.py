@@ -16,7 +16,8 @@ from distributed import Client
 
 from engine.bulk.answers import BatchOptions, Lines, answer_partition
 from engine.bulk.inputs import CaseInput
-from engine.bulk.runner import PARTITION_SIZE, ordered, partitions
+from engine.bulk.runner import PARTITION_SIZE, partitions
+from engine.datalog.parallel import in_order
 from engine.problems import ProblemsError
 
 SCHEME = "dask://"
@@ -90,7 +91,7 @@ def run_on_cluster(
 ) -> Iterator[Lines]:
     """The output lines, partition by partition, in input order, answered by the cluster's workers."""
     threads = sum(client.nthreads().values()) or 1
-    yield from ordered(
+    yield from in_order(
         lambda part: client.submit(answer_partition, part, options, pure=False),
         lambda future: future.result(),
         partitions(cases, partition_size),

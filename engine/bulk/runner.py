@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-import signal
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 
 from engine.bulk.answers import BatchOptions, Lines, answer_partition
 from engine.bulk.inputs import CaseInput
+from engine.datalog.errors import WorkerLost
+from engine.datalog.parallel import in_order, process_pool, result_of
 from engine.problems import ProblemsError
 
 PARTITION_SIZE = 32  # cases per task: large enough to amortise sending, small for a smooth ETA
@@ -41,23 +40,6 @@ def partitions(cases: Iterable[CaseInput], size: int = PARTITION_SIZE) -> Iterat
         yield part
 
 
-def ordered(
-    submit: Callable[[list[CaseInput]], object],
-    result: Callable[[object], Lines],
-    parts: Iterable[list[CaseInput]],
-    window: int,
-) -> Iterator[Lines]:
-    """Each partition's lines in input order, with at most ``window`` partitions submitted and
-    not yet collected (the back-pressure that keeps memory flat)."""
-    pending: deque = deque()
-    for part in parts:
-        pending.append(submit(part))
-        if len(pending) >= window:
-            yield result(pending.popleft())
-    while pending:
-        yield result(pending.popleft())
-
-
 def run_local(
     cases: Iterable[CaseInput],
     options: BatchOptions,
@@ -76,27 +58,21 @@ def run_local(
             return
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-        # concurrent.futures rather than multiprocessing.Pool: the pool's worker-handling thread
-        # wakes whenever a result is waiting to be read and spins until it has been, which cost
-        # the process writing the output more CPU than reading and writing the lines did
-        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start)
-        try:
-            yield from ordered(
+        with process_pool(workers, context, _young_threshold) as pool:
+            yield from in_order(
                 lambda part: pool.submit(answer_partition, part, options),
                 _result,
                 parts,
                 2 * workers,
             )
-        finally:  # after an error or an interruption, the partitions not started are dropped
-            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _result(future: Future) -> Lines:
     """A worker's lines; a worker that died (killed, out of memory) ends the run with a problem
     that says so (the lines written before it are complete: ``--resume`` continues them)."""
     try:
-        return future.result()
-    except BrokenProcessPool as exc:
+        return result_of(future)
+    except WorkerLost as exc:
         raise ProblemsError.one(
             "<batch>",
             "--workers",
@@ -126,14 +102,6 @@ def batch_collector() -> Iterator[None]:
         gc.set_threshold(*before)
         if frozen:
             gc.unfreeze()
-
-
-def _worker_start() -> None:
-    """A worker process's settings: the batch's collector thresholds, and Ctrl-C left to the
-    process that started it (which stops the run, drops the partitions not started and lets each
-    worker finish the one it holds: no worker dies half-way through sending its lines)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _young_threshold()
 
 
 def _young_threshold() -> None:

@@ -6,7 +6,7 @@ See README.md in this folder for the API, the language and the design decisions.
 
 from .checks import check_program
 from .declarations import PredicateSig, RuleSource
-from .errors import EvaluationError, EvaluationTimeout, InvalidFacts
+from .errors import EvaluationError, EvaluationTimeout, InvalidFacts, WorkerLost
 from .explain import Condition, Derivation, WhyNot
 from .model import Model
 from .program import Program, compile_program
@@ -30,6 +30,7 @@ __all__ = [
     "RuleSource",
     "Var",
     "WhyNot",
+    "WorkerLost",
     "check_program",
     "compile_program",
     "parse_rules",

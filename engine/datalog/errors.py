@@ -41,5 +41,9 @@ class EvaluationError(RuntimeError):
         return (EvaluationError, (self.program, self.rule_id, self.message))
 
 
+class WorkerLost(RuntimeError):  # noqa: N818 - names what happened, as EvaluationTimeout does
+    """A worker process ended before returning its work (killed, out of memory)."""
+
+
 def fact_problem(where: str, message: str, expected: str = "") -> Problem:
     return Problem("<facts>", None, None, where, message, expected, code="facts")

@@ -18,6 +18,7 @@ from .errors import InvalidFacts
 from .explain import ExplainSteps, explain_steps
 from .facts import internal_facts
 from .model import Model
+from .parallel import in_order, process_pool, result_of
 from .plan import build_plan
 from .syntax import Negated, Positive, Rule
 
@@ -232,7 +233,8 @@ class Program:
         run-time error) fails alone, never the other cases of its batch: with
         ``on_error="raise"`` its exception is raised when its turn comes (which ends the
         iteration); with ``on_error="yield"`` the exception is yielded in its place and the
-        iteration goes on.
+        iteration goes on. A worker process that dies (killed, out of memory) raises
+        ``WorkerLost`` (``engine.datalog.parallel``) when its batch's turn comes.
 
         ``apply``: a function of one model whose result is yielded instead of the model, called
         where the case was evaluated. With workers it must be picklable (a module-level
@@ -266,11 +268,13 @@ class Program:
             (chunk, needed, time_limit, name, apply)
             for chunk in _chunks(cases, batch_size, plain=True)
         )
-        with context.Pool(
-            workers, initializer=_worker_init, initargs=(self.sources, self.vocabulary, self.name)
+        with process_pool(
+            workers, context, _worker_init, (self.sources, self.vocabulary, self.name)
         ) as pool:
             yield from self._models(
-                pool.imap(_worker_evaluate, jobs, chunksize=1),
+                in_order(
+                    lambda job: pool.submit(_worker_evaluate, job), result_of, jobs, 2 * workers
+                ),
                 on_error,
                 applied=apply is not None,
             )

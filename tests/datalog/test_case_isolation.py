@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import pickle
 import random
+import signal
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from dl_helpers import program
+from processes import children
 
-from engine.datalog import EvaluationError, EvaluationTimeout, InvalidFacts
+from engine.datalog import EvaluationError, EvaluationTimeout, InvalidFacts, WorkerLost
 
 RULES = (
     "reach(X, Y) :- link(X, Y).",
@@ -148,6 +151,37 @@ def test_a_failing_case_in_a_parallel_batch_raises_when_its_turn_comes():
     assert_matches(next(batch), cases[0])
     with pytest.raises(InvalidFacts):
         next(batch)
+
+
+def test_a_worker_killed_in_a_parallel_batch_raises_worker_lost_instead_of_waiting_forever():
+    compiled = program(*RULES)
+    nodes = [f"n{i}" for i in range(400)]  # a chain: its closure keeps a worker busy a while
+    chain = {
+        "node": [(n,) for n in nodes],
+        "link": list(zip(nodes, nodes[1:], strict=False)),
+        "label": [],
+    }
+    batch = compiled.evaluate_batch([chain] * 40, workers=2, batch_size=1)
+    assert len(next(batch).tuples("reach")) == 400 * 399 // 2
+    # the pool's workers are the children of the process that forks them (a forkserver, or this
+    # process where there is none)
+    workers = [w for c in children(os.getpid()) for w in children(c)] or children(os.getpid())
+    os.kill(workers[0], signal.SIGKILL)
+    caught: list[BaseException] = []
+
+    def rest() -> None:
+        try:
+            for _model in batch:
+                pass
+        except BaseException as error:  # noqa: BLE001 - what the batch raised is the subject
+            caught.append(error)
+
+    waiting = threading.Thread(target=rest, daemon=True)
+    waiting.start()
+    waiting.join(60)
+    assert not waiting.is_alive(), "the batch waited for the killed worker's cases"
+    assert len(caught) == 1 and isinstance(caught[0], WorkerLost), caught
+    assert "worker process ended" in str(caught[0])
 
 
 # --- batches: many cases in one joint evaluation (engine/datalog/batch.py) ----------------------
