@@ -227,6 +227,36 @@ def test_resuming_under_other_options_is_refused(cases, tmp_path, capsys):
     assert out.read_bytes() == before
 
 
+def test_resuming_with_other_inputs_is_refused_before_a_case_is_answered(cases, tmp_path, capsys):
+    out = tmp_path / "answers.jsonl"
+    argv = ["batch", "--out", str(out), "--as-of", AS_OF, "--no-progress"]
+    assert main([*argv, str(cases)]) == 0
+    with out.open("rb+") as handle:  # an interrupted run: its last two lines not yet written
+        lines = handle.readlines()
+        handle.seek(0)
+        handle.truncate()
+        handle.writelines(lines[:-2])
+    before = out.read_bytes()
+    first = sorted(cases.iterdir())[0]
+    others = tmp_path / "others"
+    others.mkdir()
+    shutil.copy(EXAMPLES_DIR / NAMES[4], others / NAMES[4])
+    for inputs, found in (
+        ([str(others)], "where the inputs have the case"),
+        ([str(first)], "where the inputs have no more cases"),
+    ):
+        capsys.readouterr()
+        assert main([*argv, *inputs, "--resume"]) == 1
+        err = capsys.readouterr().err
+        assert f"its case 1 is {first.as_posix()}" in err or "its case 2 is" in err, err
+        assert found in err, err
+        assert "--resume" in err and "the inputs of the run it continues" in err, err
+        assert out.read_bytes() == before
+    # the same inputs continue it to the whole file
+    assert main([*argv, str(cases), "--resume"]) == 0
+    assert out.read_bytes().count(b"\n") == len(lines)
+
+
 @pytest.mark.parametrize("explain", [False, True])
 def test_cases_answered_together_get_the_answers_they_get_alone_and_a_bad_one_its_problems(
     explain,

@@ -87,12 +87,12 @@ def run_batch(
         handle = stack.enter_context(batch_output(run.out, header, run.resume))
         table = stack.enter_context(summary_output(run.summary)) if run.summary else None
         count: Callable[[Tally], None] = _counter(totals, table)
-        done: set[str] = set()
+        done: list[str] = []
         if run.resume:
             for record in done_records(run.out):
-                done.add(record["case"])
+                done.append(record["case"])
                 count(tally(record))
-        pending = (case for case in read_cases(run.inputs) if case.key not in done)
+        pending = _after(read_cases(run.inputs), done, run.out)
         bar = stack.enter_context(
             tqdm(
                 total=count_cases(run.inputs),
@@ -115,6 +115,24 @@ def run_batch(
             handle.flush()
             bar.update(len(lines))
     return totals
+
+
+def _after(cases: Iterator[CaseInput], done: list[str], out: Path) -> Iterator[CaseInput]:
+    """The cases after those already answered in ``out``, which must be the first cases of the
+    inputs, in their order: the output of other inputs (other files, or files changed since) is
+    refused before a case is answered, rather than continued into a file that is neither run's."""
+    for number, key in enumerate(done, start=1):
+        case = next(cases, None)
+        if case is None or case.key != key:
+            found = "no more cases" if case is None else f"the case {case.key}"
+            raise ProblemsError.one(
+                str(out),
+                "--resume",
+                f"its case {number} is {key}, where the inputs have {found}",
+                "the inputs of the run it continues, unchanged (or no --resume to start again)",
+                code="resume-mismatch",
+            )
+    return cases
 
 
 def _check_options(policy: Policy, options: BatchOptions) -> None:

@@ -29,7 +29,9 @@ def add_batch_command(sub: argparse._SubParsersAction) -> None:
         help="run on an existing Dask cluster instead of local workers (needs the 'cluster' extra)",
     )
     batch.add_argument(
-        "--resume", action="store_true", help="keep the cases already in --out, answer the rest"
+        "--resume",
+        action="store_true",
+        help="keep the cases already in --out (the first cases of the same inputs), answer the rest",
     )
     batch.add_argument("--summary", metavar="FILE.csv", help="one row per person and verdict")
     batch.add_argument("--explain", action="store_true", help="keep every step of the reasons")
