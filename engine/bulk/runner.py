@@ -13,7 +13,6 @@ from __future__ import annotations
 import gc
 import multiprocessing
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future
 from contextlib import contextmanager
 
 from engine.bulk.answers import BatchOptions, Lines, answer_partition
@@ -58,28 +57,22 @@ def run_local(
             return
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-        with process_pool(workers, context, _young_threshold) as pool:
-            yield from in_order(
-                lambda part: pool.submit(answer_partition, part, options),
-                _result,
-                parts,
-                2 * workers,
-            )
-
-
-def _result(future: Future) -> Lines:
-    """A worker's lines; a worker that died (killed, out of memory) ends the run with a problem
-    that says so (the lines written before it are complete: ``--resume`` continues them)."""
-    try:
-        return result_of(future)
-    except WorkerLost as exc:
-        raise ProblemsError.one(
-            "<batch>",
-            "--workers",
-            "a worker process ended before answering its cases (killed, or out of memory)",
-            "workers that finish; --resume continues the lines written so far",
-            code="run-time",
-        ) from exc
+        try:
+            with process_pool(workers, context, _young_threshold) as pool:
+                yield from in_order(
+                    lambda part: pool.submit(answer_partition, part, options),
+                    result_of,
+                    parts,
+                    2 * workers,
+                )
+        except WorkerLost as exc:  # the lines written before are complete: --resume goes on
+            raise ProblemsError.one(
+                "<batch>",
+                "--workers",
+                "a worker process ended before answering its cases (killed, or out of memory)",
+                "workers that finish; --resume continues the lines written so far",
+                code="run-time",
+            ) from exc
 
 
 @contextmanager

@@ -43,7 +43,8 @@ def process_pool(
     workers: int, context: Any, initializer: Callable[..., None], initargs: tuple = ()
 ) -> Iterator[ProcessPoolExecutor]:
     """A pool of ``workers`` processes started by ``context``, each running ``initializer``
-    first, with Ctrl-C left to this process. However the block ends (an error, an interruption, a
+    first, with Ctrl-C left to this process; a worker that dies ends the block with
+    ``WorkerLost``. However the block ends (an error, an interruption, a
     consumer that stops early), the work not started is dropped and each worker finishes what it
     holds: no worker dies half-way through sending a result."""
     pool = ProcessPoolExecutor(
@@ -51,18 +52,17 @@ def process_pool(
     )
     try:
         yield pool
+    except BrokenProcessPool as exc:  # from a result, or from work given after a worker died
+        raise WorkerLost(
+            "a worker process ended before returning its work (killed, or out of memory)"
+        ) from exc
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
 def result_of(future: Future) -> Any:
-    """A piece of work's result (its exception raised), ``WorkerLost`` if its worker died."""
-    try:
-        return future.result()
-    except BrokenProcessPool as exc:
-        raise WorkerLost(
-            "a worker process ended before returning its work (killed, or out of memory)"
-        ) from exc
+    """A piece of work's result (its exception raised)."""
+    return future.result()
 
 
 def _start(initializer: Callable[..., None], initargs: tuple) -> None:

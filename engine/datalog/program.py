@@ -234,7 +234,7 @@ class Program:
         ``on_error="raise"`` its exception is raised when its turn comes (which ends the
         iteration); with ``on_error="yield"`` the exception is yielded in its place and the
         iteration goes on. A worker process that dies (killed, out of memory) raises
-        ``WorkerLost`` (``engine.datalog.parallel``) when its batch's turn comes.
+        ``WorkerLost`` (``engine.datalog.errors``): the iteration ends instead of waiting for it.
 
         ``apply``: a function of one model whose result is yielded instead of the model, called
         where the case was evaluated. With workers it must be picklable (a module-level

@@ -8,6 +8,7 @@ import random
 import signal
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 from dl_helpers import program
@@ -163,9 +164,16 @@ def test_a_worker_killed_in_a_parallel_batch_raises_worker_lost_instead_of_waiti
     }
     batch = compiled.evaluate_batch([chain] * 40, workers=2, batch_size=1)
     assert len(next(batch).tuples("reach")) == 400 * 399 // 2
-    # the pool's workers are the children of the process that forks them (a forkserver, or this
-    # process where there is none)
-    workers = [w for c in children(os.getpid()) for w in children(c)] or children(os.getpid())
+    # the pool's workers: the children of the forkserver that forks them (where there is one)
+    forkservers = [
+        c
+        for c in children(os.getpid())
+        if b"multiprocessing.forkserver" in Path(f"/proc/{c}/cmdline").read_bytes()
+    ]
+    workers = (
+        [w for c in forkservers for w in children(c)] if forkservers else children(os.getpid())
+    )
+    assert workers, "no worker process found"
     os.kill(workers[0], signal.SIGKILL)
     caught: list[BaseException] = []
 
