@@ -4,6 +4,7 @@ show progress with rate and ETA on stderr (tqdm; no bar when stderr is not a ter
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
@@ -101,7 +102,7 @@ def run_batch(
                 desc="答复 answering",
                 disable=None if run.progress else True,  # None: only on a terminal
                 file=sys.stderr,
-                dynamic_ncols=True,
+                **_bar_width(),
             )
         )
         if run.runner is not None:
@@ -133,6 +134,17 @@ def _after(cases: Iterator[CaseInput], done: list[str], out: Path) -> Iterator[C
                 code="resume-mismatch",
             )
     return cases
+
+
+def _bar_width() -> dict[str, Any]:
+    """The bar follows the terminal's width; a terminal that reports no size (a pseudo-terminal
+    opened without one, as some containers and log capturers do) gets 80 columns and 24 lines,
+    where tqdm would draw nothing at all."""
+    try:
+        sized = os.get_terminal_size(sys.stderr.fileno()).columns > 0
+    except (AttributeError, OSError, ValueError):
+        sized = False
+    return {"dynamic_ncols": True} if sized else {"ncols": 80, "nrows": 24}
 
 
 def _check_options(policy: Policy, options: BatchOptions) -> None:
