@@ -20,8 +20,10 @@ import re
 import shutil
 import subprocess
 from contextlib import redirect_stderr, redirect_stdout
+from html import unescape
 from pathlib import Path
 
+import markdown
 import pytest
 import yaml
 from paths import FIXTURES_DIR
@@ -349,6 +351,32 @@ def test_the_checklist_lists_each_element_rule_parameter_anomaly_and_worked_exam
     # people by name, values by their labels: 王建国 is responsible in the Art. 11(3) example
     assert "person 王建国, degree 行政过错责任人" in out
     assert out.count("- [ ] ") > len(article["rules"])
+
+
+def html_text(html: str) -> str:
+    """The text a browser shows of a snippet of HTML (tags dropped, entities read)."""
+    return unescape(re.sub(r"<[^>]+>", "", html)).strip()
+
+
+def test_a_reviewer_name_written_into_an_article_file_shows_as_text_in_the_markdown_checklist(
+    tmp_path,
+):
+    root = tmp_path / "policy"
+    shutil.copytree(DEFAULT_POLICY_DIR, root)
+    name = "<img src=x onerror=alert(1)> [see](javascript:alert(1)) **王五**"
+    text = (root / A11).read_text(encoding="utf-8")
+    edited = text.replace(
+        "  status: draft\n  reviewer: null\n  date: null\n",
+        f"  status: reviewed\n  reviewer: '{name}'\n  date: \"2031-01-02\"\n",
+    )
+    assert edited != text
+    (root / A11).write_text(edited, encoding="utf-8")
+    code, out, err = run("review", "checklist", "art_11", "--policy", str(root))
+    assert code == 0, err
+    line = next(x for x in out.splitlines() if x.startswith("- 复核状态 Review:"))
+    html = markdown.markdown(line)  # as a page that renders the pasted checklist shows it
+    assert "<img" not in html and "<a " not in html and "<strong>" not in html, html
+    assert html_text(html).endswith(f"reviewed — {name}, 2031-01-02"), html
 
 
 def test_rewriting_a_review_record_changes_no_other_line_of_the_article_file():

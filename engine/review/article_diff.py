@@ -28,6 +28,7 @@ from engine.policy.review_fingerprint import (
 )
 from engine.problems import ProblemsError
 from engine.review.diff import diff_sides, report_summary
+from engine.review.markdown import markdown_text
 from engine.review.revision import relative_to_repo, repository_of
 from engine.review.sides import CaseSpec, open_side
 from engine.review.status import resolve_articles
@@ -145,10 +146,10 @@ def render_review_header(report: dict[str, Any], lang: str, markdown: bool = Fal
     review = report["review"]
     record = review["record"]
     i = 0 if lang == "zh" else 1
+    reviewer = record["reviewer"] or ""
+    reviewer = markdown_text(reviewer) if markdown else reviewer
     who = (
-        f"{record['reviewer']}, {record['date']}"
-        if record["status"] == "reviewed"
-        else ("草稿", "draft")[i]
+        f"{reviewer}, {record['date']}" if record["status"] == "reviewed" else ("草稿", "draft")[i]
     )
     since = f"{review['since']} ({(review['since_commit'] or '')[:10]})"
     title = ("复核以来的改动", "Changes since the review")[i]

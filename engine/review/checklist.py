@@ -18,6 +18,7 @@ from engine.policy.citation import eid_label
 from engine.policy.layout import article_file
 from engine.policy.readings import is_reading
 from engine.policy.review_fingerprint import review_parameters
+from engine.review.markdown import markdown_text
 from engine.review.status import STATE_LABELS, article_review
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ def _head(out: list[str], policy: Policy, article: dict[str, Any]) -> None:
     out.append(f"- 编码版本 Encoding version: {policy.version}")
     state = f"{zh} / {en}"
     if status.reviewer:
-        state += f" — {status.reviewer}, {status.date}"
+        state += f" — {markdown_text(status.reviewer)}, {status.date}"
     if status.changed:
         state += " — 改动 changed: " + ", ".join(
             f"{z} {e}"
