@@ -161,6 +161,10 @@ def test_docs_generate_refuses_a_staging_folder_holding_a_file_it_did_not_write_
     assert code == 0, err
     assert "articles/art_11.md" in manifest(staging)
     assert "articles/" in manifest(staging)
+    # the marker tells a person who opens the folder what the command does with it
+    note = json.loads((staging / MARKER).read_text(encoding="utf-8"))["note"]
+    assert f"rewrites the files it wrote here (listed in {MANIFEST})" in note
+    assert "refuses to run while the folder holds any other" in note
     notes = staging / "articles" / "my-notes.md"
     notes.write_text("mine\n", encoding="utf-8")
     (staging / "drafts").mkdir()

@@ -34,6 +34,8 @@ from engine.files.reader import Limits, read_input_bytes, unresolvable_reason
 from engine.problems import ProblemsError
 
 MARKER = ".accountability-output"
+# what the marker tells a person of the folder, unless the command says otherwise
+REPLACES_ALL = "generated output: the command replaces everything in this folder"
 TEMP_PREFIX = ".tmp-"  # a file being written; hidden, so readers and mkdocs pass it by
 TEMP_SUFFIX = ".part"  # and no reader's suffix (.yaml, .json, .md)
 _MARKER_LIMITS = Limits(max_bytes=4096)
@@ -127,32 +129,36 @@ def _source_folder_at(folder: Path) -> str | None:
     return None
 
 
-def claim_folder(folder: Path, kind: str, command: str, *, reserved: bool = False) -> Path:
+def claim_folder(
+    folder: Path, kind: str, command: str, *, reserved: bool = False, note: str = REPLACES_ALL
+) -> Path:
     """``check_folder``, then create the folder if needed and mark it ours (call with its lock
     held). Returns the resolved folder."""
     folder = check_folder(folder, kind, command, reserved=reserved)
     folder.mkdir(parents=True, exist_ok=True)
-    write_marker(folder, kind, command)
+    write_marker(folder, kind, command, note)
     return folder
 
 
 @contextmanager
 def output_folder(
-    folder: Path, kind: str, command: str, *, reserved: bool = False
+    folder: Path, kind: str, command: str, *, reserved: bool = False, note: str = REPLACES_ALL
 ) -> Iterator[Path]:
     """Check, lock and claim ``folder`` for the duration of the block; yields the resolved path.
     A refused folder is refused before anything is written, even the lock beside it."""
     folder = check_folder(folder, kind, command, reserved=reserved)
     with folder_lock(folder, command):
-        yield claim_folder(folder, kind, command, reserved=reserved)
+        yield claim_folder(folder, kind, command, reserved=reserved, note=note)
 
 
-def write_marker(folder: Path, kind: str, command: str) -> None:
+def write_marker(folder: Path, kind: str, command: str, note: str = REPLACES_ALL) -> None:
+    """The marker that makes ``folder`` the command's output; ``note`` tells a person who opens
+    it what the command does with the folder."""
     text = json.dumps(
         {
             "kind": kind,
             "written_by": command,
-            "note": "generated output: the command replaces everything in this folder",
+            "note": note,
         },
         ensure_ascii=False,
         indent=1,
@@ -239,7 +245,9 @@ def remove_temporaries(folder: Path) -> list[Path]:
 
 
 @contextmanager
-def replacement_folder(folder: Path, kind: str, command: str) -> Iterator[Path]:
+def replacement_folder(
+    folder: Path, kind: str, command: str, note: str = REPLACES_ALL
+) -> Iterator[Path]:
     """A new, empty folder beside ``folder`` to build into; swapped in place of ``folder`` when the
     block ends normally, removed when it does not. Call with ``folder`` claimed and locked."""
     folder = Path(folder)
@@ -252,7 +260,7 @@ def replacement_folder(folder: Path, kind: str, command: str) -> Iterator[Path]:
     try:
         os.chmod(build, 0o777 & ~_umask())
         yield build
-        write_marker(build, kind, command)
+        write_marker(build, kind, command, note)
         if folder.exists():
             _exchange(build, folder)  # build now holds the old content
             shutil.rmtree(build)

@@ -265,6 +265,11 @@ def hand_written_files(docs_dir: Path) -> dict[str, bytes]:
 
 
 MANIFEST = ".accountability-manifest.json"  # beside the marker: what the last run wrote
+# what the marker of a docs folder tells a person who opens it
+OWN_FILES_ONLY = (
+    f"generated output: the command rewrites the files it wrote here (listed in {MANIFEST}) and "
+    "refuses to run while the folder holds any other"
+)
 MANIFEST_FORMAT = 1
 _MANIFEST_LIMITS = Limits(max_bytes=16 * MIB)  # a site of 100,000 files lists in ~6 MiB
 MAX_FOREIGN_SHOWN = 10  # foreign entries named one by one; the rest are counted
@@ -587,7 +592,9 @@ def _staging(
     check_folder(staging_dir, "staging", STAGE_COMMAND, reserved=reserved)
     check_own_files(staging_dir, STAGE_COMMAND, STAGING_KEPT)
     with (
-        output_folder(staging_dir, "staging", STAGE_COMMAND, reserved=reserved) as folder,
+        output_folder(
+            staging_dir, "staging", STAGE_COMMAND, reserved=reserved, note=OWN_FILES_ONLY
+        ) as folder,
         _early_worker(policy) as worker,
     ):
         generated = generate_pages(
@@ -670,7 +677,9 @@ def build_site(
     check_own_files(site_dir, BUILD_COMMAND)
     check_own_files(staging, STAGE_COMMAND, STAGING_KEPT)
     with (
-        output_folder(site_dir, "site", BUILD_COMMAND, reserved=reserved) as site,
+        output_folder(
+            site_dir, "site", BUILD_COMMAND, reserved=reserved, note=OWN_FILES_ONLY
+        ) as site,
         _staging(
             policy,
             project,
@@ -680,7 +689,7 @@ def build_site(
             fixtures_dir=fixtures_dir,
             examples_dir=examples_dir,
         ) as (staged, worker),
-        replacement_folder(site, "site", BUILD_COMMAND) as building,
+        replacement_folder(site, "site", BUILD_COMMAND, OWN_FILES_ONLY) as building,
     ):
         collect = _Collect()
         logger = logging.getLogger("mkdocs")
