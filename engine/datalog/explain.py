@@ -299,10 +299,7 @@ class Explainer:
     # values ------------------------------------------------------------------------------------
 
     def _arg_types(self, predicate: str) -> tuple:
-        sig = self.sigs.get(predicate)
-        if sig is None or len(sig.arg_types) != sig.arity:
-            return (None,) * (sig.arity if sig else 0)
-        return sig.arg_types
+        return _arg_types(self.sigs, predicate)
 
     def external_args(self, predicate: str, values: tuple) -> tuple:
         types = self.steps.dated.get(predicate)
@@ -516,8 +513,9 @@ class RuleSteps:
     bindings per candidate row."""
 
     # ("atom", predicate, places) | ("comparison", operator, (left, right)) |
-    # ("negation", predicate, places, None standing for ``_``) | ("negation_converted", …): one
-    # with a date or a variable no atom binds, whose values are converted for the API
+    # ("negation", predicate, places), a place None standing for ``_`` | ("negation_converted",
+    # predicate, places): a negation with a date or a variable no atom binds, whose values are
+    # converted for the API
     body: tuple[tuple[str, str, tuple], ...]
     # the named variables (``_#`` ones left out): (name, column index, argument type)
     named: tuple[tuple[str, int, str | None], ...]
@@ -539,13 +537,6 @@ class ExplainSteps:
 def explain_steps(program) -> ExplainSteps:
     """The explainer's view of ``program`` (see ``ExplainSteps``)."""
     sigs = program.predicates
-
-    def arg_types(pred: str) -> tuple:
-        sig = sigs.get(pred)
-        if sig is None or len(sig.arg_types) != sig.arity:
-            return (None,) * (sig.arity if sig else 0)
-        return sig.arg_types
-
     rules = []
     for rule, rp in zip(program.rules, program.plan.rules, strict=True):
         column = {name: i for i, name in enumerate(rp.columns)}
@@ -553,7 +544,7 @@ def explain_steps(program) -> ExplainSteps:
 
         def places(terms, pred: str, negated: bool, _column=column) -> tuple:
             out: list = []
-            for (kind, v), t in zip(terms, arg_types(pred), strict=True):
+            for (kind, v), t in zip(terms, _arg_types(sigs, pred), strict=True):
                 if kind == "const":
                     out.append(("const", v, t))
                 elif negated and kind == "anon":
@@ -598,8 +589,16 @@ def explain_steps(program) -> ExplainSteps:
         rules.append(
             RuleSteps(tuple(body), named, any(t == "date" for _n, _i, t in named), recursive)
         )
-    dated = {name: arg_types(name) for name in sigs if "date" in arg_types(name)}
+    dated = {name: _arg_types(sigs, name) for name in sigs if "date" in _arg_types(sigs, name)}
     return ExplainSteps(tuple(rules), dated)
+
+
+def _arg_types(sigs: dict, predicate: str) -> tuple:
+    """A predicate's argument types, one per argument (None where it declares none)."""
+    sig = sigs.get(predicate)
+    if sig is None or len(sig.arg_types) != sig.arity:
+        return (None,) * (sig.arity if sig else 0)
+    return sig.arg_types
 
 
 def _take(places: tuple, row: tuple) -> tuple:

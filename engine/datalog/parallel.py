@@ -44,9 +44,9 @@ def process_pool(
 ) -> Iterator[ProcessPoolExecutor]:
     """A pool of ``workers`` processes started by ``context``, each running ``initializer``
     first, with Ctrl-C left to this process; a worker that dies ends the block with
-    ``WorkerLost``. However the block ends (an error, an interruption, a
-    consumer that stops early), the work not started is dropped and each worker finishes what it
-    holds: no worker dies half-way through sending a result."""
+    ``WorkerLost``. However the block ends (an error, an interruption, a consumer that stops
+    early), the work not started is dropped and each worker finishes what it holds: no worker
+    dies half-way through sending a result."""
     pool = ProcessPoolExecutor(
         workers, mp_context=context, initializer=_start, initargs=(initializer, initargs)
     )
