@@ -296,24 +296,31 @@ def folder_entries(
     followed."""
     found: list[str] = []
     skip = {MARKER, MANIFEST, *kept}
-
-    def walk(directory: Path, prefix: str) -> None:
-        with os.scandir(directory) as listing:
-            for entry in sorted(listing, key=lambda e: e.name):
-                rel = prefix + entry.name
-                if rel in skip or _temporary(entry.name):
-                    continue
-                if entry.is_dir(follow_symlinks=False):
-                    listed = known is None
-                    if listed or rel + "/" not in known:
-                        found.append(rel + "/")
-                    if listed or rel + "/" in known:
-                        walk(Path(entry.path), rel + "/")
-                elif known is None or rel not in known:
-                    found.append(rel)
-
-    walk(folder, "")
+    # depth first, each folder's entries in name order right after the folder itself (an
+    # explicit stack, next entry on top: a recursive closure would be a reference cycle)
+    pending = _listing(folder, "", skip)[::-1]
+    while pending:
+        entry, rel = pending.pop()
+        if entry.is_dir(follow_symlinks=False):
+            listed = known is None
+            if listed or rel + "/" not in known:
+                found.append(rel + "/")
+            if listed or rel + "/" in known:
+                pending.extend(_listing(Path(entry.path), rel + "/", skip)[::-1])
+        elif known is None or rel not in known:
+            found.append(rel)
     return found
+
+
+def _listing(directory: Path, prefix: str, skip: set[str]) -> list[tuple[os.DirEntry, str]]:
+    """The entries of ``directory`` in name order with their paths in the manifest's form, the
+    names ``skip`` holds and temporaries left out."""
+    with os.scandir(directory) as listing:
+        return [
+            (entry, prefix + entry.name)
+            for entry in sorted(listing, key=lambda e: e.name)
+            if prefix + entry.name not in skip and not _temporary(entry.name)
+        ]
 
 
 def _temporary(name: str) -> bool:
