@@ -13,12 +13,13 @@ from __future__ import annotations
 import gc
 import multiprocessing
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 
 from engine.bulk.answers import BatchOptions, Lines, answer_partition
 from engine.bulk.inputs import CaseInput
 from engine.datalog.errors import WorkerLost
-from engine.datalog.parallel import in_order, process_pool, result_of
+from engine.datalog.parallel import in_order, process_pool
 from engine.problems import ProblemsError
 
 PARTITION_SIZE = 32  # cases per task: large enough to amortise sending, small for a smooth ETA
@@ -61,7 +62,7 @@ def run_local(
             with process_pool(workers, context, _young_threshold) as pool:
                 yield from in_order(
                     lambda part: pool.submit(answer_partition, part, options),
-                    result_of,
+                    Future.result,
                     parts,
                     2 * workers,
                 )

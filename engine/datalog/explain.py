@@ -298,9 +298,6 @@ class Explainer:
 
     # values ------------------------------------------------------------------------------------
 
-    def _arg_types(self, predicate: str) -> tuple:
-        return _arg_types(self.sigs, predicate)
-
     def external_args(self, predicate: str, values: tuple) -> tuple:
         types = self.steps.dated.get(predicate)
         if types is None:  # nothing to convert: most predicates
@@ -369,13 +366,8 @@ class Explainer:
         explain = self.explain
         for kind, pred, places in steps.body:
             if kind == "atom":
-                sub = explain(pred, tuple([row[p] if k == "var" else p for k, p, _t in places]))
+                sub = explain(pred, _take(places, row))
                 add(Condition("atom", "", pred, sub.args, sub))
-            elif kind == "negation":  # no date to convert, no free variable: values as they are
-                args = tuple(
-                    [None if q is None else row[q[1]] if q[0] == "var" else q[1] for q in places]
-                )
-                add(Condition("negation", "", pred, args))
             elif kind == "comparison":
                 left, right = places
                 add(Condition("comparison", f"{_shown(left, row)} {pred} {_shown(right, row)}"))
@@ -395,7 +387,7 @@ class Explainer:
         )
 
     def _partial_external(self, pred: str, terms, bindings: dict, *, anon_as_none: bool) -> list:
-        types = self._arg_types(pred)
+        types = _arg_types(self.sigs, pred)
         out = []
         for (kind, v), t in zip(terms, types, strict=True):
             if kind == "const":
@@ -513,9 +505,7 @@ class RuleSteps:
     bindings per candidate row."""
 
     # ("atom", predicate, places) | ("comparison", operator, (left, right)) |
-    # ("negation", predicate, places), a place None standing for ``_`` | ("negation_converted",
-    # predicate, places): a negation with a date or a variable no atom binds, whose values are
-    # converted for the API
+    # ("negation", predicate, places), a place None standing for ``_``
     body: tuple[tuple[str, str, tuple], ...]
     # the named variables (``_#`` ones left out): (name, column index, argument type)
     named: tuple[tuple[str, int, str | None], ...]
@@ -576,9 +566,7 @@ def explain_steps(program) -> ExplainSteps:
                 body.append(("comparison", op, sides))
             elif isinstance(cond, Negated):
                 pred, terms = next(negations)
-                shown = places(terms, pred, True)
-                plain = all(q is None or (q[0] != "free" and q[2] != "date") for q in shown)
-                body.append(("negation" if plain else "negation_converted", pred, shown))
+                body.append(("negation", pred, places(terms, pred, True)))
         named = tuple(
             (name, i, types.get(name)) for i, name in enumerate(rp.columns) if name[:2] != "_#"
         )

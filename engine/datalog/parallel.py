@@ -13,7 +13,7 @@ from __future__ import annotations
 import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from typing import Any
@@ -58,11 +58,6 @@ def process_pool(
         ) from exc
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-
-
-def result_of(future: Future) -> Any:
-    """A piece of work's result (its exception raised)."""
-    return future.result()
 
 
 def _start(initializer: Callable[..., None], initargs: tuple) -> None:

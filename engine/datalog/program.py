@@ -18,7 +18,6 @@ from .errors import InvalidFacts
 from .explain import ExplainSteps, explain_steps
 from .facts import internal_facts
 from .model import Model
-from .parallel import in_order, process_pool, result_of
 from .plan import build_plan
 from .syntax import Negated, Positive, Rule
 
@@ -260,7 +259,12 @@ class Program:
                 applied=apply is not None,
             )
             return
-        import multiprocessing  # lazy: only worker processes need it (7 ms at every start)
+        # lazy: only worker processes need them (multiprocessing and the pool cost 15-20 ms at
+        # every start of a command)
+        import multiprocessing
+        from concurrent.futures import Future
+
+        from .parallel import in_order, process_pool
 
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
@@ -273,7 +277,7 @@ class Program:
         ) as pool:
             yield from self._models(
                 in_order(
-                    lambda job: pool.submit(_worker_evaluate, job), result_of, jobs, 2 * workers
+                    lambda job: pool.submit(_worker_evaluate, job), Future.result, jobs, 2 * workers
                 ),
                 on_error,
                 applied=apply is not None,

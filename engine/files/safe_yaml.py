@@ -263,30 +263,22 @@ def _plain_values(data: Any, limits: Limits) -> bool:
     while pending:
         value, depth = pending.pop()
         count += 1
-        if type(value) is str:
-            if len(value) == 10 and not _dated_within(value, limits):
-                return False
-        elif type(value) is dict:
+        if type(value) is dict:
             if depth >= limits.max_depth:
                 return False
             for key, item in value.items():
-                if len(key) == 10 and not _dated_within(key, limits):
+                if len(key) == 10 and value_problem(key, limits):  # a date: within the years?
                     return False
                 pending.append((item, depth + 1))
         elif type(value) is list:
             if depth >= limits.max_depth:
                 return False
             pending.extend((item, depth + 1) for item in value)
-        elif type(value) is int and abs(value) > limits.max_int:
+        elif (type(value) is not str or len(value) == 10) and value_problem(value, limits):
             return False
         if count > limits.max_nodes:
             return False
     return True
-
-
-def _dated_within(text: str, limits: Limits) -> bool:
-    """A text of ten characters: not a date, or a date within the years the limits allow."""
-    return _ISO_DATE.fullmatch(text) is None or limits.min_year <= int(text[:4]) <= limits.max_year
 
 
 def _check_json(text: str, name: str) -> None:
